@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { exchangeIdSchema } from "./enums.js";
+import { parsePartitionPath } from "./partitions.js";
+import { TABLES, tableNameSchema, type TableName } from "./tables.js";
+
+/** ISO-8601 UTC with a `Z`, as `new Date().toISOString()` writes it. */
+export const isoUtcSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, "an ISO-8601 UTC time ending in Z");
+
+/**
+ * A path inside the dataset. Anything that could escape it (`..`, absolute paths, backslashes,
+ * empty segments) is refused, so a manifest can never make a reader touch a file outside its cache.
+ */
+export const datasetPathSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .refine((p) => !p.startsWith("/") && !/^[A-Za-z]:/.test(p), "must be relative, not absolute")
+  .refine((p) => !p.includes("\\"), "must use forward slashes only")
+  .refine(
+    (p) => !p.split("/").some((s) => s === ".." || s === "." || s === ""),
+    "must not contain '..', '.' or empty segments",
+  )
+  .refine(
+    (p) => parsePartitionPath(p) !== null,
+    "must be a partition file data/<table>/[base=<BASE>/]<period>.parquet",
+  );
+
+export const specFileSchema = z.strictObject({
+  path: datasetPathSchema,
+  rows: z.number().int().nonnegative(),
+  bytes: z.number().int().positive(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, "64 lower-case hex digits"),
+  min_ts: isoUtcSchema.nullable(),
+  max_ts: isoUtcSchema.nullable(),
+});
+export type SpecFile = z.infer<typeof specFileSchema>;
+
+export const specColumnSchema = z.strictObject({
+  name: z.string().min(1),
+  type: z.string().min(1),
+  nullable: z.boolean(),
+});
+
+/** A stretch of a series with candles the exchange never served (outages), listed, never invented. */
+export const specGapSchema = z.strictObject({
+  exchange: exchangeIdSchema,
+  symbol: z.string().min(1),
+  market: z.string().optional(),
+  start: isoUtcSchema,
+  end: isoUtcSchema,
+  missing: z.number().int().positive(),
+});
+export type SpecGap = z.infer<typeof specGapSchema>;
+
+/** A time window in which a collector was connected: "no liquidations" versus "not listening". */
+export const specCoverageSchema = z.strictObject({
+  exchange: exchangeIdSchema,
+  start: isoUtcSchema,
+  end: isoUtcSchema,
+});
+export type SpecCoverage = z.infer<typeof specCoverageSchema>;
+
+export const specTableSchema = z.strictObject({
+  columns: z.array(specColumnSchema),
+  files: z.array(specFileSchema),
+  gaps: z.array(specGapSchema).optional(),
+  coverage: z.array(specCoverageSchema).optional(),
+});
+export type SpecTable = z.infer<typeof specTableSchema>;
+
+export const datasetSpecSchema = z
+  .strictObject({
+    version: z.number().int().positive(),
+    update_time: isoUtcSchema,
+    tables: z.partialRecord(tableNameSchema, specTableSchema),
+  })
+  .superRefine((spec, ctx) => {
+    for (const [table, def] of Object.entries(spec.tables)) {
+      const seen = new Set<string>();
+      def?.files.forEach((file, i) => {
+        if (parsePartitionPath(file.path)?.table !== table) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["tables", table, "files", i, "path"],
+            message: `is not a file of table ${table}`,
+          });
+        }
+        if (seen.has(file.path)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["tables", table, "files", i, "path"],
+            message: "is listed twice",
+          });
+        }
+        seen.add(file.path);
+      });
+    }
+  });
+export type DatasetSpec = z.infer<typeof datasetSpecSchema>;
+
+/** The `columns` entry of a table in spec.json, straight from its declaration. */
+export function specColumnsOf(table: TableName): SpecTable["columns"] {
+  return Object.entries(TABLES[table].columns).map(([name, c]) => ({
+    name,
+    type: c.type,
+    nullable: c.nullable,
+  }));
+}
+
+export class SpecValidationError extends Error {
+  override readonly name = "SpecValidationError";
+  constructor(
+    message: string,
+    /** Dotted path of the first offending field, e.g. `tables.ohlcv_1m.files.0.sha256`. */
+    readonly field: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Validates a parsed spec.json; the error names the field that is wrong. */
+export function parseDatasetSpec(value: unknown): DatasetSpec {
+  const result = datasetSpecSchema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join(".") || "(root)";
+  throw new SpecValidationError(`spec.json: ${field}: ${issue.message}`, field);
+}
