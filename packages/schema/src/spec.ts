@@ -74,10 +74,15 @@ export const datasetSpecSchema = z
   .strictObject({
     version: z.number().int().positive(),
     update_time: isoUtcSchema,
-    tables: z.partialRecord(tableNameSchema, specTableSchema),
+    // Keys are checked below rather than by an enum key schema, so the error names the bad table.
+    tables: z.record(z.string(), specTableSchema),
   })
   .superRefine((spec, ctx) => {
     for (const [table, def] of Object.entries(spec.tables)) {
+      if (!tableNameSchema.safeParse(table).success) {
+        ctx.addIssue({ code: "custom", path: ["tables", table], message: `is not a table of the dataset` });
+        continue;
+      }
       const seen = new Set<string>();
       def?.files.forEach((file, i) => {
         if (parsePartitionPath(file.path)?.table !== table) {
@@ -98,7 +103,9 @@ export const datasetSpecSchema = z
       });
     }
   });
-export type DatasetSpec = z.infer<typeof datasetSpecSchema>;
+export type DatasetSpec = Omit<z.infer<typeof datasetSpecSchema>, "tables"> & {
+  tables: Partial<Record<TableName, SpecTable>>;
+};
 
 /** The `columns` entry of a table in spec.json, straight from its declaration. */
 export function specColumnsOf(table: TableName): SpecTable["columns"] {
@@ -123,7 +130,7 @@ export class SpecValidationError extends Error {
 /** Validates a parsed spec.json; the error names the field that is wrong. */
 export function parseDatasetSpec(value: unknown): DatasetSpec {
   const result = datasetSpecSchema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) return result.data as DatasetSpec;
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join(".") || "(root)";
   throw new SpecValidationError(`spec.json: ${field}: ${issue.message}`, field);

@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import {
+  SpecValidationError,
+  parseDatasetSpec,
+  parsePartitionPath,
+  partitionTimeRange,
+  specColumnsOf,
+} from "./index.js";
+
+const file = {
+  path: "data/ohlcv_1d/base=BTC/all.parquet",
+  rows: 10,
+  bytes: 2048,
+  sha256: "a".repeat(64),
+  min_ts: "2024-01-01T00:00:00.000Z",
+  max_ts: "2024-01-10T00:00:00.000Z",
+};
+const spec = {
+  version: 3,
+  update_time: "2024-01-11T00:05:00.000Z",
+  tables: { ohlcv_1d: { columns: specColumnsOf("ohlcv_1d"), files: [file] } },
+};
+
+function fieldOf(value: unknown): string {
+  try {
+    parseDatasetSpec(value);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SpecValidationError);
+    return (e as SpecValidationError).field;
+  }
+  throw new Error("expected the spec to be refused");
+}
+
+describe("spec.json", () => {
+  it("accepts a well-formed manifest", () => {
+    expect(parseDatasetSpec(spec).version).toBe(3);
+  });
+
+  it("names the field that is wrong", () => {
+    expect(fieldOf({ ...spec, version: 0 })).toBe("version");
+    expect(fieldOf({ ...spec, update_time: "2024-01-11 00:05" })).toBe("update_time");
+    expect(
+      fieldOf({
+        ...spec,
+        tables: { ohlcv_1d: { ...spec.tables.ohlcv_1d, files: [{ ...file, sha256: "xyz" }] } },
+      }),
+    ).toBe("tables.ohlcv_1d.files.0.sha256");
+    expect(fieldOf({ ...spec, tables: { candles: spec.tables.ohlcv_1d } })).toBe("tables.candles");
+  });
+
+  it.each([
+    ["../../etc/passwd"],
+    ["/etc/passwd"],
+    ["data\\ohlcv_1d\\base=BTC\\all.parquet"],
+    ["data/ohlcv_1d/base=BTC/../../../x.parquet"],
+    ["data//ohlcv_1d/all.parquet"],
+    ["C:/data/ohlcv_1d/base=BTC/all.parquet"],
+    ["data/ohlcv_1d/base=BTC/all.csv"],
+  ])("refuses a path that escapes the dataset or is not a partition: %s", (path) => {
+    const bad = { ...spec, tables: { ohlcv_1d: { ...spec.tables.ohlcv_1d, files: [{ ...file, path }] } } };
+    expect(fieldOf(bad)).toBe("tables.ohlcv_1d.files.0.path");
+  });
+
+  it("refuses a file listed under another table, or twice", () => {
+    const other = { ...file, path: "data/ohlcv_1m/base=BTC/2024-01.parquet" };
+    expect(fieldOf({ ...spec, tables: { ohlcv_1d: { ...spec.tables.ohlcv_1d, files: [other] } } })).toBe(
+      "tables.ohlcv_1d.files.0.path",
+    );
+    expect(fieldOf({ ...spec, tables: { ohlcv_1d: { ...spec.tables.ohlcv_1d, files: [file, file] } } })).toBe(
+      "tables.ohlcv_1d.files.1.path",
+    );
+  });
+});
+
+describe("partition paths", () => {
+  it("parses back what partitionPath writes", () => {
+    expect(parsePartitionPath("data/ohlcv_1m/base=BTC/2024-03.parquet")).toEqual({
+      table: "ohlcv_1m",
+      base: "BTC",
+      period: "2024-03",
+    });
+    expect(parsePartitionPath("data/token_info/all.parquet")).toEqual({
+      table: "token_info",
+      base: null,
+      period: "all",
+    });
+    expect(parsePartitionPath("data/token_info/base=BTC/all.parquet")).toBeNull();
+  });
+
+  it("knows the time range a file can hold", () => {
+    expect(partitionTimeRange("data/ohlcv_1m/base=BTC/2024-12.parquet")).toEqual({
+      startMs: Date.UTC(2024, 11, 1),
+      endMs: Date.UTC(2025, 0, 1),
+    });
+    expect(partitionTimeRange("data/ohlcv_1h/base=BTC/2023.parquet").endMs).toBe(Date.UTC(2024, 0, 1));
+    expect(partitionTimeRange("data/ohlcv_1d/base=BTC/all.parquet").startMs).toBe(-Infinity);
+  });
+});
