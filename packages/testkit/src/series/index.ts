@@ -1,0 +1,23 @@
+export { generateCandles, aggregateCandles, INTERVAL_MS } from "./generate-candles.js";
+export type { SimCandle, SimInterval, GenerateCandlesParams } from "./generate-candles.js";
+export { generateFundingRates } from "./generate-funding-rates.js";
+export type { SimFundingRate, GenerateSeriesParams } from "./generate-funding-rates.js";
+export { generateOpenInterest } from "./generate-open-interest.js";
+export type { SimOpenInterest } from "./generate-open-interest.js";
+export { generateLiquidations } from "./generate-liquidations.js";
+export type { SimLiquidation } from "./generate-liquidations.js";
+export {
+  SYMBOL_LIFE,
+  DEFAULT_LISTED_MS,
+  symbolLife,
+  fundingIntervalHours,
+  isListedAt,
+  splitSymbol,
+  isPerpetual,
+} from "./symbol-life.js";
+export type { SymbolLife, SymbolParts } from "./symbol-life.js";
+export { modelSymbol, priceAt } from "./price-model.js";
+export type { SymbolModel } from "./price-model.js";
+export { createSeriesSource } from "./series-source.js";
+export type { RecordedSeries, SeriesSource } from "./series-source.js";
+export { loadSeries, SeriesFormatError } from "./load-series.js";
