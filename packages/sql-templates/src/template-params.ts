@@ -1,0 +1,40 @@
+/** A value a template parameter can be bound to. Lists become DuckDB LIST values. */
+export type TemplateValue = string | number | boolean | null | readonly string[];
+
+/** Epoch milliseconds, UTC. */
+type EpochMs = number;
+
+interface SeriesParams {
+  /** exchanges[i] goes with symbols[i]: one (exchange, symbol) series per index. */
+  exchanges: readonly string[];
+  symbols: readonly string[];
+  /** Inclusive lower bound on ts. */
+  start: EpochMs;
+  /** Exclusive upper bound on ts. */
+  end: EpochMs;
+  /** Most recent rows kept per series; null keeps all. */
+  limit: number | null;
+}
+
+/**
+ * The parameters of every template, by name. Kept equal to the `-- params:` header of each .sql
+ * file by a test, so a caller gets a type error, not a runtime one, for a missing parameter.
+ */
+export interface TemplateParams {
+  select_ohlcv_by_symbol: SeriesParams & { market: string };
+  select_ohlcv_resampled_by_symbol: SeriesParams & {
+    market: string;
+    bucket_ms: number;
+    offset_ms: number;
+    source_ms: number;
+    partial: boolean;
+  };
+  select_funding_rates_by_symbol: SeriesParams;
+  select_open_interest_by_symbol: SeriesParams;
+  select_liquidations_by_symbol: SeriesParams;
+  select_token_info_by_base: { bases: readonly string[] };
+  select_markets_by_base: { bases: readonly string[] };
+  select_series_by_base: { bases: readonly string[]; market: string };
+}
+
+export type TemplateName = keyof TemplateParams;
