@@ -1,0 +1,108 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { tableDef } from "@cexdata/schema";
+import { validateRows, type RejectedRow } from "../../validate/index.js";
+import type { ArchiveSymbol } from "./archive-symbol.js";
+import { archiveRowsSql, type ArchiveTable } from "./archive-rows-sql.js";
+import type { CsvFormat } from "./csv-formats.js";
+import { ArchiveFormatError } from "./errors.js";
+import { checkSeriesIdentity, validateInDuckDB, type CheckedRelations } from "./validate-sql.js";
+
+export interface ImportArchiveCsvsParams {
+  conn: DuckDBConnection;
+  table: ArchiveTable;
+  symbol: ArchiveSymbol;
+  format: CsvFormat;
+  csvPaths: readonly string[];
+  /** Only rows with ts in [startMs, endMs) are kept (a monthly file may reach past the range). */
+  startMs: number;
+  endMs: number;
+  nowMs: number;
+  /** Prefix of the temp relations this batch creates (unique per batch). */
+  prefix: string;
+}
+
+export interface ImportedBatch {
+  readonly relations: CheckedRelations;
+  /** Rows read from the CSVs within the range. */
+  readonly fetched: number;
+  readonly acceptedRows: number;
+  readonly rejected: RejectedRow[];
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * CSV -> typed DuckDB table -> validated relation, without a row passing through JS: DuckDB reads
+ * the files with the explicit columns of their format, converts them to the schema's columns
+ * (epoch-ms TIMESTAMP `ts`), and the rules run as SQL. Only refused rows come back, for quarantine.
+ */
+export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<ImportedBatch> {
+  const identity = {
+    exchange: "binance",
+    symbol: p.symbol.symbol,
+    base: p.symbol.base,
+    quote: p.symbol.quote,
+  };
+  const bad = checkSeriesIdentity(p.table, identity);
+  if (bad !== null) throw new ArchiveFormatError(p.symbol.symbol, `series identity refused: ${bad}`);
+  const raw = quoteIdent(`${p.prefix}_raw`);
+  const columns = Object.keys(tableDef(p.table).columns).map((name) =>
+    name === "ts" ? `CAST(epoch_ms(CAST(ts AS BIGINT)) AS TIMESTAMP_MS) AS ts` : quoteIdent(name),
+  );
+  try {
+    await p.conn.run(
+      `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT ${columns.join(", ")}
+       FROM (${archiveRowsSql(p.table, p.symbol, p.format, p.csvPaths)})`,
+      {
+        symbol: p.symbol.symbol,
+        base: p.symbol.base,
+        quote: p.symbol.quote,
+        start_ms: BigInt(p.startMs),
+        end_ms: BigInt(p.endMs),
+      },
+    );
+  } catch (err) {
+    throw new ArchiveFormatError(
+      p.csvPaths.join(", "),
+      `${p.format.id}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  const relations = await validateInDuckDB({
+    conn: p.conn,
+    table: p.table,
+    source: raw,
+    nowMs: p.nowMs,
+    prefix: p.prefix,
+  });
+  const counts = await p.conn.runAndReadAll(
+    `SELECT (SELECT count(*) FROM ${raw}) AS fetched, (SELECT count(*) FROM ${relations.accepted}) AS accepted`,
+  );
+  const [fetched, accepted] = counts.getRows()[0] as [bigint, bigint];
+  const rejected = await readRejected(p.conn, p.table, relations.rejected, p.nowMs);
+  return { relations, fetched: Number(fetched), acceptedRows: Number(accepted), rejected };
+}
+
+/** Refused rows back in JS (few), with validate's own detail string where a single row explains it. */
+async function readRejected(
+  conn: DuckDBConnection,
+  table: ArchiveTable,
+  relation: string,
+  nowMs: number,
+): Promise<RejectedRow[]> {
+  const names = Object.keys(tableDef(table).columns);
+  const select = names.map((n) => (n === "ts" ? "epoch_ms(ts) AS ts" : quoteIdent(n))).join(", ");
+  const reader = await conn.runAndReadAll(`SELECT ${select}, reason FROM ${relation}`);
+  return reader.getRowObjectsJS().map((r) => {
+    const row: Record<string, unknown> = {};
+    for (const n of names) {
+      const v = r[n];
+      row[n] = typeof v === "bigint" ? Number(v) : v;
+    }
+    const reason = String(r["reason"]);
+    const alone = validateRows(table, [row], { source: "archive", nowMs }).rejected[0];
+    const detail = alone?.reason === reason ? alone.detail : `${reason} (found in DuckDB)`;
+    return { row, reason, detail, source: "archive" as const };
+  });
+}

@@ -1,0 +1,132 @@
+import { TABLES, tableDef, type ColumnDef, type TableName } from "@cexdata/schema";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { z } from "zod";
+import { DUPLICATE_REASON, ruleViolationSql } from "../../validate/index.js";
+
+/**
+ * Validation of rows already in DuckDB, so an archive import never materialises candles in JS.
+ * ONE definition: the data rules are validate/'s own SQL (`ruleViolationSql`); the shape checks are
+ * read off the schema's zod column schemas (bounds and their inclusivity probed, as validate's fast
+ * shape check does), with validate's reasons. test/archive-validate.test.ts proves that this SQL and
+ * `validateRows` accept and reject the same rows for the same reasons.
+ */
+
+function innerNumber(column: ColumnDef): z.ZodNumber | null {
+  const def = column.zod._zod.def as { type: string; innerType?: z.ZodType };
+  const inner = def.type === "nullable" && def.innerType ? def.innerType : column.zod;
+  return inner instanceof z.ZodNumber ? inner : null;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** WHEN clauses for one column, in zod's order: missing, not finite, below / above bounds, not integer. */
+function columnShapeSql(name: string, column: ColumnDef): string[] {
+  const id = quoteIdent(name);
+  const out: string[] = [];
+  if (!column.nullable) out.push(`WHEN ${id} IS NULL THEN 'invalid_shape'`);
+  const num = innerNumber(column);
+  if (num === null) return out;
+  const isTime = column.type === "TIMESTAMP_MS";
+  const value = isTime ? `epoch_ms(CAST(${id} AS TIMESTAMP))` : id;
+  if (column.type === "DOUBLE") out.push(`WHEN NOT isfinite(${id}) THEN 'non_finite_number'`);
+  const min = num.minValue ?? -Infinity;
+  const max = num.maxValue ?? Infinity;
+  if (Number.isFinite(min)) {
+    const exclusive = !num.safeParse(min).success;
+    const reason =
+      column.type === "DOUBLE" && min === 0
+        ? exclusive
+          ? "price_not_positive"
+          : "negative_amount"
+        : "invalid_shape";
+    out.push(`WHEN ${value} ${exclusive ? "<=" : "<"} ${min} THEN '${reason}'`);
+  }
+  if (Number.isFinite(max)) {
+    const exclusive = !num.safeParse(max).success;
+    out.push(`WHEN ${value} ${exclusive ? ">=" : ">"} ${max} THEN 'invalid_shape'`);
+  }
+  if (num.isInt === true && column.type === "DOUBLE")
+    out.push(`WHEN ${id} <> trunc(${id}) THEN 'invalid_shape'`);
+  return out;
+}
+
+/**
+ * The reason of the first shape check a row breaks, or NULL. String columns are not checked here:
+ * an archive batch holds one series, whose exchange / market / symbol / base / quote are checked once
+ * in JS with the same zod schemas (`checkSeriesIdentity`).
+ */
+export function shapeViolationSql(table: TableName): string {
+  const whens = Object.entries(tableDef(table).columns).flatMap(([name, c]) => columnShapeSql(name, c));
+  return whens.length === 0 ? "CAST(NULL AS VARCHAR)" : `CASE ${whens.join(" ")} ELSE NULL END`;
+}
+
+/** The zod verdict on the constant text columns of a series; null when valid, else the issue. */
+export function checkSeriesIdentity(
+  table: TableName,
+  identity: Readonly<Record<string, string>>,
+): string | null {
+  for (const [name, column] of Object.entries(tableDef(table).columns)) {
+    if (column.type !== "VARCHAR" || !(name in identity)) continue;
+    const ok = column.zod.safeParse(identity[name]);
+    if (!ok.success) return `${name}: ${ok.error.issues[0]?.message ?? "invalid"}`;
+  }
+  return null;
+}
+
+/** Names of the relations `validateInDuckDB` leaves behind for one batch. */
+export interface CheckedRelations {
+  /** Valid rows, duplicates collapsed: what may be staged. */
+  readonly accepted: string;
+  /** Refused rows with a `reason` column: what goes to quarantine. */
+  readonly rejected: string;
+}
+
+/**
+ * Validates the rows of the DuckDB relation `source` (the table's columns, ts a TIMESTAMP) without
+ * moving them into JS: shape, then validate/'s rules, then duplicates (exact copies collapse to one;
+ * rows sharing a key with different values are all refused as `conflicting_duplicate`).
+ */
+export async function validateInDuckDB(params: {
+  conn: DuckDBConnection;
+  table: TableName;
+  source: string;
+  nowMs: number;
+  prefix: string;
+}): Promise<CheckedRelations> {
+  const { conn, table, source, prefix } = params;
+  const cols = Object.keys(tableDef(table).columns).map(quoteIdent);
+  const keys = (TABLES[table].key as readonly string[]).map(quoteIdent);
+  const on = keys.map((k) => `c.${k} = d.${k}`).join(" AND ");
+  const checked = quoteIdent(`${prefix}_checked`);
+  const dups = quoteIdent(`${prefix}_dups`);
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${checked} AS SELECT ${cols.join(", ")},
+      coalesce(${shapeViolationSql(table)}, ${ruleViolationSql(table)}) AS reason FROM ${source}`,
+    { now_ms: BigInt(params.nowMs) },
+  );
+  // Keys held by more than one valid row (rare), and how many different versions each has.
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${dups} AS SELECT ${keys.join(", ")},
+      count(DISTINCT (${cols.join(", ")})) AS variants
+      FROM ${checked} WHERE reason IS NULL GROUP BY ${keys.join(", ")} HAVING count(*) > 1`,
+  );
+  const c = cols.map((x) => `c.${x}`).join(", ");
+  const accepted = quoteIdent(`${prefix}_accepted`);
+  const rejected = quoteIdent(`${prefix}_rejected`);
+  await conn.run(
+    `CREATE OR REPLACE TEMP VIEW ${accepted} AS
+      SELECT ${c} FROM ${checked} c WHERE c.reason IS NULL AND NOT EXISTS (SELECT 1 FROM ${dups} d WHERE ${on})
+      UNION ALL
+      SELECT DISTINCT ${c} FROM ${checked} c JOIN ${dups} d ON ${on} WHERE c.reason IS NULL AND d.variants = 1`,
+  );
+  await conn.run(
+    `CREATE OR REPLACE TEMP VIEW ${rejected} AS
+      SELECT ${c}, c.reason FROM ${checked} c WHERE c.reason IS NOT NULL
+      UNION ALL
+      SELECT ${c}, '${DUPLICATE_REASON}' AS reason FROM ${checked} c JOIN ${dups} d ON ${on}
+      WHERE c.reason IS NULL AND d.variants > 1`,
+  );
+  return { accepted, rejected };
+}
