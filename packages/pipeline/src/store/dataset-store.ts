@@ -1,0 +1,254 @@
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import {
+  isTableName,
+  parseDatasetSpec,
+  type DatasetSpec,
+  type Row,
+  type SpecCoverage,
+  type SpecFile,
+  type SpecGap,
+  type TableName,
+} from "@cexdata/schema";
+import type { RowSource } from "../validate/index.js";
+import { openDuckDB, type DuckDBHandle } from "./duckdb.js";
+import { DatasetStoreStateError } from "./errors.js";
+import { hashFile, syncPath } from "./fs-atomic.js";
+import { TMP_DIR, WORK_DIR, applyJournal, recoverJournal, removeOrphans, writeJournal } from "./journal.js";
+import type { JournalMove } from "./journal.js";
+import { lockDataset } from "./lock.js";
+import { applySpecChanges, isSameContent, readSpec } from "./manifest.js";
+import { mergePartition, readParquetStats } from "./merge-partition.js";
+import { readWatermark, type SeriesRef } from "./read-watermark.js";
+import { mergeCoverage, replaceGaps } from "./spec-extras.js";
+import { TableStager, buildStagingLayout, createStagingTables } from "./staging.js";
+
+export interface OpenDatasetStoreParams {
+  /** The dataset directory (holds spec.json and data/); created if missing. */
+  readonly dir: string;
+  /** The clock for spec.json's update_time; defaults to `Date.now`. */
+  readonly nowMs?: () => number;
+  /** DuckDB threads; default: the number of cores. */
+  readonly threads?: number;
+  /** DuckDB memory limit for staging and merging, past which it spills to disk; default "512MB". */
+  readonly memoryLimit?: string;
+  /** Called at each step of a commit (for progress logs, and for crash tests). */
+  readonly onCommitStep?: (step: CommitStep) => void | Promise<void>;
+}
+
+export type CommitStep =
+  | { readonly step: "file-written"; readonly path: string; readonly changed: boolean }
+  | { readonly step: "journal-written" }
+  | { readonly step: "file-moved"; readonly path: string }
+  | { readonly step: "spec-written"; readonly version: number };
+
+export interface CommitResult {
+  /** spec.json's version after the commit (unchanged, possibly 0, when nothing changed). */
+  readonly version: number;
+  /** Dataset-relative paths of the files written, spec.json not included. */
+  readonly changedFiles: string[];
+  /** Per table: rows staged, and rows the table gained (new keys). */
+  readonly rowsByTable: Partial<Record<TableName, { readonly staged: number; readonly added: number }>>;
+}
+
+/**
+ * The only writer of the dataset: stage validated rows, then commit them as merged, sorted,
+ * zstd Parquet partitions and a new spec.json. One store per directory at a time (a lock file
+ * enforces it); a store killed at any point is recovered by the next `openDatasetStore`.
+ */
+export class DatasetStore {
+  private stagers = new Map<TableName, TableStager>();
+  private pendingGaps = new Map<TableName, SpecGap[]>();
+  private pendingCoverage = new Map<TableName, SpecCoverage[]>();
+  private closed = false;
+  private fileCounter = 0;
+
+  constructor(
+    readonly dir: string,
+    private currentSpec: DatasetSpec | null,
+    private readonly duck: DuckDBHandle,
+    private readonly release: () => Promise<void>,
+    private readonly params: OpenDatasetStoreParams,
+  ) {}
+
+  /** The spec.json the dataset has now (null before the first commit). */
+  get spec(): DatasetSpec | null {
+    return this.currentSpec;
+  }
+
+  /** Last stored ts (epoch ms) of a series, from the committed Parquet files; null if none. */
+  async readWatermark(table: TableName, series: SeriesRef): Promise<number | null> {
+    this.assertOpen();
+    return readWatermark({
+      conn: this.duck.connection,
+      dir: this.dir,
+      spec: this.currentSpec,
+      table,
+      series,
+    });
+  }
+
+  /** Stages rows that `validateRows` accepted; nothing is visible until `commit()`. */
+  async stage<T extends TableName>(table: T, rows: readonly Row<T>[], source: RowSource): Promise<void> {
+    this.assertOpen();
+    if (!isTableName(table)) throw new DatasetStoreStateError(`unknown table ${String(table)}`);
+    let stager = this.stagers.get(table);
+    if (!stager) {
+      const layout = buildStagingLayout(table);
+      await createStagingTables(this.duck.connection, layout);
+      stager = new TableStager(this.duck.connection, layout);
+      this.stagers.set(table, stager);
+    }
+    await stager.stage(rows as readonly Row<TableName>[], source);
+  }
+
+  /**
+   * Records the gaps (candles the exchange never served) of a table in spec.json at the next
+   * commit. Without `series`, `gaps` replaces the table's whole list; with it, only those series'.
+   */
+  setGaps(table: TableName, gaps: readonly SpecGap[], options: { series?: readonly SeriesRef[] } = {}): void {
+    this.assertOpen();
+    const current = this.pendingGaps.get(table) ?? this.currentSpec?.tables[table]?.gaps ?? [];
+    this.pendingGaps.set(table, replaceGaps(current, gaps, options.series));
+  }
+
+  /** Replaces a table's coverage windows (when a collector was listening) at the next commit. */
+  setCoverage(table: TableName, coverage: readonly SpecCoverage[]): void {
+    this.assertOpen();
+    this.pendingCoverage.set(table, mergeCoverage(coverage));
+  }
+
+  /** Adds coverage windows to a table's, merging overlapping windows of an exchange. */
+  addCoverage(table: TableName, coverage: readonly SpecCoverage[]): void {
+    this.assertOpen();
+    const current = this.pendingCoverage.get(table) ?? this.currentSpec?.tables[table]?.coverage ?? [];
+    this.pendingCoverage.set(table, mergeCoverage([...current, ...coverage]));
+  }
+
+  /** Merges everything staged into the dataset; see `CommitResult`. Staging is empty afterwards. */
+  async commit(): Promise<CommitResult> {
+    this.assertOpen();
+    const step = this.params.onCommitStep ?? (() => undefined);
+    const tmpDir = path.join(this.dir, TMP_DIR);
+    await mkdir(tmpDir, { recursive: true });
+    const files = new Map<TableName, SpecFile[]>();
+    const moves: JournalMove[] = [];
+    const rowsByTable: CommitResult["rowsByTable"] = {};
+    for (const [table, stager] of this.stagers) {
+      let added = 0;
+      const existing = new Map((this.currentSpec?.tables[table]?.files ?? []).map((f) => [f.path, f]));
+      for (const [pid, rel] of stager.partitions.entries()) {
+        const before = existing.get(rel);
+        const abs = path.join(this.dir, rel);
+        const tmpRel = `${TMP_DIR}/${process.pid}-${this.fileCounter++}.parquet`;
+        const tmp = path.join(this.dir, tmpRel);
+        await mergePartition({
+          conn: this.duck.connection,
+          layout: stager.layout,
+          pid,
+          existingFile: before && existsSync(abs) ? abs : null,
+          outputFile: tmp,
+        });
+        const { sha256, bytes } = await hashFile(tmp);
+        const changed = before?.sha256 !== sha256;
+        await step({ step: "file-written", path: rel, changed });
+        if (!changed) {
+          await rm(tmp, { force: true });
+          continue;
+        }
+        await syncPath(tmp);
+        const stats = await readParquetStats(this.duck.connection, table, tmp);
+        const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+        const entry = {
+          path: rel,
+          rows: stats.rows,
+          bytes,
+          sha256,
+          min_ts: iso(stats.minTsMs),
+          max_ts: iso(stats.maxTsMs),
+        };
+        files.set(table, [...(files.get(table) ?? []), entry]);
+        moves.push({ from: tmpRel, to: rel, sha256 });
+        added += stats.rows - (before?.rows ?? 0);
+      }
+      rowsByTable[table] = { staged: stager.stagedRows, added };
+    }
+    const tables = applySpecChanges(this.currentSpec, {
+      files,
+      gaps: this.pendingGaps,
+      coverage: this.pendingCoverage,
+    });
+    if (moves.length === 0 && isSameContent(this.currentSpec, tables)) {
+      await this.resetStaging();
+      return { version: this.currentSpec?.version ?? 0, changedFiles: [], rowsByTable };
+    }
+    const nowMs = (this.params.nowMs ?? Date.now)();
+    const next = parseDatasetSpec({
+      version: (this.currentSpec?.version ?? 0) + 1,
+      update_time: new Date(nowMs).toISOString(),
+      tables,
+    });
+    await syncPath(tmpDir);
+    await writeJournal(this.dir, { moves, spec: next });
+    await step({ step: "journal-written" });
+    await applyJournal(this.dir, { moves, spec: next }, async (moved) =>
+      step({ step: "file-moved", path: moved }),
+    );
+    await step({ step: "spec-written", version: next.version });
+    this.currentSpec = next;
+    await this.resetStaging();
+    return { version: next.version, changedFiles: moves.map((m) => m.to), rowsByTable };
+  }
+
+  /** Drops staged rows and pending gaps/coverage without writing anything. */
+  async discard(): Promise<void> {
+    this.assertOpen();
+    await this.resetStaging();
+  }
+
+  /** Releases DuckDB, staging space and the lock. Uncommitted rows are dropped. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.duck.close();
+    await rm(path.join(this.dir, WORK_DIR, `duckdb-${process.pid}`), { recursive: true, force: true });
+    await this.release();
+  }
+
+  private async resetStaging(): Promise<void> {
+    for (const stager of this.stagers.values()) {
+      await this.duck.connection.run(`DROP TABLE IF EXISTS ${stager.layout.stageTable}`);
+      await this.duck.connection.run(`DROP TABLE IF EXISTS ${stager.layout.dictTable}`);
+    }
+    this.stagers = new Map();
+    this.pendingGaps = new Map();
+    this.pendingCoverage = new Map();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new DatasetStoreStateError(`the store of ${this.dir} is closed`);
+  }
+}
+
+/** Opens (and if needed creates) a dataset for writing: takes the lock, finishes or cleans up after a killed writer. */
+export async function openDatasetStore(params: OpenDatasetStoreParams): Promise<DatasetStore> {
+  const dir = path.resolve(params.dir);
+  await mkdir(dir, { recursive: true });
+  const release = await lockDataset(dir);
+  try {
+    await recoverJournal(dir);
+    await removeOrphans(dir);
+    const spec = await readSpec(dir);
+    const tempDirectory = path.join(dir, WORK_DIR, `duckdb-${process.pid}`);
+    const duck = await openDuckDB({
+      ...(params.threads !== undefined ? { threads: params.threads } : {}),
+      memoryLimit: params.memoryLimit ?? "512MB",
+      tempDirectory,
+    });
+    return new DatasetStore(dir, spec, duck, release, params);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}

@@ -1,0 +1,51 @@
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+
+export interface OpenDuckDBParams {
+  /** A database file, or `:memory:` (the default). */
+  readonly path?: string;
+  /** Worker threads (DuckDB's `threads`); defaults to DuckDB's choice (the number of cores). */
+  readonly threads?: number;
+  /** DuckDB's `memory_limit`, e.g. `"512MB"`; past it DuckDB spills to `tempDirectory`. */
+  readonly memoryLimit?: string;
+  readonly tempDirectory?: string;
+}
+
+/** One DuckDB instance and a connection to it; `close()` releases both. */
+export interface DuckDBHandle {
+  readonly instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+  close(): void;
+}
+
+/** Opens a DuckDB instance with explicit settings and one connection. Callers own and close it. */
+export async function openDuckDB(params: OpenDuckDBParams = {}): Promise<DuckDBHandle> {
+  const options: Record<string, string> = {};
+  if (params.threads !== undefined) options["threads"] = String(params.threads);
+  if (params.memoryLimit !== undefined) options["memory_limit"] = params.memoryLimit;
+  if (params.tempDirectory !== undefined) options["temp_directory"] = params.tempDirectory;
+  const instance = await DuckDBInstance.create(params.path ?? ":memory:", options);
+  const connection = await instance.connect();
+  return {
+    instance,
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/**
+ * A string literal for SQL, for the one place values cannot be bound: file paths in
+ * `read_parquet(...)` and `COPY ... TO ...`. Single quotes are doubled; NUL is refused.
+ */
+export function quoteSqlString(value: string): string {
+  if (value.includes("\0")) throw new RangeError("a SQL string literal cannot hold NUL");
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A quoted SQL identifier (double quotes doubled). */
+export function quoteIdentifier(name: string): string {
+  if (name.includes("\0")) throw new RangeError("a SQL identifier cannot hold NUL");
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,50 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import path from "node:path";
+
+/** fsync a file or a directory (so a rename inside it is durable). */
+export async function syncPath(target: string): Promise<void> {
+  const handle = await open(target, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Renames `from` onto `to` (atomic on one file system) and makes the rename durable. */
+export async function renameDurably(from: string, to: string): Promise<void> {
+  await mkdir(path.dirname(to), { recursive: true });
+  await rename(from, to);
+  await syncPath(path.dirname(to));
+}
+
+/** Writes `text` to a temporary file beside `target`, fsyncs it, then renames it into place. */
+export async function writeFileAtomic(target: string, text: string): Promise<void> {
+  const tmp = `${target}.${process.pid}.tmp`;
+  await mkdir(path.dirname(target), { recursive: true });
+  const handle = await open(tmp, "w");
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await renameDurably(tmp, target);
+}
+
+export async function removeIfExists(target: string): Promise<void> {
+  await rm(target, { force: true, recursive: true });
+}
+
+/** sha256 (lower-case hex) and size of a file, streamed. */
+export async function hashFile(file: string): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest("hex"), bytes };
+}

@@ -1,0 +1,92 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import {
+  TABLE_NAMES,
+  parseDatasetSpec,
+  specColumnsOf,
+  type DatasetSpec,
+  type SpecCoverage,
+  type SpecFile,
+  type SpecGap,
+  type SpecTable,
+  type TableName,
+} from "@cexdata/schema";
+import { writeFileAtomic } from "./fs-atomic.js";
+
+export const SPEC_FILE = "spec.json";
+
+/** Reads and validates `<dir>/spec.json`; null when the dataset has none yet. */
+export async function readSpec(dir: string): Promise<DatasetSpec | null> {
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, SPEC_FILE), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  return parseDatasetSpec(JSON.parse(text));
+}
+
+/** spec.json's text: fixed key order and two-space indent, so equal specs are equal bytes. */
+export function formatSpec(spec: DatasetSpec): string {
+  const tables: Record<string, SpecTable> = {};
+  for (const name of TABLE_NAMES) {
+    const t = spec.tables[name];
+    if (!t) continue;
+    tables[name] = {
+      columns: t.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable })),
+      files: [...t.files]
+        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+        .map((f) => ({
+          path: f.path,
+          rows: f.rows,
+          bytes: f.bytes,
+          sha256: f.sha256,
+          min_ts: f.min_ts,
+          max_ts: f.max_ts,
+        })),
+      ...(t.gaps ? { gaps: t.gaps } : {}),
+      ...(t.coverage ? { coverage: t.coverage } : {}),
+    };
+  }
+  return `${JSON.stringify({ version: spec.version, update_time: spec.update_time, tables }, null, 2)}\n`;
+}
+
+/** Validates, then writes spec.json atomically (temp file, fsync, rename). */
+export async function writeSpec(dir: string, spec: DatasetSpec): Promise<void> {
+  await writeFileAtomic(path.join(dir, SPEC_FILE), formatSpec(parseDatasetSpec(spec)));
+}
+
+export interface SpecChanges {
+  readonly files: ReadonlyMap<TableName, readonly SpecFile[]>;
+  readonly gaps: ReadonlyMap<TableName, readonly SpecGap[]>;
+  readonly coverage: ReadonlyMap<TableName, readonly SpecCoverage[]>;
+}
+
+/** The tables of the next spec: the current ones with changed file entries, gaps and coverage. */
+export function applySpecChanges(current: DatasetSpec | null, changes: SpecChanges): DatasetSpec["tables"] {
+  const tables: DatasetSpec["tables"] = {};
+  for (const name of TABLE_NAMES) {
+    const before = current?.tables[name];
+    const changed = changes.files.get(name) ?? [];
+    const gaps = changes.gaps.get(name) ?? before?.gaps;
+    const coverage = changes.coverage.get(name) ?? before?.coverage;
+    if (!before && changed.length === 0 && !gaps && !coverage) continue;
+    const byPath = new Map((before?.files ?? []).map((f) => [f.path, f]));
+    for (const f of changed) byPath.set(f.path, f);
+    tables[name] = {
+      columns: specColumnsOf(name),
+      files: [...byPath.values()],
+      ...(gaps ? { gaps: [...gaps] } : {}),
+      ...(coverage ? { coverage: [...coverage] } : {}),
+    };
+  }
+  return tables;
+}
+
+/** Whether two specs describe the same dataset, ignoring version and update_time. */
+export function isSameContent(a: DatasetSpec | null, tables: DatasetSpec["tables"]): boolean {
+  const probe = { version: 1, update_time: "1970-01-01T00:00:00Z" };
+  const left = a ? formatSpec({ ...a, ...probe }) : formatSpec({ ...probe, tables: {} });
+  return left === formatSpec({ ...probe, tables });
+}

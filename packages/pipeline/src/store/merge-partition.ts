@@ -1,0 +1,88 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { TABLES, tableDef, type TableName } from "@cexdata/schema";
+import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
+import { PRECEDENCE, castFromStaged, type StagingLayout } from "./staging.js";
+
+/** The SELECT list of a table with the schema's exact column order and types. */
+export function selectColumnsSql(table: TableName): string {
+  return Object.entries(tableDef(table).columns)
+    .map(([name, c]) => `CAST(${quoteIdentifier(name)} AS ${c.type}) AS ${quoteIdentifier(name)}`)
+    .join(", ");
+}
+
+/** `ORDER BY` of a table: its primary key, which is also every file's sort order. */
+export function keyOrderSql(table: TableName): string {
+  return (TABLES[table].key as readonly string[]).map(quoteIdentifier).join(", ");
+}
+
+function stagedRowsSql(layout: StagingLayout, pid: number): string {
+  const columns = Object.entries(tableDef(layout.table).columns).map(([name, c]) => {
+    const source = layout.dictColumns.includes(name)
+      ? `d.${quoteIdentifier(name)}`
+      : `s.${quoteIdentifier(name)}`;
+    const expr = layout.dictColumns.includes(name) ? source : castFromStaged(source, c.type);
+    return `${expr} AS ${quoteIdentifier(name)}`;
+  });
+  return (
+    `SELECT ${columns.join(", ")}, s._prec AS _prec, s._seq AS _seq ` +
+    `FROM ${layout.stageTable} s JOIN ${layout.dictTable} d ON s._sid = d._sid WHERE s._pid = ${pid}`
+  );
+}
+
+export interface MergePartitionParams {
+  readonly conn: DuckDBConnection;
+  readonly layout: StagingLayout;
+  readonly pid: number;
+  /** Absolute path of the partition's current file, or null when it has none yet. */
+  readonly existingFile: string | null;
+  /** Absolute path the merged file is written to. */
+  readonly outputFile: string;
+}
+
+/**
+ * Writes the merge of a partition's staged rows with its stored file, one row per primary key:
+ * an archive row beats a stored row, which beats a REST or websocket row (closed candles do not
+ * change, so reruns are idempotent); among staged rows of one rank the first staged wins.
+ * Sorted by key (unique after the merge), zstd, the schema's column order and types: the bytes are
+ * a function of the rows alone, whatever the staging order or thread count (tested).
+ */
+export async function mergePartition(params: MergePartitionParams): Promise<void> {
+  const { conn, layout, pid, existingFile, outputFile } = params;
+  const table = layout.table;
+  const columnList = Object.keys(tableDef(table).columns).map(quoteIdentifier).join(", ");
+  const parts = [stagedRowsSql(layout, pid)];
+  if (existingFile !== null) {
+    parts.push(
+      `SELECT ${selectColumnsSql(table)}, ${PRECEDENCE.stored} AS _prec, 0 AS _seq ` +
+        `FROM read_parquet(${quoteSqlString(existingFile)})`,
+    );
+  }
+  const merged =
+    `SELECT ${columnList} FROM (${parts.join(" UNION ALL BY NAME ")}) ` +
+    `QUALIFY row_number() OVER (PARTITION BY ${keyOrderSql(table)} ORDER BY _prec DESC, _seq) = 1`;
+  await conn.run(
+    `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged}) ORDER BY ${keyOrderSql(table)}) ` +
+      `TO ${quoteSqlString(outputFile)} (FORMAT parquet, COMPRESSION zstd)`,
+  );
+}
+
+export interface ParquetFileStats {
+  readonly rows: number;
+  readonly minTsMs: number | null;
+  readonly maxTsMs: number | null;
+}
+
+/** Row count and the time column's range of a Parquet file of `table`. */
+export async function readParquetStats(
+  conn: DuckDBConnection,
+  table: TableName,
+  file: string,
+): Promise<ParquetFileStats> {
+  const ts = quoteIdentifier(TABLES[table].timeColumn);
+  const reader = await conn.runAndReadAll(
+    `SELECT count(*)::DOUBLE AS n, epoch_ms(min(${ts})::TIMESTAMP)::DOUBLE AS lo, ` +
+      `epoch_ms(max(${ts})::TIMESTAMP)::DOUBLE AS hi FROM read_parquet(${quoteSqlString(file)})`,
+  );
+  const [n, lo, hi] = reader.getRows()[0] as [number, number | null, number | null];
+  return { rows: n, minTsMs: lo, maxTsMs: hi };
+}

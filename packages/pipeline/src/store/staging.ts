@@ -1,0 +1,207 @@
+import {
+  BOOLEAN,
+  DOUBLE,
+  DuckDBDataChunk,
+  INTEGER,
+  LIST,
+  VARCHAR,
+  listValue,
+  type DuckDBConnection,
+  type DuckDBType,
+} from "@duckdb/node-api";
+import {
+  TABLES,
+  partitionPath,
+  partitionTimeRange,
+  tableDef,
+  type DuckDBType as ColumnType,
+  type Row,
+  type TableName,
+} from "@cexdata/schema";
+import type { RowSource } from "../validate/index.js";
+import { quoteIdentifier } from "./duckdb.js";
+
+/**
+ * Staged rows live in DuckDB, not in JS arrays, so a 10M-row backfill stays within DuckDB's memory
+ * limit (it spills to disk). Rows enter as column chunks: numbers and timestamps as DOUBLE (epoch
+ * ms is exact below 2^53), and the columns that repeat along a series (exchange, market, symbol,
+ * base, quote) as one INTEGER id into a small dictionary table, because writing strings across the
+ * native boundary costs more than everything else together. The merge casts back to the schema's
+ * exact types.
+ */
+const DICTIONARY_COLUMNS = new Set(["exchange", "market", "symbol", "base", "quote"]);
+
+/** Merge precedence: a higher number wins a key. Stored rows sit between archive and REST/ws. */
+export const PRECEDENCE = { archive: 3, stored: 2, rest: 1, ws: 1 } as const satisfies Record<
+  RowSource | "stored",
+  number
+>;
+
+const CHUNK_ROWS = 2048;
+
+interface StagedColumn {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly stageType: DuckDBType;
+}
+
+/** How one table is laid out in staging, and the SQL that reads it back with the schema's types. */
+export interface StagingLayout {
+  readonly table: TableName;
+  readonly stageTable: string;
+  readonly dictTable: string;
+  readonly dictColumns: readonly string[];
+  readonly valueColumns: readonly StagedColumn[];
+}
+
+function stageTypeOf(type: ColumnType): DuckDBType {
+  if (type === "VARCHAR") return VARCHAR;
+  if (type === "BOOLEAN") return BOOLEAN;
+  if (type === "VARCHAR[]") return LIST(VARCHAR);
+  return DOUBLE;
+}
+
+export function buildStagingLayout(table: TableName): StagingLayout {
+  const columns = Object.entries(tableDef(table).columns);
+  return {
+    table,
+    stageTable: `stage_${table}`,
+    dictTable: `dict_${table}`,
+    dictColumns: columns
+      .filter(([n, c]) => DICTIONARY_COLUMNS.has(n) && c.type === "VARCHAR")
+      .map(([n]) => n),
+    valueColumns: columns
+      .filter(([n]) => !DICTIONARY_COLUMNS.has(n))
+      .map(([name, c]) => ({ name, type: c.type, stageType: stageTypeOf(c.type) })),
+  };
+}
+
+/** `CAST(<expr> AS <schema type>)`, from the staged representation. */
+export function castFromStaged(expr: string, type: ColumnType): string {
+  if (type === "TIMESTAMP_MS") return `CAST(epoch_ms(CAST(${expr} AS BIGINT)) AS TIMESTAMP_MS)`;
+  return `CAST(${expr} AS ${type})`;
+}
+
+/** Creates the staging tables of one table in the staging database. */
+export async function createStagingTables(conn: DuckDBConnection, layout: StagingLayout): Promise<void> {
+  const dictCols = layout.dictColumns.map((n) => `${quoteIdentifier(n)} VARCHAR`).join(", ");
+  await conn.run(`CREATE OR REPLACE TABLE ${layout.dictTable} (_sid INTEGER, ${dictCols})`);
+  const valueCols = layout.valueColumns.map((c) => `${quoteIdentifier(c.name)} ${c.stageType.toString()}`);
+  await conn.run(
+    `CREATE OR REPLACE TABLE ${layout.stageTable} (_pid INTEGER, _prec INTEGER, _seq DOUBLE, _sid INTEGER, ${valueCols.join(", ")})`,
+  );
+}
+
+/** The JS side of one table's staging: dictionaries of partition files and series. */
+export class TableStager {
+  readonly partitions: string[] = [];
+  readonly stagedByPartition: number[] = [];
+  private readonly pidByPath = new Map<string, number>();
+  private readonly sidByTuple = new Map<string, number>();
+  private readonly rangeByBase = new Map<string, { startMs: number; endMs: number; pid: number }>();
+  private seq = 0;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    readonly layout: StagingLayout,
+  ) {}
+
+  /** Appends validated rows to the staging tables. */
+  async stage(rows: readonly Row<TableName>[], source: RowSource): Promise<void> {
+    if (rows.length === 0) return;
+    const { layout } = this;
+    const newTuples: unknown[][] = [];
+    const types = [INTEGER, INTEGER, DOUBLE, INTEGER, ...layout.valueColumns.map((c) => c.stageType)];
+    const appender = await this.conn.createAppender(layout.stageTable);
+    const prec = PRECEDENCE[source];
+    try {
+      for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
+        const n = Math.min(CHUNK_ROWS, rows.length - offset);
+        const chunk = DuckDBDataChunk.create(types, n);
+        const vectors = types.map((_, j) => chunk.getColumnVector(j));
+        const [pidV, precV, seqV, sidV] = vectors as [
+          (typeof vectors)[0],
+          (typeof vectors)[0],
+          (typeof vectors)[0],
+          (typeof vectors)[0],
+        ];
+        for (let i = 0; i < n; i++) {
+          const row = rows[offset + i] as Record<string, unknown>;
+          pidV.setItem(i, this.partitionIdOf(row));
+          precV.setItem(i, prec);
+          seqV.setItem(i, this.seq++);
+          sidV.setItem(i, this.seriesIdOf(row, newTuples));
+          for (let c = 0; c < layout.valueColumns.length; c++) {
+            const column = layout.valueColumns[c]!;
+            const value = row[column.name];
+            vectors[c + 4]!.setItem(
+              i,
+              column.type === "VARCHAR[]" && Array.isArray(value)
+                ? listValue(value as string[])
+                : (value as number | string | boolean | null),
+            );
+          }
+        }
+        for (const v of vectors) v.flush();
+        appender.appendDataChunk(chunk);
+      }
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
+    }
+    if (newTuples.length > 0) await this.appendSeries(newTuples);
+  }
+
+  private async appendSeries(tuples: unknown[][]): Promise<void> {
+    const appender = await this.conn.createAppender(this.layout.dictTable);
+    try {
+      for (const [sid, ...values] of tuples) {
+        appender.appendInteger(sid as number);
+        for (const v of values) appender.appendVarchar(v as string);
+        appender.endRow();
+      }
+    } finally {
+      appender.closeSync();
+    }
+  }
+
+  private seriesIdOf(row: Record<string, unknown>, newTuples: unknown[][]): number {
+    const cols = this.layout.dictColumns;
+    let tuple = "";
+    for (let i = 0; i < cols.length; i++) tuple += `${row[cols[i]!] as string}\u0001`;
+    let sid = this.sidByTuple.get(tuple);
+    if (sid === undefined) {
+      sid = this.sidByTuple.size;
+      this.sidByTuple.set(tuple, sid);
+      newTuples.push([sid, ...cols.map((c) => row[c])]);
+    }
+    return sid;
+  }
+
+  private partitionIdOf(row: Record<string, unknown>): number {
+    const rule = TABLES[this.layout.table].partition;
+    const base = rule.byBase ? (row["base"] as string) : "";
+    const ts = rule.timeColumn ? (row[rule.timeColumn] as number) : 0;
+    const cached = this.rangeByBase.get(base);
+    if (cached && ts >= cached.startMs && ts < cached.endMs) {
+      this.stagedByPartition[cached.pid]!++;
+      return cached.pid;
+    }
+    const file = partitionPath(this.layout.table, { base, tsMs: ts });
+    let pid = this.pidByPath.get(file);
+    if (pid === undefined) {
+      pid = this.partitions.length;
+      this.partitions.push(file);
+      this.stagedByPartition.push(0);
+      this.pidByPath.set(file, pid);
+    }
+    this.rangeByBase.set(base, { ...partitionTimeRange(file), pid });
+    this.stagedByPartition[pid]!++;
+    return pid;
+  }
+
+  /** The rows staged since the last reset. */
+  get stagedRows(): number {
+    return this.seq;
+  }
+}

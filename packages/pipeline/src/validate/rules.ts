@@ -1,0 +1,149 @@
+import { INTERVAL_INFO, OHLCV_TABLE_BY_INTERVAL, tableDef, type TableName } from "@cexdata/schema";
+
+/** Where a row came from. Also decides merge precedence in the store (archive over REST and websocket). */
+export type RowSource = "rest" | "archive" | "ws";
+
+export interface ValidationContext {
+  readonly source: RowSource;
+  /** The clock, epoch ms: a candle is closed when `ts + interval <= nowMs`. */
+  readonly nowMs: number;
+}
+
+/**
+ * One data rule beyond the row's shape, defined once and in two forms: `check` for rows in JS and
+ * `sql` for rows already in DuckDB (the archive importer and `verify`). A test proves both agree.
+ */
+export interface ValidationRule {
+  /** Stable, machine-groupable reason written to quarantine, e.g. `high_below_open_close`. */
+  readonly reason: string;
+  readonly doc: string;
+  readonly appliesTo: (table: TableName) => boolean;
+  /** A detail string when the row breaks the rule, null when it passes. The row has a valid shape. */
+  readonly check: (row: Readonly<Record<string, unknown>>, table: TableName, nowMs: number) => string | null;
+  /**
+   * A SQL boolean expression, true when a row breaks the rule. Columns are referenced by their bare
+   * names; the clock is the bound parameter `$now_ms` (BIGINT epoch ms).
+   */
+  readonly sql: (table: TableName) => string;
+}
+
+const INTERVAL_OF_TABLE: Partial<Record<TableName, number>> = Object.fromEntries(
+  Object.entries(OHLCV_TABLE_BY_INTERVAL).map(([interval, table]) => [
+    table,
+    INTERVAL_INFO[interval as keyof typeof OHLCV_TABLE_BY_INTERVAL].ms,
+  ]),
+);
+
+/** The candle length of an OHLCV table in ms, or undefined for any other table. */
+export function intervalMsOf(table: TableName): number | undefined {
+  return INTERVAL_OF_TABLE[table];
+}
+
+const hasColumns =
+  (...names: string[]) =>
+  (table: TableName): boolean =>
+    names.every((n) => Object.hasOwn(tableDef(table).columns, n));
+
+const isOhlcv = (table: TableName): boolean => intervalMsOf(table) !== undefined;
+const num = (v: unknown): number => v as number;
+const iso = (ms: number): string => new Date(ms).toISOString();
+/** Epoch ms of a TIMESTAMP column in SQL (works for TIMESTAMP and TIMESTAMP_MS). */
+const epochMsSql = (column: string): string => `epoch_ms(CAST(${column} AS TIMESTAMP))`;
+
+/** Every rule, in the order they are checked; the first rule a row breaks is its reason. */
+export const VALIDATION_RULES: readonly ValidationRule[] = [
+  {
+    reason: "symbol_base_quote_mismatch",
+    doc: "the symbol's base and quote are the row's base and quote (`BTC/USDT` has base BTC, quote USDT)",
+    appliesTo: hasColumns("symbol", "base", "quote"),
+    check: (row) => {
+      const symbol = row["symbol"] as string;
+      const prefix = `${row["base"] as string}/${row["quote"] as string}`;
+      return symbol === prefix || symbol.startsWith(`${prefix}:`)
+        ? null
+        : `symbol ${symbol} is not ${prefix}[:SETTLE]`;
+    },
+    sql: () => `NOT (symbol = base || '/' || quote OR starts_with(symbol, base || '/' || quote || ':'))`,
+  },
+  {
+    reason: "market_symbol_mismatch",
+    doc: "a spot symbol has no settle currency (`BTC/USDT`), a perp symbol has one (`BTC/USDT:USDT`)",
+    appliesTo: hasColumns("symbol", "market"),
+    check: (row) => {
+      const perp = (row["symbol"] as string).includes(":");
+      return (row["market"] === "perp") === perp
+        ? null
+        : `market ${row["market"] as string} with symbol ${row["symbol"] as string}`;
+    },
+    sql: () => `((market = 'perp') <> contains(symbol, ':'))`,
+  },
+  {
+    reason: "low_above_open_close",
+    doc: "low <= min(open, close)",
+    appliesTo: hasColumns("open", "high", "low", "close"),
+    check: (row) => {
+      const low = num(row["low"]);
+      const min = Math.min(num(row["open"]), num(row["close"]));
+      return low <= min ? null : `low ${low} > min(open, close) ${min}`;
+    },
+    sql: () => `low > least(open, close)`,
+  },
+  {
+    reason: "high_below_open_close",
+    doc: "high >= max(open, close)",
+    appliesTo: hasColumns("open", "high", "low", "close"),
+    check: (row) => {
+      const high = num(row["high"]);
+      const max = Math.max(num(row["open"]), num(row["close"]));
+      return high >= max ? null : `high ${high} < max(open, close) ${max}`;
+    },
+    sql: () => `high < greatest(open, close)`,
+  },
+  {
+    reason: "ts_not_aligned",
+    doc: "a candle's ts is the open time of its interval (a multiple of the interval since the epoch)",
+    appliesTo: isOhlcv,
+    check: (row, table) => {
+      const ts = num(row["ts"]);
+      const ms = intervalMsOf(table)!;
+      return ts % ms === 0 ? null : `ts ${iso(ts)} is not on a ${ms / 60_000}-minute boundary`;
+    },
+    sql: (table) => `${epochMsSql("ts")} % ${intervalMsOf(table)!} <> 0`,
+  },
+  {
+    reason: "candle_not_closed",
+    doc: "only closed candles are stored: ts + interval <= now",
+    appliesTo: isOhlcv,
+    check: (row, table, nowMs) => {
+      const closeMs = num(row["ts"]) + intervalMsOf(table)!;
+      return closeMs <= nowMs ? null : `candle closes at ${iso(closeMs)}, after now ${iso(nowMs)}`;
+    },
+    sql: (table) => `${epochMsSql("ts")} + ${intervalMsOf(table)!} > $now_ms`,
+  },
+  {
+    reason: "ts_in_future",
+    doc: "an event (funding, open interest snapshot, liquidation) is not later than now",
+    appliesTo: (table) => !isOhlcv(table) && hasColumns("ts")(table),
+    check: (row, _table, nowMs) => {
+      const ts = num(row["ts"]);
+      return ts <= nowMs ? null : `ts ${iso(ts)} is after now ${iso(nowMs)}`;
+    },
+    sql: () => `${epochMsSql("ts")} > $now_ms`,
+  },
+];
+
+/** The rules that apply to a table, in check order. */
+export function rulesOf(table: TableName): readonly ValidationRule[] {
+  return VALIDATION_RULES.filter((rule) => rule.appliesTo(table));
+}
+
+/**
+ * A SQL expression giving the reason of the first rule a row breaks, or NULL when it passes every
+ * rule: `SELECT *, <this> AS reason FROM ...`. Bind `$now_ms` (BIGINT epoch ms). Shape (types,
+ * finite numbers, prices > 0, amounts >= 0) is checked separately: see `shapeViolationSql`.
+ */
+export function ruleViolationSql(table: TableName): string {
+  const rules = rulesOf(table);
+  if (rules.length === 0) return "CAST(NULL AS VARCHAR)";
+  return `CASE ${rules.map((r) => `WHEN ${r.sql(table)} THEN '${r.reason}'`).join(" ")} ELSE NULL END`;
+}
