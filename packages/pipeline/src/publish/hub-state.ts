@@ -1,0 +1,88 @@
+import {
+  createRepo,
+  downloadFile,
+  HubApiError,
+  listCommits,
+  repoExists,
+  type RepoDesignation,
+} from "@huggingface/hub";
+import { parseDatasetSpec } from "@cexdata/schema";
+import { PublishError } from "./errors.js";
+import type { HubSnapshot } from "./plan-publish.js";
+
+/** Where and as whom to talk to the Hub; `hubUrl` undefined means huggingface.co. */
+export interface HubParams {
+  readonly repo: string;
+  readonly accessToken: string;
+  readonly hubUrl?: string;
+  readonly fetch?: typeof fetch;
+}
+
+export interface HubState extends HubSnapshot {
+  /** README.md at the same revision, to skip uploading an unchanged card. */
+  readonly readme: string | null;
+}
+
+export function datasetRepo(repo: string): RepoDesignation {
+  return { type: "dataset", name: repo };
+}
+
+function common(p: HubParams) {
+  return {
+    repo: datasetRepo(p.repo),
+    accessToken: p.accessToken,
+    ...(p.hubUrl !== undefined && { hubUrl: p.hubUrl }),
+    ...(p.fetch !== undefined && { fetch: p.fetch }),
+  };
+}
+
+/** Creates the dataset repo unless it exists (a concurrent creation by another publisher is fine). */
+export async function ensureDatasetRepo(p: HubParams): Promise<boolean> {
+  if (await repoExists(common(p))) return false;
+  try {
+    await createRepo(common(p));
+    return true;
+  } catch (error) {
+    if (error instanceof HubApiError && error.statusCode === 409) return false;
+    throw error;
+  }
+}
+
+/**
+ * The branch head's commit id, then spec.json and README.md read at that exact commit, so the spec we
+ * compare against and the `parentCommit` we commit on are the same revision.
+ */
+export async function readHubState(p: HubParams): Promise<HubState> {
+  const head = await readHead(p);
+  if (head === null) return { head, spec: null, readme: null };
+  const specText = await readText(p, "spec.json", head);
+  let spec = null;
+  if (specText !== null) {
+    try {
+      spec = parseDatasetSpec(JSON.parse(specText));
+    } catch (cause) {
+      throw new PublishError(
+        "hub",
+        `spec.json on ${p.repo} at ${head} is not a valid dataset spec, refusing to overwrite it: ${String(cause)}`,
+        { cause },
+      );
+    }
+  }
+  return { head, spec, readme: await readText(p, "README.md", head) };
+}
+
+async function readHead(p: HubParams): Promise<string | null> {
+  try {
+    for await (const commit of listCommits({ ...common(p), batchSize: 1 })) return commit.oid;
+    return null;
+  } catch (error) {
+    // A repo created without any commit has no branch yet.
+    if (error instanceof HubApiError && error.statusCode === 404) return null;
+    throw error;
+  }
+}
+
+async function readText(p: HubParams, path: string, revision: string): Promise<string | null> {
+  const blob = await downloadFile({ ...common(p), path, revision });
+  return blob === null ? null : blob.text();
+}

@@ -1,0 +1,66 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { parseDatasetSpec, type DatasetSpec, type SpecFile } from "@cexdata/schema";
+import { PublishError } from "./errors.js";
+
+export interface LocalDataset {
+  readonly dir: string;
+  readonly spec: DatasetSpec;
+  /** spec.json exactly as stored, so an unchanged spec is uploaded byte for byte. */
+  readonly specBytes: Uint8Array;
+  /** Every file spec.json lists, by dataset path. */
+  readonly files: ReadonlyMap<string, SpecFile>;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** Every file a spec lists, keyed by its path. */
+export function filesOf(spec: DatasetSpec): Map<string, SpecFile> {
+  const files = new Map<string, SpecFile>();
+  for (const table of Object.values(spec.tables)) for (const f of table?.files ?? []) files.set(f.path, f);
+  return files;
+}
+
+/**
+ * Reads `<dir>/spec.json` and checks every file it lists (size and sha256), so nothing unverified
+ * ever leaves the machine. quarantine/ and runs/ are never looked at: they are not published.
+ */
+export async function readVerifiedDataset(dir: string): Promise<LocalDataset> {
+  let specBytes: Uint8Array;
+  let spec: DatasetSpec;
+  try {
+    specBytes = await readFile(path.join(dir, "spec.json"));
+    spec = parseDatasetSpec(JSON.parse(new TextDecoder().decode(specBytes)));
+  } catch (cause) {
+    throw new PublishError("local-dataset", `cannot read ${path.join(dir, "spec.json")}: ${String(cause)}`, {
+      cause,
+    });
+  }
+  const files = filesOf(spec);
+  for (const file of files.values()) {
+    const abs = path.join(dir, file.path);
+    const size = await stat(abs).then(
+      (s) => s.size,
+      () => null,
+    );
+    if (size === null)
+      throw new PublishError("local-dataset", `${file.path} is listed in spec.json but missing`);
+    if (size !== file.bytes) {
+      throw new PublishError("local-dataset", `${file.path} has ${size} bytes, spec.json says ${file.bytes}`);
+    }
+    const sha = await sha256File(abs);
+    if (sha !== file.sha256) {
+      throw new PublishError(
+        "local-dataset",
+        `${file.path} has sha256 ${sha}, spec.json says ${file.sha256}`,
+      );
+    }
+  }
+  return { dir, spec, specBytes, files };
+}
