@@ -1,0 +1,62 @@
+import type { Exchange, MarketInterface as CcxtMarket } from "ccxt";
+import type { ExchangeInfoRow, Market } from "@cexdata/schema";
+import { mapMarketInfo, marketTypeOf } from "./market-info.js";
+import type { ExchangeAdapter } from "./types.js";
+
+/** The parts every adapter shares: markets, symbol lookup, exchange_info. */
+export type BaseAdapter = Pick<
+  ExchangeAdapter,
+  "id" | "ccxt" | "loadMarkets" | "symbolFor" | "symbols" | "exchangeInfo" | "assetName"
+> & {
+  /** The loaded ccxt market of a unified symbol (throws ccxt BadSymbol when unknown). */
+  market(symbol: string): CcxtMarket;
+};
+
+export interface BaseAdapterOptions {
+  /** Quote assets tried in order when a config names a base (`BTC` -> `BTC/USDT`). */
+  readonly spotQuotes: readonly string[];
+  readonly perpSettles: readonly string[];
+}
+
+export function createBaseAdapter(exchange: Exchange, options: BaseAdapterOptions): BaseAdapter {
+  let loading: Promise<void> | undefined;
+  const marketsOf = (): CcxtMarket[] =>
+    Object.values(exchange.markets ?? {}).filter((m): m is CcxtMarket => !!m) as CcxtMarket[];
+  return {
+    id: exchange.id,
+    ccxt: exchange,
+    loadMarkets() {
+      loading ??= exchange.loadMarkets().then(
+        () => undefined,
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      );
+      return loading;
+    },
+    market: (symbol) => exchange.market(symbol) as CcxtMarket,
+    symbolFor(base, market) {
+      const quotes = market === "spot" ? options.spotQuotes : options.perpSettles;
+      for (const q of quotes) {
+        const symbol = market === "spot" ? `${base}/${q}` : `${base}/${q}:${q}`;
+        const m = exchange.markets?.[symbol];
+        if (m && marketTypeOf(m) === market) return symbol;
+      }
+      return undefined;
+    },
+    symbols: (market) =>
+      marketsOf()
+        .filter((m) => marketTypeOf(m) === market)
+        .map((m) => m.symbol),
+    exchangeInfo(markets: readonly Market[], nowMs: number): ExchangeInfoRow[] {
+      return marketsOf()
+        .map((m) => mapMarketInfo(exchange, m, nowMs))
+        .filter((r): r is ExchangeInfoRow => r !== null && markets.includes(r.market));
+    },
+    assetName(base) {
+      const name = exchange.currencies?.[base]?.name;
+      return typeof name === "string" && name.length > 0 && name !== base ? name : null;
+    },
+  };
+}

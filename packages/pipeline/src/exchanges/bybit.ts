@@ -1,0 +1,185 @@
+import { INTERVAL_INFO, type Market } from "@cexdata/schema";
+import { createBaseAdapter } from "./base-adapter.js";
+import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
+import { nextCursor, windowEnd } from "./page-cursor.js";
+import {
+  readArray,
+  readEpochMs,
+  readNullableNumber,
+  readNumber,
+  readPath,
+  readRecord,
+} from "./parse-values.js";
+import { requestJson } from "./request-json.js";
+import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
+import {
+  OHLCV_INTERVAL,
+  type ExchangeAdapter,
+  type FetchedPage,
+  type PageQuery,
+  type SeriesRef,
+  type SeriesTable,
+} from "./types.js";
+
+const HOUR = 3_600_000;
+const KLINE_PAGE = 1000;
+const FUNDING_PAGE = 200;
+const OI_PAGE = 200;
+const KLINE_INTERVAL: Readonly<Record<string, string>> = { "1m": "1", "1h": "60", "1d": "D" };
+
+/** Bybit v5 kline: `result.list` of `[start, o, h, l, c, volume (base), turnover (quote)]`, newest first. */
+export function mapBybitKlines(series: SeriesRef, body: unknown) {
+  return readArray(readPath(body, "result", "list"))
+    .map(readArray)
+    .map((a) =>
+      ohlcvRow(series, {
+        ts: readEpochMs(a[0]),
+        open: readNumber(a[1]),
+        high: readNumber(a[2]),
+        low: readNumber(a[3]),
+        close: readNumber(a[4]),
+        volume: readNumber(a[5]),
+        quote_volume: readNullableNumber(a[6]),
+        trades: null,
+      }),
+    );
+}
+
+export function mapBybitFunding(series: SeriesRef, body: unknown, statedHours: number) {
+  const items = readArray(readPath(body, "result", "list"))
+    .map(readRecord)
+    .map((r) => ({ r, ts: readEpochMs(r.fundingRateTimestamp) }))
+    .sort((a, b) => a.ts - b.ts);
+  const hours = fundingIntervals(
+    items.map((i) => i.ts),
+    statedHours,
+  );
+  return items.map(({ r, ts }, i) =>
+    fundingRow(series, {
+      ts,
+      funding_rate: readNumber(r.fundingRate),
+      mark_price: null,
+      interval_hours: hours[i]!,
+    }),
+  );
+}
+
+/** open-interest: `{openInterest (base units on linear), timestamp}`, newest first. */
+export function mapBybitOpenInterest(series: SeriesRef, body: unknown) {
+  return readArray(readPath(body, "result", "list"))
+    .map(readRecord)
+    .map((r) =>
+      openInterestRow(series, {
+        ts: readEpochMs(r.timestamp),
+        open_interest: readNumber(r.openInterest),
+        open_interest_value: null,
+      }),
+    );
+}
+
+export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter {
+  const exchange = createCcxtExchange(
+    "bybit",
+    { options: { defaultType: "spot", fetchMarkets: { types: ["spot", "linear"] } } },
+    params,
+  );
+  const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
+
+  const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
+    const market = base.market(q.series.symbol);
+    const category = q.series.market === "spot" ? "spot" : "linear";
+    const interval = OHLCV_INTERVAL[q.series.table];
+    if (interval !== undefined) {
+      const stepMs = INTERVAL_INFO[interval].ms;
+      // A window of exactly one page of slots: whichever end Bybit fills from, nothing is skipped.
+      const end = windowEnd(q, KLINE_PAGE, stepMs);
+      const body = await requestJson(exchange, "publicGetV5MarketKline", {
+        category,
+        symbol: market.id,
+        interval: KLINE_INTERVAL[interval],
+        start: q.sinceMs,
+        end: end - 1,
+        limit: KLINE_PAGE,
+      });
+      return {
+        rows: mapBybitKlines(q.series, body),
+        limit: KLINE_PAGE,
+        next: nextCursor({
+          cursor: q,
+          rawCount: 0,
+          limit: KLINE_PAGE,
+          lastTs: undefined,
+          stepMs,
+          windowEndMs: end,
+          fullPageMayContinue: false,
+        }),
+      };
+    }
+    if (q.series.table === "funding_rates") {
+      const minutes = readNumber(readRecord(market.info).fundingInterval);
+      const statedHours = Number.isFinite(minutes) && minutes > 0 ? minutes / 60 : 8;
+      // Spacing can shrink below the stated interval, so windows assume the shortest (1 h).
+      const end = windowEnd(q, FUNDING_PAGE, HOUR);
+      const body = await requestJson(exchange, "publicGetV5MarketFundingHistory", {
+        category,
+        symbol: market.id,
+        startTime: q.sinceMs,
+        endTime: end - 1,
+        limit: FUNDING_PAGE,
+      });
+      return {
+        rows: mapBybitFunding(q.series, body, statedHours),
+        limit: FUNDING_PAGE,
+        next: nextCursor({
+          cursor: q,
+          rawCount: 0,
+          limit: FUNDING_PAGE,
+          lastTs: undefined,
+          stepMs: HOUR,
+          windowEndMs: end,
+          fullPageMayContinue: false,
+        }),
+      };
+    }
+    if (q.series.table === "open_interest") {
+      const end = windowEnd(q, OI_PAGE, HOUR);
+      const body = await requestJson(exchange, "publicGetV5MarketOpenInterest", {
+        category,
+        symbol: market.id,
+        intervalTime: "1h",
+        startTime: q.sinceMs,
+        endTime: end - 1,
+        limit: OI_PAGE,
+      });
+      return {
+        rows: mapBybitOpenInterest(q.series, body),
+        limit: OI_PAGE,
+        next: nextCursor({
+          cursor: q,
+          rawCount: 0,
+          limit: OI_PAGE,
+          lastTs: undefined,
+          stepMs: HOUR,
+          windowEndMs: end,
+          fullPageMayContinue: false,
+        }),
+      };
+    }
+    throw new Error(`bybit: ${q.series.table} is not fetched over REST`);
+  };
+
+  return {
+    ...base,
+    unsupported(table: SeriesTable, market: Market) {
+      if (table === "liquidations")
+        return "not served over REST (Bybit publishes liquidations on websocket only)";
+      if ((table === "funding_rates" || table === "open_interest") && market !== "perp")
+        return "perpetuals only";
+      return null;
+    },
+    earliestMs: () => 0,
+    pageSize: (table) =>
+      table === "funding_rates" ? FUNDING_PAGE : table === "open_interest" ? OI_PAGE : KLINE_PAGE,
+    fetchPage,
+  };
+}

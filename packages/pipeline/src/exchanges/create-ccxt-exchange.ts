@@ -1,0 +1,53 @@
+import ccxt from "ccxt";
+import type { Exchange } from "ccxt";
+import { instrumentExchange } from "../sources/rest/instrument-exchange.js";
+import type { RequestStats } from "../sources/rest/request-stats.js";
+import { applyExchangeUrlOverride } from "./url-override.js";
+
+/** What every adapter factory receives: the world it may touch. */
+export interface AdapterParams {
+  /** Environment for `CEXDATA_EXCHANGE_URL_<ID>`; process.env by default. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Request accounting shared by the run. */
+  readonly stats?: RequestStats;
+  /** Per-request timeout (ccxt `timeout`), 30 s by default. */
+  readonly timeoutMs?: number;
+}
+
+export class UnknownExchangeError extends Error {
+  override readonly name = "UnknownExchangeError";
+  constructor(
+    readonly exchange: string,
+    readonly didYouMean: readonly string[],
+  ) {
+    super(
+      `unknown exchange id ${JSON.stringify(exchange)}` +
+        (didYouMean.length ? `; did you mean ${didYouMean.map((s) => JSON.stringify(s)).join(", ")}?` : ""),
+    );
+  }
+}
+
+type ExchangeCtor = new (config: Record<string, unknown>) => Exchange;
+
+/**
+ * A ccxt instance as the pipeline uses it: rate limiter on, URLs overridden from the environment,
+ * every request counted. `config` is merged into ccxt's own (options, extra API endpoints).
+ */
+export function createCcxtExchange(
+  id: string,
+  config: Record<string, unknown>,
+  params: AdapterParams = {},
+): Exchange {
+  const ctor = (ccxt as unknown as Record<string, unknown>)[id];
+  if (!ccxt.exchanges.includes(id) || typeof ctor !== "function") {
+    throw new UnknownExchangeError(id, []);
+  }
+  const exchange = new (ctor as ExchangeCtor)({
+    enableRateLimit: true,
+    timeout: params.timeoutMs ?? 30_000,
+    ...config,
+  });
+  applyExchangeUrlOverride(exchange, params.env ?? process.env);
+  if (params.stats) instrumentExchange(exchange, params.stats);
+  return exchange;
+}

@@ -1,0 +1,77 @@
+import { INTERVAL_INFO, type Market } from "@cexdata/schema";
+import { createBaseAdapter } from "./base-adapter.js";
+import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
+import { nextCursor } from "./page-cursor.js";
+import { readEpochMs, readNumber } from "./parse-values.js";
+import { ohlcvRow } from "./series-rows.js";
+import {
+  OHLCV_INTERVAL,
+  type ExchangeAdapter,
+  type FetchedPage,
+  type PageQuery,
+  type SeriesTable,
+} from "./types.js";
+
+/** Without knowing an exchange's cap, ask for what most serve: ccxt clamps to the exchange's maximum. */
+const GENERIC_PAGE = 500;
+
+/**
+ * Any other ccxt exchange: OHLCV through ccxt's unified fetchOHLCV (oldest first from `since`), no
+ * quote volume or trade count (ccxt's unified candle does not carry them).
+ */
+export function createGenericAdapter(id: string, params: AdapterParams = {}): ExchangeAdapter {
+  const exchange = createCcxtExchange(id, {}, params);
+  const base = createBaseAdapter(exchange, {
+    spotQuotes: ["USDT", "USD", "USDC"],
+    perpSettles: ["USDT", "USDC"],
+  });
+
+  const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
+    const interval = OHLCV_INTERVAL[q.series.table];
+    if (interval === undefined)
+      throw new Error(`${id}: ${q.series.table} is not fetched by the generic adapter`);
+    const stepMs = INTERVAL_INFO[interval].ms;
+    const candles = await exchange.fetchOHLCV(q.series.symbol, interval, q.sinceMs, GENERIC_PAGE, {
+      until: q.untilMs - 1,
+    });
+    const rows = candles.map((c) =>
+      ohlcvRow(q.series, {
+        ts: readEpochMs(c[0]),
+        open: readNumber(c[1]),
+        high: readNumber(c[2]),
+        low: readNumber(c[3]),
+        close: readNumber(c[4]),
+        volume: readNumber(c[5]),
+        quote_volume: null,
+        trades: null,
+      }),
+    );
+    const last = rows.at(-1)?.ts;
+    // Caps differ per exchange: any non-empty page may be a capped one, so continue after its last row.
+    const next =
+      rows.length > 0 && last !== undefined && Number.isFinite(last)
+        ? nextCursor({
+            cursor: q,
+            rawCount: 1,
+            limit: 1,
+            lastTs: last,
+            stepMs,
+            windowEndMs: q.untilMs,
+            fullPageMayContinue: true,
+          })
+        : null;
+    return { rows, limit: GENERIC_PAGE, next };
+  };
+
+  return {
+    ...base,
+    unsupported(table: SeriesTable, _market: Market) {
+      if (OHLCV_INTERVAL[table] === undefined)
+        return `the generic adapter fetches OHLCV only (no ${id} adapter for ${table})`;
+      return exchange.has.fetchOHLCV ? null : `${id} does not serve OHLCV`;
+    },
+    earliestMs: () => 0,
+    pageSize: () => GENERIC_PAGE,
+    fetchPage,
+  };
+}

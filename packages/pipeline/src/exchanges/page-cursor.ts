@@ -1,0 +1,28 @@
+import type { PageCursor } from "./types.js";
+
+/** The window a request covers: [sinceMs, min(untilMs, sinceMs + limit * stepMs)). */
+export function windowEnd(cursor: PageCursor, limit: number, stepMs: number): number {
+  return Math.min(cursor.untilMs, cursor.sinceMs + limit * stepMs);
+}
+
+/**
+ * The next request after a page. `lastTs` is the newest row the exchange returned (raw, before any
+ * filtering). A full page of an oldest-first endpoint continues right after its newest row; a short
+ * page (or one whose window held at most `limit` slots) means the window is done.
+ */
+export function nextCursor(p: {
+  cursor: PageCursor;
+  rawCount: number;
+  limit: number;
+  lastTs: number | undefined;
+  stepMs: number;
+  windowEndMs: number;
+  /** Whether a full page may have left rows in its window (oldest-first endpoints without a tight window). */
+  fullPageMayContinue: boolean;
+}): PageCursor | null {
+  if (p.fullPageMayContinue && p.rawCount >= p.limit && p.lastTs !== undefined && Number.isFinite(p.lastTs)) {
+    const sinceMs = Math.max(p.lastTs + p.stepMs, p.cursor.sinceMs + 1);
+    return sinceMs < p.cursor.untilMs ? { sinceMs, untilMs: p.cursor.untilMs } : null;
+  }
+  return p.windowEndMs < p.cursor.untilMs ? { sinceMs: p.windowEndMs, untilMs: p.cursor.untilMs } : null;
+}

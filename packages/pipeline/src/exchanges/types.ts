@@ -1,0 +1,84 @@
+import type { Exchange } from "ccxt";
+import type { ExchangeInfoRow, Market, NativeInterval, Row } from "@cexdata/schema";
+
+/** Tables fetched as time series, page by page. */
+export const SERIES_TABLES = [
+  "ohlcv_1m",
+  "ohlcv_1h",
+  "ohlcv_1d",
+  "funding_rates",
+  "open_interest",
+  "liquidations",
+] as const;
+export type SeriesTable = (typeof SERIES_TABLES)[number];
+
+export const OHLCV_INTERVAL: Readonly<Partial<Record<SeriesTable, NativeInterval>>> = {
+  ohlcv_1m: "1m",
+  ohlcv_1h: "1h",
+  ohlcv_1d: "1d",
+};
+
+export function isSeriesTable(name: string): name is SeriesTable {
+  return (SERIES_TABLES as readonly string[]).includes(name);
+}
+
+/** One series: a table of one market of one exchange. */
+export interface SeriesRef {
+  readonly table: SeriesTable;
+  readonly exchange: string;
+  readonly market: Market;
+  /** ccxt unified symbol. */
+  readonly symbol: string;
+}
+
+export type SeriesRow = Row<SeriesTable>;
+
+/** Where the next request starts. `sinceMs`/`untilMs` bound event times: [sinceMs, untilMs). */
+export interface PageCursor {
+  readonly sinceMs: number;
+  readonly untilMs: number;
+}
+
+export interface PageQuery extends PageCursor {
+  readonly series: SeriesRef;
+  /** The clock: rows at or after it (and candles not closed by it) are dropped. */
+  readonly nowMs: number;
+}
+
+export interface FetchedPage {
+  /** Rows of this page in any order; malformed values stay in for validation to quarantine. */
+  readonly rows: readonly SeriesRow[];
+  /** The next request, or null when the range is exhausted. */
+  readonly next: PageCursor | null;
+  /** Rows per request asked for (the page size used). */
+  readonly limit: number;
+}
+
+/** Why a table is not fetched for a market, or null when it is served. */
+export type Unsupported = string | null;
+
+/**
+ * One exchange's quirks behind one interface: page sizes, endpoints, the mapping of raw payloads to
+ * dataset rows. The REST pager, the planner and the run only talk to this.
+ */
+export interface ExchangeAdapter {
+  readonly id: string;
+  /** The ccxt instance (rate limiter on, URLs overridden); one per adapter. */
+  readonly ccxt: Exchange;
+  loadMarkets(): Promise<void>;
+  /** The unified symbol of `base` on `market` (USDT-quoted, USD on Coinbase), if listed. */
+  symbolFor(base: string, market: Market): string | undefined;
+  /** Every unified symbol of a market type, for "did you mean" and `top: N`. */
+  symbols(market: Market): string[];
+  unsupported(table: SeriesTable, market: Market): Unsupported;
+  /** The earliest time the exchange serves for a table (Binance open interest: 30 days back). */
+  earliestMs(table: SeriesTable, nowMs: number): number;
+  /** Rows per request at the exchange's lowest cost per row. */
+  pageSize(table: SeriesTable, market: Market): number;
+  /** One request. Exchange errors propagate as ccxt errors (the pager decides on retries). */
+  fetchPage(query: PageQuery): Promise<FetchedPage>;
+  /** exchange_info rows for the markets of `markets`, from loadMarkets. */
+  exchangeInfo(markets: readonly Market[], nowMs: number): ExchangeInfoRow[];
+  /** Human asset names where the exchange gives them (token_info.name). */
+  assetName(base: string): string | null;
+}

@@ -1,0 +1,90 @@
+import { INTERVAL_INFO, TABLES } from "@cexdata/schema";
+import {
+  OHLCV_INTERVAL,
+  type ExchangeAdapter,
+  type FetchedPage,
+  type PageCursor,
+  type PageQuery,
+  type SeriesRef,
+  type SeriesRow,
+} from "../../exchanges/types.js";
+import type { RequestStats } from "./request-stats.js";
+import { withRetry, type RetryPolicy } from "./with-retry.js";
+
+export interface FetchSeriesParams {
+  readonly adapter: ExchangeAdapter;
+  readonly series: SeriesRef;
+  /** [sinceMs, untilMs): event times wanted. */
+  readonly sinceMs: number;
+  readonly untilMs: number;
+  /** The clock: candles not closed by it and events after it are dropped. */
+  readonly nowMs: number;
+  readonly stats?: RequestStats;
+  readonly retry?: RetryPolicy;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onRetry?: (info: { attempt: number; delayMs: number; error: Error }) => void;
+  /** Stops paging between requests (a signal, a shutdown). */
+  readonly signal?: AbortSignal;
+}
+
+export interface SeriesPage {
+  readonly rows: SeriesRow[];
+  /** Requests this page took, retries included. */
+  readonly requests: number;
+  /** The page size asked for. */
+  readonly limit: number;
+  /** How far the series is done: the next request's start (or untilMs at the end). */
+  readonly progressMs: number;
+}
+
+/**
+ * Pages one series from `sinceMs` to `untilMs`, one request at a time, and yields each page as it
+ * arrives so the caller validates and stages it at once (memory stays bounded on long backfills).
+ * NetworkErrors are retried per request; anything else ends the series with that error.
+ * Rows outside the range, still-forming candles and exact repeats across pages are dropped here;
+ * malformed rows are kept for validation to quarantine.
+ */
+export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesPage> {
+  const interval = OHLCV_INTERVAL[p.series.table];
+  const stepMs = interval ? INTERVAL_INFO[interval].ms : 0;
+  const keyColumns = TABLES[p.series.table].key as readonly string[];
+  const keyOf = (r: SeriesRow) =>
+    keyColumns.map((k) => String((r as Record<string, unknown>)[k])).join("\u0001");
+  let cursor: PageCursor | null = { sinceMs: p.sinceMs, untilMs: p.untilMs };
+  let previousKeys = new Set<string>();
+  const stats = p.stats?.of(p.adapter.id);
+  while (cursor !== null && cursor.sinceMs < cursor.untilMs) {
+    if (p.signal?.aborted) return;
+    const before = stats?.requests ?? 0;
+    const query: PageQuery = { ...cursor, series: p.series, nowMs: p.nowMs };
+    const page: FetchedPage = await withRetry(() => p.adapter.fetchPage(query), {
+      exchange: p.adapter.ccxt,
+      policy: p.retry,
+      stats,
+      sleep: p.sleep,
+      onRetry: p.onRetry,
+    });
+    const keys = new Set<string>();
+    const rows = page.rows.filter((row) => {
+      const ts = row.ts;
+      if (Number.isFinite(ts)) {
+        if (ts < p.sinceMs || ts >= p.untilMs || ts > p.nowMs) return false;
+        if (stepMs > 0 && ts + stepMs > p.nowMs) return false;
+      }
+      const key = keyOf(row);
+      keys.add(key);
+      return !previousKeys.has(key);
+    });
+    previousKeys = keys;
+    const next: PageCursor | null = page.next;
+    // A cursor that does not move would loop forever: treat it as the end.
+    if (next !== null && next.sinceMs === cursor.sinceMs && next.untilMs === cursor.untilMs) cursor = null;
+    else cursor = next;
+    yield {
+      rows,
+      requests: stats ? stats.requests - before : 1,
+      limit: page.limit,
+      progressMs: cursor === null ? p.untilMs : cursor.sinceMs,
+    };
+  }
+}
