@@ -31,6 +31,17 @@ const DECLARED: { [N in TemplateName]: (keyof TemplateParams[N])[] } = {
   select_token_info_by_base: ["bases"],
   select_markets_by_base: ["bases"],
   select_series_by_base: ["bases", "market"],
+  select_returns_by_symbol: ["exchanges", "symbols", "market", "start", "end"],
+  select_rolling_volatility_by_symbol: [
+    "exchanges",
+    "symbols",
+    "market",
+    "start",
+    "end",
+    "window",
+    "periods_per_year",
+  ],
+  select_sma_by_symbol: ["exchanges", "symbols", "market", "start", "end", "window"],
 };
 
 const ohlcvParams = {

@@ -35,6 +35,13 @@ export interface TemplateParams {
   select_token_info_by_base: { bases: readonly string[] };
   select_markets_by_base: { bases: readonly string[] };
   select_series_by_base: { bases: readonly string[]; market: string };
+  select_returns_by_symbol: Omit<SeriesParams, "limit"> & { market: string };
+  select_rolling_volatility_by_symbol: Omit<SeriesParams, "limit"> & {
+    market: string;
+    window: number;
+    periods_per_year: number;
+  };
+  select_sma_by_symbol: Omit<SeriesParams, "limit"> & { market: string; window: number };
 }
 
 export type TemplateName = keyof TemplateParams;

@@ -1,0 +1,159 @@
+import { isTableName, TABLE_NAMES, type DatasetSpec } from "@cexdata/schema";
+import type { BoundTemplate, TemplateValue } from "@cexdata/sql-templates";
+import type { DuckDBInstance } from "@duckdb/node-api";
+import { findDefaultCacheDir } from "./cache/default-cache-dir.js";
+import { buildBlobPath, ensureLocalFiles, type TransferStats } from "./cache/ensure-local-files.js";
+import { pruneCache } from "./cache/prune-cache.js";
+import type { PlainRow } from "./duckdb/convert-rows.js";
+import { closeDatabase, openDatabase } from "./duckdb/open-database.js";
+import { runQuery } from "./duckdb/run-query.js";
+import { InvalidArgumentError } from "./errors.js";
+import type { QueryContext, ViewFiles } from "./query/query-context.js";
+import { selectFiles } from "./query/select-files.js";
+import { DEFAULT_DATASET, resolveDatasetSource, type DatasetSource } from "./source/dataset-source.js";
+import { SpecTracker, type SpecSnapshot } from "./source/SpecTracker.js";
+
+export interface DatasetLogger {
+  warn(message: string): void;
+}
+
+export interface DatasetOptions {
+  /** A local directory, `hf://datasets/<org>/<name>` or an https base. Default: CEXDATA_DATASET, else hf://datasets/cexdata/cexdata. */
+  source?: string;
+  /** Hub revision: a branch (`main`), a tag, or a commit id (pinned: never re-checked). */
+  revision?: string;
+  /** Cache directory. Default: CEXDATA_CACHE_DIR, else the OS cache directory + `cexdata`. */
+  cacheDir?: string;
+  /** How long a spec.json is trusted before it is re-checked (conditional GET). Default 10 minutes. */
+  ttlMs?: number;
+  /** Largest cache size before least recently used blobs are deleted. Default 20 GiB. */
+  cacheMaxBytes?: number;
+  /** Hub base URL. Default: HF_ENDPOINT, else https://huggingface.co. */
+  hubUrl?: string;
+  fetch?: typeof fetch;
+  logger?: DatasetLogger;
+  /** Clock, for tests of the TTL. */
+  now?: () => number;
+}
+
+const TEN_MINUTES = 10 * 60_000;
+const TWENTY_GIB = 20 * 1024 ** 3;
+
+/**
+ * Where the data lives, and the machinery to answer from it: a fresh spec.json, a verified local
+ * cache of the files queries need, and one DuckDB instance (opened on first query, closed by
+ * `close()` or on process exit).
+ */
+export class Dataset implements QueryContext {
+  readonly source: DatasetSource;
+  readonly cacheDir: string;
+  /** Files downloaded and bytes read over the network by this Dataset. */
+  readonly stats: TransferStats = { downloads: 0, bytesDownloaded: 0 };
+  private readonly tracker: SpecTracker;
+  private readonly fetch: typeof fetch;
+  private readonly cacheMaxBytes: number;
+  private database: Promise<DuckDBInstance> | null = null;
+
+  constructor(options: DatasetOptions | string = {}) {
+    const opts = typeof options === "string" ? { source: options } : options;
+    const env = process.env;
+    this.source = resolveDatasetSource({
+      source: opts.source ?? env.CEXDATA_DATASET ?? DEFAULT_DATASET,
+      revision: opts.revision,
+      hubUrl: opts.hubUrl ?? env.HF_ENDPOINT ?? "https://huggingface.co",
+    });
+    this.cacheDir = opts.cacheDir ?? findDefaultCacheDir();
+    this.fetch = opts.fetch ?? globalThis.fetch;
+    this.cacheMaxBytes = opts.cacheMaxBytes ?? TWENTY_GIB;
+    const logger = opts.logger ?? { warn: (message: string) => console.warn(message) };
+    this.tracker = new SpecTracker({
+      source: this.source,
+      cacheDir: this.cacheDir,
+      ttlMs: opts.ttlMs ?? TEN_MINUTES,
+      fetch: this.fetch,
+      now: opts.now ?? Date.now,
+      warn: (message) => logger.warn(message),
+    });
+  }
+
+  /** The current spec.json, validated (re-checked when older than the TTL). */
+  async spec(): Promise<DatasetSpec> {
+    return (await this.readSnapshot()).spec;
+  }
+
+  /**
+   * Runs your own SQL with `$name` parameters. Every table the query names (`ohlcv_1m`, ...) is a
+   * view over ALL its files, which may download a lot: prefer Token methods for narrow queries.
+   */
+  async sql(query: string, params: Record<string, TemplateValue> = {}): Promise<PlainRow[]> {
+    const snapshot = await this.readSnapshot();
+    const tables = TABLE_NAMES.filter((t) => new RegExp(`\\b${t}\\b`, "i").test(query));
+    const views = tables.map((table) => ({ view: table, table, files: selectFiles(snapshot.spec, table) }));
+    const template: BoundTemplate = {
+      name: "sql",
+      sql: query,
+      params: Object.keys(params),
+      views: tables,
+      values: params,
+    };
+    return this.runTemplate(snapshot, template, views);
+  }
+
+  /** Deletes least recently used cached files until the cache holds at most `maxBytes`. */
+  async pruneCache(maxBytes = this.cacheMaxBytes) {
+    return pruneCache({ cacheDir: this.cacheDir, maxBytes });
+  }
+
+  /** Closes the DuckDB instance; the Dataset can be used again (it reopens one). */
+  async close(): Promise<void> {
+    const database = this.database;
+    this.database = null;
+    if (database) closeDatabase(await database);
+  }
+
+  /** @internal */
+  readSnapshot(): Promise<SpecSnapshot> {
+    return this.tracker.read();
+  }
+
+  /** @internal Fetches and verifies the views' files, then runs the template over them. */
+  async runTemplate(
+    snapshot: SpecSnapshot,
+    template: BoundTemplate,
+    views: readonly ViewFiles[],
+  ): Promise<PlainRow[]> {
+    for (const view of views) {
+      if (!isTableName(view.table))
+        throw new InvalidArgumentError(`unknown table ${view.table}`, {
+          argument: "table",
+          value: view.table,
+        });
+    }
+    const before = this.stats.downloads;
+    const params = {
+      source: this.source,
+      revision: snapshot.revision,
+      cacheDir: this.cacheDir,
+      fetch: this.fetch,
+      stats: this.stats,
+    };
+    const located = await Promise.all(
+      views.map(async (view) => ({ ...view, paths: await ensureLocalFiles(params, view.files) })),
+    );
+    if (this.stats.downloads > before && this.source.kind !== "local") {
+      const keep = new Set(views.flatMap((v) => v.files.map((f) => buildBlobPath(this.cacheDir, f.sha256))));
+      await pruneCache({ cacheDir: this.cacheDir, maxBytes: this.cacheMaxBytes, keep });
+    }
+    return runQuery({
+      instance: await this.openDatabase(),
+      views: located,
+      sql: template.sql,
+      values: template.values,
+    });
+  }
+
+  private openDatabase(): Promise<DuckDBInstance> {
+    this.database ??= openDatabase();
+    return this.database;
+  }
+}

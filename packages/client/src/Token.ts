@@ -1,0 +1,60 @@
+import type { Dataset, DatasetOptions } from "./Dataset.js";
+import { UnknownTokenError } from "./errors.js";
+import { normalizeBase } from "./query/normalize-args.js";
+import {
+  queryFundingRates,
+  queryLiquidations,
+  queryMarkets,
+  queryOhlcv,
+  queryOpenInterest,
+  queryTokenInfo,
+} from "./query/query-tables.js";
+import type { OhlcvOptions, SeriesOptions } from "./query/row-types.js";
+import { useDataset } from "./query/use-dataset.js";
+
+export interface TokenOptions {
+  /** A Dataset (share one to share its DuckDB and cache), its options, or a source string. */
+  dataset?: Dataset | DatasetOptions | string;
+}
+
+/** One token (base asset) of the dataset. Each method is one SQL template and its parameters. */
+export class Token {
+  readonly base: string;
+  readonly dataset: Dataset;
+
+  constructor(base: string, options: TokenOptions = {}) {
+    this.base = normalizeBase(base);
+    this.dataset = useDataset(options.dataset);
+  }
+
+  /** Candles, oldest first. Default: 1d, spot, USDT (USD on coinbase), first exchange listing it. */
+  ohlcv(options: OhlcvOptions = {}) {
+    return queryOhlcv(this.dataset, [this.base], options);
+  }
+
+  fundingRates(options: SeriesOptions = {}) {
+    return queryFundingRates(this.dataset, [this.base], options);
+  }
+
+  openInterest(options: SeriesOptions = {}) {
+    return queryOpenInterest(this.dataset, [this.base], options);
+  }
+
+  liquidations(options: SeriesOptions = {}) {
+    return queryLiquidations(this.dataset, [this.base], options);
+  }
+
+  /** The token_info row (exchanges listing it, first and last candle). */
+  async info() {
+    return (await queryTokenInfo(this.dataset, [this.base]))[0] ?? throwUnknown(this.base);
+  }
+
+  /** Every market (spot and perp) listing the token, from exchange_info. */
+  markets() {
+    return queryMarkets(this.dataset, [this.base]);
+  }
+}
+
+function throwUnknown(base: string): never {
+  throw new UnknownTokenError(base, { didYouMean: [] });
+}

@@ -1,0 +1,105 @@
+import { rm } from "node:fs/promises";
+import { join, resolve, sep } from "node:path";
+import type { SpecFile } from "@cexdata/schema";
+import { DatasetUnavailableError, IntegrityError } from "../errors.js";
+import { buildFileUrl, type DatasetSource } from "../source/dataset-source.js";
+import { downloadBlob } from "./download-blob.js";
+import { forgetVerified, markVerified, verifyFile } from "./verify-file.js";
+
+/** Counters a Dataset exposes, so a caller (and the tests) can see what a query cost. */
+export interface TransferStats {
+  downloads: number;
+  bytesDownloaded: number;
+}
+
+export interface EnsureFilesParams {
+  source: DatasetSource;
+  /** Revision the snapshot's files are fetched at (a commit id once resolved). */
+  revision: string | undefined;
+  cacheDir: string;
+  fetch: typeof fetch;
+  stats: TransferStats;
+}
+
+const DOWNLOAD_ATTEMPTS = 2;
+const PARALLEL_DOWNLOADS = 4;
+const inFlight = new Map<string, Promise<string>>();
+
+/** The local paths of `files`, verified against the manifest; downloads only what is not cached. */
+export async function ensureLocalFiles(
+  params: EnsureFilesParams,
+  files: readonly SpecFile[],
+): Promise<string[]> {
+  const paths: string[] = new Array<string>(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const index = next++;
+      paths[index] = await ensureLocalFile(params, files[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_DOWNLOADS, files.length) }, worker));
+  return paths;
+}
+
+/** Where a blob lives in the cache: content-addressed, so versions share unchanged files. */
+export function buildBlobPath(cacheDir: string, sha256: string): string {
+  return join(cacheDir, "blobs", `${sha256}.parquet`);
+}
+
+async function ensureLocalFile(params: EnsureFilesParams, file: SpecFile): Promise<string> {
+  if (params.source.kind === "local") return verifyInPlace(params.source.root, file);
+  const blobPath = buildBlobPath(params.cacheDir, file.sha256);
+  let pending = inFlight.get(blobPath);
+  if (!pending) {
+    pending = fillBlob(params, file, blobPath).finally(() => inFlight.delete(blobPath));
+    inFlight.set(blobPath, pending);
+  }
+  return pending;
+}
+
+async function fillBlob(params: EnsureFilesParams, file: SpecFile, blobPath: string): Promise<string> {
+  const verdict = await verifyFile(blobPath, file);
+  if (verdict === "ok") return blobPath;
+  if (verdict !== "missing") {
+    // Corrupted or truncated by a crash, a disk error or a hand: drop it and fetch it again.
+    forgetVerified(blobPath);
+    await rm(blobPath, { force: true });
+  }
+  const url = buildFileUrl(params.source, file.path, params.revision);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const bytes = await downloadBlob({ url, file, blobPath, fetch: params.fetch });
+      params.stats.downloads += 1;
+      params.stats.bytesDownloaded += bytes;
+      break;
+    } catch (error) {
+      if (error instanceof IntegrityError && attempt < DOWNLOAD_ATTEMPTS) continue;
+      if (error instanceof DatasetUnavailableError) {
+        throw new DatasetUnavailableError(
+          `cexdata: cannot download ${file.path}: ${error.message}; it is not in the cache (${params.cacheDir})`,
+          { url, status: error.status, cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+  await markVerified(blobPath, file);
+  return blobPath;
+}
+
+async function verifyInPlace(root: string, file: SpecFile): Promise<string> {
+  const path = resolve(root, file.path);
+  if (!path.startsWith(root.endsWith(sep) ? root : root + sep)) {
+    throw new IntegrityError(`manifest path ${file.path} is outside the dataset ${root}`, {
+      path: file.path,
+    });
+  }
+  const verdict = await verifyFile(path, file);
+  if (verdict === "ok") return path;
+  throw new IntegrityError(`${path} does not match spec.json (${verdict})`, {
+    path: file.path,
+    expected: `${file.bytes} bytes, sha256 ${file.sha256}`,
+    actual: verdict,
+  });
+}

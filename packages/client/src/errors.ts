@@ -1,0 +1,68 @@
+/** Base of every error the client throws on purpose: a `name`, a message and structured context. */
+export class CexdataError extends Error {
+  override readonly name: string = "CexdataError";
+}
+
+/** The token is not in the dataset. `didYouMean` lists stored tokens close to it. */
+export class UnknownTokenError extends CexdataError {
+  override readonly name = "UnknownTokenError";
+  readonly token: string;
+  readonly didYouMean: readonly string[];
+  constructor(token: string, context: { didYouMean: readonly string[] }) {
+    const hint = context.didYouMean.length ? `; did you mean ${context.didYouMean.join(", ")}?` : "";
+    super(`unknown token ${JSON.stringify(token)}: the dataset has no data for it${hint}`);
+    this.token = token;
+    this.didYouMean = context.didYouMean;
+  }
+}
+
+/** The dataset (or a file it needs) could not be reached and nothing usable is cached. */
+export class DatasetUnavailableError extends CexdataError {
+  override readonly name = "DatasetUnavailableError";
+  /** What was tried, e.g. `https://huggingface.co/datasets/cexdata/cexdata/resolve/main/spec.json`. */
+  readonly url: string;
+  readonly status: number | undefined;
+  constructor(message: string, context: { url: string; status?: number; cause?: unknown }) {
+    super(message, { cause: context.cause });
+    this.url = context.url;
+    this.status = context.status;
+  }
+}
+
+/** spec.json is not valid JSON or does not match the dataset contract. `field` names the bad field. */
+export class SpecError extends CexdataError {
+  override readonly name = "SpecError";
+  readonly field: string;
+  readonly url: string;
+  constructor(message: string, context: { field: string; url: string; cause?: unknown }) {
+    super(message, { cause: context.cause });
+    this.field = context.field;
+    this.url = context.url;
+  }
+}
+
+/** A file does not match the manifest (size, sha256), or the manifest names a path outside the dataset. */
+export class IntegrityError extends CexdataError {
+  override readonly name = "IntegrityError";
+  readonly path: string;
+  readonly expected: string | undefined;
+  readonly actual: string | undefined;
+  constructor(message: string, context: { path: string; expected?: string; actual?: string }) {
+    super(message);
+    this.path = context.path;
+    this.expected = context.expected;
+    this.actual = context.actual;
+  }
+}
+
+/** An argument the caller passed is malformed or out of range (interval, time range, exchange, ...). */
+export class InvalidArgumentError extends CexdataError {
+  override readonly name = "InvalidArgumentError";
+  readonly argument: string;
+  readonly value: unknown;
+  constructor(message: string, context: { argument: string; value: unknown }) {
+    super(message);
+    this.argument = context.argument;
+    this.value = context.value;
+  }
+}

@@ -1,0 +1,28 @@
+export { Dataset } from "./Dataset.js";
+export type { DatasetLogger, DatasetOptions } from "./Dataset.js";
+export { Token } from "./Token.js";
+export type { TokenOptions } from "./Token.js";
+export { Tokens } from "./Tokens.js";
+export {
+  CexdataError,
+  DatasetUnavailableError,
+  IntegrityError,
+  InvalidArgumentError,
+  SpecError,
+  UnknownTokenError,
+} from "./errors.js";
+export type {
+  Candle,
+  FundingRate,
+  Liquidation,
+  MarketInfo,
+  OhlcvOptions,
+  OpenInterest,
+  SeriesOptions,
+  TokenInfo,
+} from "./query/row-types.js";
+export type { TimeInput } from "./query/normalize-args.js";
+export type { TransferStats } from "./cache/ensure-local-files.js";
+export type { PlainRow, PlainValue } from "./duckdb/convert-rows.js";
+export { findDefaultCacheDir } from "./cache/default-cache-dir.js";
+export type { Interval, Market } from "@cexdata/schema";

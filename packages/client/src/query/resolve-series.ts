@@ -1,0 +1,94 @@
+import { CORE_EXCHANGES, type Market, type SpecFile, type TableName } from "@cexdata/schema";
+import { findCloseMatches, loadTemplate } from "@cexdata/sql-templates";
+import { InvalidArgumentError, UnknownTokenError } from "../errors.js";
+import type { SpecSnapshot } from "../source/SpecTracker.js";
+import type { QueryContext } from "./query-context.js";
+import { listStoredBases } from "./select-files.js";
+
+/** One series a query reads: a token on one exchange, as one symbol. */
+export interface Series {
+  readonly base: string;
+  readonly exchange: string;
+  readonly symbol: string;
+}
+
+interface Candidate extends Series {
+  readonly quote: string;
+}
+
+/** Throws UnknownTokenError for bases no file of the dataset holds, with close matches. */
+export function checkBasesKnown(snapshot: SpecSnapshot, bases: readonly string[]): void {
+  const stored = listStoredBases(snapshot.spec);
+  for (const base of bases) {
+    if (!stored.has(base)) throw new UnknownTokenError(base, { didYouMean: findCloseMatches(base, stored) });
+  }
+}
+
+/**
+ * Picks the series of each base from the files the query reads (so no extra download): the given
+ * exchange, else the first of CORE_EXCHANGES (then others by name) that has the market with the given
+ * quote, else the default quote (USDT; USD on coinbase). A base with no data in the range gets none.
+ */
+export async function resolveSeries(
+  ctx: QueryContext,
+  snapshot: SpecSnapshot,
+  request: {
+    table: TableName;
+    files: readonly SpecFile[];
+    bases: readonly string[];
+    market: Market;
+    exchange: string | undefined;
+    quote: string | undefined;
+  },
+): Promise<Series[]> {
+  if (request.files.length === 0) return [];
+  const template = loadTemplate("select_series_by_base", { bases: request.bases, market: request.market });
+  const views = [
+    { view: "series_source", table: request.table, files: request.files, shape: "series" as const },
+  ];
+  const rows = (await ctx.runTemplate(snapshot, template, views)) as unknown as Candidate[];
+  return request.bases.flatMap((base) => {
+    const candidates = rows.filter((row) => row.base === base);
+    const chosen = chooseSeries(candidates, request);
+    if (chosen) return [{ base, exchange: chosen.exchange, symbol: chosen.symbol }];
+    if (candidates.length === 0) return [];
+    const available = candidates.map((c) => `${c.exchange} ${c.symbol}`).join(", ");
+    const wanted = [request.exchange, request.quote].filter(Boolean).join(" ") || "the default quote";
+    throw new InvalidArgumentError(
+      `${base} has no ${request.market} series for ${wanted}; available: ${available}`,
+      {
+        argument: request.exchange ? "exchange" : "quote",
+        value: request.exchange ?? request.quote,
+      },
+    );
+  });
+}
+
+function chooseSeries(
+  candidates: readonly Candidate[],
+  request: { exchange: string | undefined; quote: string | undefined },
+): Candidate | undefined {
+  const matching = candidates.filter(
+    (c) =>
+      (request.exchange === undefined || c.exchange === request.exchange) &&
+      c.quote === (request.quote ?? defaultQuote(c.exchange)),
+  );
+  return matching.sort(compareSeries)[0];
+}
+
+export function defaultQuote(exchange: string): string {
+  return exchange === "coinbase" ? "USD" : "USDT";
+}
+
+function compareSeries(a: Candidate, b: Candidate): number {
+  return (
+    rankExchange(a.exchange) - rankExchange(b.exchange) ||
+    a.exchange.localeCompare(b.exchange) ||
+    a.symbol.localeCompare(b.symbol)
+  );
+}
+
+function rankExchange(exchange: string): number {
+  const index = (CORE_EXCHANGES as readonly string[]).indexOf(exchange);
+  return index === -1 ? CORE_EXCHANGES.length : index;
+}

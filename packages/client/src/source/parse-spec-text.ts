@@ -1,0 +1,41 @@
+import { parseDatasetSpec, SpecValidationError, type DatasetSpec } from "@cexdata/schema";
+import { IntegrityError, SpecError } from "../errors.js";
+
+/**
+ * Parses spec.json text against the dataset contract. A bad field is a SpecError naming it; a file
+ * path that could escape the dataset (`../../etc/passwd`) is an IntegrityError, refused before any
+ * file is touched.
+ */
+export function parseSpecText(text: string, url: string): DatasetSpec {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SpecError(`${url} is not valid JSON: ${(error as Error).message}`, {
+      field: "(root)",
+      url,
+      cause: error,
+    });
+  }
+  try {
+    return parseDatasetSpec(value);
+  } catch (error) {
+    if (!(error instanceof SpecValidationError)) throw error;
+    if (/\.files\.\d+\.path$/.test(error.field)) {
+      const path = readField(value, error.field);
+      throw new IntegrityError(`${url}: manifest path ${JSON.stringify(path)} refused: ${error.message}`, {
+        path: String(path),
+      });
+    }
+    throw new SpecError(`${url}: ${error.message}`, { field: error.field, url, cause: error });
+  }
+}
+
+function readField(value: unknown, field: string): unknown {
+  let node = value;
+  for (const key of field.split(".")) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
