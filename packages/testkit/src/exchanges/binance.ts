@@ -1,0 +1,300 @@
+import { INTERVAL_MS, modelSymbol, type SimCandle, type SimInterval } from "../series/index.js";
+import {
+  BINANCE_COINM_SYMBOLS,
+  BINANCE_SPOT_SYMBOLS,
+  BINANCE_USDM_SYMBOLS,
+  binanceCoinmExchangeInfo,
+  binanceSpotExchangeInfo,
+  binanceUsdmExchangeInfo,
+} from "./binance-markets.js";
+import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { RateWindow } from "./rate-window.js";
+import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
+
+/**
+ * Binance spot (/api/v3), USDⓈ-M (/fapi, /futures/data) and COIN-M (/dapi) on one host.
+ * Weights and caps as Binance documents them: spot klines weigh 2 at any limit (cap 1000);
+ * USDⓈ-M klines weigh 1 / 2 / 5 / 10 for limit < 100 / < 500 / <= 1000 / above (cap 1500).
+ */
+const SPOT_BUDGET = 6_000;
+const FUTURES_BUDGET = 2_400;
+/** 429s answered to a client still over budget before it is banned with a 418. */
+const STRIKES_BEFORE_BAN = 5;
+const BAN_MS = 120_000;
+
+type Family = "spot" | "usdm" | "coinm";
+
+function familyOf(route: string): Family {
+  if (route.startsWith("/fapi/") || route.startsWith("/futures/")) return "usdm";
+  if (route.startsWith("/dapi/")) return "coinm";
+  return "spot";
+}
+
+function futuresKlineWeight(limit: number): number {
+  if (limit < 100) return 1;
+  if (limit < 500) return 2;
+  if (limit <= 1000) return 5;
+  return 10;
+}
+
+function weightOf(req: SimRequest): number {
+  const family = familyOf(req.route);
+  if (req.route.endsWith("/exchangeInfo")) return family === "spot" ? 20 : 1;
+  if (/[kK]lines$/.test(req.route))
+    return family === "spot" ? 2 : futuresKlineWeight(intParam(req.query, "limit") ?? 500);
+  if (req.route.endsWith("/ticker/24hr")) return family === "spot" ? 2 : 1;
+  if (req.route.startsWith("/futures/data/")) return 0;
+  return 1;
+}
+
+const error = (status: number, code: number, msg: string): SimReply => ({ status, body: { code, msg } });
+const fixed = (x: number, decimals: number): string => x.toFixed(decimals);
+
+function klineRow(
+  c: SimCandle,
+  ms: number,
+  spot: boolean,
+  priceDecimals: number,
+  volumeDecimals: number,
+): unknown[] {
+  const [p, v, q] = spot
+    ? [8, 8, 8]
+    : [priceDecimals, volumeDecimals, Math.min(8, priceDecimals + volumeDecimals)];
+  const takerBase = c.volume / 2;
+  return [
+    c.ts,
+    fixed(c.open, p),
+    fixed(c.high, p),
+    fixed(c.low, p),
+    fixed(c.close, p),
+    fixed(c.volume, v),
+    c.ts + ms - 1,
+    fixed(c.quoteVolume, q),
+    c.trades,
+    fixed(takerBase, v),
+    fixed(c.quoteVolume / 2, q),
+    "0",
+  ];
+}
+
+export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
+  const { series } = ctx;
+  const weights = new RateWindow(60_000);
+  const strikes = new Map<Family, number>();
+  let bannedUntil = 0;
+
+  const symbolsOf = (family: Family): Readonly<Record<string, string>> =>
+    family === "spot"
+      ? BINANCE_SPOT_SYMBOLS
+      : family === "usdm"
+        ? BINANCE_USDM_SYMBOLS
+        : BINANCE_COINM_SYMBOLS;
+
+  const resolve = (req: SimRequest, param = "symbol"): string | undefined =>
+    symbolsOf(familyOf(req.route))[req.query.get(param) ?? req.query.get("pair") ?? ""];
+
+  const klines: RouteHandler = (req) => {
+    const family = familyOf(req.route);
+    const symbol = resolve(req);
+    if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
+    const interval = req.query.get("interval") as SimInterval | null;
+    if (interval === null || !(interval in INTERVAL_MS)) return error(400, -1120, "Invalid interval.");
+    const limit = clampLimit(intParam(req.query, "limit"), 500, family === "spot" ? 1000 : 1500);
+    const fromMs = intParam(req.query, "startTime");
+    const toMs = intParam(req.query, "endTime");
+    const anchor = fromMs === undefined ? "end" : "start";
+    const candles = candlesInWindow(series, {
+      exchange: "binance",
+      symbol,
+      interval,
+      fromMs,
+      toMs,
+      limit,
+      anchor,
+      nowMs: req.nowMs,
+    });
+    const model = modelSymbol(series.seed, "binance", symbol);
+    const ms = INTERVAL_MS[interval];
+    return {
+      status: 200,
+      body: candles.map((c) => klineRow(c, ms, family === "spot", model.priceDecimals, model.volumeDecimals)),
+    };
+  };
+
+  const fundingRate: RouteHandler = (req) => {
+    const symbol = resolve(req);
+    if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
+    const limit = clampLimit(intParam(req.query, "limit"), 100, 1000);
+    const fromMs = intParam(req.query, "startTime");
+    const toMs = Math.min(intParam(req.query, "endTime") ?? req.nowMs, req.nowMs);
+    const all = series.fundingRates({
+      exchange: "binance",
+      symbol,
+      startMs: fromMs ?? toMs - limit * 8 * 3_600_000 - 1,
+      endMs: toMs + 1,
+    });
+    const rows = fromMs === undefined ? all.slice(-limit) : all.slice(0, limit);
+    const decimals = modelSymbol(series.seed, "binance", symbol).priceDecimals;
+    return {
+      status: 200,
+      body: rows.map((r) => ({
+        symbol: req.query.get("symbol"),
+        fundingTime: r.ts,
+        fundingRate: fixed(r.fundingRate, 8),
+        markPrice: fixed(r.markPrice, Math.max(8, decimals)),
+      })),
+    };
+  };
+
+  const PERIODS: Readonly<Record<string, number>> = {
+    "5m": 300_000,
+    "15m": 900_000,
+    "30m": 1_800_000,
+    "1h": 3_600_000,
+    "2h": 7_200_000,
+    "4h": 14_400_000,
+    "6h": 21_600_000,
+    "12h": 43_200_000,
+    "1d": 86_400_000,
+  };
+  const openInterestHist: RouteHandler = (req) => {
+    const symbol = resolve(req);
+    if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
+    const periodMs = PERIODS[req.query.get("period") ?? ""];
+    if (periodMs === undefined)
+      return error(400, -1102, "Mandatory parameter 'period' was not sent, was empty/null, or malformed.");
+    const limit = clampLimit(intParam(req.query, "limit"), 30, 500);
+    // Binance keeps only the last 30 days of open-interest statistics.
+    const oldest = req.nowMs - 30 * 86_400_000;
+    const fromMs = Math.max(intParam(req.query, "startTime") ?? 0, oldest);
+    const toMs = Math.min(intParam(req.query, "endTime") ?? req.nowMs, req.nowMs - periodMs);
+    const all = series.openInterest({
+      exchange: "binance",
+      symbol,
+      startMs: fromMs,
+      endMs: toMs + 1,
+      periodMs,
+    });
+    const rows = req.query.has("startTime") ? all.slice(0, limit) : all.slice(-limit);
+    return {
+      status: 200,
+      body: rows.map((r) => ({
+        symbol: req.query.get("symbol"),
+        sumOpenInterest: fixed(r.openInterest, 8),
+        sumOpenInterestValue: fixed(r.openInterestValue, 8),
+        timestamp: r.ts,
+      })),
+    };
+  };
+
+  const ticker24hr: RouteHandler = (req) => {
+    const symbol = resolve(req);
+    if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
+    const day = series.candles({
+      exchange: "binance",
+      symbol,
+      interval: "1m",
+      startMs: req.nowMs - 86_400_000,
+      endMs: req.nowMs + 1,
+      nowMs: req.nowMs,
+    });
+    const first = day[0];
+    const last = day[day.length - 1];
+    if (first === undefined || last === undefined) return error(400, -1121, "Invalid symbol.");
+    const high = Math.max(...day.map((c) => c.high));
+    const low = Math.min(...day.map((c) => c.low));
+    const volume = day.reduce((s, c) => s + c.volume, 0);
+    const quoteVolume = day.reduce((s, c) => s + c.quoteVolume, 0);
+    const f = (x: number): string => fixed(x, 8);
+    return {
+      status: 200,
+      body: {
+        symbol: req.query.get("symbol"),
+        priceChange: f(last.close - first.open),
+        priceChangePercent: fixed(((last.close - first.open) / first.open) * 100, 3),
+        weightedAvgPrice: f(quoteVolume / volume),
+        prevClosePrice: f(first.open),
+        lastPrice: f(last.close),
+        lastQty: f(0.001),
+        bidPrice: f(last.close),
+        bidQty: f(1),
+        askPrice: f(last.close),
+        askQty: f(1),
+        openPrice: f(first.open),
+        highPrice: f(high),
+        lowPrice: f(low),
+        volume: f(volume),
+        quoteVolume: f(quoteVolume),
+        openTime: req.nowMs - 86_400_000,
+        closeTime: req.nowMs,
+        firstId: 1,
+        lastId: day.reduce((s, c) => s + c.trades, 0),
+        count: day.reduce((s, c) => s + c.trades, 0),
+      },
+    };
+  };
+
+  const time: RouteHandler = (req) => ({ status: 200, body: { serverTime: req.nowMs } });
+  const ping: RouteHandler = () => ({ status: 200, body: {} });
+
+  const routes: Record<string, RouteHandler> = {
+    "/api/v3/ping": ping,
+    "/api/v3/time": time,
+    "/api/v3/exchangeInfo": (req) => ({ status: 200, body: binanceSpotExchangeInfo(req.nowMs) }),
+    "/api/v3/klines": klines,
+    "/api/v3/ticker/24hr": ticker24hr,
+    "/fapi/v1/ping": ping,
+    "/fapi/v1/time": time,
+    "/fapi/v1/exchangeInfo": (req) => ({ status: 200, body: binanceUsdmExchangeInfo(req.nowMs) }),
+    "/fapi/v1/klines": klines,
+    "/fapi/v1/fundingRate": fundingRate,
+    "/fapi/v1/ticker/24hr": ticker24hr,
+    "/futures/data/openInterestHist": openInterestHist,
+    "/dapi/v1/ping": ping,
+    "/dapi/v1/time": time,
+    "/dapi/v1/exchangeInfo": (req) => ({ status: 200, body: binanceCoinmExchangeInfo(req.nowMs) }),
+    "/dapi/v1/klines": klines,
+  };
+
+  const rateLimited = (retryAfterSeconds: number, status: 429 | 418): SimReply => ({
+    status,
+    headers: { "Retry-After": String(retryAfterSeconds) },
+    body:
+      status === 429
+        ? {
+            code: -1003,
+            msg: "Too many requests; current limit of IP(127.0.0.1) request weight is exceeded per 1 minute. Please use WebSocket Streams for live updates to avoid polling the API.",
+          }
+        : {
+            code: -1003,
+            msg: `Way too much request weight used; IP banned until ${bannedUntil}. Please use WebSocket Streams for live updates to avoid bans.`,
+          },
+  });
+
+  const admit = (req: SimRequest, clockMs: number): Admission => {
+    if (clockMs < bannedUntil)
+      return { reject: rateLimited(Math.ceil((bannedUntil - clockMs) / 1000), 418), banned: true };
+    const family = familyOf(req.route);
+    const budget = family === "spot" ? SPOT_BUDGET : FUTURES_BUDGET;
+    const weight = weightOf(req);
+    const used = weights.usedBy(family, clockMs);
+    if (used + weight > budget) {
+      const strike = (strikes.get(family) ?? 0) + 1;
+      strikes.set(family, strike);
+      if (strike > STRIKES_BEFORE_BAN) {
+        bannedUntil = clockMs + BAN_MS;
+        return { reject: rateLimited(BAN_MS / 1000, 418), banned: true };
+      }
+      return { reject: rateLimited(weights.secondsLeft(clockMs), 429) };
+    }
+    strikes.set(family, 0);
+    const total = weights.add(family, clockMs, weight);
+    const header: Record<string, string> =
+      family === "spot"
+        ? { "x-mbx-used-weight": String(total), "x-mbx-used-weight-1m": String(total) }
+        : { "X-MBX-USED-WEIGHT-1M": String(total) };
+    return { weight, headers: header };
+  };
+
+  return { routes, admit, rateLimited, notFound: () => error(404, -1, "Not found.") };
+}

@@ -1,0 +1,243 @@
+import { INTERVAL_MS, type SimInterval } from "../series/index.js";
+import { BYBIT_INSTRUMENTS, bybitSymbol } from "./bybit-markets.js";
+import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { RateWindow } from "./rate-window.js";
+import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
+
+/**
+ * Bybit v5: retCode 0, every number a string, pages newest first. Kline `start` selects from the
+ * candle containing it (cap 1000, default 200); funding history caps at 200; open interest pages
+ * with an opaque `nextPageCursor`. The IP limit is 600 requests per 5 s, answered with HTTP 403.
+ */
+const INTERVALS: Readonly<Record<string, SimInterval>> = { "1": "1m", "60": "1h", D: "1d" };
+const OI_PERIODS: Readonly<Record<string, number>> = {
+  "5min": 300_000,
+  "15min": 900_000,
+  "30min": 1_800_000,
+  "1h": 3_600_000,
+  "4h": 14_400_000,
+  "1d": 86_400_000,
+};
+const IP_LIMIT = 600;
+
+const ok = (result: unknown, nowMs: number): SimReply => ({
+  status: 200,
+  body: { retCode: 0, retMsg: "OK", result, retExtInfo: {}, time: nowMs },
+});
+const fail = (retCode: number, retMsg: string, nowMs: number): SimReply => ({
+  status: 200,
+  body: { retCode, retMsg, result: {}, retExtInfo: {}, time: nowMs },
+});
+
+/** Bybit's cursor format, e.g. "lastid%3D10860016%26lasttime%3D1739725200" (seconds). */
+const encodeCursor = (tsMs: number): string =>
+  `lastid%3D${Math.floor(tsMs / 1000) % 100_000_000}%26lasttime%3D${Math.floor(tsMs / 1000)}`;
+function decodeCursor(cursor: string | null): number | undefined {
+  const match = /lasttime(?:%3D|=)(\d+)/.exec(cursor ?? "");
+  return match?.[1] === undefined ? undefined : Number(match[1]) * 1000;
+}
+
+export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
+  const { series } = ctx;
+  const ipWindow = new RateWindow(5_000);
+
+  const resolve = (req: SimRequest): string | undefined =>
+    bybitSymbol(req.query.get("category") ?? "", req.query.get("symbol") ?? "");
+  const badSymbol = (req: SimRequest): SimReply => fail(10001, "params error: symbol invalid", req.nowMs);
+
+  const kline: RouteHandler = (req) => {
+    const symbol = resolve(req);
+    if (symbol === undefined) return badSymbol(req);
+    const interval = INTERVALS[req.query.get("interval") ?? ""];
+    if (interval === undefined) return fail(10001, "params error: interval invalid", req.nowMs);
+    const ms = INTERVAL_MS[interval];
+    const start = intParam(req.query, "start");
+    const candles = candlesInWindow(series, {
+      exchange: "bybit",
+      symbol,
+      interval,
+      fromMs: start === undefined ? undefined : Math.floor(start / ms) * ms,
+      toMs: intParam(req.query, "end"),
+      limit: clampLimit(intParam(req.query, "limit"), 200, 1000),
+      anchor: start === undefined || req.query.has("end") ? "end" : "start",
+      nowMs: req.nowMs,
+    });
+    const list = candles
+      .reverse()
+      .map((c) => [
+        String(c.ts),
+        String(c.open),
+        String(c.high),
+        String(c.low),
+        String(c.close),
+        String(c.volume),
+        String(c.quoteVolume),
+      ]);
+    return ok({ symbol: req.query.get("symbol"), category: req.query.get("category"), list }, req.nowMs);
+  };
+
+  const fundingHistory: RouteHandler = (req) => {
+    const symbol = resolve(req);
+    if (symbol === undefined || req.query.get("category") === "spot") return badSymbol(req);
+    const limit = clampLimit(intParam(req.query, "limit"), 200, 200);
+    const startTime = intParam(req.query, "startTime");
+    const endTime = Math.min(intParam(req.query, "endTime") ?? req.nowMs, req.nowMs);
+    if (startTime !== undefined && !req.query.has("endTime"))
+      return fail(10001, "params error: endTime is required when startTime is set", req.nowMs);
+    const all = series.fundingRates({
+      exchange: "bybit",
+      symbol,
+      startMs: startTime ?? endTime - (limit + 1) * 8 * 3_600_000,
+      endMs: endTime + 1,
+    });
+    const list = all
+      .slice(-limit)
+      .reverse()
+      .map((r) => ({
+        symbol: req.query.get("symbol"),
+        fundingRate: String(r.fundingRate),
+        fundingRateTimestamp: String(r.ts),
+      }));
+    return ok({ category: req.query.get("category"), list }, req.nowMs);
+  };
+
+  const openInterest: RouteHandler = (req) => {
+    const symbol = resolve(req);
+    if (symbol === undefined || req.query.get("category") === "spot") return badSymbol(req);
+    const periodMs = OI_PERIODS[req.query.get("intervalTime") ?? ""];
+    if (periodMs === undefined) return fail(10001, "params error: intervalTime invalid", req.nowMs);
+    const limit = clampLimit(intParam(req.query, "limit"), 50, 200);
+    const cursorEnd = decodeCursor(req.query.get("cursor"));
+    const endTime = Math.min(
+      intParam(req.query, "endTime") ?? req.nowMs,
+      cursorEnd === undefined ? req.nowMs : cursorEnd - 1,
+      req.nowMs,
+    );
+    const startTime = intParam(req.query, "startTime") ?? endTime - (limit + 1) * periodMs;
+    const rows = series
+      .openInterest({
+        exchange: "bybit",
+        symbol,
+        startMs: Math.max(startTime, endTime - (limit + 1) * periodMs),
+        endMs: endTime + 1,
+        periodMs,
+      })
+      .slice(-limit);
+    const oldest = rows[0];
+    const more = oldest !== undefined && oldest.ts - periodMs >= startTime;
+    const list = rows
+      .reverse()
+      .map((r) => ({ openInterest: r.openInterest.toFixed(8), timestamp: String(r.ts) }));
+    return ok(
+      {
+        symbol: req.query.get("symbol"),
+        category: req.query.get("category"),
+        list,
+        nextPageCursor: more ? encodeCursor(oldest.ts) : "",
+      },
+      req.nowMs,
+    );
+  };
+
+  const tickers: RouteHandler = (req) => {
+    const symbol = resolve(req);
+    if (symbol === undefined) return badSymbol(req);
+    const day = series.candles({
+      exchange: "bybit",
+      symbol,
+      interval: "1h",
+      startMs: req.nowMs - 86_400_000,
+      endMs: req.nowMs + 1,
+      nowMs: req.nowMs,
+    });
+    const first = day[0];
+    const last = day[day.length - 1];
+    if (first === undefined || last === undefined) return badSymbol(req);
+    const contract = req.query.get("category") !== "spot";
+    const funding = contract
+      ? series
+          .fundingRates({ exchange: "bybit", symbol, startMs: req.nowMs - 86_400_000, endMs: req.nowMs })
+          .at(-1)
+      : undefined;
+    const oi = contract
+      ? series
+          .openInterest({
+            exchange: "bybit",
+            symbol,
+            startMs: req.nowMs - 3_600_000,
+            endMs: req.nowMs,
+            periodMs: 300_000,
+          })
+          .at(-1)
+      : undefined;
+    const entry: Record<string, string> = {
+      symbol: req.query.get("symbol") ?? "",
+      lastPrice: String(last.close),
+      bid1Price: String(last.close),
+      bid1Size: "1",
+      ask1Price: String(last.close),
+      ask1Size: "1",
+      prevPrice24h: String(first.open),
+      price24hPcnt: ((last.close - first.open) / first.open).toFixed(6),
+      highPrice24h: String(Math.max(...day.map((c) => c.high))),
+      lowPrice24h: String(Math.min(...day.map((c) => c.low))),
+      turnover24h: String(day.reduce((s, c) => s + c.quoteVolume, 0)),
+      volume24h: String(day.reduce((s, c) => s + c.volume, 0)),
+    };
+    if (contract) {
+      Object.assign(entry, {
+        indexPrice: String(last.close),
+        markPrice: String(last.close),
+        prevPrice1h: String(last.open),
+        openInterest: String(oi?.openInterest ?? 0),
+        openInterestValue: String(oi?.openInterestValue ?? 0),
+        fundingRate: String(funding?.fundingRate ?? 0),
+        nextFundingTime: String((funding?.ts ?? req.nowMs) + (funding?.intervalHours ?? 8) * 3_600_000),
+      });
+    }
+    return ok({ category: req.query.get("category"), list: [entry] }, req.nowMs);
+  };
+
+  const routes: Record<string, RouteHandler> = {
+    "/v5/market/time": (req) =>
+      ok({ timeSecond: String(Math.floor(req.nowMs / 1000)), timeNano: `${req.nowMs}000000` }, req.nowMs),
+    "/v5/market/instruments-info": (req) => {
+      const category = req.query.get("category") ?? "";
+      const list = req.query.get("status") === "PreLaunch" ? [] : (BYBIT_INSTRUMENTS[category] ?? []);
+      return ok({ category, list, nextPageCursor: "" }, req.nowMs);
+    },
+    "/v5/market/kline": kline,
+    "/v5/market/funding/history": fundingHistory,
+    "/v5/market/open-interest": openInterest,
+    "/v5/market/tickers": tickers,
+  };
+
+  const rateLimited = (retryAfterSeconds: number, status: 429 | 418): SimReply => ({
+    status: status === 429 ? 403 : status,
+    headers: { "Retry-After": String(retryAfterSeconds) },
+    raw: "403 Forbidden: access too frequent",
+    contentType: "text/plain",
+  });
+
+  const admit = (_req: SimRequest, clockMs: number): Admission => {
+    const used = ipWindow.add("ip", clockMs);
+    const headers = {
+      "X-Bapi-Limit": String(IP_LIMIT),
+      "X-Bapi-Limit-Status": String(Math.max(0, IP_LIMIT - used)),
+      "X-Bapi-Limit-Reset-Timestamp": String(ipWindow.windowEndMs(clockMs)),
+    };
+    return used > IP_LIMIT
+      ? { reject: { ...rateLimited(ipWindow.secondsLeft(clockMs), 429), headers }, banned: false }
+      : { headers };
+  };
+
+  return {
+    routes,
+    admit,
+    rateLimited,
+    notFound: (req) => ({
+      status: 404,
+      body: { retCode: 10404, retMsg: "Not Found", result: {}, retExtInfo: {}, time: req.nowMs },
+    }),
+  };
+}

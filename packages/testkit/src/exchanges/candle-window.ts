@@ -1,0 +1,56 @@
+import {
+  INTERVAL_MS,
+  symbolLife,
+  type SeriesSource,
+  type SimCandle,
+  type SimInterval,
+} from "../series/index.js";
+
+export interface CandleWindowParams {
+  exchange: string;
+  symbol: string;
+  interval: SimInterval;
+  /** Earliest open time wanted (inclusive). */
+  fromMs?: number;
+  /** Latest open time wanted (inclusive). */
+  toMs?: number;
+  limit: number;
+  /** "start": the `limit` oldest candles from fromMs (Binance); "end": the `limit` newest up to toMs. */
+  anchor: "start" | "end";
+  nowMs: number;
+}
+
+/** The candles one page answers, oldest first, including the one still forming at nowMs. */
+export function candlesInWindow(series: SeriesSource, p: CandleWindowParams): SimCandle[] {
+  const ms = INTERVAL_MS[p.interval];
+  const life = symbolLife(p.exchange, p.symbol);
+  const first = Math.ceil(Math.max(p.fromMs ?? life.listedMs, Math.floor(life.listedMs / ms) * ms) / ms) * ms;
+  const lastOpen =
+    Math.floor(
+      Math.min(
+        p.toMs ?? Number.POSITIVE_INFINITY,
+        p.nowMs,
+        (life.delistedMs ?? Number.POSITIVE_INFINITY) - 1,
+      ) / ms,
+    ) * ms;
+  if (lastOpen < first || p.limit <= 0) return [];
+  const [startMs, endMs] =
+    p.anchor === "start" && p.fromMs !== undefined
+      ? [first, Math.min(first + p.limit * ms, lastOpen + ms)]
+      : [Math.max(first, lastOpen - (p.limit - 1) * ms), lastOpen + ms];
+  return series
+    .candles({ exchange: p.exchange, symbol: p.symbol, interval: p.interval, startMs, endMs, nowMs: p.nowMs })
+    .slice(0, p.limit);
+}
+
+/** Parses an integer query parameter; undefined when absent. */
+export function intParam(query: URLSearchParams, name: string): number | undefined {
+  const raw = query.get(name);
+  if (raw === null || raw === "") return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) ? Math.trunc(n) : undefined;
+}
+
+export function clampLimit(requested: number | undefined, fallback: number, cap: number): number {
+  return Math.max(1, Math.min(cap, requested ?? fallback));
+}

@@ -1,0 +1,236 @@
+import { INTERVAL_MS, modelSymbol, type SimCandle, type SimInterval } from "../series/index.js";
+import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { OKX_INSTRUMENTS, okxInstrument, type OkxInstrument } from "./okx-markets.js";
+import { RateWindow } from "./rate-window.js";
+import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
+
+/**
+ * OKX v5. Pages are newest first; `after` asks for records older than a ts, `before` for newer
+ * ones. /market/candles serves only the latest 1440 bars (cap 300), /market/history-candles
+ * everything (cap 100); the bar still forming carries confirm "0".
+ */
+const BARS: Readonly<Record<string, SimInterval>> = { "1m": "1m", "1H": "1h", "1Hutc": "1h", "1Dutc": "1d" };
+/** Requests per 2 s per route, as OKX documents them (20 where not listed). */
+const ROUTE_LIMITS: Readonly<Record<string, number>> = {
+  "/api/v5/market/candles": 40,
+  "/api/v5/market/history-candles": 20,
+  "/api/v5/public/funding-rate-history": 10,
+  "/api/v5/public/liquidation-orders": 40,
+  "/api/v5/rubik/stat/contracts/open-interest-volume": 5,
+};
+
+const ok = (data: unknown): SimReply => ({ status: 200, body: { code: "0", msg: "", data } });
+const fail = (code: string, msg: string, status = 200): SimReply => ({
+  status,
+  body: { code, msg, data: [] },
+});
+const unknownInstrument = (): SimReply => fail("51001", "Instrument ID does not exist");
+
+/**
+ * Records with before < ts < after, newest first, at most `limit`: the newest ones, or with only
+ * `before` the ones right after it (so that paging forward from a `since` works).
+ */
+function pageNewestFirst<T extends { ts: number }>(rows: readonly T[], req: SimRequest, limit: number): T[] {
+  const after = intParam(req.query, "after");
+  const before = intParam(req.query, "before");
+  const inRange = rows
+    .filter((r) => r.ts < (after ?? Number.POSITIVE_INFINITY) && r.ts > (before ?? Number.NEGATIVE_INFINITY))
+    .sort((a, b) => a.ts - b.ts);
+  const page = before !== undefined && after === undefined ? inRange.slice(0, limit) : inRange.slice(-limit);
+  return page.reverse();
+}
+
+export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
+  const { series } = ctx;
+  const windows = new RateWindow(2_000);
+
+  const instrumentOf = (req: SimRequest): OkxInstrument | undefined =>
+    okxInstrument(req.query.get("instId") ?? "");
+
+  const candleRow = (c: SimCandle, inst: OkxInstrument, ms: number, nowMs: number): string[] => {
+    const volume = inst.swap ? String(Number((c.volume / inst.ctVal).toFixed(2))) : String(c.volume);
+    const base = inst.swap ? String(c.volume) : String(c.quoteVolume);
+    return [
+      String(c.ts),
+      String(c.open),
+      String(c.high),
+      String(c.low),
+      String(c.close),
+      volume,
+      base,
+      String(c.quoteVolume),
+      c.ts + ms > nowMs ? "0" : "1",
+    ];
+  };
+
+  const candles =
+    (history: boolean): RouteHandler =>
+    (req) => {
+      const inst = instrumentOf(req);
+      if (inst === undefined) return unknownInstrument();
+      const interval = BARS[req.query.get("bar") ?? "1m"];
+      if (interval === undefined) return fail("51000", "Parameter bar error");
+      const ms = INTERVAL_MS[interval];
+      const limit = clampLimit(intParam(req.query, "limit"), 100, history ? 100 : 300);
+      const after = intParam(req.query, "after");
+      const before = intParam(req.query, "before");
+      // The recent endpoint only knows the latest 1440 bars.
+      const floor = history ? undefined : Math.floor(req.nowMs / ms) * ms - 1439 * ms;
+      const fromMs = Math.max(
+        before === undefined ? Number.NEGATIVE_INFINITY : before + 1,
+        floor ?? Number.NEGATIVE_INFINITY,
+      );
+      const window = candlesInWindow(series, {
+        exchange: "okx",
+        symbol: inst.symbol,
+        interval,
+        fromMs: Number.isFinite(fromMs) ? fromMs : undefined,
+        toMs: after === undefined ? undefined : after - 1,
+        limit,
+        anchor: before !== undefined && after === undefined ? "start" : "end",
+        nowMs: req.nowMs,
+      });
+      return ok(window.reverse().map((c) => candleRow(c, inst, ms, req.nowMs)));
+    };
+
+  const fundingRateHistory: RouteHandler = (req) => {
+    const inst = instrumentOf(req);
+    if (inst === undefined || !inst.swap) return unknownInstrument();
+    const limit = clampLimit(intParam(req.query, "limit"), 100, 400);
+    const after = Math.min(intParam(req.query, "after") ?? req.nowMs, req.nowMs);
+    const before = intParam(req.query, "before");
+    const span = (limit + 1) * 8 * 3_600_000;
+    const startMs = before === undefined ? after - span : before + 1;
+    const endMs = before !== undefined && !req.query.has("after") ? Math.min(after, startMs + span) : after;
+    const rows = pageNewestFirst(
+      series.fundingRates({ exchange: "okx", symbol: inst.symbol, startMs, endMs }),
+      req,
+      limit,
+    );
+    return ok(
+      rows.map((r) => ({
+        formulaType: "noRate",
+        fundingRate: String(r.fundingRate),
+        fundingTime: String(r.ts),
+        instId: req.query.get("instId"),
+        instType: "SWAP",
+        method: "current_period",
+        realizedRate: String(r.fundingRate),
+      })),
+    );
+  };
+
+  const OI_PERIODS: Readonly<Record<string, number>> = { "5m": 300_000, "1H": 3_600_000, "1D": 86_400_000 };
+  const openInterestVolume: RouteHandler = (req) => {
+    const periodMs = OI_PERIODS[req.query.get("period") ?? "5m"];
+    const ccy = req.query.get("ccy");
+    if (periodMs === undefined || ccy === null || okxInstrument(`${ccy}-USDT-SWAP`) === undefined)
+      return fail("51000", "Parameter ccy error");
+    const end = Math.min(intParam(req.query, "end") ?? req.nowMs, req.nowMs - periodMs);
+    const begin = intParam(req.query, "begin") ?? end - 99 * periodMs;
+    const rows = series
+      .openInterest({ exchange: "okx", symbol: `${ccy}/USDT:USDT`, startMs: begin, endMs: end + 1, periodMs })
+      .slice(-100);
+    return ok(
+      rows
+        .reverse()
+        .map((r) => [
+          String(r.ts),
+          String(r.openInterestValue),
+          String(Math.round(r.openInterestValue * 0.8)),
+        ]),
+    );
+  };
+
+  const liquidationOrders: RouteHandler = (req) => {
+    const family = req.query.get("instFamily") ?? req.query.get("uly");
+    if (req.query.get("instType") !== "SWAP" || family === null)
+      return fail("51000", "Parameter instType error");
+    const inst = okxInstrument(`${family}-SWAP`);
+    if (inst === undefined) return unknownInstrument();
+    const limit = clampLimit(intParam(req.query, "limit"), 100, 100);
+    const after = Math.min(intParam(req.query, "after") ?? req.nowMs, req.nowMs);
+    const before = intParam(req.query, "before");
+    const startMs = Math.max(before ?? 0, after - 7 * 86_400_000);
+    const rows = pageNewestFirst(
+      series.liquidations({ exchange: "okx", symbol: inst.symbol, startMs, endMs: after }),
+      req,
+      limit,
+    );
+    const details = rows.map((r) => ({
+      bkLoss: "0",
+      bkPx: String(r.price),
+      ccy: "",
+      posSide: r.side,
+      side: r.side === "long" ? "sell" : "buy",
+      sz: String(Number((r.amount / inst.ctVal).toFixed(2))),
+      ts: String(r.ts),
+    }));
+    return ok([
+      { details, instFamily: family, instId: `${family}-SWAP`, instType: "SWAP", totalLoss: "", uly: family },
+    ]);
+  };
+
+  const ticker: RouteHandler = (req) => {
+    const inst = instrumentOf(req);
+    if (inst === undefined) return unknownInstrument();
+    const day = series.candles({
+      exchange: "okx",
+      symbol: inst.symbol,
+      interval: "1h",
+      startMs: req.nowMs - 86_400_000,
+      endMs: req.nowMs + 1,
+      nowMs: req.nowMs,
+    });
+    const first = day[0];
+    const last = day[day.length - 1];
+    if (first === undefined || last === undefined) return unknownInstrument();
+    const tick = 10 ** -modelSymbol(series.seed, "okx", inst.symbol).priceDecimals;
+    const vol = day.reduce((s, c) => s + c.volume, 0);
+    return ok([
+      {
+        instType: inst.swap ? "SWAP" : "SPOT",
+        instId: req.query.get("instId"),
+        last: String(last.close),
+        lastSz: "0.01",
+        askPx: String(Number((last.close + tick).toFixed(8))),
+        askSz: "1",
+        bidPx: String(last.close),
+        bidSz: "1",
+        open24h: String(first.open),
+        high24h: String(Math.max(...day.map((c) => c.high))),
+        low24h: String(Math.min(...day.map((c) => c.low))),
+        volCcy24h: String(day.reduce((s, c) => s + c.quoteVolume, 0)),
+        vol24h: String(inst.swap ? vol / inst.ctVal : vol),
+        ts: String(req.nowMs),
+        sodUtc0: String(first.open),
+        sodUtc8: String(first.open),
+      },
+    ]);
+  };
+
+  const routes: Record<string, RouteHandler> = {
+    "/api/v5/public/time": (req) => ok([{ ts: String(req.nowMs) }]),
+    "/api/v5/public/instruments": (req) => ok(OKX_INSTRUMENTS[req.query.get("instType") ?? ""] ?? []),
+    "/api/v5/market/candles": candles(false),
+    "/api/v5/market/history-candles": candles(true),
+    "/api/v5/public/funding-rate-history": fundingRateHistory,
+    "/api/v5/rubik/stat/contracts/open-interest-volume": openInterestVolume,
+    "/api/v5/public/liquidation-orders": liquidationOrders,
+    "/api/v5/market/ticker": ticker,
+  };
+
+  const rateLimited = (retryAfterSeconds: number, status: 429 | 418): SimReply => ({
+    status,
+    headers: { "Retry-After": String(retryAfterSeconds) },
+    body: { msg: "Too Many Requests", code: "50011" },
+  });
+
+  const admit = (req: SimRequest, clockMs: number): Admission => {
+    const limit = ROUTE_LIMITS[req.route] ?? 20;
+    const used = windows.add(req.route, clockMs);
+    return used > limit ? { reject: rateLimited(windows.secondsLeft(clockMs), 429) } : {};
+  };
+
+  return { routes, admit, rateLimited, notFound: () => fail("50030", "Illegal request", 404) };
+}

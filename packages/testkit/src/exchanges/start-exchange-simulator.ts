@@ -1,0 +1,100 @@
+import { createSeriesSource, type RecordedSeries } from "../series/index.js";
+import { createBinanceApi } from "./binance.js";
+import { createBybitApi } from "./bybit.js";
+import { createCoinbaseApi } from "./coinbase.js";
+import type { FaultPlan, FaultSpec } from "./faults.js";
+import { createOkxApi } from "./okx.js";
+import { startSimServer, type SimServer } from "./sim-server.js";
+import {
+  SIMULATED_EXCHANGES,
+  type ExchangeApi,
+  type ExchangeContext,
+  type ExchangeCounters,
+  type SimReply,
+  type SimulatedExchange,
+} from "./types.js";
+
+export interface ExchangeSimulatorOptions {
+  /** Seed of every generated series (default 1). */
+  seed?: number;
+  /** The market's present: candles after it do not exist, the one containing it is forming. */
+  nowMs?: () => number;
+  /** Clock of the rate limiters (default Date.now); separate so a fixed market time still rolls windows. */
+  clockMs?: () => number;
+  faults?: FaultPlan;
+  /** Series served verbatim instead of generated. */
+  recorded?: readonly RecordedSeries[];
+}
+
+export interface ExchangeSimulator {
+  /** Base URL per exchange, e.g. http://127.0.0.1:PORT, for CEXDATA_EXCHANGE_URL_<ID>. */
+  readonly urls: Readonly<Record<SimulatedExchange, string>>;
+  /** Live request accounting per exchange. */
+  readonly counters: Readonly<Record<SimulatedExchange, ExchangeCounters>>;
+  readonly faults: {
+    set(exchange: SimulatedExchange, route: string, spec: FaultSpec): void;
+    clear(exchange?: SimulatedExchange, route?: string): void;
+  };
+  /** Serve a recorded raw response for a route (until called again with undefined). */
+  replay(exchange: SimulatedExchange, route: string, httpResponse: unknown): void;
+  /** The env a pipeline process needs to talk to this simulator. */
+  env(): Record<string, string>;
+  stop(): Promise<void>;
+}
+
+const API_FACTORIES: Readonly<Record<SimulatedExchange, (ctx: ExchangeContext) => ExchangeApi>> = {
+  binance: createBinanceApi,
+  okx: createOkxApi,
+  bybit: createBybitApi,
+  coinbase: createCoinbaseApi,
+};
+
+/** Starts one HTTP server per exchange on 127.0.0.1 (ephemeral ports): test doubles of their REST APIs. */
+export async function startExchangeSimulator(
+  opts: ExchangeSimulatorOptions = {},
+): Promise<ExchangeSimulator> {
+  const seed = opts.seed ?? 1;
+  const series = createSeriesSource({ seed, recorded: opts.recorded ?? [] });
+  const nowMs = opts.nowMs ?? Date.now;
+  const clockMs = opts.clockMs ?? Date.now;
+  const entries = await Promise.all(
+    SIMULATED_EXCHANGES.map(
+      async (name) =>
+        [name, await startSimServer({ api: API_FACTORIES[name]({ series }), seed, nowMs, clockMs })] as const,
+    ),
+  );
+  const servers = Object.fromEntries(entries) as Record<SimulatedExchange, SimServer>;
+  for (const [exchange, routes] of Object.entries(opts.faults ?? {})) {
+    for (const [route, spec] of Object.entries(routes ?? {}))
+      servers[exchange as SimulatedExchange]?.faults.set(route, spec);
+  }
+  const pick = <T>(f: (s: SimServer) => T): Record<SimulatedExchange, T> =>
+    Object.fromEntries(SIMULATED_EXCHANGES.map((name) => [name, f(servers[name])])) as Record<
+      SimulatedExchange,
+      T
+    >;
+  const urls = pick((s) => s.url);
+  return {
+    urls,
+    counters: pick((s) => s.counters),
+    faults: {
+      set: (exchange, route, spec) => servers[exchange].faults.set(route, spec),
+      clear: (exchange, route) => {
+        for (const name of exchange === undefined ? SIMULATED_EXCHANGES : [exchange])
+          servers[name].faults.clear(route);
+      },
+    },
+    replay: (exchange, route, httpResponse) => {
+      const reply: SimReply | undefined =
+        httpResponse === undefined ? undefined : { status: 200, body: httpResponse };
+      servers[exchange].replay(route, reply);
+    },
+    env: () =>
+      Object.fromEntries(
+        SIMULATED_EXCHANGES.map((name) => [`CEXDATA_EXCHANGE_URL_${name.toUpperCase()}`, urls[name]]),
+      ),
+    stop: async () => {
+      await Promise.all(SIMULATED_EXCHANGES.map((name) => servers[name].stop()));
+    },
+  };
+}
