@@ -7,3 +7,6 @@ export { readSpec, writeSpec, formatSpec, SPEC_FILE } from "./manifest.js";
 export { hashFile } from "./fs-atomic.js";
 export { DatasetLockedError, DatasetRecoveryError, DatasetStoreStateError } from "./errors.js";
 export { PRECEDENCE } from "./staging.js";
+export { verifyDataset } from "./verify-dataset.js";
+export type { VerifyDatasetParams, VerifyProblem, VerifyReport } from "./verify-dataset.js";
+export type { SeriesCoverage, MissingRun } from "./find-series-gaps.js";
