@@ -81,8 +81,12 @@ describe("anomalies", () => {
     }));
     rows[40] = { ts: at(40), openInterest: 1400, volume: 10 };
     rows[50] = { ts: at(50), openInterest: 1001, volume: 0.1 };
-    const up = detectOpenInterestAnomalies(rows, { window: 12, threshold: 3 });
-    expect(up.map((a) => [a.ts, a.direction])).toEqual([[at(40), "up"]]);
+    // Open interest is scored on its change by default (the +40% jump; the fall right after is
+    // measured against a baseline that now holds the jump, so it stays under the threshold).
+    const oi = detectOpenInterestAnomalies(rows, { window: 12, threshold: 3 });
+    expect(oi.map((a) => [a.ts, a.direction, a.value])).toEqual([[at(40), "up", 1400]]);
+    const levels = detectOpenInterestAnomalies(rows, { window: 12, threshold: 3, on: "level" });
+    expect(levels.map((a) => [a.ts, a.direction])).toEqual([[at(40), "up"]]);
     const down = detectVolumeAnomalies(rows, { window: 6, threshold: 4 });
     expect(down.map((a) => [a.ts, a.direction])).toEqual([[at(50), "down"]]);
     expect(detectOpenInterestAnomalies(rows, { window: 12, threshold: 1000 })).toEqual([]);

@@ -22,6 +22,12 @@ export interface AnomalyOptions {
   readonly window?: number;
   /** |z| at or above which a value is an anomaly. Default 3. */
   readonly threshold?: number;
+  /**
+   * Score the `level` itself, or its relative `change` from the previous point (x[t] / x[t-1] - 1).
+   * Levels suit a series that hovers (volume); changes suit one that trends (open interest), whose
+   * level would keep flagging the trend itself. Default `level`.
+   */
+  readonly on?: "level" | "change";
 }
 
 export interface Anomaly {
@@ -36,12 +42,13 @@ export interface Anomaly {
  * build-ups and flushes, volume spikes. Input in any order; it is sorted by `ts` first.
  */
 export function detectAnomalies(points: readonly TimedValue[], options: AnomalyOptions = {}): Anomaly[] {
-  const { window = 24, threshold = 3 } = options;
+  const { window = 24, threshold = 3, on = "level" } = options;
   const sorted = [...points].sort((a, b) => a.ts.getTime() - b.ts.getTime());
-  const z = computeRollingZScore(
-    sorted.map((p) => p.value),
-    window,
-  );
+  const levels = sorted.map((p) => p.value);
+  // For changes, the first point has none; it is scored as 0 change and, being in the warm-up, never flagged.
+  const scored =
+    on === "level" ? levels : levels.map((v, i) => (i === 0 ? 0 : v / (levels[i - 1] as number) - 1));
+  const z = computeRollingZScore(scored, window);
   const out: Anomaly[] = [];
   sorted.forEach((p, i) => {
     const score = z[i];
@@ -52,14 +59,17 @@ export function detectAnomalies(points: readonly TimedValue[], options: AnomalyO
   return out;
 }
 
-/** Open-interest anomalies: `detectAnomalies` on `openInterest` of open-interest rows. */
+/**
+ * Open-interest anomalies: `detectAnomalies` on `openInterest` of open-interest rows, scored on the
+ * relative change between snapshots by default (sudden build-ups and flushes, not the trend).
+ */
 export function detectOpenInterestAnomalies(
   rows: readonly { ts: Date; openInterest: number }[],
   options: AnomalyOptions = {},
 ): Anomaly[] {
   return detectAnomalies(
     rows.map((r) => ({ ts: r.ts, value: r.openInterest })),
-    options,
+    { on: "change", ...options },
   );
 }
 
