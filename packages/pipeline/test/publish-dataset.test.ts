@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDatasetSpec, type DatasetSpec } from "@cexdata/schema";
-import { startHubSimulator, type HubSimulator } from "../../testkit/src/hub/start-hub-simulator.js";
+import { startHubSimulator, type HubSimulator } from "@cexdata/testkit";
 import { publishDataset, PublishError } from "../src/publish/index.js";
 import {
   captureLogger,

@@ -22,6 +22,8 @@ export interface CandleFile {
   readonly count: number;
   /** Moves every price, so two files of the same partition differ. */
   readonly price: number;
+  /** More exchanges' series in the same file (a base's partition holds every exchange). */
+  readonly others?: readonly { readonly exchange: string; readonly count: number }[];
 }
 
 const STEP_MS = { ohlcv_1d: 86_400_000, ohlcv_1h: 3_600_000 } as const;
@@ -49,23 +51,33 @@ export async function writeTestDataset(
       const abs = path.join(dir, rel);
       await mkdir(path.dirname(abs), { recursive: true });
       // Test data only: every inlined value is a literal of this file.
-      await conn.run(`COPY (
-        SELECT 'binance' AS exchange, 'spot' AS market, '${f.base}/USDT' AS symbol,
+      const series = [{ exchange: "binance", count: f.count }, ...(f.others ?? [])];
+      const selects = series.map(
+        (x) => `SELECT '${x.exchange}' AS exchange, 'spot' AS market, '${f.base}/USDT' AS symbol,
           epoch_ms(${startMs}::BIGINT + i * ${STEP_MS[f.table]})::TIMESTAMP_MS AS ts,
           '${f.base}' AS base, 'USDT' AS quote,
-          ${f.price} + i AS open, ${f.price} + i + 2 AS high, ${f.price} + i - 1 AS low, ${f.price} + i + 1 AS close,
-          10.0 + i AS volume, (10.0 + i) * (${f.price} + i) AS quote_volume, (100 + i)::BIGINT AS trades
-        FROM range(${f.count}) t(i) ORDER BY ts
-      ) TO '${abs}' (FORMAT parquet, COMPRESSION zstd)`);
+          (${f.price} + i)::DOUBLE AS open, (${f.price} + i + 2)::DOUBLE AS high,
+          (${f.price} + i - 1)::DOUBLE AS low, (${f.price} + i + 1)::DOUBLE AS close,
+          (10.0 + i)::DOUBLE AS volume, ((10.0 + i) * (${f.price} + i))::DOUBLE AS quote_volume,
+          (100 + i)::BIGINT AS trades
+        FROM range(${x.count}) t(i)`,
+      );
+      // Test data only: every inlined value is a literal of this file.
+      await conn.run(
+        `COPY (${selects.join(" UNION ALL ")} ORDER BY exchange, market, symbol, ts) ` +
+          `TO '${abs}' (FORMAT parquet, COMPRESSION zstd)`,
+      );
+      const rows = series.reduce((n, x) => n + x.count, 0);
+      const maxCount = Math.max(...series.map((x) => x.count));
       const bytes = await readFile(abs);
       const table = (tables[f.table] ??= { columns: specColumnsOf(f.table), files: [] });
       table.files.push({
         path: rel,
-        rows: f.count,
+        rows,
         bytes: (await stat(abs)).size,
         sha256: createHash("sha256").update(bytes).digest("hex"),
         min_ts: new Date(startMs).toISOString(),
-        max_ts: new Date(startMs + (f.count - 1) * STEP_MS[f.table]).toISOString(),
+        max_ts: new Date(startMs + (maxCount - 1) * STEP_MS[f.table]).toISOString(),
       });
     }
   } finally {

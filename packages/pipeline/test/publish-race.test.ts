@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { parseDatasetSpec } from "@cexdata/schema";
-import { startHubSimulator, type HubSimulator } from "../../testkit/src/hub/start-hub-simulator.js";
+import { startHubSimulator, type HubSimulator } from "@cexdata/testkit";
 import { publishDataset, PublishError, type PublishResult } from "../src/publish/index.js";
 import {
   captureLogger,

@@ -13,7 +13,8 @@ import type { HubSnapshot } from "./plan-publish.js";
 /** Where and as whom to talk to the Hub; `hubUrl` undefined means huggingface.co. */
 export interface HubParams {
   readonly repo: string;
-  readonly accessToken: string;
+  /** Needed to write; optional to read a public dataset. */
+  readonly accessToken?: string;
   readonly hubUrl?: string;
   readonly fetch?: typeof fetch;
 }
@@ -30,7 +31,7 @@ export function datasetRepo(repo: string): RepoDesignation {
 function common(p: HubParams) {
   return {
     repo: datasetRepo(p.repo),
-    accessToken: p.accessToken,
+    ...(p.accessToken ? { accessToken: p.accessToken } : {}),
     ...(p.hubUrl !== undefined && { hubUrl: p.hubUrl }),
     ...(p.fetch !== undefined && { fetch: p.fetch }),
   };
@@ -40,7 +41,7 @@ function common(p: HubParams) {
 export async function ensureDatasetRepo(p: HubParams): Promise<boolean> {
   if (await repoExists(common(p))) return false;
   try {
-    await createRepo(common(p));
+    await createRepo({ ...common(p), accessToken: p.accessToken ?? "" });
     return true;
   } catch (error) {
     if (error instanceof HubApiError && error.statusCode === 409) return false;

@@ -12,6 +12,11 @@ export interface LocalDataset {
   readonly specBytes: Uint8Array;
   /** Every file spec.json lists, by dataset path. */
   readonly files: ReadonlyMap<string, SpecFile>;
+  /**
+   * Listed files absent from disk: a dataset seeded with only the partitions a run touches. Publishing
+   * accepts them only where the Hub already holds that exact file (same path and sha256).
+   */
+  readonly missing: ReadonlySet<string>;
 }
 
 export async function sha256File(file: string): Promise<string> {
@@ -28,8 +33,8 @@ export function filesOf(spec: DatasetSpec): Map<string, SpecFile> {
 }
 
 /**
- * Reads `<dir>/spec.json` and checks every file it lists (size and sha256), so nothing unverified
- * ever leaves the machine. quarantine/ and runs/ are never looked at: they are not published.
+ * Reads `<dir>/spec.json` and checks every file it lists that is present (size and sha256), so nothing
+ * unverified ever leaves the machine. quarantine/ and runs/ are never looked at: they are not published.
  */
 export async function readVerifiedDataset(dir: string): Promise<LocalDataset> {
   let specBytes: Uint8Array;
@@ -43,14 +48,17 @@ export async function readVerifiedDataset(dir: string): Promise<LocalDataset> {
     });
   }
   const files = filesOf(spec);
+  const missing = new Set<string>();
   for (const file of files.values()) {
     const abs = path.join(dir, file.path);
     const size = await stat(abs).then(
       (s) => s.size,
       () => null,
     );
-    if (size === null)
-      throw new PublishError("local-dataset", `${file.path} is listed in spec.json but missing`);
+    if (size === null) {
+      missing.add(file.path);
+      continue;
+    }
     if (size !== file.bytes) {
       throw new PublishError("local-dataset", `${file.path} has ${size} bytes, spec.json says ${file.bytes}`);
     }
@@ -62,5 +70,5 @@ export async function readVerifiedDataset(dir: string): Promise<LocalDataset> {
       );
     }
   }
-  return { dir, spec, specBytes, files };
+  return { dir, spec, specBytes, files, missing };
 }

@@ -70,7 +70,10 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
     path.join(local.dir, "README.md"),
     renderDatasetCard({ spec: local.spec, repo: params.repo }),
   );
-  log.info({ version: local.spec.version, files: local.files.size }, "local dataset verified");
+  log.info(
+    { version: local.spec.version, files: local.files.size, absent: local.missing.size },
+    "local dataset verified",
+  );
 
   let base: HubState | undefined;
   try {
@@ -84,6 +87,13 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
         ...(attempt > 1 && { base }),
         now: now(),
       });
+      const absent = plan.uploads.filter((p) => local.missing.has(p));
+      if (absent.length > 0) {
+        throw new PublishError(
+          "local-dataset",
+          `${absent.join(", ")} listed in spec.json but missing locally, and the Hub does not hold that exact file`,
+        );
+      }
       const card = renderDatasetCard({ spec: plan.spec, repo: params.repo });
       const result = {
         parent: state.head,

@@ -1,0 +1,82 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { downloadFile } from "@huggingface/hub";
+import { partitionTimeRange, type DatasetSpec, type SpecFile } from "@cexdata/schema";
+import { PublishError } from "./errors.js";
+import { datasetRepo, readHubState } from "./hub-state.js";
+import { filesOf, sha256File } from "./local-dataset.js";
+
+export interface PullDatasetParams {
+  readonly repo: string;
+  /** Where to write spec.json and the chosen files (created if missing). */
+  readonly datasetDir: string;
+  /** Which listed files to download; the others stay listed in spec.json but absent. Default: all. */
+  readonly include?: (file: SpecFile) => boolean;
+  /** Optional for a public dataset; `HF_TOKEN` by default. */
+  readonly accessToken?: string;
+  readonly hubUrl?: string;
+  readonly fetch?: typeof fetch;
+}
+
+export interface PullDatasetResult {
+  /** The commit everything was read at (null: the repo has no commit, nothing pulled). */
+  readonly revision: string | null;
+  readonly spec: DatasetSpec | null;
+  readonly downloaded: readonly string[];
+}
+
+/**
+ * Seeds a local dataset dir from the Hub's head commit: spec.json and the files `include` picks (each
+ * checked against its sha256), so a run can resume from the stored watermarks and rewrite only the
+ * partitions it touches. The files left out stay listed; publishing accepts them as unchanged.
+ */
+export async function pullDataset(params: PullDatasetParams): Promise<PullDatasetResult> {
+  const accessToken = params.accessToken ?? process.env.HF_TOKEN;
+  const hubUrl = params.hubUrl ?? (process.env.HF_ENDPOINT || undefined);
+  const hub = {
+    repo: params.repo,
+    ...(accessToken ? { accessToken } : {}),
+    ...(hubUrl !== undefined && { hubUrl: hubUrl.replace(/\/+$/, "") }),
+    ...(params.fetch !== undefined && { fetch: params.fetch }),
+  };
+  const state = await readHubState(hub);
+  if (state.head === null || state.spec === null) return { revision: state.head, spec: null, downloaded: [] };
+  await mkdir(params.datasetDir, { recursive: true });
+  const downloaded: string[] = [];
+  for (const file of filesOf(state.spec).values()) {
+    if (params.include && !params.include(file)) continue;
+    const blob = await downloadFile({
+      repo: datasetRepo(params.repo),
+      path: file.path,
+      revision: state.head,
+      ...(accessToken && { accessToken }),
+      ...(hub.hubUrl !== undefined && { hubUrl: hub.hubUrl }),
+      ...(params.fetch !== undefined && { fetch: params.fetch }),
+    });
+    if (!blob)
+      throw new PublishError(
+        "hub",
+        `${file.path} is listed in the Hub's spec.json but missing at ${state.head}`,
+      );
+    const target = path.join(params.datasetDir, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    const temp = `${target}.part`;
+    await writeFile(temp, new Uint8Array(await blob.arrayBuffer()));
+    const sha = await sha256File(temp);
+    if (sha !== file.sha256) {
+      throw new PublishError(
+        "hub",
+        `${file.path} from the Hub has sha256 ${sha}, its spec.json says ${file.sha256}`,
+      );
+    }
+    await rename(temp, target);
+    downloaded.push(file.path);
+  }
+  await writeFile(path.join(params.datasetDir, "spec.json"), JSON.stringify(state.spec, null, 2) + "\n");
+  return { revision: state.head, spec: state.spec, downloaded };
+}
+
+/** Files a run may rewrite: every file of an unbounded partition, and time partitions ending after `sinceMs`. */
+export function recentPartitions(sinceMs: number): (file: SpecFile) => boolean {
+  return (file) => partitionTimeRange(file.path).endMs > sinceMs;
+}
