@@ -9,3 +9,4 @@ export type {
   TearsheetOpenInterestRow,
   TearsheetProvenance,
 } from "./tearsheet-input.js";
+export { tearsheetForToken, type TearsheetToken, type TokenTearsheetOptions } from "./token-tearsheet.js";
