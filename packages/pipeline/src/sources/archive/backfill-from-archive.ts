@@ -1,0 +1,200 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DatasetSpec, Market, SpecGap, TableName } from "@cexdata/schema";
+import type { CommitResult, SeriesRef } from "../../store/index.js";
+import { openDuckDB } from "../../store/duckdb.js";
+import type { ArchiveDataset, TimeRange } from "./archive-files.js";
+import { toArchiveSymbol, type ArchiveSymbol } from "./archive-symbol.js";
+import type { ArchiveTable } from "./archive-rows-sql.js";
+import type { DownloadArchiveZipParams } from "./download-archive-zip.js";
+import { ArchiveUnsupportedError } from "./errors.js";
+import { fillFromRest, type FillGap, type RestFill } from "./fill-from-rest.js";
+import { expectedStepMs, findGaps } from "./find-gaps.js";
+import { importArchiveRange, type ArchiveImport, type ArchiveLeftover } from "./import-archive-range.js";
+import { planBackfill, type BackfillSource } from "./plan-backfill.js";
+import type { StagingStore } from "./stage-relation.js";
+import { subtractRanges } from "./time-ranges.js";
+
+export const DEFAULT_ARCHIVE_URL = "https://data.binance.vision";
+
+/** The part of the dataset store a backfill uses (`DatasetStore` has it). */
+export interface BackfillStore extends StagingStore {
+  readonly dir: string;
+  readonly spec: DatasetSpec | null;
+  commit(): Promise<CommitResult>;
+  setGaps(table: TableName, gaps: readonly SpecGap[], options?: { series?: readonly SeriesRef[] }): void;
+}
+
+export interface BackfillFromArchiveParams extends Pick<
+  DownloadArchiveZipParams,
+  "fetch" | "attempts" | "backoffMs" | "sleep"
+> {
+  /** Base URL of the archive; default `CEXDATA_ARCHIVE_URL`, else https://data.binance.vision. */
+  archiveUrl?: string;
+  store: BackfillStore;
+  /** Names the quarantine file: `<dataset>/quarantine/<runId>.jsonl`. */
+  runId: string;
+  market: Market;
+  /** ccxt unified symbol: `BTC/USDT` (spot) or `BTC/USDT:USDT` (USDⓈ-M perpetual). */
+  symbol: string;
+  table: ArchiveTable;
+  startMs: number;
+  endMs: number;
+  nowMs?: number;
+  /** `auto` (default): archive, then REST for the rest and for gaps. `archive`: no REST at all. */
+  source?: Exclude<BackfillSource, "rest">;
+  /** The REST side; without it, what the archive leaves is only reported. */
+  fillGap?: FillGap;
+  tmpDir?: string;
+  concurrency?: number;
+  /** DuckDB connection for CSV parsing and gap queries; a private in-memory one by default. */
+  conn?: DuckDBConnection;
+}
+
+/** One line of the run report: who filled which range. */
+export interface SourceRange extends TimeRange {
+  readonly source: "archive" | "rest" | "missing";
+  readonly rows: number;
+  readonly detail?: string;
+}
+
+export interface ArchiveBackfillResult {
+  readonly table: ArchiveTable;
+  readonly symbol: string;
+  readonly market: Market;
+  readonly imported: ArchiveImport[];
+  /** What the archive did not fill (REST's part), whether or not REST was asked. */
+  readonly leftForRest: ArchiveLeftover[];
+  readonly rest: RestFill[];
+  /** Gaps still missing after REST: recorded in spec.json when REST was asked. */
+  readonly gaps: TimeRange[];
+  readonly ranges: SourceRange[];
+  readonly fetched: number;
+  readonly accepted: number;
+  readonly rejectedByReason: Record<string, number>;
+  readonly commits: CommitResult[];
+}
+
+function datasetOf(table: ArchiveTable, symbol: ArchiveSymbol): ArchiveDataset {
+  const perpOnly = table === "funding_rates" || table === "open_interest";
+  if (perpOnly && symbol.venue !== "um")
+    throw new ArchiveUnsupportedError(`${table} is archived for USDⓈ-M perpetuals only`);
+  if (table === "funding_rates") return { kind: "fundingRate" };
+  if (table === "open_interest") return { kind: "metrics" };
+  return { kind: "klines", interval: table === "ohlcv_1m" ? "1m" : table === "ohlcv_1h" ? "1h" : "1d" };
+}
+
+/**
+ * Backfills one Binance series from data.binance.vision: complete past days from the archive
+ * (monthly files, daily for the current month and where a month is not published), the rest and
+ * every gap from REST through `fillGap`, what neither has listed as a gap in spec.json. Commits.
+ */
+export async function backfillFromArchive(p: BackfillFromArchiveParams): Promise<ArchiveBackfillResult> {
+  const nowMs = p.nowMs ?? Date.now();
+  const symbol = toArchiveSymbol(p.symbol);
+  if (symbol.venue === "cm" || (p.market === "perp") !== (symbol.venue === "um")) {
+    throw new ArchiveUnsupportedError(`${p.symbol} is not a ${p.market} market the dataset stores`);
+  }
+  const dataset = datasetOf(p.table, symbol);
+  const archiveUrl = p.archiveUrl ?? process.env["CEXDATA_ARCHIVE_URL"] ?? DEFAULT_ARCHIVE_URL;
+  const source = p.source ?? "auto";
+  const useRest = source === "auto" && p.fillGap !== undefined;
+  const series = { exchange: "binance", symbol: p.symbol, market: p.market };
+  const plan = planBackfill({ source, table: p.table, startMs: p.startMs, endMs: p.endMs, nowMs });
+  const own = p.conn ? null : await openDuckDB();
+  const conn = p.conn ?? own!.connection;
+  const common = { store: p.store, datasetDir: p.store.dir, runId: p.runId, table: p.table, nowMs };
+  try {
+    const leftForRest: ArchiveLeftover[] = plan.rest.map((r) => ({ ...r, reason: "not_in_archive" }));
+    const imported: ArchiveImport[] = [];
+    let fetched = 0;
+    let accepted = 0;
+    const rejectedByReason: Record<string, number> = {};
+    for (const range of plan.archive) {
+      const r = await importArchiveRange({ ...p, ...common, ...range, archiveUrl, conn, symbol, dataset });
+      imported.push(...r.imported);
+      leftForRest.push(...r.leftover);
+      fetched += r.fetched;
+      accepted += r.accepted;
+      for (const [k, v] of Object.entries(r.rejectedByReason))
+        rejectedByReason[k] = (rejectedByReason[k] ?? 0) + v;
+    }
+    leftForRest.sort((a, b) => a.startMs - b.startMs);
+    const restArgs = { ...common, fillGap: p.fillGap!, symbol: p.symbol, market: p.market };
+    const rest = useRest ? await fillFromRest({ ...restArgs, ranges: leftForRest }) : [];
+    const commits = [await p.store.commit()];
+    const gapArgs = {
+      conn,
+      dir: p.store.dir,
+      table: p.table,
+      series,
+      startMs: p.startMs,
+      endMs: Math.min(p.endMs, nowMs),
+    };
+    let found = await findGaps({ ...gapArgs, spec: p.store.spec });
+    if (useRest) {
+      // Ask REST once per range: what it already could not serve is not asked again.
+      const ask = subtractRanges([...found.interior, ...found.edges], leftForRest);
+      if (ask.length > 0) {
+        rest.push(...(await fillFromRest({ ...restArgs, ranges: ask })));
+        commits.push(await p.store.commit());
+        found = await findGaps({ ...gapArgs, spec: p.store.spec });
+      }
+      p.store.setGaps(
+        p.table,
+        found.interior.map((g) => toSpecGap(g, p)),
+        { series: [series] },
+      );
+      commits.push(await p.store.commit());
+    }
+    return {
+      table: p.table,
+      symbol: p.symbol,
+      market: p.market,
+      imported,
+      leftForRest,
+      rest,
+      gaps: found.interior,
+      ranges: describeSources(imported, rest, found.interior),
+      fetched,
+      accepted,
+      rejectedByReason,
+      commits,
+    };
+  } finally {
+    own?.close();
+  }
+}
+
+function toSpecGap(gap: TimeRange, p: BackfillFromArchiveParams): SpecGap {
+  const step = expectedStepMs(p.table) ?? 1;
+  return {
+    exchange: "binance",
+    symbol: p.symbol,
+    ...(p.table === "open_interest" || p.table === "funding_rates" ? {} : { market: p.market }),
+    start: new Date(gap.startMs).toISOString(),
+    end: new Date(gap.endMs).toISOString(),
+    missing: Math.round((gap.endMs - gap.startMs) / step),
+  };
+}
+
+/** The run report's "who filled what": archive files, REST ranges, and what is still missing. */
+export function describeSources(
+  imported: ArchiveImport[],
+  rest: RestFill[],
+  gaps: TimeRange[],
+): SourceRange[] {
+  const out: SourceRange[] = [
+    ...imported.map((i) => ({
+      startMs: i.startMs,
+      endMs: i.endMs,
+      source: "archive" as const,
+      rows: i.rows,
+      detail: i.file,
+    })),
+    ...rest
+      .filter((r) => r.rows > 0)
+      .map((r) => ({ startMs: r.startMs, endMs: r.endMs, source: "rest" as const, rows: r.rows })),
+    ...gaps.map((g) => ({ ...g, source: "missing" as const, rows: 0 })),
+  ];
+  return out.sort((a, b) => a.startMs - b.startMs || a.source.localeCompare(b.source));
+}

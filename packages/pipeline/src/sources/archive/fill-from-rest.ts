@@ -1,0 +1,91 @@
+import type { Market, TableName } from "@cexdata/schema";
+import { appendQuarantine, validateRows } from "../../validate/index.js";
+import type { TimeRange } from "./archive-files.js";
+import { expectedStepMs } from "./find-gaps.js";
+import type { StagingStore } from "./stage-relation.js";
+
+/** What the REST side is asked for: the rows of one series in [startMs, endMs), in the table's row shape. */
+export interface FillGapRequest {
+  readonly symbol: string;
+  readonly market: Market;
+  readonly table: TableName;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Supplied by the REST code (the exchange adapter): fetch a range, return rows (validated here). */
+export type FillGap = (request: FillGapRequest) => Promise<readonly unknown[]>;
+
+export interface RestFill {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly rows: number;
+  readonly rejected: number;
+  /** What REST could not serve in the range (never invented). */
+  readonly missing: TimeRange[];
+  readonly error?: string;
+}
+
+/** The stretches of [startMs, endMs) at `stepMs` with no timestamp in `present`. */
+export function missingRanges(range: TimeRange, stepMs: number, present: ReadonlySet<number>): TimeRange[] {
+  const out: TimeRange[] = [];
+  let open: number | null = null;
+  const first = Math.ceil(range.startMs / stepMs) * stepMs;
+  for (let ts = first; ts < range.endMs; ts += stepMs) {
+    if (!present.has(ts)) open ??= ts;
+    else if (open !== null) {
+      out.push({ startMs: open, endMs: ts });
+      open = null;
+    }
+  }
+  if (open !== null) out.push({ startMs: open, endMs: Math.ceil(range.endMs / stepMs) * stepMs });
+  return out;
+}
+
+/**
+ * Asks REST for each range, validates what comes back with `validateRows` (the same rules as every
+ * other row), quarantines refusals, stages the rest with source "rest", and says what is still missing.
+ */
+export async function fillFromRest(params: {
+  fillGap: FillGap;
+  store: StagingStore;
+  datasetDir: string;
+  runId: string;
+  table: TableName;
+  symbol: string;
+  market: Market;
+  ranges: readonly TimeRange[];
+  nowMs: number;
+}): Promise<RestFill[]> {
+  const step = expectedStepMs(params.table);
+  const out: RestFill[] = [];
+  for (const range of params.ranges) {
+    const request = { symbol: params.symbol, market: params.market, table: params.table, ...range };
+    let fetched: readonly unknown[];
+    try {
+      fetched = await params.fillGap(request);
+    } catch (err) {
+      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      out.push({ ...range, rows: 0, rejected: 0, missing: step ? [range] : [], error });
+      continue;
+    }
+    const inRange = fetched.filter((r) => {
+      const ts = (r as { ts?: unknown } | null)?.ts;
+      return typeof ts !== "number" || (ts >= range.startMs && ts < range.endMs);
+    });
+    const { accepted, rejected } = validateRows(params.table, inRange, {
+      source: "rest",
+      nowMs: params.nowMs,
+    });
+    await appendQuarantine(params.datasetDir, params.runId, rejected);
+    await params.store.stage(params.table, accepted, "rest");
+    const present = new Set(accepted.map((r) => (r as unknown as { ts: number }).ts));
+    out.push({
+      ...range,
+      rows: accepted.length,
+      rejected: rejected.length,
+      missing: step ? missingRanges(range, step, present) : [],
+    });
+  }
+  return out;
+}
