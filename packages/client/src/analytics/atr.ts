@@ -1,7 +1,7 @@
 import { computeWilderAverage } from "./moving-averages.js";
-import type { Candle, Series } from "./series.js";
+import type { CandleFields, Series } from "./series.js";
 
-type Bar = Pick<Candle, "high" | "low" | "close">;
+type Bar = Pick<CandleFields, "high" | "low" | "close">;
 
 /**
  * True range: max(high - low, |high - prevClose|, |low - prevClose|); the first candle, having no

@@ -12,7 +12,7 @@ export type Series = (number | null)[];
  * The parts of a candle the analytics read. Any `ClientRow<"ohlcv_1m" | "ohlcv_1h" | "ohlcv_1d">`
  * (and a resampled candle) is one, so Token results are passed as they are.
  */
-export type Candle = Pick<ClientRow<"ohlcv_1d">, "ts" | "open" | "high" | "low" | "close" | "volume">;
+export type CandleFields = Pick<ClientRow<"ohlcv_1d">, "ts" | "open" | "high" | "low" | "close" | "volume">;
 
 /** A value at a time: the shape the ts-aligned analytics (correlation, basis, anomalies) take. */
 export interface TimedValue {

@@ -1,6 +1,6 @@
-import type { Candle } from "./series.js";
+import type { CandleFields } from "./series.js";
 
-type Bar = Pick<Candle, "high" | "low" | "volume">;
+type Bar = Pick<CandleFields, "high" | "low" | "volume">;
 
 export interface VolumeProfileBin {
   /** Inclusive lower price edge. */

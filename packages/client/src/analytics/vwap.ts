@@ -1,6 +1,6 @@
-import type { Candle, Series } from "./series.js";
+import type { CandleFields, Series } from "./series.js";
 
-type Bar = Pick<Candle, "high" | "low" | "close" | "volume">;
+type Bar = Pick<CandleFields, "high" | "low" | "close" | "volume">;
 
 /** (high + low + close) / 3: the price a candle's whole volume is assumed to trade at. */
 function computeTypicalPrice(c: Bar): number {

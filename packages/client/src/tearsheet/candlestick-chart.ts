@@ -1,4 +1,4 @@
-import type { Candle } from "../analytics/index.js";
+import type { CandleFields } from "../analytics/index.js";
 import {
   MARGIN,
   WIDE_CHART_WIDTH as CHART_WIDTH,
@@ -17,16 +17,16 @@ const VOLUME_HEIGHT = 80;
 const GAP = 8;
 
 /** The usual spacing of the candles (smallest positive step), so a gap in the data shows as a gap. */
-function computeStepMs(candles: readonly Candle[]): number {
+function computeStepMs(candles: readonly CandleFields[]): number {
   let step = Number.POSITIVE_INFINITY;
   for (let i = 1; i < candles.length; i++) {
-    const d = (candles[i] as Candle).ts.getTime() - (candles[i - 1] as Candle).ts.getTime();
+    const d = (candles[i] as CandleFields).ts.getTime() - (candles[i - 1] as CandleFields).ts.getTime();
     if (d > 0) step = Math.min(step, d);
   }
   return Number.isFinite(step) ? step : 86_400_000;
 }
 
-function describeCandle(c: Candle): string {
+function describeCandle(c: CandleFields): string {
   const p = (v: number) => formatCompact(v);
   return `${c.ts.toISOString().slice(0, 16).replace("T", " ")} O ${p(c.open)} H ${p(c.high)} L ${p(c.low)} C ${p(c.close)} V ${p(c.volume)}`;
 }
@@ -36,7 +36,7 @@ function describeCandle(c: Candle): string {
  * `line.wick` per candle, one `rect.volume` per candle; green when close >= open, red otherwise.
  * Time runs left to right on a time scale, so missing candles leave a visible hole.
  */
-export function renderCandlestickChart(candles: readonly Candle[], title: string): string {
+export function renderCandlestickChart(candles: readonly CandleFields[], title: string): string {
   const height = PRICE_HEIGHT + GAP + VOLUME_HEIGHT + MARGIN.bottom;
   const step = computeStepMs(candles);
   const first = candles[0]?.ts.getTime() ?? 0;

@@ -6,7 +6,7 @@ import {
   computeReturns,
   computeRollingVolatility,
   detectOpenInterestAnomalies,
-  type Candle,
+  type CandleFields,
 } from "../analytics/index.js";
 import { DOWN_COLOR, renderCandlestickChart, UP_COLOR } from "./candlestick-chart.js";
 import { formatCompact, formatPercent } from "./chart-scale.js";
@@ -19,7 +19,7 @@ import { TEARSHEET_CSS } from "./tearsheet-style.js";
 
 const pct = (v: number) => formatPercent(v, Math.abs(v) < 0.1 ? 1 : 0);
 
-function checkCandles(candles: readonly Candle[]): Candle[] {
+function checkCandles(candles: readonly CandleFields[]): CandleFields[] {
   if (candles.length < 2) {
     throw new TearsheetInputError(
       `a tearsheet needs at least 2 candles, got ${candles.length}`,
@@ -37,7 +37,7 @@ function checkCandles(candles: readonly Candle[]): Candle[] {
   return [...candles].sort((a, b) => a.ts.getTime() - b.ts.getTime());
 }
 
-function renderPriceCharts(input: TearsheetInput, candles: Candle[]): string[] {
+function renderPriceCharts(input: TearsheetInput, candles: CandleFields[]): string[] {
   const closes = candles.map((c) => c.close);
   const window = input.volatilityWindow ?? 30;
   const periodsPerYear = computePeriodsPerYear(input.provenance.interval);
@@ -141,7 +141,7 @@ function renderStatistics(input: TearsheetInput): string {
   return `<table class="statistics"><tbody>${rows}</tbody></table>`;
 }
 
-function renderProvenance(input: TearsheetInput, candles: Candle[]): string {
+function renderProvenance(input: TearsheetInput, candles: CandleFields[]): string {
   const p = input.provenance;
   const updateTime = typeof p.updateTime === "string" ? p.updateTime : p.updateTime.toISOString();
   const entries: [string, string][] = [

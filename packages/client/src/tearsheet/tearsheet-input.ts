@@ -1,5 +1,5 @@
 import type { ClientRow, Interval } from "@cexdata/schema";
-import type { Candle } from "../analytics/index.js";
+import type { CandleFields } from "../analytics/index.js";
 
 /** Where the numbers came from: printed on the sheet so a reader can reproduce it. */
 export interface TearsheetProvenance {
@@ -24,7 +24,7 @@ export type TearsheetOpenInterestRow = Pick<ClientRow<"open_interest">, "ts" | "
 
 export interface TearsheetInput {
   /** Candles in time order, as `Token.ohlcv` returns them. At least two. */
-  readonly candles: readonly Candle[];
+  readonly candles: readonly CandleFields[];
   /** Funding payments of the perpetual (drawn when given and non-empty). */
   readonly fundingRates?: readonly TearsheetFundingRow[];
   /** Open-interest snapshots of the perpetual (drawn when given and non-empty). */
