@@ -2,5 +2,5 @@ export { startExchangeSimulator } from "./start-exchange-simulator.js";
 export type { ExchangeSimulator, ExchangeSimulatorOptions } from "./start-exchange-simulator.js";
 export { MALFORMATIONS } from "./faults.js";
 export type { FaultKind, FaultPlan, FaultSpec, Malformation } from "./faults.js";
-export { SIMULATED_EXCHANGES, SimulatorError } from "./types.js";
+export { SIMULATED_EXCHANGES } from "./types.js";
 export type { ExchangeCounters, SimulatedExchange } from "./types.js";

@@ -61,10 +61,3 @@ export interface ExchangeCounters {
   /** Binance request weight charged (all windows). */
   weightUsed: number;
 }
-
-export class SimulatorError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SimulatorError";
-  }
-}
