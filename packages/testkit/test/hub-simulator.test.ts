@@ -180,6 +180,24 @@ describe("hub simulator driven by @huggingface/hub", () => {
     expect(hub.headOf(repo)).toBe(dataCommit);
   });
 
+  it("pages long listings with a Link header that listFiles and listCommits follow", async () => {
+    const many = { type: "dataset", name: "cexdata/many-files" } as const;
+    const files = Object.fromEntries(
+      Array.from({ length: 1200 }, (_, i) => [`data/f${i}.json`, `{"i":${i}}`]),
+    );
+    hub.commitFiles(many, files);
+    for (let i = 0; i < 120; i++) hub.commitFiles(many, { "spec.json": `{"version":${i}}` });
+    const before = hub.counters.requests.tree;
+    const paths = [];
+    for await (const e of listFiles({ repo: many, path: "data", hubUrl: hub.url })) paths.push(e.path);
+    expect(new Set(paths).size).toBe(1200);
+    expect(hub.counters.requests.tree - before).toBe(2);
+    let commits = 0;
+    for await (const c of listCommits({ repo: many, hubUrl: hub.url }))
+      commits += c.oid.length === 40 ? 1 : 0;
+    expect(commits).toBe(122);
+  });
+
   it("keeps old revisions immutable while main moves, and lists the history", async () => {
     const next = await uploadFiles({
       repo,
