@@ -74,17 +74,27 @@ export function mapOkxFunding(series: SeriesRef, body: unknown) {
   );
 }
 
-/** rubik open-interest-history rows: `[ts, oi (contracts), oiCcy (base), oiUsd]`, newest first. */
-export function mapOkxOpenInterest(series: SeriesRef, body: unknown) {
+/**
+ * rubik open-interest-volume rows: `[ts, oi (USD), vol (USD)]`, newest first, per currency. OKX gives
+ * no base amount here, so it is the USD value over the hour's opening price (`openAt`).
+ */
+export function mapOkxOpenInterest(
+  series: SeriesRef,
+  body: unknown,
+  openAt: (ts: number) => number | undefined,
+) {
   return readArray(readPath(body, "data"))
     .map(readArray)
-    .map((a) =>
-      openInterestRow(series, {
-        ts: readEpochMs(a[0]),
-        open_interest: readNumber(a[2]),
-        open_interest_value: readNullableNumber(a[3]),
-      }),
-    );
+    .map((a) => {
+      const ts = readEpochMs(a[0]);
+      const value = readNumber(a[1]);
+      const price = openAt(ts);
+      return openInterestRow(series, {
+        ts,
+        open_interest: price ? Number((value / price).toPrecision(12)) : Number.NaN,
+        open_interest_value: value,
+      });
+    });
 }
 
 /** public/liquidation-orders: `data[].details[]` with `side` of the liquidation order (sell closes a long). */
@@ -167,15 +177,23 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
     }
     if (q.series.table === "open_interest") {
       const end = windowEnd(q, OI_PAGE, HOUR);
-      const body = await requestJson(exchange, "publicGetRubikStatContractsOpenInterestHistory", {
-        instId: market.id,
+      const body = await requestJson(exchange, "publicGetRubikStatContractsOpenInterestVolume", {
+        ccy: String(market.baseId ?? market.base),
         period: "1H",
         begin: String(q.sinceMs),
         end: String(end - 1),
-        limit: String(OI_PAGE),
       });
+      // The hour's opening prices of the same window convert USD to base units.
+      const candles = await requestJson(exchange, "publicGetMarketHistoryCandles", {
+        instId: market.id,
+        bar: "1H",
+        ...windowParams(q, OI_PAGE, HOUR).params,
+      });
+      const opens = new Map(
+        mapOkxCandles({ ...q.series, table: "ohlcv_1h" }, candles).map((c) => [c.ts, c.open]),
+      );
       return {
-        rows: mapOkxOpenInterest(q.series, body),
+        rows: mapOkxOpenInterest(q.series, body, (ts) => opens.get(ts)),
         limit: OI_PAGE,
         next: nextCursor({
           cursor: q,

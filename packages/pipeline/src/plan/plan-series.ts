@@ -107,7 +107,7 @@ export async function planSeries(p: {
     for (const market of p.markets) for (const s of adapter.symbols(market)) listed.add(s.split("/")[0]!);
   }
   for (const base of p.bases) {
-    if (!listed.has(base)) {
+    if (listed.size > 0 && !listed.has(base)) {
       throw new UnknownSymbolError(
         p.adapters.map((a) => a.id).join(","),
         base,

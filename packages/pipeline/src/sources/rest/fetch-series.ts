@@ -35,6 +35,11 @@ export interface SeriesPage {
   readonly limit: number;
   /** How far the series is done: the next request's start (or untilMs at the end). */
   readonly progressMs: number;
+  /**
+   * Whether pages arrive oldest first. Newest-first series (paged back from the end) must be staged
+   * whole, or a crash could store the newest rows and resume past the older ones.
+   */
+  readonly forward: boolean;
 }
 
 /**
@@ -80,7 +85,9 @@ export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesP
     // A cursor that does not move would loop forever: treat it as the end.
     if (next !== null && next.sinceMs === cursor.sinceMs && next.untilMs === cursor.untilMs) cursor = null;
     else cursor = next;
+    const forward = next === null || next.untilMs === p.untilMs;
     yield {
+      forward,
       rows,
       requests: stats ? stats.requests - before : 1,
       limit: page.limit,

@@ -1,0 +1,117 @@
+import type { Market } from "@cexdata/schema";
+import type { ExchangeRequestStats } from "../sources/rest/request-stats.js";
+
+/** Counts of one table on one exchange. */
+export interface TableExchangeCounts {
+  /** Rows the exchange returned inside the requested ranges. */
+  fetched: number;
+  accepted: number;
+  /** Rows quarantined, by validation reason. */
+  quarantined: Record<string, number>;
+  series: number;
+  failedSeries: number;
+}
+
+export interface SeriesFailure {
+  readonly table: string;
+  readonly exchange: string;
+  readonly market?: Market;
+  readonly symbol?: string;
+  /** The error class (BadSymbol, RetriesExhaustedError, ...). */
+  readonly error: string;
+  readonly message: string;
+}
+
+export interface NotServed {
+  readonly table: string;
+  readonly exchange: string;
+  readonly market: Market;
+  readonly reason: string;
+  readonly bases: string[];
+}
+
+export interface SeriesGaps {
+  readonly table: string;
+  readonly exchange: string;
+  readonly market: Market;
+  readonly symbol: string;
+  /** Candles between the first and last fetched one. */
+  readonly expected: number;
+  readonly present: number;
+  readonly stretches: { start: string; end: string; missing: number }[];
+}
+
+/** What `runs/<run-id>.json` holds. */
+export interface RunReport {
+  readonly runId: string;
+  readonly command: string;
+  readonly dataset: string;
+  readonly startedAt: string;
+  finishedAt: string;
+  /** False when any series or exchange failed. */
+  ok: boolean;
+  tables: Record<string, Record<string, TableExchangeCounts>>;
+  failures: SeriesFailure[];
+  notServed: NotServed[];
+  requests: Record<string, ExchangeRequestStats>;
+  gaps: SeriesGaps[];
+  commit: { version: number; changedFiles: number } | null;
+  quarantineFile: string | null;
+}
+
+export function createRunReport(p: {
+  runId: string;
+  command: string;
+  dataset: string;
+  startedAtMs: number;
+}): RunReport {
+  return {
+    runId: p.runId,
+    command: p.command,
+    dataset: p.dataset,
+    startedAt: new Date(p.startedAtMs).toISOString(),
+    finishedAt: new Date(p.startedAtMs).toISOString(),
+    ok: true,
+    tables: {},
+    failures: [],
+    notServed: [],
+    requests: {},
+    gaps: [],
+    commit: null,
+    quarantineFile: null,
+  };
+}
+
+/** The counts of (table, exchange), created on first use. */
+export function countsOf(report: RunReport, table: string, exchange: string): TableExchangeCounts {
+  const byExchange = (report.tables[table] ??= {});
+  return (byExchange[exchange] ??= { fetched: 0, accepted: 0, quarantined: {}, series: 0, failedSeries: 0 });
+}
+
+export function recordFailure(report: RunReport, failure: SeriesFailure): void {
+  report.failures.push(failure);
+  report.ok = false;
+  if (failure.table !== "*") countsOf(report, failure.table, failure.exchange).failedSeries += 1;
+}
+
+/** Groups skipped series by (table, exchange, market, reason) so the report stays short. */
+export function recordNotServed(
+  report: RunReport,
+  skipped: readonly { table: string; exchange: string; market: Market; base: string; reason: string }[],
+): void {
+  for (const s of skipped) {
+    const found = report.notServed.find(
+      (n) =>
+        n.table === s.table && n.exchange === s.exchange && n.market === s.market && n.reason === s.reason,
+    );
+    if (found) found.bases.push(s.base);
+    else
+      report.notServed.push({
+        table: s.table,
+        exchange: s.exchange,
+        market: s.market,
+        reason: s.reason,
+        bases: [s.base],
+      });
+  }
+}

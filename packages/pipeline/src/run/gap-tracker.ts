@@ -1,0 +1,46 @@
+import type { SpecGap } from "@cexdata/schema";
+import type { SeriesRef } from "../exchanges/types.js";
+
+/**
+ * Counts expected versus present candles of one series as accepted timestamps stream in (in any
+ * order within a page, pages oldest first or newest first), and lists the missing stretches.
+ */
+export class GapTracker {
+  private readonly seen: number[] = [];
+
+  constructor(
+    private readonly series: SeriesRef,
+    private readonly stepMs: number,
+    /** The candle before the range (the stored watermark), so a gap at the seam counts too. */
+    private readonly previousTs: number | null,
+  ) {}
+
+  add(tsList: Iterable<number>): void {
+    for (const ts of tsList) this.seen.push(ts);
+  }
+
+  /** Expected candles between the first and last present one, those present, and the holes. */
+  result(): { expected: number; present: number; gaps: SpecGap[] } {
+    const ts = [...new Set(this.seen)].sort((a, b) => a - b);
+    if (this.previousTs !== null) ts.unshift(this.previousTs);
+    const first = ts[0];
+    const last = ts.at(-1);
+    if (first === undefined || last === undefined) return { expected: 0, present: 0, gaps: [] };
+    const gaps: SpecGap[] = [];
+    for (let i = 1; i < ts.length; i++) {
+      const missing = Math.round((ts[i]! - ts[i - 1]!) / this.stepMs) - 1;
+      if (missing > 0) {
+        gaps.push({
+          exchange: this.series.exchange,
+          symbol: this.series.symbol,
+          market: this.series.market,
+          start: new Date(ts[i - 1]! + this.stepMs).toISOString(),
+          end: new Date(ts[i]!).toISOString(),
+          missing,
+        });
+      }
+    }
+    const expected = Math.round((last - first) / this.stepMs) + 1 - (this.previousTs !== null ? 1 : 0);
+    return { expected, present: ts.length - (this.previousTs !== null ? 1 : 0), gaps };
+  }
+}

@@ -1,0 +1,349 @@
+import { randomBytes } from "node:crypto";
+import type { ExchangeInfoRow, Market, SpecGap, TableName } from "@cexdata/schema";
+import { resolveSince, type PipelineConfig } from "../config/config-schema.js";
+import { createAdapter } from "../exchanges/registry.js";
+import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
+import type { Logger } from "../log/create-logger.js";
+import {
+  UnknownSymbolError,
+  planRange,
+  planSeries,
+  seriesTablesOf,
+  topBases,
+  type PlannedSeries,
+} from "../plan/plan-series.js";
+import { closeMatches } from "../config/close-matches.js";
+import { createRunReport, recordFailure, recordNotServed, type RunReport } from "../report/run-report.js";
+import { writeRunReport } from "../report/write-report.js";
+import { RequestStats } from "../sources/rest/request-stats.js";
+import { withRetry, type RetryPolicy } from "../sources/rest/with-retry.js";
+import { openDatasetStore, type DatasetStore } from "../store/index.js";
+import { appendQuarantine, quarantinePath, validateRows } from "../validate/index.js";
+import { SerialLock } from "./serial-lock.js";
+import { stageSeries } from "./stage-series.js";
+import { deriveTokenInfo } from "./token-info.js";
+
+export interface RunCycleParams {
+  readonly config: PipelineConfig;
+  readonly datasetDir: string;
+  readonly logger: Logger;
+  /** `run`, `backfill`, ... as written in the report. */
+  readonly command?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly nowMs?: () => number;
+  readonly retry?: RetryPolicy;
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Explicit series instead of the config's (backfill); `sinceMs`/`untilMs` bound each. */
+  readonly only?: { series: SeriesRef; sinceMs: number; untilMs?: number }[];
+  /** Per-series progress, for progress bars. */
+  readonly onProgress?: (event: {
+    series: SeriesRef;
+    sinceMs: number;
+    untilMs: number;
+    progressMs: number;
+    rows: number;
+  }) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface RunCycleResult {
+  readonly report: RunReport;
+  readonly reportFile: string;
+}
+
+export function newRunId(nowMs: number): string {
+  return `${new Date(nowMs).toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+}
+
+const errorName = (e: unknown) => (e instanceof Error ? e.constructor.name || e.name : "Error");
+const errorMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * One cycle: load markets, plan every series from the config and the stored watermarks, fetch and
+ * stage them (exchanges in parallel, series one after another per exchange, committing after each
+ * series so a crash loses at most the series in flight), then exchange_info, token_info, gaps and
+ * the report. A failing series or exchange is reported and the rest goes on.
+ */
+export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
+  const clock = p.nowMs ?? Date.now;
+  const startedAt = clock();
+  const runId = newRunId(startedAt);
+  const report = createRunReport({
+    runId,
+    command: p.command ?? "run",
+    dataset: p.datasetDir,
+    startedAtMs: startedAt,
+  });
+  const log = p.logger.child({ runId });
+  const stats = new RequestStats();
+  const lock = new SerialLock();
+  const store = await openDatasetStore({ dir: p.datasetDir, nowMs: clock });
+  let quarantined = 0;
+  try {
+    const exchangeIds = [
+      ...new Set([...p.config.exchanges, ...(p.only ?? []).map((o) => o.series.exchange)]),
+    ];
+    const adapters: ExchangeAdapter[] = [];
+    for (const id of exchangeIds) {
+      const adapter = createAdapter(id, { env: p.env, stats });
+      try {
+        await withRetry(() => adapter.loadMarkets(), {
+          exchange: adapter.ccxt,
+          policy: p.retry,
+          sleep: p.sleep,
+          stats: stats.of(id),
+        });
+        adapters.push(adapter);
+      } catch (error) {
+        log.error(
+          { exchange: id, err: errorMessage(error) },
+          `${id}: cannot load markets; its series are skipped`,
+        );
+        recordFailure(report, {
+          table: "*",
+          exchange: id,
+          error: errorName(error),
+          message: `loadMarkets: ${errorMessage(error)}`,
+        });
+      }
+    }
+    const sink = {
+      stage: (table: TableName, rows: readonly unknown[]) =>
+        lock.run(() => store.stage(table, rows as never, "rest")),
+      quarantine: async (rejected: Parameters<typeof appendQuarantine>[2]) => {
+        quarantined += rejected.length;
+        await appendQuarantine(p.datasetDir, runId, rejected);
+      },
+    };
+
+    const tables = p.only
+      ? [...new Set(p.only.map((o) => o.series.table))]
+      : seriesTablesOf(p.config.tables, p.config.intervals);
+    const markets = p.config.markets as Market[];
+    let planned: PlannedSeries[];
+    let bases: string[] = [];
+    if (p.only) {
+      planned = [];
+      for (const o of p.only) {
+        const adapter = adapters.find((a) => a.id === o.series.exchange);
+        if (!adapter) continue;
+        if (!adapter.symbols(o.series.market).includes(o.series.symbol)) {
+          const err = new UnknownSymbolError(
+            adapter.id,
+            o.series.symbol,
+            closeMatches(o.series.symbol, adapter.symbols(o.series.market)),
+          );
+          recordFailure(report, {
+            table: o.series.table,
+            exchange: adapter.id,
+            market: o.series.market,
+            symbol: o.series.symbol,
+            error: err.name,
+            message: err.message,
+          });
+          continue;
+        }
+        const unsupported = adapter.unsupported(o.series.table, o.series.market);
+        if (unsupported !== null) {
+          recordNotServed(report, [
+            {
+              table: o.series.table,
+              exchange: adapter.id,
+              market: o.series.market,
+              base: o.series.symbol,
+              reason: unsupported,
+            },
+          ]);
+          continue;
+        }
+        planned.push(
+          await planRange({
+            adapter,
+            series: o.series,
+            sinceMs: o.sinceMs,
+            untilMs: o.untilMs,
+            nowMs: clock(),
+            readWatermark: (t, s) => lock.run(() => store.readWatermark(t, s)),
+          }),
+        );
+      }
+    } else {
+      bases = p.config.bases ?? topBases(adapters, markets, p.config.top ?? 10);
+      const plan = await planSeries({
+        adapters,
+        tables,
+        markets,
+        bases,
+        sinceMs: resolveSince(p.config.since, clock()),
+        nowMs: clock(),
+        readWatermark: (t, s) => lock.run(() => store.readWatermark(t, s)),
+      });
+      planned = plan.series;
+      recordNotServed(report, plan.skipped);
+    }
+    log.info(
+      { series: planned.length, exchanges: adapters.map((a) => a.id) },
+      `planned ${planned.length} series`,
+    );
+
+    const gapsByTable = new Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>();
+    await Promise.all(
+      adapters.map(async (adapter) => {
+        for (const item of planned.filter((s) => s.series.exchange === adapter.id)) {
+          if (p.signal?.aborted) return;
+          await fetchOne(item, adapter);
+        }
+      }),
+    );
+
+    async function fetchOne(item: PlannedSeries, adapter: ExchangeAdapter): Promise<void> {
+      const { series } = item;
+      const counts = report.tables[series.table]?.[series.exchange];
+      (report.tables[series.table] ??= {})[series.exchange] = counts ?? {
+        fetched: 0,
+        accepted: 0,
+        quarantined: {},
+        series: 0,
+        failedSeries: 0,
+      };
+      report.tables[series.table]![series.exchange]!.series += 1;
+      const previousTs = item.resumed ? item.sinceMs - 1 : null;
+      try {
+        const result = await stageSeries({
+          planned: item,
+          adapter,
+          sink,
+          report,
+          nowMs: clock(),
+          previousTs:
+            previousTs === null ? null : await lock.run(() => store.readWatermark(series.table, series)),
+          stats,
+          retry: p.retry,
+          sleep: p.sleep,
+          signal: p.signal,
+          onRetry: ({ attempt, delayMs, error }) =>
+            log.warn(
+              { exchange: adapter.id, symbol: series.symbol, attempt, delayMs: Math.round(delayMs) },
+              `retrying: ${error.message}`,
+            ),
+          onPage: ({ rows, progressMs }) =>
+            p.onProgress?.({ series, sinceMs: item.sinceMs, untilMs: item.untilMs, progressMs, rows }),
+        });
+        if (result.gaps.length) {
+          report.gaps.push({
+            table: series.table,
+            exchange: series.exchange,
+            market: series.market,
+            symbol: series.symbol,
+            expected: result.expected,
+            present: result.present,
+            stretches: result.gaps.map((g) => ({ start: g.start, end: g.end, missing: g.missing })),
+          });
+        }
+        const entry = gapsByTable.get(series.table) ?? { gaps: [], series: [] };
+        entry.gaps.push(...result.gaps);
+        entry.series.push(series);
+        gapsByTable.set(series.table, entry);
+        await lock.run(() => store.commit());
+      } catch (error) {
+        log.error(
+          { exchange: adapter.id, table: series.table, symbol: series.symbol },
+          `series failed: ${errorMessage(error)}`,
+        );
+        recordFailure(report, {
+          table: series.table,
+          exchange: series.exchange,
+          market: series.market,
+          symbol: series.symbol,
+          error: errorName(error),
+          message: errorMessage(error),
+        });
+        // Rows of a failed series stay staged only if they came oldest first; commit what is safe.
+        await lock.run(() => store.commit()).catch(() => undefined);
+      }
+    }
+
+    await lock.run(() =>
+      finishCycle({ store, adapters, p, report, bases, gapsByTable, nowMs: clock(), runId }),
+    );
+  } finally {
+    report.requests = stats.toJSON();
+    report.finishedAt = new Date(clock()).toISOString();
+    report.quarantineFile = quarantined > 0 ? quarantinePath(p.datasetDir, runId) : null;
+    await store.close();
+  }
+  const reportFile = await writeRunReport(p.datasetDir, report);
+  return { report, reportFile };
+}
+
+async function finishCycle(c: {
+  store: DatasetStore;
+  adapters: readonly ExchangeAdapter[];
+  p: RunCycleParams;
+  report: RunReport;
+  bases: readonly string[];
+  gapsByTable: Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>;
+  nowMs: number;
+  runId: string;
+}): Promise<void> {
+  const { store, adapters, p, report } = c;
+  for (const [table, { gaps, series }] of c.gapsByTable) {
+    // Earlier runs' gaps of these series stay: this run only looked after their watermarks.
+    const earlier = (store.spec?.tables[table]?.gaps ?? []).filter((g) =>
+      series.some(
+        (s) =>
+          s.exchange === g.exchange &&
+          s.symbol === g.symbol &&
+          (g.market === undefined || g.market === s.market),
+      ),
+    );
+    store.setGaps(table, [...earlier, ...gaps], {
+      series: series.map((s) => ({ exchange: s.exchange, symbol: s.symbol, market: s.market })),
+    });
+  }
+  const wants = (t: string) => !p.only && p.config.tables.includes(t);
+  const info: ExchangeInfoRow[] = adapters.flatMap((a) =>
+    a.exchangeInfo(p.config.markets as Market[], c.nowMs),
+  );
+  if (wants("exchange_info") && info.length) {
+    const { accepted, rejected } = validateRows("exchange_info", info, { source: "rest", nowMs: c.nowMs });
+    await store.stage("exchange_info", accepted, "rest");
+    await appendQuarantine(p.datasetDir, c.runId, rejected);
+    report.tables.exchange_info = Object.fromEntries(
+      adapters.map((a) => [
+        a.id,
+        {
+          fetched: info.filter((r) => r.exchange === a.id).length,
+          accepted: accepted.filter((r) => r.exchange === a.id).length,
+          quarantined: {},
+          series: 1,
+          failedSeries: 0,
+        },
+      ]),
+    );
+  }
+  let commit = await store.commit();
+  if (wants("token_info") && c.bases.length) {
+    const names = (base: string) => adapters.map((a) => a.assetName(base)).find((n) => n !== null) ?? null;
+    const rows = deriveTokenInfo({
+      bases: c.bases,
+      exchangeInfo: info,
+      spec: store.spec,
+      names,
+      nowMs: c.nowMs,
+    });
+    const { accepted } = validateRows("token_info", rows, { source: "rest", nowMs: c.nowMs });
+    await store.stage("token_info", accepted, "rest");
+    report.tables.token_info = {
+      derived: {
+        fetched: rows.length,
+        accepted: accepted.length,
+        quarantined: {},
+        series: 1,
+        failedSeries: 0,
+      },
+    };
+    commit = await store.commit();
+  }
+  report.commit = { version: commit.version, changedFiles: commit.changedFiles.length };
+}

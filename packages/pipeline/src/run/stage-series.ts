@@ -1,0 +1,72 @@
+import { INTERVAL_INFO, type SpecGap, type TableName } from "@cexdata/schema";
+import type { PlannedSeries } from "../plan/plan-series.js";
+import { OHLCV_INTERVAL, type ExchangeAdapter, type SeriesRow } from "../exchanges/types.js";
+import { countsOf, type RunReport } from "../report/run-report.js";
+import { fetchSeries } from "../sources/rest/fetch-series.js";
+import type { RequestStats } from "../sources/rest/request-stats.js";
+import type { RetryPolicy } from "../sources/rest/with-retry.js";
+import { validateRows, type RejectedRow } from "../validate/index.js";
+import { GapTracker } from "./gap-tracker.js";
+
+/** The store operations a series needs, serialised by the caller. */
+export interface SeriesSink {
+  stage(table: TableName, rows: readonly SeriesRow[]): Promise<void>;
+  quarantine(rejected: readonly RejectedRow[]): Promise<void>;
+}
+
+export interface StageSeriesResult {
+  readonly gaps: SpecGap[];
+  readonly expected: number;
+  readonly present: number;
+}
+
+/**
+ * Fetches one planned series page by page; each page is validated at once, its accepted rows staged
+ * and its rejected rows quarantined. Newest-first series are held until complete, so a crash never
+ * leaves their newest rows stored ahead of missing older ones. Errors propagate (the series fails).
+ */
+export async function stageSeries(p: {
+  planned: PlannedSeries;
+  adapter: ExchangeAdapter;
+  sink: SeriesSink;
+  report: RunReport;
+  nowMs: number;
+  previousTs: number | null;
+  stats: RequestStats;
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  onPage?: (info: { rows: number; progressMs: number }) => void;
+  onRetry?: (info: { attempt: number; delayMs: number; error: Error }) => void;
+  signal?: AbortSignal;
+}): Promise<StageSeriesResult> {
+  const { series } = p.planned;
+  const counts = countsOf(p.report, series.table, series.exchange);
+  const interval = OHLCV_INTERVAL[series.table];
+  const gaps = interval ? new GapTracker(series, INTERVAL_INFO[interval].ms, p.previousTs) : null;
+  const held: SeriesRow[] = [];
+  for await (const page of fetchSeries({
+    adapter: p.adapter,
+    series,
+    sinceMs: p.planned.sinceMs,
+    untilMs: p.planned.untilMs,
+    nowMs: p.nowMs,
+    stats: p.stats,
+    retry: p.retry,
+    sleep: p.sleep,
+    onRetry: p.onRetry,
+    signal: p.signal,
+  })) {
+    counts.fetched += page.rows.length;
+    const { accepted, rejected } = validateRows(series.table, page.rows, { source: "rest", nowMs: p.nowMs });
+    counts.accepted += accepted.length;
+    for (const r of rejected) counts.quarantined[r.reason] = (counts.quarantined[r.reason] ?? 0) + 1;
+    if (rejected.length) await p.sink.quarantine(rejected);
+    gaps?.add(accepted.map((r) => r.ts));
+    if (page.forward && held.length === 0) await p.sink.stage(series.table, accepted as SeriesRow[]);
+    else held.push(...(accepted as SeriesRow[]));
+    p.onPage?.({ rows: accepted.length, progressMs: page.progressMs });
+  }
+  if (held.length) await p.sink.stage(series.table, held);
+  const result = gaps?.result() ?? { expected: 0, present: 0, gaps: [] };
+  return { gaps: result.gaps, expected: result.expected, present: result.present };
+}
