@@ -18,6 +18,16 @@ export const OHLCV_INTERVAL: Readonly<Partial<Record<SeriesTable, NativeInterval
   ohlcv_1d: "1d",
 };
 
+/**
+ * The period a row covers, for tables whose rows close like candles: a candle, or an hourly
+ * open-interest snapshot (exchanges disagree on serving the current hour, so it waits until closed).
+ */
+export function closingPeriodMs(table: SeriesTable): number {
+  const interval = OHLCV_INTERVAL[table];
+  if (interval !== undefined) return { "1m": 60_000, "1h": 3_600_000, "1d": 86_400_000 }[interval];
+  return table === "open_interest" ? 3_600_000 : 0;
+}
+
 export function isSeriesTable(name: string): name is SeriesTable {
   return (SERIES_TABLES as readonly string[]).includes(name);
 }

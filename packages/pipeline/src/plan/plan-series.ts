@@ -1,7 +1,8 @@
-import { INTERVAL_INFO, OHLCV_TABLE_BY_INTERVAL, type Market, type TableName } from "@cexdata/schema";
+import { OHLCV_TABLE_BY_INTERVAL, type Market, type TableName } from "@cexdata/schema";
 import { closeMatches } from "../config/close-matches.js";
 import {
   OHLCV_INTERVAL,
+  closingPeriodMs,
   isSeriesTable,
   type ExchangeAdapter,
   type SeriesRef,
@@ -70,8 +71,7 @@ export async function planRange(p: {
   readWatermark: ReadWatermark;
 }): Promise<PlannedSeries> {
   const { series, nowMs } = p;
-  const interval = OHLCV_INTERVAL[series.table];
-  const stepMs = interval ? INTERVAL_INFO[interval].ms : 0;
+  const stepMs = closingPeriodMs(series.table);
   const watermark = await p.readWatermark(series.table, {
     exchange: series.exchange,
     symbol: series.symbol,

@@ -1,6 +1,6 @@
-import { INTERVAL_INFO, TABLES } from "@cexdata/schema";
+import { TABLES } from "@cexdata/schema";
 import {
-  OHLCV_INTERVAL,
+  closingPeriodMs,
   type ExchangeAdapter,
   type FetchedPage,
   type PageCursor,
@@ -50,8 +50,7 @@ export interface SeriesPage {
  * malformed rows are kept for validation to quarantine.
  */
 export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesPage> {
-  const interval = OHLCV_INTERVAL[p.series.table];
-  const stepMs = interval ? INTERVAL_INFO[interval].ms : 0;
+  const stepMs = closingPeriodMs(p.series.table);
   const keyColumns = TABLES[p.series.table].key as readonly string[];
   const keyOf = (r: SeriesRow) =>
     keyColumns.map((k) => String((r as Record<string, unknown>)[k])).join("\u0001");
