@@ -32,6 +32,8 @@ export interface RunCycleParams {
   readonly env?: NodeJS.ProcessEnv;
   readonly nowMs?: () => number;
   readonly retry?: RetryPolicy;
+  /** Per-request timeout of every exchange (ccxt `timeout`), 30 s by default. */
+  readonly timeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Explicit series instead of the config's (backfill); `sinceMs`/`untilMs` bound each. */
   readonly only?: { series: SeriesRef; sinceMs: number; untilMs?: number }[];
@@ -85,7 +87,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     ];
     const adapters: ExchangeAdapter[] = [];
     for (const id of exchangeIds) {
-      const adapter = createAdapter(id, { env: p.env, stats });
+      const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs });
       try {
         await withRetry(() => adapter.loadMarkets(), {
           exchange: adapter.ccxt,
