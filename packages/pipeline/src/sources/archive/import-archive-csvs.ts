@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { tableDef } from "@cexdata/schema";
 import { validateRows, type RejectedRow } from "../../validate/index.js";
-import type { ArchiveSymbol } from "./archive-symbol.js";
+import { marketOf, type ArchiveSymbol } from "./archive-symbol.js";
 import { archiveRowsSql, type ArchiveTable } from "./archive-rows-sql.js";
 import type { CsvFormat } from "./csv-formats.js";
 import { ArchiveFormatError } from "./errors.js";
@@ -39,49 +39,52 @@ function quoteIdent(name: string): string {
  * (epoch-ms TIMESTAMP `ts`), and the rules run as SQL. Only refused rows come back, for quarantine.
  */
 export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<ImportedBatch> {
-  const identity = {
+  const identity: Record<string, string> = {
     exchange: "binance",
     symbol: p.symbol.symbol,
     base: p.symbol.base,
     quote: p.symbol.quote,
   };
+  if ("market" in tableDef(p.table).columns) identity["market"] = marketOf(p.symbol.venue);
   const bad = checkSeriesIdentity(p.table, identity);
   if (bad !== null) throw new ArchiveFormatError(p.symbol.symbol, `series identity refused: ${bad}`);
-  const raw = quoteIdent(`${p.prefix}_raw`);
   const columns = Object.keys(tableDef(p.table).columns).map((name) =>
     name === "ts" ? `CAST(epoch_ms(CAST(ts AS BIGINT)) AS TIMESTAMP_MS) AS ts` : quoteIdent(name),
   );
+  let relations: CheckedRelations;
   try {
-    await p.conn.run(
-      `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT ${columns.join(", ")}
-       FROM (${archiveRowsSql(p.table, p.symbol, p.format, p.csvPaths)})`,
-      {
+    // One pass: CSV -> schema columns -> shape and rules, straight into the checked table.
+    relations = await validateInDuckDB({
+      conn: p.conn,
+      table: p.table,
+      source: `(SELECT ${columns.join(", ")} FROM (${archiveRowsSql(p.table, p.symbol, p.format, p.csvPaths)}))`,
+      sourceParams: {
         symbol: p.symbol.symbol,
         base: p.symbol.base,
         quote: p.symbol.quote,
         start_ms: BigInt(p.startMs),
         end_ms: BigInt(p.endMs),
       },
-    );
+      constants: identity,
+      nowMs: p.nowMs,
+      prefix: p.prefix,
+    });
   } catch (err) {
-    throw new ArchiveFormatError(
-      p.csvPaths.join(", "),
-      `${p.format.id}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ArchiveFormatError(p.csvPaths.join(", "), `${p.format.id}: ${message}`);
   }
-  const relations = await validateInDuckDB({
-    conn: p.conn,
-    table: p.table,
-    source: raw,
-    nowMs: p.nowMs,
-    prefix: p.prefix,
-  });
   const counts = await p.conn.runAndReadAll(
-    `SELECT (SELECT count(*) FROM ${raw}) AS fetched, (SELECT count(*) FROM ${relations.accepted}) AS accepted`,
+    `SELECT count(*)::DOUBLE, (count(*) FILTER (WHERE reason IS NULL))::DOUBLE, (SELECT count(*) FROM ${relations.dups})::DOUBLE
+     FROM ${relations.checked}`,
   );
-  const [fetched, accepted] = counts.getRows()[0] as [bigint, bigint];
+  const [fetched, valid, dupKeys] = counts.getRows()[0] as [number, number, number];
+  let accepted = valid;
+  if (dupKeys > 0) {
+    const reader = await p.conn.runAndReadAll(`SELECT count(*)::DOUBLE FROM ${relations.accepted}`);
+    accepted = (reader.getRows()[0] as [number])[0];
+  }
   const rejected = await readRejected(p.conn, p.table, relations.rejected, p.nowMs);
-  return { relations, fetched: Number(fetched), acceptedRows: Number(accepted), rejected };
+  return { relations, fetched, acceptedRows: accepted, rejected };
 }
 
 /** Refused rows back in JS (few), with validate's own detail string where a single row explains it. */

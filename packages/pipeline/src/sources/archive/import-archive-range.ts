@@ -128,7 +128,10 @@ export async function importArchiveRange(
         },
         source: "archive",
       });
-      await p.conn.run(`DROP TABLE IF EXISTS "${prefix}_raw"; DROP TABLE IF EXISTS "${prefix}_checked"`);
+      const { accepted: a, rejected: r, checked: c, dups: d } = batch.relations;
+      await p.conn.run(
+        `DROP VIEW IF EXISTS ${a}; DROP VIEW IF EXISTS ${r}; DROP TABLE IF EXISTS ${c}; DROP TABLE IF EXISTS ${d}`,
+      );
     }
   } finally {
     await rm(tmpDir, { recursive: true, force: true });

@@ -17,7 +17,7 @@ function quoteIdent(name: string): string {
  * Hands the rows of a validated DuckDB relation to the store's `stage()`, streamed chunk by chunk.
  * The store only takes JS rows today, so this is the one place archive rows become objects; the
  * series' constant text columns are filled from `constants` rather than copied out of DuckDB.
- * (A store entry point that stages straight from a relation would remove this hop: see README.)
+ * (A store entry point that stages straight from a query would remove this hop: see README.md.)
  */
 export async function stageRelation(params: {
   conn: DuckDBConnection;

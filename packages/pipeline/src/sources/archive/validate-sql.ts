@@ -1,5 +1,5 @@
 import { TABLES, tableDef, type ColumnDef, type TableName } from "@cexdata/schema";
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { z } from "zod";
 import { DUPLICATE_REASON, ruleViolationSql } from "../../validate/index.js";
 
@@ -77,6 +77,10 @@ export function checkSeriesIdentity(
 
 /** Names of the relations `validateInDuckDB` leaves behind for one batch. */
 export interface CheckedRelations {
+  /** Every row read, with its `reason` (NULL when it passed shape and rules). */
+  readonly checked: string;
+  /** Keys held by more than one valid row. */
+  readonly dups: string;
   /** Valid rows, duplicates collapsed: what may be staged. */
   readonly accepted: string;
   /** Refused rows with a `reason` column: what goes to quarantine. */
@@ -91,28 +95,44 @@ export interface CheckedRelations {
 export async function validateInDuckDB(params: {
   conn: DuckDBConnection;
   table: TableName;
+  /** A relation name or a parenthesised subquery with the table's columns. */
   source: string;
+  /** Parameters of `source`, if it is a subquery ($now_ms is added). */
+  sourceParams?: Record<string, DuckDBValue>;
+  /**
+   * Text columns holding one value in the whole batch (one series), already checked with
+   * `checkSeriesIdentity`: not materialised (repeating strings is most of a table's cost), not
+   * hashed for duplicates, and put back as literals by the views.
+   */
+  constants?: Readonly<Record<string, string>>;
   nowMs: number;
   prefix: string;
 }): Promise<CheckedRelations> {
   const { conn, table, source, prefix } = params;
-  const cols = Object.keys(tableDef(table).columns).map(quoteIdent);
-  const keys = (TABLES[table].key as readonly string[]).map(quoteIdent);
+  const constants = params.constants ?? {};
+  const names = Object.keys(tableDef(table).columns);
+  const cols = names.filter((n) => !(n in constants)).map(quoteIdent);
+  const keys = (TABLES[table].key as readonly string[]).filter((k) => !(k in constants)).map(quoteIdent);
   const on = keys.map((k) => `c.${k} = d.${k}`).join(" AND ");
   const checked = quoteIdent(`${prefix}_checked`);
   const dups = quoteIdent(`${prefix}_dups`);
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${checked} AS SELECT ${cols.join(", ")},
       coalesce(${shapeViolationSql(table)}, ${ruleViolationSql(table)}) AS reason FROM ${source}`,
-    { now_ms: BigInt(params.nowMs) },
+    { ...params.sourceParams, now_ms: BigInt(params.nowMs) },
   );
-  // Keys held by more than one valid row (rare), and how many different versions each has.
+  // Keys held by more than one valid row (rare), and how many different versions each has. The
+  // grouping skips columns constant in the batch (one series): hashing a BIGINT beats four columns.
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${dups} AS SELECT ${keys.join(", ")},
       count(DISTINCT (${cols.join(", ")})) AS variants
       FROM ${checked} WHERE reason IS NULL GROUP BY ${keys.join(", ")} HAVING count(*) > 1`,
   );
-  const c = cols.map((x) => `c.${x}`).join(", ");
+  const c = names
+    .map((n) =>
+      n in constants ? `'${constants[n]!.replaceAll("'", "''")}' AS ${quoteIdent(n)}` : `c.${quoteIdent(n)}`,
+    )
+    .join(", ");
   const accepted = quoteIdent(`${prefix}_accepted`);
   const rejected = quoteIdent(`${prefix}_rejected`);
   await conn.run(
@@ -128,5 +148,5 @@ export async function validateInDuckDB(params: {
       SELECT ${c}, '${DUPLICATE_REASON}' AS reason FROM ${checked} c JOIN ${dups} d ON ${on}
       WHERE c.reason IS NULL AND d.variants > 1`,
   );
-  return { accepted, rejected };
+  return { checked, dups, accepted, rejected };
 }

@@ -1,0 +1,145 @@
+/**
+ * Bulk archive import: CSV -> validated Parquet through the archive importer and the dataset store,
+ * against DuckDB alone doing read_csv -> COPY (zstd Parquet) on the same files, in the same process.
+ * Targets (DESIGN.md): within 2x of bare DuckDB, and >= 1M candles/s. BENCH_SHORT=1: a few days only.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { benchShort, peakRssMiB, reportBench } from "../../../bench/report.js";
+import { openDuckDB } from "../src/store/duckdb.js";
+import { openDatasetStore } from "../src/store/index.js";
+import { toArchiveSymbol } from "../src/sources/archive/archive-symbol.js";
+import { readCsvSql } from "../src/sources/archive/archive-rows-sql.js";
+import { SPOT_KLINES_MS } from "../src/sources/archive/csv-formats.js";
+import { importArchiveCsvs } from "../src/sources/archive/import-archive-csvs.js";
+import { stageRelation } from "../src/sources/archive/stage-relation.js";
+
+const DAY = 86_400_000;
+const days = Number(process.env["ARCHIVE_BENCH_DAYS"] ?? (benchShort ? 3 : 730));
+const start = Date.UTC(2021, 0, 1);
+const now = Date.UTC(2024, 0, 1);
+
+/** Daily spot 1m CSVs in Binance's layout (ms, no header), a random walk with valid candles. */
+async function writeCsvs(dir: string): Promise<string[]> {
+  const files: string[] = [];
+  let price = 30_000;
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  for (let d = 0; d < days; d++) {
+    const lines: string[] = [];
+    for (let m = 0; m < 1440; m++) {
+      const ts = start + d * DAY + m * 60_000;
+      const open = price;
+      price = Math.max(1, price * (1 + (rnd() - 0.5) * 0.002));
+      const high = Math.max(open, price) * (1 + rnd() * 0.0005);
+      const low = Math.min(open, price) * (1 - rnd() * 0.0005);
+      const vol = rnd() * 10;
+      lines.push(
+        `${ts},${open.toFixed(2)},${high.toFixed(2)},${low.toFixed(2)},${price.toFixed(2)},${vol.toFixed(5)},` +
+          `${ts + 59_999},${(vol * price).toFixed(6)},${Math.floor(rnd() * 500)},${(vol / 2).toFixed(5)},` +
+          `${((vol / 2) * price).toFixed(6)},0`,
+      );
+    }
+    const file = path.join(dir, `BTCUSDT-1m-${new Date(start + d * DAY).toISOString().slice(0, 10)}.csv`);
+    await writeFile(file, lines.join("\n") + "\n");
+    files.push(file);
+  }
+  return files;
+}
+
+async function bareDuckDB(files: string[], out: string): Promise<number> {
+  const duck = await openDuckDB({ threads: 2 });
+  try {
+    const t = performance.now();
+    await duck.connection.run(
+      `COPY (SELECT * FROM ${readCsvSql(files, SPOT_KLINES_MS)} ORDER BY open_time) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    return performance.now() - t;
+  } finally {
+    duck.close();
+  }
+}
+
+async function ours(files: string[], dir: string): Promise<{ ms: number; phases: string }> {
+  const duck = await openDuckDB({ threads: 2 });
+  const store = await openDatasetStore({ dir, threads: 2, nowMs: () => now });
+  const symbol = toArchiveSymbol("BTC/USDT");
+  try {
+    const t0 = performance.now();
+    const batch = await importArchiveCsvs({
+      conn: duck.connection,
+      table: "ohlcv_1m",
+      symbol,
+      format: SPOT_KLINES_MS,
+      csvPaths: files,
+      startMs: start,
+      endMs: now,
+      nowMs: now,
+      prefix: "bench",
+    });
+    const t1 = performance.now();
+    // The hop out of DuckDB alone (a store that drops rows), to tell it from the store's own staging.
+    await stageRelation({
+      conn: duck.connection,
+      store: { stage: async () => undefined },
+      table: "ohlcv_1m",
+      relation: batch.relations.accepted,
+      constants: { exchange: "binance", symbol: "BTC/USDT", base: "BTC", quote: "USDT" },
+      source: "archive",
+    });
+    const hop = performance.now() - t1;
+    const t1b = performance.now();
+    await stageRelation({
+      conn: duck.connection,
+      store,
+      table: "ohlcv_1m",
+      relation: batch.relations.accepted,
+      constants: { exchange: "binance", symbol: "BTC/USDT", base: "BTC", quote: "USDT" },
+      source: "archive",
+    });
+    const t2 = performance.now();
+    const staging = t2 - t1b;
+    const commit = await store.commit();
+    const t3 = performance.now();
+    if (batch.acceptedRows !== days * 1440 || commit.rowsByTable.ohlcv_1m?.added !== days * 1440) {
+      throw new Error(`expected ${days * 1440} rows, accepted ${batch.acceptedRows}`);
+    }
+    const f = (ms: number) => `${Math.round(ms)} ms`;
+    return {
+      ms: t1 - t0 + staging + (t3 - t2),
+      phases: `csv+validate ${f(t1 - t0)}, stage ${f(staging)} (of which DuckDB -> JS rows ${f(hop)}), merge+write ${f(t3 - t2)}`,
+    };
+  } finally {
+    await store.close();
+    duck.close();
+  }
+}
+
+const work = await mkdtemp(path.join(tmpdir(), "cexdata-archive-bench-"));
+try {
+  const files = await writeCsvs(work);
+  const candles = days * 1440;
+  const bare = await bareDuckDB(files, path.join(work, "bare.parquet"));
+  const mine = await ours(files, path.join(work, "dataset"));
+  const perSecond = candles / (mine.ms / 1000);
+  const notes = `${candles} candles in ${files.length} daily CSVs; ${mine.phases}; bare ${Math.round(bare)} ms; peak RSS ${Math.round(await peakRssMiB())} MiB`;
+  reportBench({
+    name: "archive import CSV -> validated Parquet (time vs bare DuckDB)",
+    unit: "x bare DuckDB",
+    ours: mine.ms,
+    baseline: bare,
+    baselineName: "DuckDB read_csv -> COPY parquet",
+    target: "<= 2",
+    notes,
+  });
+  reportBench({
+    name: "archive import throughput",
+    unit: "candles/s",
+    ours: perSecond,
+    baseline: null,
+    target: ">= 1000000",
+  });
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
