@@ -246,7 +246,11 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
         entry.gaps.push(...result.gaps);
         entry.series.push(series);
         gapsByTable.set(series.table, entry);
-        await lock.run(() => store.commit());
+        const commit = await lock.run(() => store.commit());
+        log.info(
+          { exchange: adapter.id, table: series.table, symbol: series.symbol, version: commit.version },
+          "series committed",
+        );
       } catch (error) {
         log.error(
           { exchange: adapter.id, table: series.table, symbol: series.symbol },
