@@ -1,0 +1,64 @@
+/**
+ * Plugin of `cexdata backfill` (loaded by commands/index.ts): `--source archive` (Binance's public
+ * archive only) and `--source auto` (archive, then REST for the remainder and every gap). Owned by
+ * sources/archive; the command itself and `--source rest` stay in backfill.ts.
+ */
+import { createAdapter } from "../../exchanges/registry.js";
+import { openDatasetStore } from "../../store/index.js";
+import {
+  backfillFromArchive,
+  createRestFillGap,
+  formatArchiveReport,
+  isArchiveTable,
+} from "../../sources/archive/index.js";
+import type { CliContext } from "../context.js";
+import { registerBackfillSource, type BackfillSource } from "./backfill.js";
+
+function archiveSource(mode: "archive" | "auto"): BackfillSource {
+  return async (ctx, request) => {
+    const { series } = request;
+    if (series.exchange !== "binance" || !isArchiveTable(series.table)) {
+      ctx.logger.error(
+        `--source ${mode}: the archive holds Binance ohlcv, funding_rates and open_interest only; use --source rest`,
+      );
+      return false;
+    }
+    const nowMs = Date.now();
+    const store = await openDatasetStore({ dir: request.datasetDir });
+    try {
+      const result = await backfillFromArchive({
+        store,
+        runId: `backfill-${new Date(nowMs).toISOString().replace(/[:.]/g, "-")}`,
+        market: series.market,
+        symbol: series.symbol,
+        table: series.table,
+        startMs: request.sinceMs,
+        endMs: request.untilMs ?? nowMs,
+        nowMs,
+        source: mode,
+        ...(ctx.env["CEXDATA_ARCHIVE_URL"] ? { archiveUrl: ctx.env["CEXDATA_ARCHIVE_URL"] } : {}),
+        ...(mode === "auto"
+          ? {
+              fillGap: createRestFillGap({
+                adapter: createAdapter("binance", { env: ctx.env }),
+                nowMs: Date.now,
+              }),
+            }
+          : {}),
+      });
+      for (const line of formatArchiveReport(result)) ctx.logger.info(line);
+      // Gaps the exchange really has are data, not failures; a REST range that errored is a failure.
+      return !result.rest.some((r) => r.error !== undefined);
+    } catch (error) {
+      ctx.logger.error({ err: error }, `archive backfill of ${series.symbol} ${series.table} failed`);
+      return false;
+    } finally {
+      await store.close();
+    }
+  };
+}
+
+export function extend(_ctx: CliContext): void {
+  registerBackfillSource("archive", archiveSource("archive"));
+  registerBackfillSource("auto", archiveSource("auto"));
+}
