@@ -51,6 +51,7 @@ const publish = (datasetDir = tmp.dir) =>
     accessToken: hub.token,
     hubUrl: hub.url,
     logger: captureLogger().logger,
+    retryDelayMs: 5,
   });
 
 /** Reads a file the way any client does: GET resolve/<revision>/<path>. */
@@ -124,8 +125,10 @@ describe("publishDataset", () => {
   });
 
   it.each([
-    { name: "an upload dropped midway", fault: { route: "lfs-upload", skip: 1, kind: "reset" } },
-    { name: "the commit call failing", fault: { route: "commit", status: 503 } },
+    // Persistent faults: every attempt of the run fails the same way.
+    { name: "uploads dropped midway", fault: { route: "lfs-upload", skip: 1, kind: "reset", times: 100 } },
+    { name: "the commit call failing", fault: { route: "commit", status: 503, times: 100 } },
+    { name: "a refused write", fault: { route: "preupload", status: 403 } },
   ] as const)(
     "leaves the previous revision intact after $name, and the next run recovers",
     async ({ fault }) => {
@@ -144,11 +147,34 @@ describe("publishDataset", () => {
       expect(hub.headOf(`datasets/${REPO}`)).toBe(first.commit);
       expect((await expectConsistentRevision("main")).version).toBe(1);
 
+      hub.faults.clear();
       const retry = await publish();
       expect(retry.parent).toBe(first.commit);
       expect((await expectConsistentRevision("main")).version).toBe(2);
     },
   );
+
+  it("retries a transient Hub failure within the run, and never commits twice when an answer was lost", async () => {
+    await writeTestDataset(tmp.dir, { version: 1, files: [BTC] });
+    const first = await publish();
+    await writeTestDataset(tmp.dir, { version: 2, files: [{ ...BTC, count: 31 }] });
+    const commitsBefore = hub.counters.commits;
+
+    hub.faults.inject({ route: "preupload", status: 503 });
+    const second = await publish();
+    expect(second.attempts).toBe(2);
+    expect(second.parent).toBe(first.commit);
+    expect(hub.counters.commits - commitsBefore).toBe(1);
+
+    await writeTestDataset(tmp.dir, { version: 3, files: [{ ...BTC, count: 32 }] });
+    // The Hub applies the commit, then the answer is lost (a 502 instead of the commit id).
+    hub.faults.inject({ route: "commit", kind: "after-apply", status: 502 });
+    const third = await publish();
+    expect(third.commit).toBe(hub.headOf(`datasets/${REPO}`));
+    expect(third.uploaded).toEqual(["data/ohlcv_1d/base=BTC/all.parquet"]);
+    expect(hub.counters.commits - commitsBefore).toBe(2);
+    expect((await expectConsistentRevision("main")).version).toBe(3);
+  });
 
   it("refuses a local version that is not newer than the Hub's", async () => {
     await writeTestDataset(tmp.dir, { version: 3, files: [BTC] });

@@ -7,7 +7,7 @@ import { renderDatasetCard } from "./dataset-card.js";
 import { PublishError } from "./errors.js";
 import { ensureDatasetRepo, readHubState, type HubParams, type HubState } from "./hub-state.js";
 import { readVerifiedDataset, type LocalDataset } from "./local-dataset.js";
-import { planPublish, type PublishPlan } from "./plan-publish.js";
+import { planPublish, sameTables, type PublishPlan } from "./plan-publish.js";
 
 export interface PublishDatasetParams {
   /** The local dataset: spec.json and data/ (quarantine/ and runs/ are never published). */
@@ -20,8 +20,13 @@ export interface PublishDatasetParams {
   readonly hubUrl?: string;
   readonly fetch?: typeof fetch;
   readonly logger?: Logger;
-  /** Commit attempts when another publisher moves the branch head in between. Default 4. */
+  /**
+   * Attempts in all: when another publisher moves the branch head in between (re-read and merge), and
+   * on transient Hub failures (5xx, 429, dropped connections; with exponential backoff). Default 4.
+   */
   readonly maxAttempts?: number;
+  /** First backoff delay after a transient failure, doubled each time. Default 2000 ms. */
+  readonly retryDelayMs?: number;
   readonly now?: () => Date;
 }
 
@@ -55,15 +60,19 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
   const log = (params.logger ?? createLogger()).child({ stage: "publish", repo: params.repo });
   const now = params.now ?? (() => new Date());
   const maxAttempts = Math.max(1, params.maxAttempts ?? 4);
+  const scrub = (text: string) => scrubSecrets(text).split(accessToken).join("[redacted]");
   const fail = (cause: unknown): never => {
     if (cause instanceof PublishError) throw cause;
-    const text = scrubSecrets(cause instanceof Error ? cause.message : String(cause))
-      .split(accessToken)
-      .join("[redacted]");
-    throw new PublishError("hub", `publishing to ${params.repo} failed, the Hub is unchanged: ${text}`, {
-      cause,
-    });
+    const text = scrub(messageOf(cause));
+    throw new PublishError(
+      "hub",
+      `publishing to ${params.repo} failed; the Hub keeps its previous version: ${text}`,
+      {
+        cause,
+      },
+    );
   };
+  const retryDelayMs = params.retryDelayMs ?? 2_000;
 
   const local = await readVerifiedDataset(params.datasetDir);
   await writeFile(
@@ -76,17 +85,23 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
   );
 
   let base: HubState | undefined;
-  try {
-    if (await ensureDatasetRepo(hub)) log.info("created the dataset repo");
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+  // A commit call that failed without an answer may still have landed (the response was lost).
+  const pending: { unanswered: { parent: string | null; plan: PublishPlan } | null } = { unanswered: null };
+  const landed = async (): Promise<string | null> => {
+    if (!pending.unanswered) return null;
+    const state = await readHubState(hub).catch(() => null);
+    const ok =
+      state?.spec &&
+      state.head !== pending.unanswered.parent &&
+      sameTables(state.spec, pending.unanswered.plan.spec);
+    return ok ? state.head : null;
+  };
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    try {
+      if (attempt === 1 && (await ensureDatasetRepo(hub))) log.info("created the dataset repo");
       const state = await readHubState(hub);
       base ??= state;
-      const plan = planPublish({
-        local: local.spec,
-        hub: state,
-        ...(attempt > 1 && { base }),
-        now: now(),
-      });
+      const plan = planPublish({ local: local.spec, hub: state, ...(attempt > 1 && { base }), now: now() });
       const absent = plan.uploads.filter((p) => local.missing.has(p));
       if (absent.length > 0) {
         throw new PublishError(
@@ -102,9 +117,24 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
         attempts: attempt,
       };
       if (!plan.specChanged && state.readme === card) {
+        if (pending.unanswered && state.head !== pending.unanswered.parent) {
+          log.info(
+            { commit: state.head, version: plan.spec.version },
+            "published (the earlier commit had landed)",
+          );
+          const { uploads, deletes } = pending.unanswered.plan;
+          return {
+            ...result,
+            parent: pending.unanswered.parent,
+            commit: state.head,
+            uploaded: uploads,
+            deleted: deletes,
+          };
+        }
         log.info({ version: plan.spec.version, head: state.head }, "the Hub already holds this dataset");
         return { ...result, commit: null, uploaded: [], deleted: [] };
       }
+      pending.unanswered = null;
       log.info(
         {
           attempt,
@@ -129,20 +159,64 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
         log.info({ commit: oid, version: plan.spec.version }, "published");
         return { ...result, commit: oid, uploaded: plan.uploads, deleted: plan.deletes };
       } catch (error) {
-        if (!isStaleParent(error)) throw error;
-        log.warn(
-          { attempt, parent: state.head },
-          "another publisher moved the branch head; re-reading and retrying",
-        );
+        if (isStaleParent(error)) {
+          log.warn(
+            { attempt, parent: state.head },
+            "another publisher moved the branch head; re-reading and retrying",
+          );
+          continue;
+        }
+        if (isCommitCall(error)) pending.unanswered = { parent: state.head, plan };
+        throw error;
       }
+    } catch (error) {
+      if (error instanceof PublishError || !isTransient(error) || attempt === maxAttempts) {
+        const head = await landed();
+        if (head !== null) {
+          log.info({ commit: head }, "published (the commit landed; its answer was lost)");
+          const { plan, parent } = pending.unanswered!;
+          const uploaded = plan.uploads;
+          return {
+            commit: head,
+            parent,
+            version: plan.spec.version,
+            uploaded,
+            deleted: plan.deletes,
+            merged: plan.merged,
+            attempts: attempt,
+          };
+        }
+        return fail(error);
+      }
+      const delayMs = retryDelayMs * 2 ** (attempt - 1);
+      log.warn({ attempt, delayMs, error: scrub(messageOf(error)) }, "transient Hub failure; retrying");
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
-  } catch (error) {
-    return fail(error);
   }
   throw new PublishError(
     "retries-exhausted",
     `the branch head of ${params.repo} kept moving during ${maxAttempts} attempts; the Hub is unchanged by this run`,
   );
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Worth another attempt: the Hub's 5xx, 429 and 408, and connections that failed or dropped. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof HubApiError)
+    return error.statusCode >= 500 || error.statusCode === 429 || error.statusCode === 408;
+  return (
+    error instanceof TypeError &&
+    /fetch failed|terminated|socket|ECONNRESET|other side closed/i.test(error.message)
+  );
+}
+
+/** Whether an error came from the commit call itself (after which the commit may have been applied). */
+function isCommitCall(error: unknown): boolean {
+  if (error instanceof HubApiError) return /\/commit\//.test(error.url);
+  return error instanceof TypeError;
 }
 
 /** The Hub answers 412 when `parentCommit` is no longer the head (409 on some concurrent-commit paths). */
