@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDatasetSpec, type DatasetSpec } from "@cexdata/schema";
 import { startHubSimulator, type HubSimulator } from "@cexdata/testkit";
@@ -90,6 +92,8 @@ describe("publishDataset", () => {
     expect(spec).toEqual(local);
     const card = new TextDecoder().decode(await resolveFile(result.commit!, "README.md"));
     expect(card).toMatch(/^---\n[\s\S]*config_name: ohlcv_1d/);
+    // The same card is written into the local dataset dir.
+    expect(await readFile(path.join(tmp.dir, "README.md"), "utf8")).toBe(card);
     expect(hub.listPaths(`datasets/${REPO}`)).not.toContain("runs");
   });
 
