@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ExchangeInfoRow, Market, SpecGap, TableName } from "@cexdata/schema";
+import type { Market, SpecGap, TableName } from "@cexdata/schema";
 import { resolveSince, type PipelineConfig } from "../config/config-schema.js";
 import { createAdapter } from "../exchanges/registry.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
@@ -17,11 +17,11 @@ import { createRunReport, recordFailure, recordNotServed, type RunReport } from 
 import { writeRunReport } from "../report/write-report.js";
 import { RequestStats } from "../sources/rest/request-stats.js";
 import { withRetry, type RetryPolicy } from "../sources/rest/with-retry.js";
-import { openDatasetStore, type DatasetStore } from "../store/index.js";
-import { appendQuarantine, quarantinePath, validateRows } from "../validate/index.js";
+import { openDatasetStore } from "../store/index.js";
+import { appendQuarantine, quarantinePath } from "../validate/index.js";
 import { SerialLock } from "./serial-lock.js";
 import { stageSeries } from "./stage-series.js";
-import { deriveTokenInfo } from "./token-info.js";
+import { finishCycle } from "./finish-cycle.js";
 
 export interface RunCycleParams {
   readonly config: PipelineConfig;
@@ -280,76 +280,4 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   }
   const reportFile = await writeRunReport(p.datasetDir, report);
   return { report, reportFile };
-}
-
-async function finishCycle(c: {
-  store: DatasetStore;
-  adapters: readonly ExchangeAdapter[];
-  p: RunCycleParams;
-  report: RunReport;
-  bases: readonly string[];
-  gapsByTable: Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>;
-  nowMs: number;
-  runId: string;
-}): Promise<void> {
-  const { store, adapters, p, report } = c;
-  for (const [table, { gaps, series }] of c.gapsByTable) {
-    // Earlier runs' gaps of these series stay: this run only looked after their watermarks.
-    const earlier = (store.spec?.tables[table]?.gaps ?? []).filter((g) =>
-      series.some(
-        (s) =>
-          s.exchange === g.exchange &&
-          s.symbol === g.symbol &&
-          (g.market === undefined || g.market === s.market),
-      ),
-    );
-    store.setGaps(table, [...earlier, ...gaps], {
-      series: series.map((s) => ({ exchange: s.exchange, symbol: s.symbol, market: s.market })),
-    });
-  }
-  const wants = (t: string) => !p.only && p.config.tables.includes(t);
-  const info: ExchangeInfoRow[] = adapters.flatMap((a) =>
-    a.exchangeInfo(p.config.markets as Market[], c.nowMs),
-  );
-  if (wants("exchange_info") && info.length) {
-    const { accepted, rejected } = validateRows("exchange_info", info, { source: "rest", nowMs: c.nowMs });
-    await store.stage("exchange_info", accepted, "rest");
-    await appendQuarantine(p.datasetDir, c.runId, rejected);
-    report.tables.exchange_info = Object.fromEntries(
-      adapters.map((a) => [
-        a.id,
-        {
-          fetched: info.filter((r) => r.exchange === a.id).length,
-          accepted: accepted.filter((r) => r.exchange === a.id).length,
-          quarantined: {},
-          series: 1,
-          failedSeries: 0,
-        },
-      ]),
-    );
-  }
-  let commit = await store.commit();
-  if (wants("token_info") && c.bases.length) {
-    const names = (base: string) => adapters.map((a) => a.assetName(base)).find((n) => n !== null) ?? null;
-    const rows = deriveTokenInfo({
-      bases: c.bases,
-      exchangeInfo: info,
-      spec: store.spec,
-      names,
-      nowMs: c.nowMs,
-    });
-    const { accepted } = validateRows("token_info", rows, { source: "rest", nowMs: c.nowMs });
-    await store.stage("token_info", accepted, "rest");
-    report.tables.token_info = {
-      derived: {
-        fetched: rows.length,
-        accepted: accepted.length,
-        quarantined: {},
-        series: 1,
-        failedSeries: 0,
-      },
-    };
-    commit = await store.commit();
-  }
-  report.commit = { version: commit.version, changedFiles: commit.changedFiles.length };
 }
