@@ -149,6 +149,10 @@ export class DatasetStore {
           pid,
           existingFile: before && existsSync(abs) ? abs : null,
           outputFile: tmp,
+          dedupe:
+            stager.mayRepeatKeys[pid]! ||
+            (before !== undefined &&
+              (before.max_ts === null || Date.parse(before.max_ts) >= stager.minTsByPartition[pid]!)),
         });
         const { sha256, bytes } = await hashFile(tmp);
         const changed = before?.sha256 !== sha256;

@@ -37,6 +37,8 @@ export interface MergePartitionParams {
   readonly existingFile: string | null;
   /** Absolute path the merged file is written to. */
   readonly outputFile: string;
+  /** False when no key can appear twice (the caller knows from staging order and time ranges). */
+  readonly dedupe: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface MergePartitionParams {
  * a function of the rows alone, whatever the staging order or thread count (tested).
  */
 export async function mergePartition(params: MergePartitionParams): Promise<void> {
-  const { conn, layout, pid, existingFile, outputFile } = params;
+  const { conn, layout, pid, existingFile, outputFile, dedupe } = params;
   const table = layout.table;
   const columnList = Object.keys(tableDef(table).columns).map(quoteIdentifier).join(", ");
   const parts = [stagedRowsSql(layout, pid)];
@@ -59,7 +61,9 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
   }
   const merged =
     `SELECT ${columnList} FROM (${parts.join(" UNION ALL BY NAME ")}) ` +
-    `QUALIFY row_number() OVER (PARTITION BY ${keyOrderSql(table)} ORDER BY _prec DESC, _seq) = 1`;
+    (dedupe
+      ? `QUALIFY row_number() OVER (PARTITION BY ${keyOrderSql(table)} ORDER BY _prec DESC, _seq) = 1`
+      : "");
   await conn.run(
     `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged}) ORDER BY ${keyOrderSql(table)}) ` +
       `TO ${quoteSqlString(outputFile)} (FORMAT parquet, COMPRESSION zstd)`,

@@ -96,15 +96,33 @@ export async function createStagingTables(conn: DuckDBConnection, layout: Stagin
 export class TableStager {
   readonly partitions: string[] = [];
   readonly stagedByPartition: number[] = [];
+  /** Smallest staged time-column value per partition (epoch ms). */
+  readonly minTsByPartition: number[] = [];
+  /**
+   * Per partition: whether two staged rows may share a key. False while every series arrives in
+   * ascending time (how pages come), which lets the merge skip its dedupe window.
+   */
+  readonly mayRepeatKeys: boolean[] = [];
+  private readonly lastTsBySeries: number[] = [];
+  /** The key is the series columns plus the time column: ascending time per series means unique keys. */
+  private readonly keyIsSeriesAndTime: boolean;
   private readonly pidByPath = new Map<string, number>();
-  private readonly sidByTuple = new Map<string, number>();
+  /** Series ids, in maps nested by dictionary column: no tuple string is built per row. */
+  private readonly sidTree = new Map<unknown, unknown>();
+  private sidCount = 0;
   private readonly rangeByBase = new Map<string, { startMs: number; endMs: number; pid: number }>();
   private seq = 0;
+  private readonly rule: (typeof TABLES)[TableName]["partition"];
 
   constructor(
     private readonly conn: DuckDBConnection,
     readonly layout: StagingLayout,
-  ) {}
+  ) {
+    this.rule = TABLES[layout.table].partition;
+    const key = TABLES[layout.table].key as readonly string[];
+    const rest = key.filter((k) => !layout.dictColumns.includes(k));
+    this.keyIsSeriesAndTime = rest.length === 1 && rest[0] === this.rule.timeColumn;
+  }
 
   /** Appends validated rows to the staging tables. */
   async stage(rows: readonly Row<TableName>[], source: RowSource): Promise<void> {
@@ -127,10 +145,13 @@ export class TableStager {
         ];
         for (let i = 0; i < n; i++) {
           const row = rows[offset + i] as Record<string, unknown>;
-          pidV.setItem(i, this.partitionIdOf(row));
+          const pid = this.partitionIdOf(row);
+          const sid = this.seriesIdOf(row, newTuples);
+          this.trackOrder(pid, sid, row);
+          pidV.setItem(i, pid);
           precV.setItem(i, prec);
           seqV.setItem(i, this.seq++);
-          sidV.setItem(i, this.seriesIdOf(row, newTuples));
+          sidV.setItem(i, sid);
           for (let c = 0; c < layout.valueColumns.length; c++) {
             const column = layout.valueColumns[c]!;
             const value = row[column.name];
@@ -165,21 +186,38 @@ export class TableStager {
     }
   }
 
+  private trackOrder(pid: number, sid: number, row: Record<string, unknown>): void {
+    const ts = this.rule.timeColumn ? (row[this.rule.timeColumn] as number) : NaN;
+    if (!(ts >= this.minTsByPartition[pid]!)) this.minTsByPartition[pid] = ts;
+    const last = this.lastTsBySeries[sid];
+    if (!this.keyIsSeriesAndTime || (last !== undefined && !(ts > last))) this.mayRepeatKeys[pid] = true;
+    else this.lastTsBySeries[sid] = ts;
+  }
+
   private seriesIdOf(row: Record<string, unknown>, newTuples: unknown[][]): number {
     const cols = this.layout.dictColumns;
-    let tuple = "";
-    for (let i = 0; i < cols.length; i++) tuple += `${row[cols[i]!] as string}\u0001`;
-    let sid = this.sidByTuple.get(tuple);
+    let node: Map<unknown, unknown> = this.sidTree;
+    for (let i = 0; i < cols.length - 1; i++) {
+      const value = row[cols[i]!];
+      let next = node.get(value) as Map<unknown, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(value, next);
+      }
+      node = next;
+    }
+    const last = cols.length === 0 ? null : row[cols[cols.length - 1]!];
+    let sid = node.get(last) as number | undefined;
     if (sid === undefined) {
-      sid = this.sidByTuple.size;
-      this.sidByTuple.set(tuple, sid);
+      sid = this.sidCount++;
+      node.set(last, sid);
       newTuples.push([sid, ...cols.map((c) => row[c])]);
     }
     return sid;
   }
 
   private partitionIdOf(row: Record<string, unknown>): number {
-    const rule = TABLES[this.layout.table].partition;
+    const rule = this.rule;
     const base = rule.byBase ? (row["base"] as string) : "";
     const ts = rule.timeColumn ? (row[rule.timeColumn] as number) : 0;
     const cached = this.rangeByBase.get(base);
@@ -193,6 +231,8 @@ export class TableStager {
       pid = this.partitions.length;
       this.partitions.push(file);
       this.stagedByPartition.push(0);
+      this.minTsByPartition.push(Infinity);
+      this.mayRepeatKeys.push(false);
       this.pidByPath.set(file, pid);
     }
     this.rangeByBase.set(base, { ...partitionTimeRange(file), pid });

@@ -45,7 +45,9 @@ function buildNumberTest(schema: z.ZodNumber): ValueTest {
 
 function buildMemoTest(schema: z.ZodType): ValueTest {
   const memo = new Map<string, boolean>();
+  let lastValid: unknown = undefined;
   return (v) => {
+    if (v === lastValid) return true;
     if (typeof v !== "string") return false;
     let ok = memo.get(v);
     if (ok === undefined) {
@@ -53,6 +55,7 @@ function buildMemoTest(schema: z.ZodType): ValueTest {
       if (memo.size >= MEMO_LIMIT) memo.clear();
       memo.set(v, ok);
     }
+    if (ok) lastValid = v;
     return ok;
   };
 }

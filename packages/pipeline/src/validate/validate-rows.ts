@@ -37,14 +37,86 @@ function fastCheckOf(table: TableName): (row: unknown) => boolean {
   return check;
 }
 
-/** The table's primary key values of a row, joined into one string. */
+/** The table's primary key values of a row, joined into one string (for messages and grouping). */
 export function buildKeyOf(table: TableName): (row: Readonly<Record<string, unknown>>) => string {
   const key = TABLES[table].key as readonly string[];
-  if (key.length === 4) {
-    const [a, b, c, d] = key as [string, string, string, string];
-    return (r) => `${String(r[a])}\u0001${String(r[b])}\u0001${String(r[c])}\u0001${String(r[d])}`;
+  return (r) => key.map((k) => String(r[k])).join("|");
+}
+
+/**
+ * The rows of one key prefix (e.g. one series), by the key's last column. Fetched pages arrive in
+ * ascending ts, so values are kept as a sorted array while they come in order, and only turned
+ * into a Map when one arrives out of order.
+ */
+class LastColumnIndex {
+  private values: number[] = [];
+  private indexes: number[] = [];
+  private map: Map<unknown, number> | null = null;
+
+  findOrAdd(value: unknown, index: number): number | undefined {
+    if (this.map === null && typeof value === "number") {
+      const n = this.values.length;
+      if (n === 0 || value > this.values[n - 1]!) {
+        this.values.push(value);
+        this.indexes.push(index);
+        return undefined;
+      }
+      let lo = 0;
+      let hi = n - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >>> 1;
+        const v = this.values[mid]!;
+        if (v === value) return this.indexes[mid];
+        if (v < value) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    }
+    if (this.map === null) {
+      this.map = new Map(this.values.map((v, i) => [v, this.indexes[i]!]));
+      this.values = [];
+      this.indexes = [];
+    }
+    const found = this.map.get(value);
+    if (found === undefined) this.map.set(value, index);
+    return found;
   }
-  return (r) => key.map((k) => String(r[k])).join("\u0001");
+}
+
+/** First index seen per primary key, as maps nested by key column: no key string is built per row. */
+class KeyIndex {
+  private readonly root = new Map<unknown, unknown>();
+  private readonly prefix: readonly string[];
+  private readonly last: string;
+
+  constructor(key: readonly string[]) {
+    this.prefix = key.slice(0, -1);
+    this.last = key[key.length - 1]!;
+  }
+
+  /** The index stored for the row's key, or stores `index` and returns undefined. */
+  findOrAdd(row: Readonly<Record<string, unknown>>, index: number): number | undefined {
+    let map = this.root;
+    const depth = this.prefix.length;
+    for (let i = 0; i < depth; i++) {
+      const value = row[this.prefix[i]!];
+      let next = map.get(value);
+      if (next === undefined) {
+        next = i === depth - 1 ? new LastColumnIndex() : new Map();
+        map.set(value, next);
+      }
+      if (i === depth - 1) return (next as LastColumnIndex).findOrAdd(row[this.last], index);
+      map = next as Map<unknown, unknown>;
+    }
+    // A single-column key: the root holds the rows directly.
+    let leaf = map.get(KeyIndex.ROOT) as LastColumnIndex | undefined;
+    if (leaf === undefined) {
+      leaf = new LastColumnIndex();
+      map.set(KeyIndex.ROOT, leaf);
+    }
+    return leaf.findOrAdd(row[this.last], index);
+  }
+
+  private static readonly ROOT = Symbol("root");
 }
 
 function differingColumn(
@@ -75,10 +147,11 @@ export function validateRows<T extends TableName>(
   const fastCheck = fastCheckOf(table);
   const rules = rulesOf(table);
   const keyOf = buildKeyOf(table);
+  const keyIndex = new KeyIndex(TABLES[table].key as readonly string[]);
   const rejected: RejectedRow[] = [];
   const candidates: Record<string, unknown>[] = [];
-  const indexByKey = new Map<string, number>();
-  let conflicts: Map<string, string> | undefined;
+  /** Candidate index of the first row of each conflicting key -> the column that differs. */
+  let conflicts: Map<number, string> | undefined;
 
   for (let i = 0; i < rows.length; i++) {
     const input = rows[i];
@@ -103,36 +176,34 @@ export function validateRows<T extends TableName>(
       }
     }
     if (broken) continue;
-    const key = keyOf(row);
-    const first = indexByKey.get(key);
+    const first = keyIndex.findOrAdd(row, candidates.length);
     if (first === undefined) {
-      indexByKey.set(key, candidates.length);
       candidates.push(row);
       continue;
     }
     const column = differingColumn(table, candidates[first]!, row);
     if (column === null) continue;
     conflicts ??= new Map();
-    if (!conflicts.has(key)) conflicts.set(key, column);
+    if (!conflicts.has(first)) conflicts.set(first, column);
     rejected.push({
       row: input,
       reason: DUPLICATE_REASON,
-      detail: `another row with key ${key.replaceAll("\u0001", "|")} differs in ${column}`,
+      detail: `another row with key ${keyOf(row)} differs in ${column}`,
       source: ctx.source,
     });
   }
   if (!conflicts) return { accepted: candidates as Row<T>[], rejected };
 
   const accepted: Record<string, unknown>[] = [];
-  for (const row of candidates) {
-    const key = keyOf(row);
-    const column = conflicts.get(key);
+  for (let i = 0; i < candidates.length; i++) {
+    const row = candidates[i]!;
+    const column = conflicts.get(i);
     if (column === undefined) accepted.push(row);
     else
       rejected.push({
         row,
         reason: DUPLICATE_REASON,
-        detail: `another row with key ${key.replaceAll("\u0001", "|")} differs in ${column}`,
+        detail: `another row with key ${keyOf(row)} differs in ${column}`,
         source: ctx.source,
       });
   }
