@@ -1,14 +1,12 @@
 import { isTableName, TABLE_NAMES, type DatasetSpec } from "@cexdata/schema";
-import type { BoundTemplate, TemplateValue } from "@cexdata/sql-templates";
-import type { DuckDBInstance } from "@duckdb/node-api";
 import { findDefaultCacheDir } from "./cache/default-cache-dir.js";
 import { buildBlobPath, ensureLocalFiles, type TransferStats } from "./cache/ensure-local-files.js";
 import { pruneCache } from "./cache/prune-cache.js";
 import type { PlainRow } from "./duckdb/convert-rows.js";
 import { closeDatabase, openDatabase } from "./duckdb/open-database.js";
-import { runQuery } from "./duckdb/run-query.js";
+import { runQuery, type Database, type QueryValue } from "./duckdb/run-query.js";
 import { InvalidArgumentError } from "./errors.js";
-import type { QueryContext, ViewFiles } from "./query/query-context.js";
+import type { QueryContext, RunnableQuery, ViewFiles } from "./query/query-context.js";
 import { selectFiles } from "./query/select-files.js";
 import { DEFAULT_DATASET, resolveDatasetSource, type DatasetSource } from "./source/dataset-source.js";
 import { SpecTracker, type SpecSnapshot } from "./source/SpecTracker.js";
@@ -52,7 +50,7 @@ export class Dataset implements QueryContext {
   private readonly tracker: SpecTracker;
   private readonly fetch: typeof fetch;
   private readonly cacheMaxBytes: number;
-  private database: Promise<DuckDBInstance> | null = null;
+  private database: Promise<Database> | null = null;
 
   constructor(options: DatasetOptions | string = {}) {
     const opts = typeof options === "string" ? { source: options } : options;
@@ -85,18 +83,11 @@ export class Dataset implements QueryContext {
    * Runs your own SQL with `$name` parameters. Every table the query names (`ohlcv_1m`, ...) is a
    * view over ALL its files, which may download a lot: prefer Token methods for narrow queries.
    */
-  async sql(query: string, params: Record<string, TemplateValue> = {}): Promise<PlainRow[]> {
+  async sql(query: string, params: Record<string, QueryValue> = {}): Promise<PlainRow[]> {
     const snapshot = await this.readSnapshot();
     const tables = TABLE_NAMES.filter((t) => new RegExp(`\\b${t}\\b`, "i").test(query));
     const views = tables.map((table) => ({ view: table, table, files: selectFiles(snapshot.spec, table) }));
-    const template: BoundTemplate = {
-      name: "sql",
-      sql: query,
-      params: Object.keys(params),
-      views: tables,
-      values: params,
-    };
-    return this.runTemplate(snapshot, template, views);
+    return this.runTemplate(snapshot, { sql: query, values: params }, views);
   }
 
   /** Deletes least recently used cached files until the cache holds at most `maxBytes`. */
@@ -119,7 +110,7 @@ export class Dataset implements QueryContext {
   /** @internal Fetches and verifies the views' files, then runs the template over them. */
   async runTemplate(
     snapshot: SpecSnapshot,
-    template: BoundTemplate,
+    template: RunnableQuery,
     views: readonly ViewFiles[],
   ): Promise<PlainRow[]> {
     for (const view of views) {
@@ -145,14 +136,14 @@ export class Dataset implements QueryContext {
       await pruneCache({ cacheDir: this.cacheDir, maxBytes: this.cacheMaxBytes, keep });
     }
     return runQuery({
-      instance: await this.openDatabase(),
+      database: await this.openDatabase(),
       views: located,
       sql: template.sql,
       values: template.values,
     });
   }
 
-  private openDatabase(): Promise<DuckDBInstance> {
+  private openDatabase(): Promise<Database> {
     this.database ??= openDatabase();
     return this.database;
   }

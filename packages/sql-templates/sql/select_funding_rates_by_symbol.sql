@@ -2,20 +2,30 @@
 -- exchanges[i] goes with symbols[i]; `limit` keeps the most recent `limit` rows of each series (NULL: all).
 -- params: exchanges, symbols, start, end, limit
 -- views: funding_rates
-WITH series AS (SELECT unnest($exchanges) AS exchange, unnest($symbols) AS symbol)
+WITH series AS (SELECT unnest($exchanges) AS exchange, unnest($symbols) AS symbol),
+picked AS (
+  SELECT f.*
+  FROM funding_rates AS f
+  SEMI JOIN series AS s ON f.exchange = s.exchange AND f.symbol = s.symbol
+  WHERE f.ts >= epoch_ms($start::BIGINT)
+    AND f.ts < epoch_ms($end::BIGINT)
+),
+-- One series per base in a query, so (base, ts) orders rows by series then time.
+-- Two branches so that without a limit no window is computed (a parameter is not folded at plan time).
+kept AS (
+  SELECT * FROM picked WHERE $limit IS NULL
+  UNION ALL
+  SELECT * FROM picked WHERE $limit IS NOT NULL
+  QUALIFY row_number() OVER (PARTITION BY exchange, symbol ORDER BY ts DESC) <= $limit
+)
 SELECT
-  f.exchange AS "exchange",
-  f.symbol AS "symbol",
-  f.ts AS "ts",
-  f.base AS "base",
-  f.quote AS "quote",
-  f.funding_rate AS "fundingRate",
-  f.mark_price AS "markPrice",
-  f.interval_hours AS "intervalHours"
-FROM funding_rates AS f
-SEMI JOIN series AS s ON f.exchange = s.exchange AND f.symbol = s.symbol
-WHERE f.ts >= epoch_ms($start::BIGINT)
-  AND f.ts < epoch_ms($end::BIGINT)
-QUALIFY $limit IS NULL
-  OR row_number() OVER (PARTITION BY f.exchange, f.symbol ORDER BY f.ts DESC) <= $limit
-ORDER BY f.base, f.exchange, f.symbol, f.ts
+  k.exchange AS "exchange",
+  k.symbol AS "symbol",
+  k.ts AS "ts",
+  k.base AS "base",
+  k.quote AS "quote",
+  k.funding_rate AS "fundingRate",
+  k.mark_price AS "markPrice",
+  k.interval_hours AS "intervalHours"
+FROM kept AS k
+ORDER BY k.base, k.ts

@@ -2,22 +2,32 @@
 -- exchanges[i] goes with symbols[i]; `limit` keeps the most recent `limit` rows of each series (NULL: all).
 -- params: exchanges, symbols, start, end, limit
 -- views: liquidations
-WITH series AS (SELECT unnest($exchanges) AS exchange, unnest($symbols) AS symbol)
+WITH series AS (SELECT unnest($exchanges) AS exchange, unnest($symbols) AS symbol),
+picked AS (
+  SELECT l.*
+  FROM liquidations AS l
+  SEMI JOIN series AS s ON l.exchange = s.exchange AND l.symbol = s.symbol
+  WHERE l.ts >= epoch_ms($start::BIGINT)
+    AND l.ts < epoch_ms($end::BIGINT)
+),
+-- One series per base in a query, so (base, ts) orders rows by series then time.
+-- Two branches so that without a limit no window is computed (a parameter is not folded at plan time).
+kept AS (
+  SELECT * FROM picked WHERE $limit IS NULL
+  UNION ALL
+  SELECT * FROM picked WHERE $limit IS NOT NULL
+  QUALIFY row_number() OVER (PARTITION BY exchange, symbol ORDER BY ts DESC) <= $limit
+)
 SELECT
-  l.exchange AS "exchange",
-  l.symbol AS "symbol",
-  l.ts AS "ts",
-  l.id AS "id",
-  l.base AS "base",
-  l.quote AS "quote",
-  l.side AS "side",
-  l.price AS "price",
-  l.amount AS "amount",
-  l.value AS "value"
-FROM liquidations AS l
-SEMI JOIN series AS s ON l.exchange = s.exchange AND l.symbol = s.symbol
-WHERE l.ts >= epoch_ms($start::BIGINT)
-  AND l.ts < epoch_ms($end::BIGINT)
-QUALIFY $limit IS NULL
-  OR row_number() OVER (PARTITION BY l.exchange, l.symbol ORDER BY l.ts DESC) <= $limit
-ORDER BY l.base, l.exchange, l.symbol, l.ts, l.id
+  k.exchange AS "exchange",
+  k.symbol AS "symbol",
+  k.ts AS "ts",
+  k.id AS "id",
+  k.base AS "base",
+  k.quote AS "quote",
+  k.side AS "side",
+  k.price AS "price",
+  k.amount AS "amount",
+  k.value AS "value"
+FROM kept AS k
+ORDER BY k.base, k.ts, k.id

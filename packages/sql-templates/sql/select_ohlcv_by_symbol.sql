@@ -3,26 +3,36 @@
 -- `limit` keeps the most recent `limit` candles of each series; NULL keeps all.
 -- params: exchanges, symbols, market, start, end, limit
 -- views: ohlcv
-WITH series AS (SELECT unnest($exchanges) AS exchange, unnest($symbols) AS symbol)
+WITH series AS (SELECT unnest($exchanges) AS exchange, unnest($symbols) AS symbol),
+picked AS (
+  SELECT o.*
+  FROM ohlcv AS o
+  SEMI JOIN series AS s ON o.exchange = s.exchange AND o.symbol = s.symbol
+  WHERE o.market = $market
+    AND o.ts >= epoch_ms($start::BIGINT)
+    AND o.ts < epoch_ms($end::BIGINT)
+),
+-- One series per base in a query, so (base, ts) orders rows by series then time.
+-- Two branches so that without a limit no window is computed (a parameter is not folded at plan time).
+kept AS (
+  SELECT * FROM picked WHERE $limit IS NULL
+  UNION ALL
+  SELECT * FROM picked WHERE $limit IS NOT NULL
+  QUALIFY row_number() OVER (PARTITION BY exchange, symbol ORDER BY ts DESC) <= $limit
+)
 SELECT
-  o.exchange AS "exchange",
-  o.market AS "market",
-  o.symbol AS "symbol",
-  o.ts AS "ts",
-  o.base AS "base",
-  o.quote AS "quote",
-  o.open AS "open",
-  o.high AS "high",
-  o.low AS "low",
-  o.close AS "close",
-  o.volume AS "volume",
-  o.quote_volume AS "quoteVolume",
-  o.trades AS "trades"
-FROM ohlcv AS o
-SEMI JOIN series AS s ON o.exchange = s.exchange AND o.symbol = s.symbol
-WHERE o.market = $market
-  AND o.ts >= epoch_ms($start::BIGINT)
-  AND o.ts < epoch_ms($end::BIGINT)
-QUALIFY $limit IS NULL
-  OR row_number() OVER (PARTITION BY o.exchange, o.symbol ORDER BY o.ts DESC) <= $limit
-ORDER BY o.base, o.exchange, o.symbol, o.ts
+  k.exchange AS "exchange",
+  k.market AS "market",
+  k.symbol AS "symbol",
+  k.ts AS "ts",
+  k.base AS "base",
+  k.quote AS "quote",
+  k.open AS "open",
+  k.high AS "high",
+  k.low AS "low",
+  k.close AS "close",
+  k.volume AS "volume",
+  k.quote_volume AS "quoteVolume",
+  k.trades AS "trades"
+FROM kept AS k
+ORDER BY k.base, k.ts

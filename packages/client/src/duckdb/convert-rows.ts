@@ -1,4 +1,9 @@
-import type { DuckDBResultReader, JS } from "@duckdb/node-api";
+import {
+  DuckDBTypeId,
+  JSDuckDBValueConverter,
+  type DuckDBResultReader,
+  type DuckDBValueConverter,
+} from "@duckdb/node-api";
 
 /** A value as the client returns it: no bigint, no DuckDBValue. */
 export type PlainValue = null | boolean | number | string | Date | Uint8Array | PlainValue[] | PlainRow;
@@ -6,21 +11,25 @@ export interface PlainRow {
   [key: string]: PlainValue;
 }
 
-/**
- * The one place query results become JavaScript: DuckDB's JS conversion (TIMESTAMP -> Date), then
- * BIGINT and HUGEINT -> number (counts and ms fit a double), recursively through lists and structs.
- */
-export function convertRows(reader: DuckDBResultReader): PlainRow[] {
-  return reader.getRowObjectsJS().map((row) => convertValue(row) as PlainRow);
-}
+const WIDE_INTEGERS = new Set<DuckDBTypeId>([
+  DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.HUGEINT,
+  DuckDBTypeId.UHUGEINT,
+]);
 
-function convertValue(value: JS): PlainValue {
-  if (typeof value === "bigint") return Number(value);
-  if (value === null || typeof value !== "object" || value instanceof Date || value instanceof Uint8Array) {
-    return value;
-  }
-  if (Array.isArray(value)) return value.map(convertValue);
-  const out: PlainRow = {};
-  for (const [key, item] of Object.entries(value)) out[key] = convertValue(item);
-  return out;
+/**
+ * DuckDB's own JS conversion (TIMESTAMP -> Date, DOUBLE -> number, LIST -> array), except that
+ * BIGINT-like values become numbers (counts and epoch ms fit a double). One pass, nested values
+ * included, because the converter is handed down to lists and structs.
+ */
+const toPlainValue: DuckDBValueConverter<PlainValue> = (value, type, converter) => {
+  if (value === null) return null;
+  if (WIDE_INTEGERS.has(type.typeId)) return Number(value as bigint);
+  return JSDuckDBValueConverter(value, type, converter as never) as PlainValue;
+};
+
+/** The one place query results become JavaScript objects. */
+export function convertRows(reader: DuckDBResultReader): PlainRow[] {
+  return reader.convertRowObjects(toPlainValue) as PlainRow[];
 }

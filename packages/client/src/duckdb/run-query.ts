@@ -1,7 +1,9 @@
 import {
   LIST,
   listValue,
+  timestampValue,
   VARCHAR,
+  type DuckDBConnection,
   type DuckDBInstance,
   type DuckDBType,
   type DuckDBValue,
@@ -10,28 +12,41 @@ import type { TemplateValue } from "@cexdata/sql-templates";
 import { buildViewSql, type ViewSource } from "./build-view-sql.js";
 import { convertRows, type PlainRow } from "./convert-rows.js";
 
+/** A value a caller may bind: a template value, or a Date (bound as a TIMESTAMP). */
+export type QueryValue = TemplateValue | Date;
+
 /**
- * Runs one query on its own connection (temp views are per connection, so concurrent queries of one
- * Dataset never see each other's views): defines the views, binds every value as a parameter.
+ * A DuckDB instance with idle connections kept for reuse. Temp views are per connection and a
+ * connection runs one query at a time, so concurrent queries never see each other's views.
  */
+export interface Database {
+  readonly instance: DuckDBInstance;
+  readonly idle: DuckDBConnection[];
+}
+
+/** Defines the views on a free connection, binds every value as a parameter, returns plain rows. */
 export async function runQuery(params: {
-  instance: DuckDBInstance;
+  database: Database;
   views: readonly ViewSource[];
   sql: string;
-  values: Readonly<Record<string, TemplateValue>>;
+  values: Readonly<Record<string, QueryValue>>;
 }): Promise<PlainRow[]> {
-  const connection = await params.instance.connect();
+  const { database } = params;
+  const connection = database.idle.pop() ?? (await database.instance.connect());
+  let reusable = false;
   try {
     for (const view of params.views) await connection.run(buildViewSql(view));
     const { values, types } = bindValues(params.values);
-    const reader = await connection.runAndReadAll(params.sql, values, types);
-    return convertRows(reader);
+    const rows = convertRows(await connection.runAndReadAll(params.sql, values, types));
+    reusable = true;
+    return rows;
   } finally {
-    connection.closeSync();
+    if (reusable && database.idle.length < 8) database.idle.push(connection);
+    else connection.closeSync();
   }
 }
 
-function bindValues(input: Readonly<Record<string, TemplateValue>>): {
+function bindValues(input: Readonly<Record<string, QueryValue>>): {
   values: Record<string, DuckDBValue>;
   types: Record<string, DuckDBType | undefined>;
 } {
@@ -41,6 +56,8 @@ function bindValues(input: Readonly<Record<string, TemplateValue>>): {
     if (Array.isArray(value)) {
       values[name] = listValue(value as readonly string[]);
       types[name] = LIST(VARCHAR);
+    } else if (value instanceof Date) {
+      values[name] = timestampValue(BigInt(value.getTime()) * 1000n);
     } else {
       values[name] = value as DuckDBValue;
     }

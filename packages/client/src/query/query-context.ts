@@ -1,6 +1,6 @@
 import type { SpecFile, TableName } from "@cexdata/schema";
-import type { BoundTemplate } from "@cexdata/sql-templates";
 import type { PlainRow } from "../duckdb/convert-rows.js";
+import type { QueryValue } from "../duckdb/run-query.js";
 import type { SpecSnapshot } from "../source/SpecTracker.js";
 
 /** A view of a template, over manifest files (the Dataset fetches and verifies them). */
@@ -11,12 +11,18 @@ export interface ViewFiles {
   readonly shape?: "table" | "series";
 }
 
+/** SQL and its named parameter values (a BoundTemplate from @cexdata/sql-templates is one). */
+export interface RunnableQuery {
+  readonly sql: string;
+  readonly values: Readonly<Record<string, QueryValue>>;
+}
+
 /** What the query planner needs from a Dataset: a spec, and a way to run a template over files. */
 export interface QueryContext {
   readSnapshot(): Promise<SpecSnapshot>;
   runTemplate(
     snapshot: SpecSnapshot,
-    template: BoundTemplate,
+    template: RunnableQuery,
     views: readonly ViewFiles[],
   ): Promise<PlainRow[]>;
 }

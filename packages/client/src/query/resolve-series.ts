@@ -42,11 +42,7 @@ export async function resolveSeries(
   },
 ): Promise<Series[]> {
   if (request.files.length === 0) return [];
-  const template = loadTemplate("select_series_by_base", { bases: request.bases, market: request.market });
-  const views = [
-    { view: "series_source", table: request.table, files: request.files, shape: "series" as const },
-  ];
-  const rows = (await ctx.runTemplate(snapshot, template, views)) as unknown as Candidate[];
+  const rows = await listCandidates(ctx, snapshot, request);
   return request.bases.flatMap((base) => {
     const candidates = rows.filter((row) => row.base === base);
     const chosen = chooseSeries(candidates, request);
@@ -62,6 +58,36 @@ export async function resolveSeries(
       },
     );
   });
+}
+
+// Series found per spec (a spec is immutable, and replaced by a new object on refresh): a warm query
+// runs one SQL statement, not two.
+const candidatesBySpec = new WeakMap<object, Map<string, Promise<Candidate[]>>>();
+
+function listCandidates(
+  ctx: QueryContext,
+  snapshot: SpecSnapshot,
+  request: { table: TableName; files: readonly SpecFile[]; bases: readonly string[]; market: Market },
+): Promise<Candidate[]> {
+  const memo = candidatesBySpec.get(snapshot.spec) ?? new Map<string, Promise<Candidate[]>>();
+  candidatesBySpec.set(snapshot.spec, memo);
+  const key = JSON.stringify([
+    request.table,
+    request.market,
+    request.bases,
+    request.files.map((f) => f.sha256),
+  ]);
+  let rows = memo.get(key);
+  if (!rows) {
+    const template = loadTemplate("select_series_by_base", { bases: request.bases, market: request.market });
+    const views = [
+      { view: "series_source", table: request.table, files: request.files, shape: "series" as const },
+    ];
+    rows = ctx.runTemplate(snapshot, template, views).then((r) => r as unknown as Candidate[]);
+    rows.catch(() => memo.delete(key));
+    memo.set(key, rows);
+  }
+  return rows;
 }
 
 function chooseSeries(

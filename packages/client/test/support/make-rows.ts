@@ -69,7 +69,9 @@ export function resampleCandles(
   const buckets = new Map<number, Candle[]>();
   for (const row of sorted) {
     const key = bucketStart(row.ts, interval);
-    buckets.set(key, [...(buckets.get(key) ?? []), row]);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(row);
+    else buckets.set(key, [row]);
   }
   return [...buckets]
     .filter(([start]) => partial || start + ms <= lastEnd)

@@ -38,7 +38,9 @@ export async function writeTestDataset(
       const groups = new Map<string, Record<string, unknown>[]>();
       for (const row of rows) {
         const path = partitionPath(table, { base: row.base as string, tsMs: row[def.timeColumn] as number });
-        groups.set(path, [...(groups.get(path) ?? []), row]);
+        const group = groups.get(path);
+        if (group) group.push(row);
+        else groups.set(path, [row]);
       }
       const files: SpecFile[] = [];
       for (const [path, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
@@ -85,7 +87,7 @@ async function writeParquet(
     rows: rows.length,
     bytes: bytes.length,
     sha256: createHash("sha256").update(bytes).digest("hex"),
-    min_ts: iso(times.length ? Math.min(...times) : undefined),
-    max_ts: iso(times.length ? Math.max(...times) : undefined),
+    min_ts: iso(times.length ? times.reduce((a, b) => Math.min(a, b)) : undefined),
+    max_ts: iso(times.length ? times.reduce((a, b) => Math.max(a, b)) : undefined),
   };
 }
