@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { parseDatasetSpec } from "@cexdata/schema";
 import { scrubSecrets } from "../../log/create-logger.js";
 import {
@@ -44,12 +44,17 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option("-d, --dataset <dir>", "dataset directory", "./dataset")
     .requiredOption("--repo <org/name>", REPO_HELP)
-    .option("--max-attempts <n>", "commit attempts when another publisher moves the head", "4")
-    .action(async (opts: { dataset: string; repo: string; maxAttempts: string }) => {
+    .option(
+      "--max-attempts <n>",
+      "attempts when another publisher moves the head or the Hub fails transiently",
+      positiveInteger,
+      4,
+    )
+    .action(async (opts: { dataset: string; repo: string; maxAttempts: number }) => {
       await publishOrFail(ctx, {
         datasetDir: opts.dataset,
         repo: opts.repo,
-        maxAttempts: Number(opts.maxAttempts),
+        maxAttempts: opts.maxAttempts,
       });
     });
 
@@ -61,11 +66,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option(
       "--recent-days <n>",
       "download time partitions ending within this many days (and every 'all' file)",
-      "40",
+      positiveInteger,
+      40,
     )
     .option("--all", "download every file")
-    .action(async (opts: { dataset: string; repo: string; recentDays: string; all?: boolean }) => {
-      const sinceMs = Date.now() - Number(opts.recentDays) * 86_400_000;
+    .action(async (opts: { dataset: string; repo: string; recentDays: number; all?: boolean }) => {
+      const sinceMs = Date.now() - opts.recentDays * 86_400_000;
       await failOn(ctx, async () => {
         const result = await pullDataset({
           repo: opts.repo,
@@ -132,4 +138,10 @@ async function failOn(ctx: CliContext, work: () => Promise<void>): Promise<void>
     );
     ctx.exitCode = 1;
   }
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("a positive integer");
+  return n;
 }
