@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +11,8 @@ import { writeTestDataset } from "./support/write-dataset.js";
 // together into a fresh project with npm, and the client is used from ESM and from CommonJS
 // (require(esm), Node >= 20.19), with the SQL templates found inside the installed sql-templates.
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../../..");
 const PACKAGES = ["schema", "sql-templates", "client"];
 let work: string;
 
@@ -72,4 +73,26 @@ it.each([
     symbol: "BTC/USDT",
     ts: "2023-12-01T00:00:00.000Z",
   });
+});
+
+it("runs the quickstart notebook (tslab) against the installed package", async () => {
+  const project = join(work, "project");
+  await copyFile(join(here, "../examples/quickstart.ipynb"), join(project, "quickstart.ipynb"));
+  const out = execFileSync(
+    "jupyter",
+    ["nbconvert", "--to", "notebook", "--execute", "--stdout", "quickstart.ipynb"],
+    {
+      cwd: project,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, CEXDATA_DATASET: join(work, "dataset"), CEXDATA_CACHE_DIR: join(work, "cache") },
+    },
+  );
+  const notebook = JSON.parse(out) as { cells: { outputs?: { text?: string[]; output_type: string }[] }[] };
+  const printed = notebook.cells
+    .flatMap((c) => c.outputs ?? [])
+    .map((o) => (o.text ?? []).join(""))
+    .join("");
+  expect(printed).toContain("480 hourly candles");
+  expect(printed).toMatch(/2024-01-01T00:00:00.000Z binance BTC\/USDT/);
 });
