@@ -245,7 +245,11 @@ export async function openDatasetStore(params: OpenDatasetStoreParams): Promise<
     await removeOrphans(dir);
     const spec = await readSpec(dir);
     const tempDirectory = path.join(dir, WORK_DIR, `duckdb-${process.pid}`);
+    await mkdir(tempDirectory, { recursive: true });
+    // A file-backed staging database: its blocks can leave memory, so a large backfill stays
+    // within the memory limit (an in-memory one grew past 1.8 GB RSS on 10M rows).
     const duck = await openDuckDB({
+      path: path.join(tempDirectory, "staging.duckdb"),
       ...(params.threads !== undefined ? { threads: params.threads } : {}),
       memoryLimit: params.memoryLimit ?? "512MB",
       tempDirectory,
