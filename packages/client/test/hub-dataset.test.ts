@@ -88,6 +88,13 @@ describe("a dataset on the Hub", () => {
     const old = await firstClose(moving);
     expect(await firstClose(pinned)).toBe(old);
     const ethV1 = await new Token("ETH", { dataset: pinned }).ohlcv();
+    // Past the TTL with nothing new, the re-check is a conditional GET answered 304: no body served.
+    now += 61_000;
+    const served = hub.counters.bytesServed;
+    const resolves = hub.counters.requests.resolve;
+    expect(await firstClose(moving)).toBe(old);
+    expect(hub.counters.requests.resolve).toBe(resolves + 1);
+    expect(hub.counters.bytesServed).toBe(served);
     await commitDatasetDir(hub, REPO, v2Dir, "v2");
     now += 30_000;
     expect(await firstClose(moving)).toBe(old);

@@ -1,9 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTERVAL_INFO, RESAMPLED_INTERVALS, type Row } from "@cexdata/schema";
-import { Dataset, InvalidArgumentError, Token, Tokens, UnknownTokenError } from "../src/index.js";
+import {
+  Dataset,
+  IntegrityError,
+  InvalidArgumentError,
+  Token,
+  Tokens,
+  UnknownTokenError,
+} from "../src/index.js";
 import { resampleCandles, toClientCandle } from "./support/make-rows.js";
 import { buildStandardTables, DAY, START_1M } from "./support/standard-tables.js";
 import { writeTestDataset, type TestTables } from "./support/write-dataset.js";
@@ -180,5 +187,28 @@ describe("bad input", () => {
 
   it("returns no rows for a range without data", async () => {
     expect(await new Token("BTC", { dataset }).ohlcv({ start: "2030-01-01" })).toEqual([]);
+  });
+});
+
+describe("a damaged local dataset", () => {
+  it("refuses a file that differs from the manifest, and a manifest path outside the directory", async () => {
+    const copy = await mkdtemp(join(tmpdir(), "cexdata-damaged-"));
+    await cp(dir, copy, { recursive: true, filter: (src) => !src.includes(".cache") });
+    const file = join(copy, "data/ohlcv_1d/base=SOL/all.parquet");
+    const bytes = await readFile(file);
+    bytes[bytes.length - 100] = (bytes[bytes.length - 100]! + 1) % 256;
+    await writeFile(file, bytes);
+    const damaged = new Dataset({ source: copy, cacheDir: join(copy, ".cache") });
+    const error = await new Token("SOL", { dataset: damaged }).ohlcv().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrityError);
+    expect((error as IntegrityError).path).toBe("data/ohlcv_1d/base=SOL/all.parquet");
+
+    const spec = JSON.parse(await readFile(join(copy, "spec.json"), "utf8"));
+    spec.tables.ohlcv_1d.files[0].path = "../../etc/passwd";
+    await writeFile(join(copy, "spec.json"), JSON.stringify(spec));
+    const escaping = new Dataset({ source: copy, cacheDir: join(copy, ".cache") });
+    await expect(new Token("BTC", { dataset: escaping }).ohlcv()).rejects.toThrow(IntegrityError);
+    await Promise.all([damaged.close(), escaping.close()]);
+    await rm(copy, { recursive: true, force: true });
   });
 });
