@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startExchangeSimulator, type ExchangeSimulator } from "../src/exchanges/index.js";
-import { generateCandles, generateFundingRates, generateLiquidations } from "../src/series/index.js";
+import {
+  generateCandles,
+  generateFundingRates,
+  generateLiquidations,
+  generateOpenInterest,
+} from "../src/series/index.js";
 import { connect, pageOhlcv } from "./exchanges-helpers.js";
 
 const NOW = Date.parse("2024-06-10T12:34:56Z");
@@ -91,6 +96,47 @@ describe("okx simulator through ccxt", () => {
       endMs: NOW,
     }).at(-1);
     expect(details[0]?.ts).toBe(String(newest?.ts));
+  });
+
+  it("serves per-instrument open interest history newest first, paged by begin/end, the latest 1440 periods", async () => {
+    const okx = connect(sim, "okx");
+    await okx.loadMarkets();
+    const history = async (query: Record<string, string>) =>
+      (
+        (await okx.publicGetRubikStatContractsOpenInterestHistory({
+          instId: "BTC-USDT-SWAP",
+          period: "1H",
+          ...query,
+        })) as { data: string[][] }
+      ).data;
+    const lastClosed = Math.floor(NOW / HOUR) * HOUR - HOUR;
+    const generated = generateOpenInterest({
+      seed: 9,
+      exchange: "okx",
+      symbol: "BTC/USDT:USDT",
+      startMs: lastClosed - 1439 * HOUR,
+      endMs: lastClosed + 1,
+      periodMs: HOUR,
+    });
+    const asRow = (o: (typeof generated)[number]) => [
+      String(o.ts),
+      String(Number((o.openInterest / 0.01).toFixed(2))), // BTC-USDT-SWAP: ctVal 0.01 BTC
+      String(o.openInterest),
+      String(o.openInterestValue),
+    ];
+    // No bounds: the newest 100 closed hours, newest first.
+    const newest = await history({});
+    expect(newest).toEqual(generated.slice(-100).reverse().map(asRow));
+    // begin/end are exclusive; a window of 5 hours gives those 5.
+    const begin = lastClosed - 10 * HOUR;
+    const window = await history({ begin: String(begin - 1), end: String(begin + 5 * HOUR) });
+    expect(window.map((r) => Number(r[0]))).toEqual([4, 3, 2, 1, 0].map((i) => begin + i * HOUR));
+    // `end` pages backwards: older than the oldest row of the previous page.
+    const older = await history({ end: newest.at(-1)?.[0] ?? "", limit: "3" });
+    expect(older).toEqual(generated.slice(-103, -100).reverse().map(asRow));
+    // Nothing older than the latest 1440 periods.
+    const tooOld = await history({ end: String(lastClosed - 1440 * HOUR) });
+    expect(tooOld).toEqual([]);
   });
 });
 

@@ -29,6 +29,8 @@ const RECENT_PAGE = 300;
 const RECENT_BARS = 1440;
 const FUNDING_PAGE = 100;
 const OI_PAGE = 100;
+/** open-interest-history keeps the latest 1440 periods of an instrument (60 days of hours). */
+const OI_HISTORY_HOURS = 1440;
 const LIQUIDATION_PAGE = 100;
 const BAR: Readonly<Record<string, string>> = { "1m": "1m", "1h": "1H", "1d": "1Dutc" };
 
@@ -75,26 +77,19 @@ export function mapOkxFunding(series: SeriesRef, body: unknown) {
 }
 
 /**
- * rubik open-interest-volume rows: `[ts, oi (USD), vol (USD)]`, newest first, per currency. OKX gives
- * no base amount here, so it is the USD value over the hour's opening price (`openAt`).
+ * rubik open-interest-history rows: `[ts, oi (contracts), oiCcy (base), oiUsd]`, newest first, per
+ * instrument: base units and USD value as OKX states them, nothing derived.
  */
-export function mapOkxOpenInterest(
-  series: SeriesRef,
-  body: unknown,
-  openAt: (ts: number) => number | undefined,
-) {
+export function mapOkxOpenInterest(series: SeriesRef, body: unknown) {
   return readArray(readPath(body, "data"))
     .map(readArray)
-    .map((a) => {
-      const ts = readEpochMs(a[0]);
-      const value = readNumber(a[1]);
-      const price = openAt(ts);
-      return openInterestRow(series, {
-        ts,
-        open_interest: price ? Number((value / price).toPrecision(12)) : Number.NaN,
-        open_interest_value: value,
-      });
-    });
+    .map((a) =>
+      openInterestRow(series, {
+        ts: readEpochMs(a[0]),
+        open_interest: readNumber(a[2]),
+        open_interest_value: readNullableNumber(a[3]),
+      }),
+    );
 }
 
 /** public/liquidation-orders: `data[].details[]` with `side` of the liquidation order (sell closes a long). */
@@ -176,24 +171,17 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
       return { rows, limit: FUNDING_PAGE, next };
     }
     if (q.series.table === "open_interest") {
+      // A window of at most 100 hours fits one page; `begin`/`end` are exclusive.
       const end = windowEnd(q, OI_PAGE, HOUR);
-      const body = await requestJson(exchange, "publicGetRubikStatContractsOpenInterestVolume", {
-        ccy: String(market.baseId ?? market.base),
-        period: "1H",
-        begin: String(q.sinceMs),
-        end: String(end - 1),
-      });
-      // The hour's opening prices of the same window convert USD to base units.
-      const candles = await requestJson(exchange, "publicGetMarketHistoryCandles", {
+      const body = await requestJson(exchange, "publicGetRubikStatContractsOpenInterestHistory", {
         instId: market.id,
-        bar: "1H",
-        ...windowParams(q, OI_PAGE, HOUR).params,
+        period: "1H",
+        begin: String(q.sinceMs - 1),
+        end: String(end),
+        limit: String(OI_PAGE),
       });
-      const opens = new Map(
-        mapOkxCandles({ ...q.series, table: "ohlcv_1h" }, candles).map((c) => [c.ts, c.open]),
-      );
       return {
-        rows: mapOkxOpenInterest(q.series, body, (ts) => opens.get(ts)),
+        rows: mapOkxOpenInterest(q.series, body),
         limit: OI_PAGE,
         next: nextCursor({
           cursor: q,
@@ -238,7 +226,8 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
         return "perpetuals only";
       return null;
     },
-    earliestMs: () => 0,
+    earliestMs: (table, nowMs) =>
+      table === "open_interest" ? Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR : 0,
     pageSize: (table) =>
       table === "funding_rates"
         ? FUNDING_PAGE

@@ -17,7 +17,10 @@ const ROUTE_LIMITS: Readonly<Record<string, number>> = {
   "/api/v5/public/funding-rate-history": 10,
   "/api/v5/public/liquidation-orders": 40,
   "/api/v5/rubik/stat/contracts/open-interest-volume": 5,
+  "/api/v5/rubik/stat/contracts/open-interest-history": 10,
 };
+/** rubik/stat/contracts/open-interest-history serves only the latest 1440 periods of an instrument. */
+const OI_HISTORY_ENTRIES = 1440;
 
 const ok = (data: unknown): SimReply => ({ status: 200, body: { code: "0", msg: "", data } });
 const fail = (code: string, msg: string, status = 200): SimReply => ({
@@ -30,15 +33,24 @@ const unknownInstrument = (): SimReply => fail("51001", "Instrument ID does not 
  * Records with before < ts < after, newest first, at most `limit`: the newest ones, or with only
  * `before` the ones right after it (so that paging forward from a `since` works).
  */
-function pageNewestFirst<T extends { ts: number }>(rows: readonly T[], req: SimRequest, limit: number): T[] {
-  const after = intParam(req.query, "after");
-  const before = intParam(req.query, "before");
+function pageNewestFirst<T extends { ts: number }>(
+  rows: readonly T[],
+  bounds: { after: number | undefined; before: number | undefined },
+  limit: number,
+): T[] {
+  const { after, before } = bounds;
   const inRange = rows
     .filter((r) => r.ts < (after ?? Number.POSITIVE_INFINITY) && r.ts > (before ?? Number.NEGATIVE_INFINITY))
     .sort((a, b) => a.ts - b.ts);
   const page = before !== undefined && after === undefined ? inRange.slice(0, limit) : inRange.slice(-limit);
   return page.reverse();
 }
+
+/** The `after`/`before` paging parameters of most routes. */
+const afterBefore = (req: SimRequest) => ({
+  after: intParam(req.query, "after"),
+  before: intParam(req.query, "before"),
+});
 
 export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
   const { series } = ctx;
@@ -104,7 +116,7 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     const endMs = before !== undefined && !req.query.has("after") ? Math.min(after, startMs + span) : after;
     const rows = pageNewestFirst(
       series.fundingRates({ exchange: "okx", symbol: inst.symbol, startMs, endMs }),
-      req,
+      afterBefore(req),
       limit,
     );
     return ok(
@@ -142,6 +154,38 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     );
   };
 
+  /**
+   * Per instrument: `[ts, oi (contracts), oiCcy (base), oiUsd]`, newest first, cap 100, closed
+   * periods only. `end` asks for records older than a ts, `begin` for newer ones; with only `begin`
+   * the ones right after it.
+   */
+  const openInterestHistory: RouteHandler = (req) => {
+    const inst = instrumentOf(req);
+    if (inst === undefined || !inst.swap) return unknownInstrument();
+    const periodMs = OI_PERIODS[req.query.get("period") ?? "5m"];
+    if (periodMs === undefined) return fail("51000", "Parameter period error");
+    const limit = clampLimit(intParam(req.query, "limit"), 100, 100);
+    const lastClosed = Math.floor(req.nowMs / periodMs) * periodMs - periodMs;
+    const end = intParam(req.query, "end");
+    const begin = intParam(req.query, "begin");
+    const all = series.openInterest({
+      exchange: "okx",
+      symbol: inst.symbol,
+      startMs: Math.max(lastClosed - (OI_HISTORY_ENTRIES - 1) * periodMs, (begin ?? -1) + 1),
+      endMs: Math.min(lastClosed + 1, end ?? Number.POSITIVE_INFINITY),
+      periodMs,
+    });
+    const rows = pageNewestFirst(all, { after: end, before: begin }, limit);
+    return ok(
+      rows.map((r) => [
+        String(r.ts),
+        String(Number((r.openInterest / inst.ctVal).toFixed(2))),
+        String(r.openInterest),
+        String(r.openInterestValue),
+      ]),
+    );
+  };
+
   const liquidationOrders: RouteHandler = (req) => {
     const family = req.query.get("instFamily") ?? req.query.get("uly");
     if (req.query.get("instType") !== "SWAP" || family === null)
@@ -154,7 +198,7 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     const startMs = Math.max(before ?? 0, after - 7 * 86_400_000);
     const rows = pageNewestFirst(
       series.liquidations({ exchange: "okx", symbol: inst.symbol, startMs, endMs: after }),
-      req,
+      afterBefore(req),
       limit,
     );
     const details = rows.map((r) => ({
@@ -216,6 +260,7 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     "/api/v5/market/history-candles": candles(true),
     "/api/v5/public/funding-rate-history": fundingRateHistory,
     "/api/v5/rubik/stat/contracts/open-interest-volume": openInterestVolume,
+    "/api/v5/rubik/stat/contracts/open-interest-history": openInterestHistory,
     "/api/v5/public/liquidation-orders": liquidationOrders,
     "/api/v5/market/ticker": ticker,
   };
