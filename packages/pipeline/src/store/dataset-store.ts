@@ -20,6 +20,7 @@ import type { JournalMove } from "./journal.js";
 import { lockDataset } from "./lock.js";
 import { applySpecChanges, isSameContent, readSpec } from "./manifest.js";
 import { mergePartition, readParquetStats } from "./merge-partition.js";
+import { mergePolicyOf } from "./merge-policy.js";
 import { readWatermark, type SeriesRef } from "./read-watermark.js";
 import { mergeCoverage, replaceGaps } from "./spec-extras.js";
 import { TableStager, buildStagingLayout, createStagingTables } from "./staging.js";
@@ -152,7 +153,9 @@ export class DatasetStore {
           dedupe:
             stager.mayRepeatKeys[pid]! ||
             (before !== undefined &&
-              (before.max_ts === null || Date.parse(before.max_ts) >= stager.minTsByPartition[pid]!)),
+              (mergePolicyOf(table).kind === "snapshot" ||
+                before.max_ts === null ||
+                Date.parse(before.max_ts) >= stager.minTsByPartition[pid]!)),
         });
         const { sha256, bytes } = await hashFile(tmp);
         const changed = before?.sha256 !== sha256;

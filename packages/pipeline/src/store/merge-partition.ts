@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { TABLES, tableDef, type TableName } from "@cexdata/schema";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
-import { PRECEDENCE, castFromStaged, type StagingLayout } from "./staging.js";
+import { mergePolicyOf } from "./merge-policy.js";
+import { castFromStaged, type StagingLayout } from "./staging.js";
 
 /** The SELECT list of a table with the schema's exact column order and types. */
 export function selectColumnsSql(table: TableName): string {
@@ -42,27 +43,28 @@ export interface MergePartitionParams {
 }
 
 /**
- * Writes the merge of a partition's staged rows with its stored file, one row per primary key:
- * an archive row beats a stored row, which beats a REST or websocket row (closed candles do not
- * change, so reruns are idempotent); among staged rows of one rank the first staged wins.
+ * Writes the merge of a partition's staged rows with its stored file, one row per primary key, the
+ * winner chosen by the table's `MergePolicy` (time series: archive > stored > REST/ws, the first
+ * staged among equals; snapshots: the last staged row, over the stored one).
  * Sorted by key (unique after the merge), zstd, the schema's column order and types: the bytes are
  * a function of the rows alone, whatever the staging order or thread count (tested).
  */
 export async function mergePartition(params: MergePartitionParams): Promise<void> {
   const { conn, layout, pid, existingFile, outputFile, dedupe } = params;
   const table = layout.table;
+  const policy = mergePolicyOf(table);
   const columnList = Object.keys(tableDef(table).columns).map(quoteIdentifier).join(", ");
   const parts = [stagedRowsSql(layout, pid)];
   if (existingFile !== null) {
     parts.push(
-      `SELECT ${selectColumnsSql(table)}, ${PRECEDENCE.stored} AS _prec, 0 AS _seq ` +
+      `SELECT ${selectColumnsSql(table)}, ${policy.rank.stored} AS _prec, 0 AS _seq ` +
         `FROM read_parquet(${quoteSqlString(existingFile)})`,
     );
   }
   const merged =
     `SELECT ${columnList} FROM (${parts.join(" UNION ALL BY NAME ")}) ` +
     (dedupe
-      ? `QUALIFY row_number() OVER (PARTITION BY ${keyOrderSql(table)} ORDER BY _prec DESC, _seq) = 1`
+      ? `QUALIFY row_number() OVER (PARTITION BY ${keyOrderSql(table)} ORDER BY _prec DESC, _seq ${policy.amongStaged === "first" ? "ASC" : "DESC"}) = 1`
       : "");
   await conn.run(
     `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged}) ORDER BY ${keyOrderSql(table)}) ` +

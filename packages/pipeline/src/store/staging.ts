@@ -20,6 +20,7 @@ import {
 } from "@cexdata/schema";
 import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier } from "./duckdb.js";
+import { mergePolicyOf } from "./merge-policy.js";
 
 /**
  * Staged rows live in DuckDB, not in JS arrays, so a 10M-row backfill stays within DuckDB's memory
@@ -30,12 +31,6 @@ import { quoteIdentifier } from "./duckdb.js";
  * exact types.
  */
 const DICTIONARY_COLUMNS = new Set(["exchange", "market", "symbol", "base", "quote"]);
-
-/** Merge precedence: a higher number wins a key. Stored rows sit between archive and REST/ws. */
-export const PRECEDENCE = { archive: 3, stored: 2, rest: 1, ws: 1 } as const satisfies Record<
-  RowSource | "stored",
-  number
->;
 
 const CHUNK_ROWS = 2048;
 
@@ -136,7 +131,7 @@ export class TableStager {
     const newTuples: unknown[][] = [];
     const types = [INTEGER, INTEGER, DOUBLE, INTEGER, ...layout.valueColumns.map((c) => c.stageType)];
     const appender = await this.conn.createAppender(layout.stageTable);
-    const prec = PRECEDENCE[source];
+    const prec = mergePolicyOf(layout.table).rank[source];
     try {
       for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
         const n = Math.min(CHUNK_ROWS, rows.length - offset);

@@ -1,6 +1,6 @@
 import { INTERVAL_INFO, OHLCV_TABLE_BY_INTERVAL, tableDef, type TableName } from "@cexdata/schema";
 
-/** Where a row came from. Also decides merge precedence in the store (archive over REST and websocket). */
+/** Where a row came from. With the table's merge policy (store/merge-policy.ts) it decides which row a key keeps. */
 export type RowSource = "rest" | "archive" | "ws";
 
 export interface ValidationContext {

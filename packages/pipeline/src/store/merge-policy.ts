@@ -1,0 +1,47 @@
+import type { TableName } from "@cexdata/schema";
+import type { RowSource } from "../validate/index.js";
+
+/**
+ * How the store settles two rows with one primary key, decided once per table. The merge keeps the
+ * row with the highest `rank` (by source, stored rows included); among staged rows of one rank,
+ * the first or the last staged. A rerun staging the same rows writes the same bytes either way.
+ */
+export interface MergePolicy {
+  readonly kind: "time-series" | "snapshot";
+  readonly rank: Readonly<Record<RowSource | "stored", number>>;
+  readonly amongStaged: "first" | "last";
+}
+
+/**
+ * Time series: a closed candle (funding, snapshot of open interest, liquidation) does not change,
+ * so what is stored wins over REST and websocket rows and reruns cannot flip it; the archive is the
+ * exchange's own record and wins over both.
+ */
+const TIME_SERIES: MergePolicy = {
+  kind: "time-series",
+  rank: { archive: 3, stored: 2, rest: 1, ws: 1 },
+  amongStaged: "first",
+};
+
+/** Snapshots (a market's state, a token's summary): the latest staged row is the truth. */
+const SNAPSHOT: MergePolicy = {
+  kind: "snapshot",
+  rank: { archive: 2, rest: 2, ws: 2, stored: 1 },
+  amongStaged: "last",
+};
+
+/** The merge policy of every table; a new table must choose one here. */
+export const MERGE_POLICIES = {
+  ohlcv_1m: TIME_SERIES,
+  ohlcv_1h: TIME_SERIES,
+  ohlcv_1d: TIME_SERIES,
+  funding_rates: TIME_SERIES,
+  open_interest: TIME_SERIES,
+  liquidations: TIME_SERIES,
+  exchange_info: SNAPSHOT,
+  token_info: SNAPSHOT,
+} as const satisfies Record<TableName, MergePolicy>;
+
+export function mergePolicyOf(table: TableName): MergePolicy {
+  return MERGE_POLICIES[table];
+}
