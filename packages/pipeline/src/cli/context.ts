@@ -9,6 +9,8 @@ export interface CliContext {
   readonly env: NodeJS.ProcessEnv;
   /** Set to a non-zero exit code when anything failed. */
   exitCode: number;
+  /** Ends long-running commands (`schedule`) as SIGINT/SIGTERM do; lets a caller in-process stop them. */
+  readonly stop?: AbortSignal;
 }
 
 export function createCliContext(env: NodeJS.ProcessEnv = process.env): CliContext {

@@ -10,7 +10,7 @@ import { registerVerifyCommand } from "./verify.js";
 /**
  * Commands contributed by other stages, one file each in this folder, loaded when present:
  * each may export `extend(ctx)`, called before the built-in commands are built (the place to call
- * `extendRunCommand` for `run --publish`, or `registerBackfillSource` for `--source archive|auto`),
+ * `extendCycleCommands` for `run --publish` and `schedule --publish`, or `registerBackfillSource` for `--source archive|auto`),
  * and `register(program, ctx)`, called after (the place to add a command such as `publish`).
  */
 export interface CommandPlugin {

@@ -10,30 +10,30 @@ import {
   recentPartitions,
 } from "../../publish/index.js";
 import type { CliContext } from "../context.js";
-import { extendRunCommand } from "./run.js";
+import { extendCycleCommands } from "../cycle-hooks.js";
 
 // Plugin for cli/commands/index.ts: `run --publish`, and the publish, pull and merge-shards commands.
 // The Hub token comes from HF_TOKEN only (never an option: it would land in shell history and `ps`).
 
 const REPO_HELP = "Hub dataset repo, <org>/<name>";
 
-/** `run --publish --repo <org>/<name>`: publish the dataset after the cycle, as one commit. */
+/**
+ * `run --publish --repo <org>/<name>` and `schedule --publish --repo <org>/<name>`: publish the dataset
+ * after each cycle, as one commit.
+ */
 export function extend(ctx: CliContext): void {
-  extendRunCommand(
-    (cmd) =>
+  extendCycleCommands(ctx, {
+    options: (cmd) =>
       cmd
-        .option("--publish", "publish the dataset to the Hub after the cycle (HF_TOKEN, HF_ENDPOINT)")
+        .option("--publish", "publish the dataset to the Hub after each cycle (HF_TOKEN, HF_ENDPOINT)")
         .option("--repo <org/name>", `${REPO_HELP} (with --publish)`),
-    async ({ datasetDir, opts }) => {
-      if (!opts.publish) return;
-      if (typeof opts.repo !== "string") {
-        ctx.logger.error("--publish needs --repo <org>/<name>");
-        ctx.exitCode = 2;
-        return;
-      }
-      await publishOrFail(ctx, { datasetDir, repo: opts.repo });
+    check: (opts) =>
+      opts.publish && typeof opts.repo !== "string" ? "--publish needs --repo <org>/<name>" : null,
+    afterCycle: async ({ datasetDir, opts }) => {
+      if (opts.publish && typeof opts.repo === "string")
+        await publishOrFail(ctx, { datasetDir, repo: opts.repo });
     },
-  );
+  });
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -114,7 +114,13 @@ export function register(program: Command, ctx: CliContext): void {
 
 async function publishOrFail(ctx: CliContext, p: { datasetDir: string; repo: string; maxAttempts?: number }) {
   await failOn(ctx, async () => {
-    const result = await publishDataset({ ...p, logger: ctx.logger });
+    const { HF_TOKEN, HF_ENDPOINT } = ctx.env;
+    const result = await publishDataset({
+      ...p,
+      logger: ctx.logger,
+      ...(HF_TOKEN && { accessToken: HF_TOKEN }),
+      ...(HF_ENDPOINT && { hubUrl: HF_ENDPOINT }),
+    });
     const summary = {
       commit: result.commit,
       version: result.version,

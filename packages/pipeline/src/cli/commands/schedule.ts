@@ -1,17 +1,20 @@
 import type { Command } from "commander";
 import cron from "node-cron";
-import { logReport } from "../../report/summarize-report.js";
-import { runCycle } from "../../run/run-cycle.js";
+import { addCycleOptions, checkCycleOptions, runCycleWithHooks } from "../cycle-hooks.js";
 import { addConfigOptions, loadCommandConfig, type CliContext } from "../context.js";
 
 export function registerScheduleCommand(program: Command, ctx: CliContext): void {
-  addConfigOptions(
-    program
-      .command("schedule")
-      .description("run a cycle on the config's cron expression (UTC), one at a time, until stopped"),
+  addCycleOptions(
+    ctx,
+    addConfigOptions(
+      program
+        .command("schedule")
+        .description("run a cycle on the config's cron expression (UTC), one at a time, until stopped"),
+    ),
   )
     .option("--cron <expression>", "override the config's schedule")
-    .action(async (opts: { config?: string; dataset?: string; cron?: string }) => {
+    .action(async (opts: { config?: string; dataset?: string; cron?: string } & Record<string, unknown>) => {
+      if (!checkCycleOptions(ctx, opts)) return;
       const loaded = await loadCommandConfig(ctx, opts);
       if (!loaded) return;
       const expression = opts.cron ?? loaded.config.schedule;
@@ -22,40 +25,43 @@ export function registerScheduleCommand(program: Command, ctx: CliContext): void
         ctx.exitCode = 2;
         return;
       }
-      let running = false;
-      const task = cron.schedule(
-        expression,
-        async () => {
-          if (running) {
-            ctx.logger.warn("previous run still going: this tick is skipped");
-            return;
-          }
-          running = true;
-          try {
-            const { report, reportFile } = await runCycle({
-              config: loaded.config,
-              datasetDir: loaded.datasetDir,
-              logger: ctx.logger,
-              env: ctx.env,
-              command: "schedule",
-            });
-            logReport(ctx.logger, report, reportFile);
-          } catch (error) {
-            ctx.logger.error(`scheduled run failed: ${(error as Error).message}`);
-          } finally {
-            running = false;
-          }
-        },
-        { timezone: "Etc/UTC" },
-      );
+      // Stopping ends the cycle in flight between requests; what it stored stays, its hooks still run.
+      const stopping = new AbortController();
+      let current: Promise<unknown> | null = null;
+      const tick = async () => {
+        if (current !== null) {
+          ctx.logger.warn("previous run still going: this tick is skipped");
+          return;
+        }
+        current = runCycleWithHooks({
+          ctx,
+          ...loaded,
+          opts,
+          command: "schedule",
+          signal: stopping.signal,
+        }).catch((error: unknown) => {
+          ctx.logger.error(`scheduled run failed: ${error instanceof Error ? error.message : String(error)}`);
+          ctx.exitCode = 1;
+        });
+        await current;
+        current = null;
+      };
+      const task = cron.schedule(expression, tick, { timezone: "Etc/UTC" });
       ctx.logger.info(`scheduled "${expression}" (UTC); Ctrl-C to stop`);
       await new Promise<void>((resolve) => {
         const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          ctx.stop?.removeEventListener("abort", stop);
           void task.stop();
+          stopping.abort();
           resolve();
         };
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
+        if (ctx.stop?.aborted) stop();
+        else ctx.stop?.addEventListener("abort", stop, { once: true });
       });
+      await current;
     });
 }
