@@ -3,24 +3,17 @@ import path from "node:path";
 import {
   TABLE_NAMES,
   parsePartitionPath,
-  tableDef,
   type DatasetSpec,
-  type Row,
   type SpecFile,
   type SpecTable,
   type TableName,
 } from "@cexdata/schema";
-import {
-  openDatasetStore,
-  openDuckDB,
-  quoteIdentifier,
-  quoteSqlString,
-  readSpec,
-  writeSpec,
-  type DuckDBHandle,
-} from "../store/index.js";
+import { openDatasetStore, openDuckDB, readSpec, writeSpec } from "../store/index.js";
+import { validateRows } from "../validate/index.js";
 import { PublishError } from "./errors.js";
 import { filesOf, readVerifiedDataset, type LocalDataset } from "./local-dataset.js";
+import { deriveMergedTokenInfo, TOKEN_INFO_PATH } from "./merged-token-info.js";
+import { readParquetRows } from "./read-parquet-rows.js";
 
 export interface MergeDatasetShardsParams {
   /** Dataset dirs of the shards (spec.json and the files each shard wrote); their order breaks ties. */
@@ -29,6 +22,8 @@ export interface MergeDatasetShardsParams {
   readonly outDir: string;
   /** The spec every shard was seeded from (the Hub's); null or omitted: a first publish. */
   readonly baseSpec?: DatasetSpec | null;
+  /** The clock token_info rows are validated against; Date.now by default. */
+  readonly nowMs?: () => number;
 }
 
 export interface MergeDatasetShardsResult {
@@ -43,8 +38,9 @@ export interface MergeDatasetShardsResult {
  * Merges shard datasets (e.g. one per exchange, each seeded from the same Hub revision) into one dataset
  * dir for a single publish commit. A file one shard changed is copied; a file several shards changed
  * (a base's partition holds every exchange) is merged by primary key through the store, the only
- * Parquet writer; gaps and coverage each shard added or removed are applied. Files no shard changed
- * stay listed and absent, as the publisher expects.
+ * Parquet writer; gaps and coverage each shard added or removed are applied. token_info is then derived
+ * again from the merged exchange_info and manifest. Files no shard changed stay listed and absent, as
+ * the publisher expects.
  */
 export async function mergeDatasetShards(
   params: MergeDatasetShardsParams,
@@ -105,7 +101,9 @@ export async function mergeDatasetShards(
   }
   await mkdir(params.outDir, { recursive: true });
   await writeSpec(params.outDir, spec);
-  if (merged.length === 0) return { spec, copied: copied.sort(), merged };
+  // token_info is derived from the other tables: a shard's rows only know that shard's exchanges.
+  const tokenInfoShards = changers.get(TOKEN_INFO_PATH) ?? [];
+  if (merged.length === 0 && tokenInfoShards.length === 0) return { spec, copied: copied.sort(), merged };
 
   const store = await openDatasetStore({ dir: params.outDir });
   const reader = await openDuckDB();
@@ -113,17 +111,38 @@ export async function mergeDatasetShards(
     for (const p of merged.sort()) {
       const table = parsePartitionPath(p)!.table;
       for (const shard of changers.get(p)!.slice(1)) {
-        const rows = await readRows(reader, table, path.join(shard.dir, p));
+        const rows = await readParquetRows(reader, table, path.join(shard.dir, p));
         // Ranked below the stored rows: a key both shards hold keeps the first shard's row.
         await store.stage(table, rows, "rest");
       }
     }
     await store.commit();
+    if (tokenInfoShards.length > 0) {
+      const rows = await deriveMergedTokenInfo({
+        reader,
+        outDir: params.outDir,
+        spec: store.spec!,
+        tokenInfoDirs: tokenInfoShards.map((s) => s.dir),
+        shardDirs: shards.map((s) => s.dir),
+      });
+      if (rows !== null) {
+        await store.stage(
+          "token_info",
+          validateRows("token_info", rows, { source: "rest", nowMs: (params.nowMs ?? Date.now)() }).accepted,
+          "rest",
+        );
+        await store.commit();
+        if (!merged.includes(TOKEN_INFO_PATH)) {
+          copied.splice(copied.indexOf(TOKEN_INFO_PATH), 1);
+          merged.push(TOKEN_INFO_PATH);
+        }
+      }
+    }
   } finally {
     reader.close();
     await store.close();
   }
-  return { spec: (await readSpec(params.outDir))!, copied: copied.sort(), merged };
+  return { spec: (await readSpec(params.outDir))!, copied: copied.sort(), merged: merged.sort() };
 }
 
 function mergeTable(
@@ -170,19 +189,4 @@ function applyEntryChanges<T>(
     for (const e of entries ?? []) if (!baseKeys.has(key(e))) out.set(key(e), e);
   }
   return [...out.values()];
-}
-
-/** A shard file's rows as pipeline rows (timestamps as epoch ms), for staging into the store. */
-async function readRows<T extends TableName>(duck: DuckDBHandle, table: T, file: string): Promise<Row<T>[]> {
-  const columns = Object.entries(tableDef(table).columns).map(([name, c]) => {
-    const id = quoteIdentifier(name);
-    if (c.type === "TIMESTAMP_MS") return `CAST(epoch_ms(${id}) AS DOUBLE) AS ${id}`;
-    if (c.type === "BIGINT" || c.type === "INTEGER" || c.type === "DOUBLE")
-      return `CAST(${id} AS DOUBLE) AS ${id}`;
-    return id;
-  });
-  const result = await duck.connection.runAndReadAll(
-    `SELECT ${columns.join(", ")} FROM read_parquet(${quoteSqlString(file)})`,
-  );
-  return result.getRowObjectsJS() as unknown as Row<T>[];
 }
