@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { Row, TableName } from "@cexdata/schema";
-// The pipeline has no package index yet; its store is the only writer of real datasets, so the
-// client is tested against what it writes (a devDependency, never imported by src/).
-import { openDatasetStore } from "../../pipeline/src/store/index.js";
+// The pipeline's store is the only writer of real datasets, so the client is tested against what it
+// writes (a devDependency, never imported by src/).
+import { openDatasetStore } from "@cexdata/pipeline";
 import { Dataset, Token } from "../src/index.js";
 import { toClientCandle } from "./support/make-rows.js";
 import { buildStandardTables } from "./support/standard-tables.js";

@@ -1,0 +1,70 @@
+// The public API of @cexdata/pipeline: the stable entry points behind the `cexdata` CLI, for scripts,
+// self-hosted schedulers and tests. Only re-exports; everything else is internal and may change.
+
+// One cycle and its report.
+export { runCycle, type RunCycleParams, type RunCycleResult } from "./run/run-cycle.js";
+export type {
+  NotServed,
+  RunReport,
+  SeriesFailure,
+  SeriesGaps,
+  TableExchangeCounts,
+} from "./report/run-report.js";
+
+// Configuration.
+export { ConfigError, loadConfig, parseConfig } from "./config/load-config.js";
+export { DEFAULT_CONFIG, type PipelineConfig, type PipelineConfigInput } from "./config/config-schema.js";
+
+// Exchanges.
+export { createAdapter } from "./exchanges/registry.js";
+export type { AdapterParams } from "./exchanges/create-ccxt-exchange.js";
+export type { ExchangeAdapter, SeriesRef, SeriesTable } from "./exchanges/types.js";
+export {
+  applyExchangeUrlOverride,
+  exchangeUrlVariable,
+  ExchangeUrlOverrideError,
+} from "./exchanges/url-override.js";
+
+// Validation and the store.
+export {
+  validateRows,
+  type RejectedRow,
+  type RowSource,
+  type ValidationContext,
+  type ValidationResult,
+} from "./validate/index.js";
+export {
+  DatasetLockedError,
+  DatasetRecoveryError,
+  openDatasetStore,
+  verifyDataset,
+  type CommitResult,
+  type DatasetStore,
+  type OpenDatasetStoreParams,
+  type VerifyDatasetParams,
+  type VerifyProblem,
+  type VerifyReport,
+} from "./store/index.js";
+
+// Binance archives.
+export {
+  backfillFromArchive,
+  type ArchiveBackfillResult,
+  type BackfillFromArchiveParams,
+} from "./sources/archive/index.js";
+
+// Publishing to the Hub.
+export {
+  mergeDatasetShards,
+  publishDataset,
+  PublishError,
+  pullDataset,
+  recentPartitions,
+  type MergeDatasetShardsParams,
+  type MergeDatasetShardsResult,
+  type PublishDatasetParams,
+  type PublishErrorCode,
+  type PublishResult,
+  type PullDatasetParams,
+  type PullDatasetResult,
+} from "./publish/index.js";
