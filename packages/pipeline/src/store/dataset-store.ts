@@ -11,6 +11,7 @@ import {
   type SpecGap,
   type TableName,
 } from "@cexdata/schema";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import type { RowSource } from "../validate/index.js";
 import { openDuckDB, type DuckDBHandle } from "./duckdb.js";
 import { DatasetStoreStateError } from "./errors.js";
@@ -23,6 +24,7 @@ import { mergePartition, readParquetStats } from "./merge-partition.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import { readWatermark, type SeriesRef } from "./read-watermark.js";
 import { mergeCoverage, replaceGaps } from "./spec-extras.js";
+import { stageQueryRows, type StagingQuery } from "./stage-query.js";
 import { TableStager, buildStagingLayout, createStagingTables } from "./staging.js";
 
 export interface OpenDatasetStoreParams {
@@ -93,6 +95,32 @@ export class DatasetStore {
   /** Stages rows that `validateRows` accepted; nothing is visible until `commit()`. */
   async stage<T extends TableName>(table: T, rows: readonly Row<T>[], source: RowSource): Promise<void> {
     this.assertOpen();
+    const stager = await this.stagerOf(table);
+    await stager.stage(rows as readonly Row<TableName>[], source);
+  }
+
+  /**
+   * Stages the rows a SQL query gives on the store's own connection, without them leaving DuckDB
+   * (the archive import: `read_csv` and validation in SQL, see `withConnection`). The query has the
+   * table's columns by name (TIMESTAMPs as TIMESTAMP); its rows must be validated and their keys
+   * unique, else nothing is staged and it throws. Returns the number of rows staged.
+   */
+  async stageFromQuery(table: TableName, query: StagingQuery, source: RowSource): Promise<number> {
+    this.assertOpen();
+    return stageQueryRows(this.duck.connection, await this.stagerOf(table), query, source);
+  }
+
+  /**
+   * Runs `fn` with the store's DuckDB connection, for work whose rows should stay in DuckDB until
+   * `stageFromQuery` (reading CSVs, validating in SQL). `fn` must not touch the staging tables
+   * (`stage_*`, `dict_*`) and should drop the temp tables it creates.
+   */
+  async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return fn(this.duck.connection);
+  }
+
+  private async stagerOf(table: TableName): Promise<TableStager> {
     if (!isTableName(table)) throw new DatasetStoreStateError(`unknown table ${String(table)}`);
     let stager = this.stagers.get(table);
     if (!stager) {
@@ -101,7 +129,7 @@ export class DatasetStore {
       stager = new TableStager(this.duck.connection, layout);
       this.stagers.set(table, stager);
     }
-    await stager.stage(rows as readonly Row<TableName>[], source);
+    return stager;
   }
 
   /**

@@ -80,10 +80,10 @@ export function castFromStaged(expr: string, type: ColumnType): string {
 /** Creates the staging tables of one table in the staging database. */
 export async function createStagingTables(conn: DuckDBConnection, layout: StagingLayout): Promise<void> {
   const dictCols = layout.dictColumns.map((n) => `${quoteIdentifier(n)} VARCHAR`).join(", ");
-  await conn.run(`CREATE OR REPLACE TABLE ${layout.dictTable} (_sid INTEGER, ${dictCols})`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${layout.dictTable} (_sid INTEGER, ${dictCols})`);
   const valueCols = layout.valueColumns.map((c) => `${quoteIdentifier(c.name)} ${c.stageType.toString()}`);
   await conn.run(
-    `CREATE OR REPLACE TABLE ${layout.stageTable} (_pid INTEGER, _prec INTEGER, _seq DOUBLE, _sid INTEGER, ${valueCols.join(", ")})`,
+    `CREATE OR REPLACE TEMP TABLE ${layout.stageTable} (_pid INTEGER, _prec INTEGER, _seq DOUBLE, _sid INTEGER, ${valueCols.join(", ")})`,
   );
 }
 
@@ -176,7 +176,9 @@ export class TableStager {
     if (newTuples.length > 0) await this.appendSeries(newTuples);
   }
 
-  private async appendSeries(tuples: unknown[][]): Promise<void> {
+  /** Appends new series tuples (`[sid, ...dictionary values]`) to the dictionary table. */
+  async appendSeries(tuples: unknown[][]): Promise<void> {
+    if (tuples.length === 0) return;
     const appender = await this.conn.createAppender(this.layout.dictTable);
     try {
       for (const [sid, ...values] of tuples) {
@@ -219,6 +221,38 @@ export class TableStager {
     return sid;
   }
 
+  /**
+   * Registers rows staged in bulk (by `stageQueryRows`): `rows` rows of series `values` (in
+   * `layout.dictColumns` order) in partition `file`, time column in [minTs, maxTs], keys unique
+   * among them. Returns the series and partition ids, and the series tuple to append if it is new.
+   */
+  registerGroup(g: {
+    values: readonly string[];
+    file: string;
+    minTs: number;
+    maxTs: number;
+    rows: number;
+    newTuples: unknown[][];
+  }): { sid: number; pid: number } {
+    const row: Record<string, unknown> = {};
+    this.layout.dictColumns.forEach((c, i) => (row[c] = g.values[i]));
+    const sid = this.seriesIdOf(row, g.newTuples);
+    const pid = this.partitionIdOfPath(g.file);
+    this.stagedByPartition[pid]! += g.rows;
+    if (!(g.minTs >= this.minTsByPartition[pid]!)) this.minTsByPartition[pid] = g.minTs;
+    const last = this.lastTsBySeries[sid];
+    if (!this.keyIsSeriesAndTime || (last !== undefined && !(g.minTs > last))) this.mayRepeatKeys[pid] = true;
+    if (!(last !== undefined && last >= g.maxTs)) this.lastTsBySeries[sid] = g.maxTs;
+    return { sid, pid };
+  }
+
+  /** Reserves `n` sequence numbers for rows staged in bulk; returns the first. */
+  reserveSeq(n: number): number {
+    const first = this.seq;
+    this.seq += n;
+    return first;
+  }
+
   private partitionIdOf(row: Record<string, unknown>): number {
     const rule = this.rule;
     const base = rule.byBase ? (row["base"] as string) : "";
@@ -229,6 +263,13 @@ export class TableStager {
       return cached.pid;
     }
     const file = partitionPath(this.layout.table, { base, tsMs: ts });
+    const pid = this.partitionIdOfPath(file);
+    this.rangeByBase.set(base, { ...partitionTimeRange(file), pid });
+    this.stagedByPartition[pid]!++;
+    return pid;
+  }
+
+  private partitionIdOfPath(file: string): number {
     let pid = this.pidByPath.get(file);
     if (pid === undefined) {
       pid = this.partitions.length;
@@ -238,8 +279,6 @@ export class TableStager {
       this.mayRepeatKeys.push(false);
       this.pidByPath.set(file, pid);
     }
-    this.rangeByBase.set(base, { ...partitionTimeRange(file), pid });
-    this.stagedByPartition[pid]!++;
     return pid;
   }
 

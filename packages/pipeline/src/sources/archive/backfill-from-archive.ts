@@ -1,7 +1,5 @@
-import type { DuckDBConnection } from "@duckdb/node-api";
 import type { DatasetSpec, Market, SpecGap, TableName } from "@cexdata/schema";
 import type { CommitResult, SeriesRef } from "../../store/index.js";
-import { openDuckDB } from "../../store/duckdb.js";
 import type { ArchiveDataset, TimeRange } from "./archive-files.js";
 import { toArchiveSymbol, type ArchiveSymbol } from "./archive-symbol.js";
 import type { ArchiveTable } from "./archive-rows-sql.js";
@@ -11,7 +9,7 @@ import { fillFromRest, type FillGap, type RestFill } from "./fill-from-rest.js";
 import { expectedStepMs, findGaps } from "./find-gaps.js";
 import { importArchiveRange, type ArchiveImport, type ArchiveLeftover } from "./import-archive-range.js";
 import { planBackfill, type BackfillSource } from "./plan-backfill.js";
-import type { StagingStore } from "./stage-relation.js";
+import type { StagingStore } from "./staging-store.js";
 import { subtractRanges } from "./time-ranges.js";
 
 export const DEFAULT_ARCHIVE_URL = "https://data.binance.vision";
@@ -46,8 +44,6 @@ export interface BackfillFromArchiveParams extends Pick<
   fillGap?: FillGap;
   tmpDir?: string;
   concurrency?: number;
-  /** DuckDB connection for CSV parsing and gap queries; a private in-memory one by default. */
-  conn?: DuckDBConnection;
 }
 
 /** One line of the run report: who filled which range. */
@@ -100,69 +96,64 @@ export async function backfillFromArchive(p: BackfillFromArchiveParams): Promise
   const useRest = source === "auto" && p.fillGap !== undefined;
   const series = { exchange: "binance", symbol: p.symbol, market: p.market };
   const plan = planBackfill({ source, table: p.table, startMs: p.startMs, endMs: p.endMs, nowMs });
-  const own = p.conn ? null : await openDuckDB();
-  const conn = p.conn ?? own!.connection;
   const common = { store: p.store, datasetDir: p.store.dir, runId: p.runId, table: p.table, nowMs };
-  try {
-    const leftForRest: ArchiveLeftover[] = plan.rest.map((r) => ({ ...r, reason: "not_in_archive" }));
-    const imported: ArchiveImport[] = [];
-    let fetched = 0;
-    let accepted = 0;
-    const rejectedByReason: Record<string, number> = {};
-    for (const range of plan.archive) {
-      const r = await importArchiveRange({ ...p, ...common, ...range, archiveUrl, conn, symbol, dataset });
-      imported.push(...r.imported);
-      leftForRest.push(...r.leftover);
-      fetched += r.fetched;
-      accepted += r.accepted;
-      for (const [k, v] of Object.entries(r.rejectedByReason))
-        rejectedByReason[k] = (rejectedByReason[k] ?? 0) + v;
-    }
-    leftForRest.sort((a, b) => a.startMs - b.startMs);
-    const restArgs = { ...common, fillGap: p.fillGap!, symbol: p.symbol, market: p.market };
-    const rest = useRest ? await fillFromRest({ ...restArgs, ranges: leftForRest }) : [];
-    const commits = [await p.store.commit()];
-    const gapArgs = {
-      conn,
-      dir: p.store.dir,
-      table: p.table,
-      series,
-      startMs: p.startMs,
-      endMs: Math.min(p.endMs, nowMs),
-    };
-    let found = await findGaps({ ...gapArgs, spec: p.store.spec });
-    if (useRest) {
-      // Ask REST once per range: what it already could not serve is not asked again.
-      const ask = subtractRanges([...found.interior, ...found.edges], leftForRest);
-      if (ask.length > 0) {
-        rest.push(...(await fillFromRest({ ...restArgs, ranges: ask })));
-        commits.push(await p.store.commit());
-        found = await findGaps({ ...gapArgs, spec: p.store.spec });
-      }
-      p.store.setGaps(
-        p.table,
-        found.interior.map((g) => toSpecGap(g, p)),
-        { series: [series] },
-      );
-      commits.push(await p.store.commit());
-    }
-    return {
-      table: p.table,
-      symbol: p.symbol,
-      market: p.market,
-      imported,
-      leftForRest,
-      rest,
-      gaps: found.interior,
-      ranges: describeSources(imported, rest, found.interior),
-      fetched,
-      accepted,
-      rejectedByReason,
-      commits,
-    };
-  } finally {
-    own?.close();
+  const leftForRest: ArchiveLeftover[] = plan.rest.map((r) => ({ ...r, reason: "not_in_archive" }));
+  const imported: ArchiveImport[] = [];
+  let fetched = 0;
+  let accepted = 0;
+  const rejectedByReason: Record<string, number> = {};
+  for (const range of plan.archive) {
+    const r = await importArchiveRange({ ...p, ...common, ...range, archiveUrl, symbol, dataset });
+    imported.push(...r.imported);
+    leftForRest.push(...r.leftover);
+    fetched += r.fetched;
+    accepted += r.accepted;
+    for (const [k, v] of Object.entries(r.rejectedByReason))
+      rejectedByReason[k] = (rejectedByReason[k] ?? 0) + v;
   }
+  leftForRest.sort((a, b) => a.startMs - b.startMs);
+  const restArgs = { ...common, fillGap: p.fillGap!, symbol: p.symbol, market: p.market };
+  const rest = useRest ? await fillFromRest({ ...restArgs, ranges: leftForRest }) : [];
+  const commits = [await p.store.commit()];
+  const gapArgs = {
+    dir: p.store.dir,
+    table: p.table,
+    series,
+    startMs: p.startMs,
+    endMs: Math.min(p.endMs, nowMs),
+  };
+  // Gaps are read from the committed files on the store's connection (no second DuckDB).
+  const gapsNow = () => p.store.withConnection((conn) => findGaps({ ...gapArgs, conn, spec: p.store.spec }));
+  let found = await gapsNow();
+  if (useRest) {
+    // Ask REST once per range: what it already could not serve is not asked again.
+    const ask = subtractRanges([...found.interior, ...found.edges], leftForRest);
+    if (ask.length > 0) {
+      rest.push(...(await fillFromRest({ ...restArgs, ranges: ask })));
+      commits.push(await p.store.commit());
+      found = await gapsNow();
+    }
+    p.store.setGaps(
+      p.table,
+      found.interior.map((g) => toSpecGap(g, p)),
+      { series: [series] },
+    );
+    commits.push(await p.store.commit());
+  }
+  return {
+    table: p.table,
+    symbol: p.symbol,
+    market: p.market,
+    imported,
+    leftForRest,
+    rest,
+    gaps: found.interior,
+    ranges: describeSources(imported, rest, found.interior),
+    fetched,
+    accepted,
+    rejectedByReason,
+    commits,
+  };
 }
 
 function toSpecGap(gap: TimeRange, p: BackfillFromArchiveParams): SpecGap {

@@ -2,7 +2,7 @@ import type { Market, TableName } from "@cexdata/schema";
 import { appendQuarantine, validateRows } from "../../validate/index.js";
 import type { TimeRange } from "./archive-files.js";
 import { expectedStepMs } from "./find-gaps.js";
-import type { StagingStore } from "./stage-relation.js";
+import type { StagingStore } from "./staging-store.js";
 
 /** What the REST side is asked for: the rows of one series in [startMs, endMs), in the table's row shape. */
 export interface FillGapRequest {

@@ -23,6 +23,8 @@ export interface ImportArchiveCsvsParams {
 
 export interface ImportedBatch {
   readonly relations: CheckedRelations;
+  /** SQL of the accepted rows, unique by key: what `store.stageFromQuery` takes. */
+  readonly acceptedSql: string;
   /** Rows read from the CSVs within the range. */
   readonly fetched: number;
   readonly acceptedRows: number;
@@ -84,7 +86,17 @@ export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<Imp
     accepted = (reader.getRows()[0] as [number])[0];
   }
   const rejected = await readRejected(p.conn, p.table, relations.rejected, p.nowMs);
-  return { relations, fetched, acceptedRows: accepted, rejected };
+  // Without duplicate keys the accepted rows are the checked rows without a reason: reading them
+  // straight skips the view's anti-join and union.
+  const acceptedSql =
+    dupKeys > 0
+      ? `SELECT * FROM ${relations.accepted}`
+      : `SELECT ${Object.keys(tableDef(p.table).columns)
+          .map((n) =>
+            n in identity ? `'${identity[n]!.replaceAll("'", "''")}' AS ${quoteIdent(n)}` : quoteIdent(n),
+          )
+          .join(", ")} FROM ${relations.checked} WHERE reason IS NULL`;
+  return { relations, acceptedSql, fetched, acceptedRows: accepted, rejected };
 }
 
 /** Refused rows back in JS (few), with validate's own detail string where a single row explains it. */

@@ -9,7 +9,7 @@ import type { ArchiveTable } from "./archive-rows-sql.js";
 import { csvFormatFor, type CsvFormat } from "./csv-formats.js";
 import { fetchArchiveCsvs, type FetchArchiveCsvsParams } from "./fetch-archive-csvs.js";
 import { importArchiveCsvs } from "./import-archive-csvs.js";
-import { stageRelation, type StagingStore } from "./stage-relation.js";
+import type { StagingStore } from "./staging-store.js";
 
 /** A period the archive filled. */
 export interface ArchiveImport extends TimeRange {
@@ -36,12 +36,12 @@ let batchCounter = 0;
 
 /**
  * Imports one range of whole past days from the archive: plan the files, fetch and verify them,
- * read each group of same-format CSVs with DuckDB, validate in SQL, quarantine refusals and stage the
- * rest with source "archive". Nothing is committed here.
+ * read each group of same-format CSVs on the store's DuckDB connection, validate in SQL, quarantine
+ * refusals and stage the rest with source "archive" (`stageFromQuery`: rows never leave DuckDB).
+ * Nothing is committed here.
  */
 export async function importArchiveRange(
   p: Omit<FetchArchiveCsvsParams, "files" | "tmpDir" | "dataset"> & {
-    conn: DuckDBConnection;
     store: StagingStore;
     datasetDir: string;
     runId: string;
@@ -86,52 +86,47 @@ export async function importArchiveRange(
       groups.set(format.id, group);
     }
     for (const { format, items } of groups.values()) {
-      const prefix = `archive_${process.pid}_${batchCounter++}`;
-      let batch;
-      try {
-        batch = await importArchiveCsvs({
-          conn: p.conn,
-          table: p.table,
-          symbol: p.symbol,
-          format,
-          csvPaths: items.map((i) => i.csvPath),
-          ...range,
-          nowMs: p.nowMs,
-          prefix,
-        });
-      } catch (err) {
-        const detail = err instanceof Error ? err.message : String(err);
-        for (const i of items)
-          leftover.push({ ...clip(i.file), reason: "format", file: i.file.name, detail });
-        continue;
-      }
-      fetched += batch.fetched;
-      accepted += batch.acceptedRows;
-      for (const r of batch.rejected) rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + 1;
-      await appendQuarantine(p.datasetDir, p.runId, batch.rejected);
-      const counts = await rowsPerFile(
-        p.conn,
-        batch.relations.accepted,
-        items.map((i) => clip(i.file)),
-      );
-      items.forEach((i, k) => imported.push({ ...clip(i.file), file: i.file.name, rows: counts[k] ?? 0 }));
-      await stageRelation({
-        conn: p.conn,
-        store: p.store,
-        table: p.table,
-        relation: batch.relations.accepted,
-        constants: {
-          exchange: "binance",
-          symbol: p.symbol.symbol,
-          base: p.symbol.base,
-          quote: p.symbol.quote,
-        },
-        source: "archive",
+      await p.store.withConnection(async (conn) => {
+        const prefix = `archive_${process.pid}_${batchCounter++}`;
+        let batch;
+        try {
+          batch = await importArchiveCsvs({
+            conn,
+            table: p.table,
+            symbol: p.symbol,
+            format,
+            csvPaths: items.map((i) => i.csvPath),
+            ...range,
+            nowMs: p.nowMs,
+            prefix,
+          });
+        } catch (err) {
+          const detail = err instanceof Error ? err.message : String(err);
+          for (const i of items)
+            leftover.push({ ...clip(i.file), reason: "format", file: i.file.name, detail });
+          return;
+        }
+        const { accepted: a, rejected: r, checked: c, dups: d } = batch.relations;
+        try {
+          fetched += batch.fetched;
+          accepted += batch.acceptedRows;
+          for (const x of batch.rejected) rejectedByReason[x.reason] = (rejectedByReason[x.reason] ?? 0) + 1;
+          await appendQuarantine(p.datasetDir, p.runId, batch.rejected);
+          const counts = await rowsPerFile(
+            conn,
+            a,
+            items.map((i) => clip(i.file)),
+          );
+          items.forEach((i, k) =>
+            imported.push({ ...clip(i.file), file: i.file.name, rows: counts[k] ?? 0 }),
+          );
+          await p.store.stageFromQuery(p.table, { sql: batch.acceptedSql, keysUnique: true }, "archive");
+        } finally {
+          await conn.run(
+            `DROP VIEW IF EXISTS ${a}; DROP VIEW IF EXISTS ${r}; DROP TABLE IF EXISTS ${c}; DROP TABLE IF EXISTS ${d}`,
+          );
+        }
       });
-      const { accepted: a, rejected: r, checked: c, dups: d } = batch.relations;
-      await p.conn.run(
-        `DROP VIEW IF EXISTS ${a}; DROP VIEW IF EXISTS ${r}; DROP TABLE IF EXISTS ${c}; DROP TABLE IF EXISTS ${d}`,
-      );
     }
   } finally {
     await rm(tmpDir, { recursive: true, force: true });

@@ -1,0 +1,143 @@
+import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import { TABLES, partitionPath, partitionTimeRange, tableDef, type TableName } from "@cexdata/schema";
+import type { RowSource } from "../validate/index.js";
+import { quoteIdentifier } from "./duckdb.js";
+import { DatasetStoreStateError } from "./errors.js";
+import { mergePolicyOf } from "./merge-policy.js";
+import type { TableStager } from "./staging.js";
+
+/** Rows produced by SQL on the store's connection: the table's columns by name, TIMESTAMPs as TIMESTAMP. */
+export interface StagingQuery {
+  readonly sql: string;
+  readonly params?: Record<string, DuckDBValue>;
+  /**
+   * The caller guarantees one row per primary key (e.g. the archive's validated relation, whose
+   * duplicates are collapsed), so the store skips its check (a DISTINCT count: a third of staging).
+   */
+  readonly keysUnique?: boolean;
+}
+
+/** SQL of a row's partition period as a number: months since year 0, the year, or 0. */
+function periodKeySql(table: TableName, ts: string): string {
+  const period = TABLES[table].partition.period;
+  if (period === "month") return `(year(${ts}) * 12 + month(${ts}) - 1)`;
+  if (period === "year") return `year(${ts})`;
+  return "0";
+}
+
+/** A column of the query in its staged representation (see staging.ts: numbers and times as DOUBLE). */
+function stagedValueSql(name: string, table: TableName): string {
+  const column = tableDef(table).columns[name]!;
+  const id = `q.${quoteIdentifier(name)}`;
+  if (column.type === "TIMESTAMP_MS") return `epoch_ms(CAST(${id} AS TIMESTAMP))::DOUBLE`;
+  if (column.type === "VARCHAR" || column.type === "BOOLEAN" || column.type === "VARCHAR[]")
+    return `CAST(${id} AS ${column.type})`;
+  return `CAST(${id} AS DOUBLE)`;
+}
+
+interface Group {
+  readonly values: string[];
+  readonly pkey: number;
+  readonly minTs: number;
+  readonly maxTs: number;
+  readonly rows: number;
+  readonly distinct: number;
+}
+
+/**
+ * Stages the rows of `query` without them leaving DuckDB: one aggregate pass finds the series and
+ * partition files (registered as `stage()` registers them), then one INSERT ... SELECT fills the
+ * staging table. The rows must be validated, with unique keys (a query with two rows of one key is
+ * refused before anything is staged). Returns the number of rows staged.
+ */
+export async function stageQueryRows(
+  conn: DuckDBConnection,
+  stager: TableStager,
+  query: StagingQuery,
+  source: RowSource,
+): Promise<number> {
+  const { layout } = stager;
+  const table = layout.table;
+  const def = TABLES[table];
+  const ts = `CAST(q.${quoteIdentifier(def.timeColumn)} AS TIMESTAMP)`;
+  const dict = layout.dictColumns.map((c) => `q.${quoteIdentifier(c)}`);
+  const restKey = (def.key as readonly string[]).filter((k) => !layout.dictColumns.includes(k));
+  const distinct = query.keysUnique
+    ? "count(*)"
+    : restKey.length === 0
+      ? "1"
+      : `count(DISTINCT ${restKey.length === 1 ? `q.${quoteIdentifier(restKey[0]!)}` : `(${restKey.map((k) => `q.${quoteIdentifier(k)}`).join(", ")})`})`;
+  const pkey = periodKeySql(table, ts);
+  const groupsReader = await conn.runAndReadAll(
+    `SELECT ${[...dict, `${pkey}::DOUBLE`].join(", ")}, epoch_ms(min(${ts}))::DOUBLE, epoch_ms(max(${ts}))::DOUBLE,
+      count(*)::DOUBLE, (${distinct})::DOUBLE
+      FROM (${query.sql}) q GROUP BY ALL`,
+    query.params,
+  );
+  const n = layout.dictColumns.length;
+  const groups: Group[] = (groupsReader.getRows() as unknown[][]).map((r) => ({
+    values: r.slice(0, n) as string[],
+    pkey: r[n] as number,
+    minTs: r[n + 1] as number,
+    maxTs: r[n + 2] as number,
+    rows: r[n + 3] as number,
+    distinct: r[n + 4] as number,
+  }));
+  const repeated = groups.find((g) => g.distinct !== g.rows);
+  if (repeated) {
+    throw new DatasetStoreStateError(
+      `stageFromQuery(${table}): the query gives ${repeated.rows - repeated.distinct} rows whose key another row has (series ${repeated.values.join("/")})`,
+    );
+  }
+  if (groups.length === 0) return 0;
+  groups.sort((a, b) => a.minTs - b.minTs);
+  const baseIndex = layout.dictColumns.indexOf("base");
+  const newTuples: unknown[][] = [];
+  const ids = groups.map((g) => {
+    const file = partitionPath(table, {
+      ...(baseIndex >= 0 ? { base: g.values[baseIndex] } : {}),
+      tsMs: g.minTs,
+    });
+    // The period key above and the schema's partition rule must agree on every row.
+    if (g.maxTs >= partitionTimeRange(file).endMs) {
+      throw new DatasetStoreStateError(`stageFromQuery(${table}): rows up to ${g.maxTs} do not fit ${file}`);
+    }
+    return stager.registerGroup({ ...g, file, newTuples });
+  });
+  await stager.appendSeries(newTuples);
+
+  const seq = stager.reserveSeq(groups.reduce((sum, g) => sum + g.rows, 0));
+  const prec = mergePolicyOf(table).rank[source];
+  // Join the rows to their ids on what varies between groups only (an archive batch: the period).
+  const varying = layout.dictColumns.filter((_, i) => new Set(groups.map((g) => g.values[i])).size > 1);
+  const pkeyVaries = new Set(groups.map((g) => g.pkey)).size > 1;
+  const values = layout.valueColumns.map((c) => stagedValueSql(c.name, table));
+  let from = `(${query.sql}) q`;
+  let pid = String(ids[0]!.pid);
+  let sid = String(ids[0]!.sid);
+  const params: Record<string, DuckDBValue> = { ...query.params };
+  if (varying.length > 0 || pkeyVaries) {
+    const rows = groups.map((g, i) => {
+      const cells = [String(ids[i]!.pid), String(ids[i]!.sid), `${g.pkey}::DOUBLE`];
+      for (const c of varying) {
+        const name = `_stage_v${i}_${layout.dictColumns.indexOf(c)}`;
+        params[name] = g.values[layout.dictColumns.indexOf(c)]!;
+        cells.push(`$${name}`);
+      }
+      return `(${cells.join(", ")})`;
+    });
+    const names = ["_pid", "_sid", "_pkey", ...varying.map((_, i) => `_v${i}`)];
+    const on = [
+      ...(pkeyVaries ? [`${pkey}::DOUBLE = m._pkey`] : []),
+      ...varying.map((c, i) => `q.${quoteIdentifier(c)} = m._v${i}`),
+    ];
+    from += ` JOIN (VALUES ${rows.join(", ")}) m(${names.join(", ")}) ON ${on.join(" AND ")}`;
+    pid = "m._pid";
+    sid = "m._sid";
+  }
+  await conn.run(
+    `INSERT INTO ${layout.stageTable} SELECT ${pid}, ${prec}, ${seq}, ${sid}, ${values.join(", ")} FROM ${from}`,
+    params,
+  );
+  return groups.reduce((sum, g) => sum + g.rows, 0);
+}
