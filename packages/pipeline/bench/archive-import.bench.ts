@@ -2,6 +2,8 @@
  * Bulk archive import: CSV -> validated Parquet through the archive importer and the dataset store,
  * against DuckDB alone doing read_csv -> COPY (zstd Parquet) on the same files, in the same process.
  * Targets (DESIGN.md): within 2x of bare DuckDB, and >= 1M candles/s. BENCH_SHORT=1: a few days only.
+ * Ours is the importer's path: read_csv and SQL validation on the store's connection, stageFromQuery
+ * (rows never leave DuckDB), commit (merge, sorted zstd Parquet per partition, manifest).
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -17,6 +19,7 @@ import { importArchiveCsvs } from "../src/sources/archive/import-archive-csvs.js
 const DAY = 86_400_000;
 const days = Number(process.env["ARCHIVE_BENCH_DAYS"] ?? (benchShort ? 3 : 730));
 const start = Date.UTC(2021, 0, 1);
+const ROUNDS = benchShort ? 1 : 3;
 const now = Date.UTC(2024, 0, 1);
 
 /** Daily spot 1m CSVs in Binance's layout (ms, no header), a random walk with valid candles. */
@@ -103,14 +106,20 @@ const work = await mkdtemp(path.join(tmpdir(), "cexdata-archive-bench-"));
 try {
   const files = await writeCsvs(work);
   const candles = days * 1440;
-  const bare = await bareDuckDB(files, path.join(work, "bare.parquet"));
-  const mine = await ours(files, path.join(work, "dataset"));
+  // Best of ROUNDS, the two interleaved: a shared machine's load hits both alike.
+  let bare = Infinity;
+  let mine = { ms: Infinity, phases: "" };
+  for (let round = 0; round < ROUNDS; round++) {
+    bare = Math.min(bare, await bareDuckDB(files, path.join(work, `bare-${round}.parquet`)));
+    const run = await ours(files, path.join(work, `dataset-${round}`));
+    if (run.ms < mine.ms) mine = run;
+  }
   const perSecond = candles / (mine.ms / 1000);
   const bareRate = candles / (bare / 1000);
   const load = loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
-  const notes = `${candles} candles in ${files.length} daily CSVs, 2 threads; ${mine.phases}; bare ${Math.round(bare)} ms; peak RSS ${Math.round(await peakRssMiB())} MiB; load ${load}`;
+  const notes = `${candles} candles in ${files.length} daily CSVs, 2 threads, best of ${ROUNDS}; ${mine.phases}; bare ${Math.round(bare)} ms; peak RSS ${Math.round(await peakRssMiB())} MiB; load ${load}`;
   reportBench({
     name: "archive import CSV -> validated Parquet",
     unit: "time x bare DuckDB",
