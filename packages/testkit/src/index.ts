@@ -30,3 +30,4 @@ export { parseArchivePath, type ArchiveRequest } from "./archive/archive-paths.j
 
 export * from "./exchanges/index.js";
 export * from "./series/index.js";
+export * from "./ws/index.js";

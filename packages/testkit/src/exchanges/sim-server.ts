@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { FaultTable, HTML_ERROR_PAGE, isMalformation, truncateReply, type FaultSpec } from "./faults.js";
 import { malformRows } from "./malform-rows.js";
@@ -6,6 +6,8 @@ import type { ExchangeApi, ExchangeCounters, RouteHandler, SimReply, SimRequest 
 
 export interface SimServer {
   readonly url: string;
+  /** The HTTP server itself, so websocket feeds can share its host and port (see src/ws). */
+  readonly httpServer: Server;
   readonly counters: ExchangeCounters;
   readonly faults: FaultTable;
   /** Serve `reply` for `route` instead of the simulated answer (recorded payloads), until cleared. */
@@ -137,6 +139,7 @@ export async function startSimServer(p: SimServerParams): Promise<SimServer> {
 
   return {
     url: `http://127.0.0.1:${port}`,
+    httpServer: server,
     counters,
     faults,
     replay(route, reply) {

@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import { createSeriesSource, type RecordedSeries } from "../series/index.js";
 import { createBinanceApi } from "./binance.js";
 import { createBybitApi } from "./bybit.js";
@@ -29,6 +30,8 @@ export interface ExchangeSimulatorOptions {
 export interface ExchangeSimulator {
   /** Base URL per exchange, e.g. http://127.0.0.1:PORT, for CEXDATA_EXCHANGE_URL_<ID>. */
   readonly urls: Readonly<Record<SimulatedExchange, string>>;
+  /** Each exchange's HTTP server, for websocket feeds on the same host and port (src/ws). */
+  readonly httpServers: Readonly<Record<SimulatedExchange, Server>>;
   /** Live request accounting per exchange. */
   readonly counters: Readonly<Record<SimulatedExchange, ExchangeCounters>>;
   readonly faults: {
@@ -76,6 +79,7 @@ export async function startExchangeSimulator(
   const urls = pick((s) => s.url);
   return {
     urls,
+    httpServers: pick((s) => s.httpServer),
     counters: pick((s) => s.counters),
     faults: {
       set: (exchange, route, spec) => servers[exchange].faults.set(route, spec),
