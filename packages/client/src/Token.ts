@@ -10,7 +10,9 @@ import {
   queryTokenInfo,
 } from "./query/query-tables.js";
 import type { OhlcvOptions, SeriesOptions } from "./query/row-types.js";
+import { queryLiquidationCoverage } from "./query/query-coverage.js";
 import { useDataset } from "./query/use-dataset.js";
+import { tearsheetForToken, type TokenTearsheetOptions } from "./tearsheet/index.js";
 
 export interface TokenOptions {
   /** A Dataset (share one to share its DuckDB and cache), its options, or a source string. */
@@ -44,6 +46,11 @@ export class Token {
     return queryLiquidations(this.dataset, [this.base], options);
   }
 
+  /** When liquidations were being collected, per exchange: tells "none happened" from "not listening". */
+  liquidationCoverage(options: { exchange?: string } = {}) {
+    return queryLiquidationCoverage(this.dataset, options);
+  }
+
   /** The token_info row (exchanges listing it, first and last candle). */
   async info() {
     return (await queryTokenInfo(this.dataset, [this.base]))[0] ?? throwUnknown(this.base);
@@ -52,6 +59,11 @@ export class Token {
   /** Every market (spot and perp) listing the token, from exchange_info. */
   markets() {
     return queryMarkets(this.dataset, [this.base]);
+  }
+
+  /** A self-contained HTML tearsheet: candles, returns, drawdown, volatility, funding, open interest. */
+  tearsheet(options: TokenTearsheetOptions = {}) {
+    return tearsheetForToken(this, options);
   }
 }
 

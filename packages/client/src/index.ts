@@ -22,7 +22,10 @@ export type {
   TokenInfo,
 } from "./query/row-types.js";
 export type { TimeInput } from "./query/normalize-args.js";
+export type { CoverageWindow } from "./query/query-coverage.js";
 export type { TransferStats } from "./cache/ensure-local-files.js";
 export type { PlainRow, PlainValue } from "./duckdb/convert-rows.js";
 export { findDefaultCacheDir } from "./cache/default-cache-dir.js";
 export type { Interval, Market } from "@cexdata/schema";
+export * from "./analytics/index.js";
+export * from "./tearsheet/index.js";
