@@ -68,3 +68,11 @@ export {
   type PullDatasetParams,
   type PullDatasetResult,
 } from "./publish/index.js";
+
+// Websocket liquidation collectors.
+export {
+  collectLiquidations,
+  mergeWalIntoDataset,
+  type CollectLiquidationsParams,
+  type MergeWalResult,
+} from "./collect/index.js";
