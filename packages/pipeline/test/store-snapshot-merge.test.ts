@@ -118,6 +118,16 @@ describe("snapshot tables take the latest row", () => {
     ]);
   });
 
+  it("keeps the newer row when an older one is staged later (a shard seeded with stale rows)", async () => {
+    await stageValid("exchange_info", [market("BTC/USDT", RUN_2, { active: false })], RUN_2);
+    await store.commit();
+    await stageValid("exchange_info", [market("BTC/USDT", RUN_1)], RUN_2);
+    const result = await store.commit();
+    expect(result).toMatchObject({ version: 1, changedFiles: [] });
+    const rows = await readTable("exchange_info");
+    expect(rows.map((r) => [r["active"], r["updated_at"]])).toEqual([[false, RUN_2]]);
+  });
+
   it("updates token_info's last_ts and updated_at on the next run", async () => {
     await stageValid("token_info", [token("BTC", RUN_1, RUN_1 - DAY)], RUN_1);
     await store.commit();

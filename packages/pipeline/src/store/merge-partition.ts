@@ -45,7 +45,7 @@ export interface MergePartitionParams {
 /**
  * Writes the merge of a partition's staged rows with its stored file, one row per primary key, the
  * winner chosen by the table's `MergePolicy` (time series: archive > stored > REST/ws, the first
- * staged among equals; snapshots: the last staged row, over the stored one).
+ * staged among equals; snapshots: the latest updated_at, then staged over stored, then last staged).
  * Sorted by key (unique after the merge), zstd, the schema's column order and types: the bytes are
  * a function of the rows alone, whatever the staging order or thread count (tested).
  */
@@ -53,6 +53,7 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
   const { conn, layout, pid, existingFile, outputFile, dedupe } = params;
   const table = layout.table;
   const policy = mergePolicyOf(table);
+  const newest = policy.newestFirst ? `${quoteIdentifier(TABLES[table].timeColumn)} DESC, ` : "";
   const columnList = Object.keys(tableDef(table).columns).map(quoteIdentifier).join(", ");
   const parts = [stagedRowsSql(layout, pid)];
   if (existingFile !== null) {
@@ -64,7 +65,7 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
   const merged =
     `SELECT ${columnList} FROM (${parts.join(" UNION ALL BY NAME ")}) ` +
     (dedupe
-      ? `QUALIFY row_number() OVER (PARTITION BY ${keyOrderSql(table)} ORDER BY _prec DESC, _seq ${policy.amongStaged === "first" ? "ASC" : "DESC"}) = 1`
+      ? `QUALIFY row_number() OVER (PARTITION BY ${keyOrderSql(table)} ORDER BY ${newest}_prec DESC, _seq ${policy.amongStaged === "first" ? "ASC" : "DESC"}) = 1`
       : "");
   await conn.run(
     `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged}) ORDER BY ${keyOrderSql(table)}) ` +

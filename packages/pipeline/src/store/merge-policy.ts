@@ -3,11 +3,13 @@ import type { RowSource } from "../validate/index.js";
 
 /**
  * How the store settles two rows with one primary key, decided once per table. The merge keeps the
- * row with the highest `rank` (by source, stored rows included); among staged rows of one rank,
- * the first or the last staged. A rerun staging the same rows writes the same bytes either way.
+ * newest row where the policy says so, then the row with the highest `rank` (by source, stored rows
+ * included), then among staged rows of one rank the first or the last staged. A rerun staging the same rows writes the same bytes either way.
  */
 export interface MergePolicy {
   readonly kind: "time-series" | "snapshot";
+  /** Snapshots: the row with the latest value of the table's time column (`updated_at`) wins first. */
+  readonly newestFirst: boolean;
   readonly rank: Readonly<Record<RowSource | "stored", number>>;
   readonly amongStaged: "first" | "last";
 }
@@ -19,13 +21,19 @@ export interface MergePolicy {
  */
 const TIME_SERIES: MergePolicy = {
   kind: "time-series",
+  newestFirst: false,
   rank: { archive: 3, stored: 2, rest: 1, ws: 1 },
   amongStaged: "first",
 };
 
-/** Snapshots (a market's state, a token's summary): the latest staged row is the truth. */
+/**
+ * Snapshots (a market's state, a token's summary): the newest row is the truth — latest `updated_at`,
+ * then a staged row over the stored one, then the last staged. By `updated_at` first so that merging
+ * shards (each seeded with the others' older rows) keeps every exchange's fresh rows.
+ */
 const SNAPSHOT: MergePolicy = {
   kind: "snapshot",
+  newestFirst: true,
   rank: { archive: 2, rest: 2, ws: 2, stored: 1 },
   amongStaged: "last",
 };
