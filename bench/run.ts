@@ -38,7 +38,8 @@ function runBenchFile(file: string): Promise<{ results: BenchResult[]; exitCode:
       const lines = buffered.split("\n");
       buffered = lines.pop() ?? "";
       for (const line of lines) {
-        if (line.startsWith(BENCH_LINE_PREFIX)) results.push(JSON.parse(line.slice(BENCH_LINE_PREFIX.length)));
+        if (line.startsWith(BENCH_LINE_PREFIX))
+          results.push(JSON.parse(line.slice(BENCH_LINE_PREFIX.length)));
         else if (line.trim()) process.stderr.write(`  ${line}\n`);
       }
     });
@@ -78,9 +79,12 @@ for (const file of files) {
   console.error(`running ${path.relative(root, file)}${benchShort ? " (short mode)" : ""}`);
   const { results, exitCode } = await runBenchFile(file);
   if (exitCode !== 0 || results.length === 0) failedFiles++;
-  for (const r of results) all.push({ ...r, pass: meetsTarget(r.ratio, r.target), file: path.relative(root, file) });
+  for (const r of results)
+    all.push({ ...r, pass: meetsTarget(r.ratio, r.target), file: path.relative(root, file) });
 }
-console.log(benchShort ? "\nShort mode: these figures prove the benchmarks run; they are not measurements.\n" : "");
+console.log(
+  benchShort ? "\nShort mode: these figures prove the benchmarks run; they are not measurements.\n" : "",
+);
 printTable(all);
 await writeFile(
   path.join(root, "bench", "results.json"),

@@ -18,8 +18,13 @@ const DAY = 86_400_000;
 function cexdata(args, env) {
   process.stdout.write(`\n$ cexdata ${args.join(" ")}\n`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env }, stdio: "inherit" });
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`cexdata ${args[0]} exited with ${code}`))));
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, ...env },
+      stdio: "inherit",
+    });
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`cexdata ${args[0]} exited with ${code}`)),
+    );
   });
 }
 
@@ -41,7 +46,9 @@ function printCandles(title, rows) {
 
 const testkit = await startTestkit({ seed: 1 });
 const env = { ...testkit.env, CEXDATA_LOG_LEVEL: process.env.CEXDATA_LOG_LEVEL ?? "warn" };
-process.stdout.write("Simulators up (test doubles of Binance, OKX, Bybit, Coinbase, data.binance.vision, the Hub):\n");
+process.stdout.write(
+  "Simulators up (test doubles of Binance, OKX, Bybit, Coinbase, data.binance.vision, the Hub):\n",
+);
 for (const [name, value] of Object.entries(testkit.env)) {
   process.stdout.write(`  ${name}=${name === "HF_TOKEN" ? "<redacted>" : value}\n`);
 }
@@ -50,7 +57,21 @@ try {
   await cexdata(["run", "--dataset", datasetDir], env);
   const since = new Date(Date.now() - 45 * DAY).toISOString().slice(0, 10);
   await cexdata(
-    ["backfill", "--exchange", "binance", "--symbol", "BTC/USDT", "--table", "ohlcv_1h", "--since", since, "--source", "auto", "--dataset", datasetDir],
+    [
+      "backfill",
+      "--exchange",
+      "binance",
+      "--symbol",
+      "BTC/USDT",
+      "--table",
+      "ohlcv_1h",
+      "--since",
+      since,
+      "--source",
+      "auto",
+      "--dataset",
+      datasetDir,
+    ],
     env,
   );
   await cexdata(["verify", "--dataset", datasetDir], env);
@@ -59,16 +80,26 @@ try {
   const local = new Dataset({ source: datasetDir, cacheDir: path.join(datasetDir, ".cache") });
   const btc = new Token("BTC", { dataset: local });
   printCandles("Last daily BTC candles (local ./dataset):", (await btc.ohlcv({ interval: "1d" })).slice(-5));
-  printCandles("Last 4h BTC/USDT:USDT perp candles on OKX:", (await btc.ohlcv({ interval: "4h", market: "perp", exchange: "okx" })).slice(-3));
+  printCandles(
+    "Last 4h BTC/USDT:USDT perp candles on OKX:",
+    (await btc.ohlcv({ interval: "4h", market: "perp", exchange: "okx" })).slice(-3),
+  );
   const funding = await btc.fundingRates({ exchange: "binance" });
-  process.stdout.write(`\nBinance BTC funding: ${funding.length} payments, last ${funding.at(-1)?.fundingRate} at ${funding.at(-1)?.ts.toISOString()}\n`);
+  process.stdout.write(
+    `\nBinance BTC funding: ${funding.length} payments, last ${funding.at(-1)?.fundingRate} at ${funding.at(-1)?.ts.toISOString()}\n`,
+  );
   const sheet = await btc.tearsheet({ interval: "1h", out: path.join(root, "tearsheet-BTC.html") });
-  process.stdout.write(`Wrote tearsheet-BTC.html (${(sheet.toHTML().length / 1024).toFixed(0)} KiB, self-contained)\n`);
+  process.stdout.write(
+    `Wrote tearsheet-BTC.html (${(sheet.toHTML().length / 1024).toFixed(0)} KiB, self-contained)\n`,
+  );
   await local.close();
 
   // The same query through the Hub: only the files it needs are downloaded, into a verified cache.
   process.env.HF_ENDPOINT = testkit.env.HF_ENDPOINT;
-  const hub = new Dataset({ source: "hf://datasets/cexdata/demo", cacheDir: path.join(datasetDir, ".hub-cache") });
+  const hub = new Dataset({
+    source: "hf://datasets/cexdata/demo",
+    cacheDir: path.join(datasetDir, ".hub-cache"),
+  });
   const fromHub = await new Token("BTC", { dataset: hub }).ohlcv({ interval: "1d" });
   const spec = await hub.spec();
   printCandles(`Same query through the simulated Hub (dataset version ${spec.version}):`, fromHub.slice(-2));
@@ -76,4 +107,6 @@ try {
 } finally {
   await testkit.stop();
 }
-process.stdout.write("\nDemo finished: ./dataset, tearsheet-BTC.html. Everything ran against local simulators.\n");
+process.stdout.write(
+  "\nDemo finished: ./dataset, tearsheet-BTC.html. Everything ran against local simulators.\n",
+);

