@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import {
@@ -15,17 +16,17 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { RowSource } from "../validate/index.js";
 import { openDuckDB, type DuckDBHandle } from "./duckdb.js";
 import { DatasetStoreStateError } from "./errors.js";
-import { hashFile, syncPath } from "./fs-atomic.js";
+import { syncPath } from "./fs-atomic.js";
 import { TMP_DIR, WORK_DIR, applyJournal, recoverJournal, removeOrphans, writeJournal } from "./journal.js";
 import type { JournalMove } from "./journal.js";
 import { lockDataset } from "./lock.js";
 import { applySpecChanges, isSameContent, readSpec } from "./manifest.js";
-import { mergePartition, readParquetStats } from "./merge-partition.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import { readWatermark, type SeriesRef } from "./read-watermark.js";
 import { mergeCoverage, replaceGaps } from "./spec-extras.js";
 import { stageQueryRows, type StagingQuery } from "./stage-query.js";
-import { TableStager, buildStagingLayout, createStagingTables } from "./staging.js";
+import { STAGING_CATALOG, TableStager, buildStagingLayout, createStagingTables } from "./staging.js";
+import { writePartitions, type PartitionJob } from "./write-partitions.js";
 
 export interface OpenDatasetStoreParams {
   /** The dataset directory (holds spec.json and data/); created if missing. */
@@ -66,6 +67,7 @@ export class DatasetStore {
   private pendingCoverage = new Map<TableName, SpecCoverage[]>();
   private closed = false;
   private fileCounter = 0;
+  private extraConns: DuckDBConnection[] | null = null;
 
   constructor(
     readonly dir: string,
@@ -120,6 +122,16 @@ export class DatasetStore {
     return fn(this.duck.connection);
   }
 
+  /** The connections partitions are merged on: the store's own, plus one more per extra thread. */
+  private async mergeConnections(): Promise<DuckDBConnection[]> {
+    if (this.extraConns === null) {
+      const threads = this.params.threads ?? availableParallelism();
+      this.extraConns = [];
+      for (let i = 1; i < threads; i++) this.extraConns.push(await this.duck.instance.connect());
+    }
+    return [this.duck.connection, ...this.extraConns];
+  }
+
   private async stagerOf(table: TableName): Promise<TableStager> {
     if (!isTableName(table)) throw new DatasetStoreStateError(`unknown table ${String(table)}`);
     let stager = this.stagers.get(table);
@@ -167,45 +179,34 @@ export class DatasetStore {
     for (const [table, stager] of this.stagers) {
       let added = 0;
       const existing = new Map((this.currentSpec?.tables[table]?.files ?? []).map((f) => [f.path, f]));
+      const jobs: PartitionJob[] = [];
       for (const [pid, rel] of stager.partitions.entries()) {
+        if (stager.stagedByPartition[pid] === 0) continue;
         const before = existing.get(rel);
         const abs = path.join(this.dir, rel);
-        const tmpRel = `${TMP_DIR}/${process.pid}-${this.fileCounter++}.parquet`;
-        const tmp = path.join(this.dir, tmpRel);
-        await mergePartition({
-          conn: this.duck.connection,
-          layout: stager.layout,
-          pid,
-          existingFile: before && existsSync(abs) ? abs : null,
-          outputFile: tmp,
-          dedupe:
-            stager.mayRepeatKeys[pid]! ||
-            (before !== undefined &&
-              (mergePolicyOf(table).kind === "snapshot" ||
-                before.max_ts === null ||
-                Date.parse(before.max_ts) >= stager.minTsByPartition[pid]!)),
-        });
-        const { sha256, bytes } = await hashFile(tmp);
-        const changed = before?.sha256 !== sha256;
-        await step({ step: "file-written", path: rel, changed });
-        if (!changed) {
-          await rm(tmp, { force: true });
+        const tmp = path.join(this.dir, `${TMP_DIR}/${process.pid}-${this.fileCounter++}.parquet`);
+        const dedupe =
+          stager.mayRepeatKeys[pid]! ||
+          (before !== undefined &&
+            (mergePolicyOf(table).kind === "snapshot" ||
+              before.max_ts === null ||
+              Date.parse(before.max_ts) >= stager.minTsByPartition[pid]!));
+        jobs.push({ pid, rel, before, existingFile: before && existsSync(abs) ? abs : null, tmp, dedupe });
+      }
+      const written = await writePartitions({
+        conns: await this.mergeConnections(),
+        layout: stager.layout,
+        jobs,
+      });
+      for (const { job, entry } of written) {
+        await step({ step: "file-written", path: job.rel, changed: entry !== null });
+        if (entry === null) {
+          await rm(job.tmp, { force: true });
           continue;
         }
-        await syncPath(tmp);
-        const stats = await readParquetStats(this.duck.connection, table, tmp);
-        const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-        const entry = {
-          path: rel,
-          rows: stats.rows,
-          bytes,
-          sha256,
-          min_ts: iso(stats.minTsMs),
-          max_ts: iso(stats.maxTsMs),
-        };
         files.set(table, [...(files.get(table) ?? []), entry]);
-        moves.push({ from: tmpRel, to: rel, sha256 });
-        added += stats.rows - (before?.rows ?? 0);
+        moves.push({ from: path.relative(this.dir, job.tmp), to: job.rel, sha256: entry.sha256 });
+        added += entry.rows - (job.before?.rows ?? 0);
       }
       rowsByTable[table] = { staged: stager.stagedRows, added };
     }
@@ -246,6 +247,7 @@ export class DatasetStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const conn of this.extraConns ?? []) conn.closeSync();
     this.duck.close();
     await rm(path.join(this.dir, WORK_DIR, `duckdb-${process.pid}`), { recursive: true, force: true });
     await this.release();
@@ -285,6 +287,7 @@ export async function openDatasetStore(params: OpenDatasetStoreParams): Promise<
       memoryLimit: params.memoryLimit ?? "512MB",
       tempDirectory,
     });
+    await duck.connection.run(`ATTACH ':memory:' AS ${STAGING_CATALOG}`);
     return new DatasetStore(dir, spec, duck, release, params);
   } catch (error) {
     await release();

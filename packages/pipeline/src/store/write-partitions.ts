@@ -1,0 +1,68 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import type { SpecFile } from "@cexdata/schema";
+import { hashFile, syncPath } from "./fs-atomic.js";
+import { mergePartition, readParquetStats } from "./merge-partition.js";
+import type { StagingLayout } from "./staging.js";
+
+/** One partition file to merge and write to `tmp`. */
+export interface PartitionJob {
+  readonly pid: number;
+  /** Dataset-relative path of the partition. */
+  readonly rel: string;
+  /** Its entry in the current spec.json, if it has one. */
+  readonly before: SpecFile | undefined;
+  /** Absolute path of its current file, null when there is none on disk. */
+  readonly existingFile: string | null;
+  readonly tmp: string;
+  readonly dedupe: boolean;
+}
+
+export interface WrittenPartition {
+  readonly job: PartitionJob;
+  /** The file's spec.json entry; null when it is byte-identical to the current file (not kept). */
+  readonly entry: SpecFile | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/**
+ * Merges and writes the partitions of one table, one per connection at a time: a partition is
+ * small enough for one row group, which DuckDB writes on one thread, so files are written side by
+ * side to use every core. Results come back in job order; files are fsynced, not yet moved.
+ */
+export async function writePartitions(params: {
+  conns: readonly DuckDBConnection[];
+  layout: StagingLayout;
+  jobs: readonly PartitionJob[];
+}): Promise<WrittenPartition[]> {
+  const { layout, jobs } = params;
+  const results: WrittenPartition[] = new Array<WrittenPartition>(jobs.length);
+  let next = 0;
+  const work = async (conn: DuckDBConnection) => {
+    for (let i = next++; i < jobs.length; i = next++) {
+      const job = jobs[i]!;
+      await mergePartition({
+        conn,
+        layout,
+        pid: job.pid,
+        existingFile: job.existingFile,
+        outputFile: job.tmp,
+        dedupe: job.dedupe,
+      });
+      const { sha256, bytes } = await hashFile(job.tmp);
+      if (job.before?.sha256 === sha256) {
+        results[i] = { job, entry: null };
+        continue;
+      }
+      await syncPath(job.tmp);
+      const stats = await readParquetStats(conn, layout.table, job.tmp);
+      const { rows } = stats;
+      results[i] = {
+        job,
+        entry: { path: job.rel, rows, bytes, sha256, min_ts: iso(stats.minTsMs), max_ts: iso(stats.maxTsMs) },
+      };
+    }
+  };
+  await Promise.all(params.conns.slice(0, Math.max(1, jobs.length)).map(work));
+  return results;
+}
