@@ -20,7 +20,9 @@ if ! command -v tslab >/dev/null 2>&1; then
   npm install -g tslab@1
 fi
 if command -v jupyter >/dev/null 2>&1 && ! jupyter kernelspec list 2>/dev/null | grep -q tslab; then
-  tslab install --python="$(command -v python3)"
+  # Register the kernel with the Python that runs jupyter (Debian's), not whichever python3 is first on PATH.
+  jupyter_python=$(head -n 1 "$(command -v jupyter)" | sed 's/^#!//; s/ .*//')
+  tslab install --python="${jupyter_python:-python3}"
 fi
 
 pnpm install --frozen-lockfile
