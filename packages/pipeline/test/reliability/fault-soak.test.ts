@@ -56,6 +56,12 @@ const ROUTES: readonly (readonly [SimulatedExchange, string])[] = [
   ["coinbase", "/api/v3/brokerage/market/products/ETH-USD/candles"],
   ["coinbase", "/api/v3/brokerage/market/products"],
 ];
+const MARKET_ROUTES = new Set([
+  "/api/v3/exchangeInfo",
+  "/api/v5/public/instruments",
+  "/v5/market/instruments-info",
+  "/api/v3/brokerage/market/products",
+]);
 const TRANSPORT: readonly FaultKind[] = ["429", "500", "502", "503", "hang", "truncated", "html"];
 /** How far a malformed row's timestamp may sit from the slot it was served for. */
 const SLOT_MS: Readonly<Record<string, number>> = {
@@ -105,21 +111,27 @@ describe("a run under ~10% faults of every kind", () => {
     const clean = await readAllTables(cleanDir);
     const before = Object.values(sim.counters).map((c) => [c.total, c.faultsInjected] as const);
 
-    // Each data route gets one kind; kinds rotate (seeded) so all of them run, 418 bans only once.
+    // Each data route gets one kind, shuffled (seeded), so every kind runs; 418 bans at a lower rate.
     const random = seededRandom(SEED);
-    const kinds: FaultKind[] = [...TRANSPORT, ...MALFORMATIONS].sort(() => random() - 0.5);
-    const plan = ROUTES.map(([exchange, route], i) => {
+    const kinds: FaultKind[] = [...TRANSPORT, "418", ...MALFORMATIONS].sort(() => random() - 0.5);
+    const dataRoutes = ROUTES.filter(([, route]) => !MARKET_ROUTES.has(route));
+    const marketRoutes = ROUTES.filter(([, route]) => MARKET_ROUTES.has(route));
+    expect(dataRoutes.length).toBeGreaterThanOrEqual(kinds.length);
+    const plan = [
+      ...dataRoutes.map(([exchange, route], i) => ({ exchange, route, kind: kinds[i % kinds.length]! })),
       // Market listings get transport faults only: a malformed listing is not a row.
-      const pool =
-        route.includes("nfo") || route.endsWith("instruments") || route.endsWith("products")
-          ? TRANSPORT
-          : kinds;
-      return { exchange, route, kind: pool[i % pool.length]! };
-    });
-    plan.push({ exchange: "binance", route: "/fapi/v1/fundingRate", kind: "418" });
-    for (const f of plan.slice(0, -1))
-      sim.faults.set(f.exchange, f.route, { kind: f.kind, rate: RATE, retryAfterSeconds: 1 });
-    sim.faults.set("binance", "/fapi/v1/klines", { kind: "418", nth: 2, retryAfterSeconds: 1 });
+      ...marketRoutes.map(([exchange, route], i) => ({
+        exchange,
+        route,
+        kind: TRANSPORT[i % TRANSPORT.length]!,
+      })),
+    ];
+    for (const f of plan)
+      sim.faults.set(f.exchange, f.route, {
+        kind: f.kind,
+        rate: f.kind === "418" ? RATE / 3 : RATE,
+        retryAfterSeconds: 1,
+      });
     const soakDir = path.join(root, "soak");
     const { report } = await run(soakDir);
     sim.faults.clear();
@@ -168,7 +180,7 @@ describe("a run under ~10% faults of every kind", () => {
       expect(near.length, `missing ${String(m.table)} ${String(m.key)} not quarantined`).toBeGreaterThan(0);
     }
     console.info(
-      `[reliability] fault-soak: ${requests} requests, ${injected} faults injected, ${countRows(clean)} clean rows, ${compared} compared, ${missing.length} missing, ${quarantined.length} quarantined`,
+      `[reliability] fault-soak: ${requests} requests, ${injected} faults injected (${plan.map((f) => `${f.exchange}${f.route}=${f.kind}`).join(" ")}), ${countRows(clean)} clean rows, ${compared} compared, ${missing.length} missing, ${quarantined.length} quarantined`,
     );
   }, 300_000);
 });
