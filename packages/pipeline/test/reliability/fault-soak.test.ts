@@ -113,7 +113,7 @@ describe("a run under ~10% faults of every kind", () => {
 
     // Each data route gets one kind, shuffled (seeded), so every kind runs; 418 bans at a lower rate.
     const random = seededRandom(SEED);
-    const kinds: FaultKind[] = [...TRANSPORT, "418", ...MALFORMATIONS].sort(() => random() - 0.5);
+    const kinds: FaultKind[] = [...TRANSPORT, "418" as const, ...MALFORMATIONS].sort(() => random() - 0.5);
     const dataRoutes = ROUTES.filter(([, route]) => !MARKET_ROUTES.has(route));
     const marketRoutes = ROUTES.filter(([, route]) => MARKET_ROUTES.has(route));
     expect(dataRoutes.length).toBeGreaterThanOrEqual(kinds.length);
