@@ -1,6 +1,12 @@
 import { isTableName, TABLE_NAMES, type DatasetSpec } from "@cexdata/schema";
 import { findDefaultCacheDir } from "./cache/default-cache-dir.js";
-import { buildBlobPath, ensureLocalFiles, type TransferStats } from "./cache/ensure-local-files.js";
+import {
+  buildBlobPath,
+  ensureLocalFiles,
+  type EnsureFilesParams,
+  type TransferStats,
+} from "./cache/ensure-local-files.js";
+import { forgetVerified } from "./cache/verify-file.js";
 import { pruneCache } from "./cache/prune-cache.js";
 import type { PlainRow } from "./duckdb/convert-rows.js";
 import { closeDatabase, openDatabase } from "./duckdb/open-database.js";
@@ -120,7 +126,6 @@ export class Dataset implements QueryContext {
           value: view.table,
         });
     }
-    const before = this.stats.downloads;
     const params = {
       source: this.source,
       revision: snapshot.revision,
@@ -128,6 +133,31 @@ export class Dataset implements QueryContext {
       fetch: this.fetch,
       stats: this.stats,
     };
+    const located = await this.locateFiles(params, views);
+    const run = (files: typeof located) =>
+      this.openDatabase().then((database) =>
+        runQuery({ database, views: files, sql: template.sql, values: template.values }),
+      );
+    try {
+      return await run(located);
+    } catch (error) {
+      // A cached file damaged after its check (another process, a truncation, the disk) fails inside
+      // DuckDB. Forget every check of the query's files, verify them again (re-downloading what is
+      // damaged, or refusing a damaged local file with IntegrityError), and retry once: a second
+      // failure is a real error.
+      for (const view of located) for (const path of view.paths) forgetVerified(path);
+      const rechecked = await this.locateFiles(params, views);
+      try {
+        return await run(rechecked);
+      } catch {
+        throw error;
+      }
+    }
+  }
+
+  /** Downloads or verifies the views' files; prunes the cache after downloads. */
+  private async locateFiles(params: EnsureFilesParams, views: readonly ViewFiles[]) {
+    const before = this.stats.downloads;
     const located = await Promise.all(
       views.map(async (view) => ({ ...view, paths: await ensureLocalFiles(params, view.files) })),
     );
@@ -135,12 +165,7 @@ export class Dataset implements QueryContext {
       const keep = new Set(views.flatMap((v) => v.files.map((f) => buildBlobPath(this.cacheDir, f.sha256))));
       await pruneCache({ cacheDir: this.cacheDir, maxBytes: this.cacheMaxBytes, keep });
     }
-    return runQuery({
-      database: await this.openDatabase(),
-      views: located,
-      sql: template.sql,
-      values: template.values,
-    });
+    return located;
   }
 
   private openDatabase(): Promise<Database> {
