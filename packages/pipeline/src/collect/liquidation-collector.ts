@@ -71,19 +71,6 @@ async function loadMarketsPatiently(
   return {};
 }
 
-/** A bounded set of recently seen event keys (oldest forgotten first). */
-class RecentKeys {
-  private readonly keys = new Set<string>();
-  constructor(private readonly capacity: number) {}
-  /** Adds the key; false when it was already there. */
-  add(key: string): boolean {
-    if (this.keys.has(key)) return false;
-    this.keys.add(key);
-    if (this.keys.size > this.capacity) this.keys.delete(this.keys.values().next().value as string);
-    return true;
-  }
-}
-
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     const t = setTimeout(resolve, ms);
@@ -132,16 +119,20 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
     const markets = await loadMarketsPatiently(exchange, p);
     const symbols = p.bases.map((b) => `${b}/USDT:USDT`).filter((s) => markets[s] !== undefined);
     const wanted = new Set(symbols);
-    const seen = new RecentKeys(20_000);
+    // ccxt appends each received event to its cache once, as its own object: identity marks what is
+    // already logged, and forgets it when ccxt drops the object from its cache.
+    const logged = new WeakSet<Liquidation>();
     const loops = watchCalls(exchange, symbols).map(async (watch) => {
       let failures = 0;
       while (!p.signal.aborted) {
         try {
           const batch = receivedLiquidations(exchange, await Promise.race([watch(), stopped]));
           const fresh = batch
-            .filter((liq) => typeof liq.symbol === "string" && wanted.has(liq.symbol))
-            .map((liq) => liquidationRowFrom(id, liq, markets[liq.symbol as string]))
-            .filter((row) => seen.add(String(row.id)));
+            .filter((liq) => !logged.has(liq) && typeof liq.symbol === "string" && wanted.has(liq.symbol))
+            .map((liq) => {
+              logged.add(liq);
+              return liquidationRowFrom(id, liq, markets[liq.symbol as string]);
+            });
           liveness.onDelivery(Math.min(...fresh.map((r) => Number(r.ts) || Infinity)));
           failures = 0;
           for (const row of fresh) {
