@@ -1,5 +1,6 @@
 import type { SpecCoverage } from "@cexdata/schema";
 import type { Logger } from "pino";
+import { newRunId } from "../run/run-cycle.js";
 import { openDatasetStore } from "../store/index.js";
 import { appendQuarantine, validateRows } from "../validate/index.js";
 import { computeCoverage } from "./coverage-windows.js";
@@ -38,7 +39,7 @@ export async function mergeWalIntoDataset(p: {
   const coverage = computeCoverage(records);
   const nowMs = p.nowMs ?? Date.now;
   const { accepted, rejected } = validateRows("liquidations", rows, { source: "ws", nowMs: nowMs() });
-  const runId = p.runId ?? `collect-${new Date(nowMs()).toISOString().replace(/[:.]/g, "-")}`;
+  const runId = p.runId ?? `collect-${newRunId(nowMs())}`;
   if (rejected.length > 0) await appendQuarantine(p.datasetDir, runId, rejected);
   let version = 0;
   if (files.length > 0) {

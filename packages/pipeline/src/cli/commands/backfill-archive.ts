@@ -4,6 +4,7 @@
  * sources/archive; the command itself and `--source rest` stay in backfill.ts.
  */
 import { createAdapter } from "../../exchanges/registry.js";
+import { newRunId } from "../../run/run-cycle.js";
 import { openDatasetStore } from "../../store/index.js";
 import {
   backfillFromArchive,
@@ -28,7 +29,7 @@ function archiveSource(mode: "archive" | "auto"): BackfillSource {
     try {
       const result = await backfillFromArchive({
         store,
-        runId: `backfill-${new Date(nowMs).toISOString().replace(/[:.]/g, "-")}`,
+        runId: `backfill-${newRunId(nowMs)}`,
         market: series.market,
         symbol: series.symbol,
         table: series.table,
