@@ -143,10 +143,12 @@ export class Dataset implements QueryContext {
     } catch (error) {
       // A cached file damaged after its check (another process, a truncation, the disk) fails inside
       // DuckDB. Forget every check of the query's files, verify them again (re-downloading what is
-      // damaged, or refusing a damaged local file with IntegrityError), and retry once: a second
-      // failure is a real error.
+      // damaged, or refusing a damaged local file with IntegrityError), and retry once. When nothing
+      // needed repair the error is the query's own (a bad `dataset.sql`), and it is not run again.
       for (const view of located) for (const path of view.paths) forgetVerified(path);
+      const downloadsBefore = this.stats.downloads;
       const rechecked = await this.locateFiles(params, views);
+      if (this.stats.downloads === downloadsBefore) throw error;
       try {
         return await run(rechecked);
       } catch {
