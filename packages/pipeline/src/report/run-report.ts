@@ -22,6 +22,23 @@ export interface SeriesFailure {
   readonly message: string;
 }
 
+/**
+ * A series (or a whole exchange, table "*") that could not be fetched because the exchange refuses
+ * the runner's location (HTTP 451, CloudFront's country block). Not a failure of the data: the remedy
+ * is a proxy, another runner or the archive.
+ */
+export interface SeriesBlocked {
+  readonly table: string;
+  readonly exchange: string;
+  readonly market?: Market;
+  readonly symbol?: string;
+  /** The refusing host, e.g. `fapi.binance.com`. */
+  readonly host: string;
+  /** What to do about it, in a sentence. */
+  readonly remedy: string;
+  readonly message: string;
+}
+
 export interface NotServed {
   readonly table: string;
   readonly exchange: string;
@@ -52,6 +69,8 @@ export interface RunReport {
   ok: boolean;
   tables: Record<string, Record<string, TableExchangeCounts>>;
   failures: SeriesFailure[];
+  /** Series refused by a geo-block; they do not make `ok` false (see `SeriesBlocked`). */
+  blocked: SeriesBlocked[];
   notServed: NotServed[];
   requests: Record<string, ExchangeRequestStats>;
   gaps: SeriesGaps[];
@@ -74,6 +93,7 @@ export function createRunReport(p: {
     ok: true,
     tables: {},
     failures: [],
+    blocked: [],
     notServed: [],
     requests: {},
     gaps: [],
@@ -92,6 +112,10 @@ export function recordFailure(report: RunReport, failure: SeriesFailure): void {
   report.failures.push(failure);
   report.ok = false;
   if (failure.table !== "*") countsOf(report, failure.table, failure.exchange).failedSeries += 1;
+}
+
+export function recordBlocked(report: RunReport, blocked: SeriesBlocked): void {
+  report.blocked.push(blocked);
 }
 
 /** Groups skipped series by (table, exchange, market, reason) so the report stays short. */

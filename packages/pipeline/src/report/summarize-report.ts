@@ -17,6 +17,10 @@ export function summarizeReport(report: RunReport): string[] {
   for (const f of report.failures) {
     lines.push(`FAILED ${f.table} ${f.exchange}${f.symbol ? ` ${f.symbol}` : ""}: ${f.error}: ${f.message}`);
   }
+  for (const b of report.blocked) {
+    const what = `${b.table} ${b.exchange}${b.symbol ? ` ${b.symbol}` : ""}`;
+    lines.push(`BLOCKED ${what}: ${b.host} refuses this location; ${b.remedy}`);
+  }
   for (const g of report.gaps) {
     lines.push(
       `gap ${g.table} ${g.exchange} ${g.symbol}: ${g.present}/${g.expected} candles (${g.stretches.length} stretches)`,
