@@ -31,3 +31,16 @@ export { parseArchivePath, type ArchiveRequest } from "./archive/archive-paths.j
 export * from "./exchanges/index.js";
 export * from "./series/index.js";
 export * from "./ws/index.js";
+
+export {
+  startGeoBlockGate,
+  type GeoBlockAnswer,
+  type GeoBlockGate,
+  type GeoBlockGateCounters,
+  type GeoBlockGateOptions,
+} from "./geo-block/start-geo-block-gate.js";
+export {
+  BINANCE_451_BODY,
+  BYBIT_403_JSON_BODY,
+  CLOUDFRONT_403_HTML_BODY,
+} from "./geo-block/recorded/geo-block-bodies.js";

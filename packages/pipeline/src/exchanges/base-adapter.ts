@@ -6,7 +6,15 @@ import type { ExchangeAdapter } from "./types.js";
 /** The parts every adapter shares: markets, symbol lookup, exchange_info. */
 export type BaseAdapter = Pick<
   ExchangeAdapter,
-  "id" | "ccxt" | "loadMarkets" | "symbolFor" | "symbols" | "exchangeInfo" | "assetName"
+  | "id"
+  | "ccxt"
+  | "loadMarkets"
+  | "symbolFor"
+  | "symbols"
+  | "exchangeInfo"
+  | "assetName"
+  | "blockedMarket"
+  | "archivedTables"
 > & {
   /** The loaded ccxt market of a unified symbol (throws ccxt BadSymbol when unknown). */
   market(symbol: string): CcxtMarket;
@@ -54,6 +62,10 @@ export function createBaseAdapter(exchange: Exchange, options: BaseAdapterOption
         .map((m) => mapMarketInfo(exchange, m, nowMs))
         .filter((r): r is ExchangeInfoRow => r !== null && markets.includes(r.market));
     },
+    // A geo-block found while loading markets ends the whole exchange's run (see run-cycle);
+    // only an exchange with a separate host per market (Binance) can lose one market alone.
+    blockedMarket: () => null,
+    archivedTables: [],
     assetName(base) {
       const name = exchange.currencies?.[base]?.name;
       return typeof name === "string" && name.length > 0 && name !== base ? name : null;

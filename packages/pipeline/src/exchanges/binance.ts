@@ -1,6 +1,7 @@
 import { INTERVAL_INFO, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
+import { ExchangeGeoBlockedError } from "./geo-block.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
 import { readArray, readEpochMs, readNullableNumber, readNumber, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
@@ -21,6 +22,26 @@ const FUNDING_PAGE = 1000;
 /** openInterestHist caps at 500 rows and serves only the last 30 days. */
 const OI_PAGE = 500;
 const OI_DAYS = 30;
+
+/**
+ * Binance's market-data-only host for public spot endpoints (exchangeInfo, klines): documented for
+ * public market data, and not behind the location block that api.binance.com answers 451 from.
+ */
+const SPOT_MARKET_DATA_URL = "https://data-api.binance.vision/api/v3";
+
+/** Closed days of these USDⓈ-M tables are in data.binance.vision (klines, fundingRate, metrics). */
+const ARCHIVED_TABLES = ["ohlcv_1m", "ohlcv_1h", "ohlcv_1d", "funding_rates", "open_interest"] as const;
+
+/** What to do when a Binance host refuses the runner's location (GitHub's runners are US addresses). */
+function binanceGeoBlockRemedy(host: string): string {
+  const elsewhere =
+    "set CEXDATA_PROXY_BINANCE to a proxy outside the restricted regions, or run the binance shard " +
+    "on a runner there (vars.CEXDATA_RUNNER_BINANCE)";
+  if (host.startsWith("fapi.")) {
+    return `closed days of perpetuals come from the archive (data.binance.vision); for the rest, ${elsewhere}`;
+  }
+  return elsewhere;
+}
 
 /**
  * Binance: kline arrays `[openTime, o, h, l, c, volume, closeTime, quoteVolume, trades, ...]` with
@@ -76,11 +97,32 @@ export function mapBinanceOpenInterest(series: SeriesRef, body: unknown) {
 export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const exchange = createCcxtExchange(
     "binance",
-    { options: { defaultType: "spot", fetchMarkets: { types: ["spot", "linear"] } } },
+    {
+      options: { defaultType: "spot", fetchMarkets: { types: ["spot", "linear"] } },
+      urls: { api: { public: SPOT_MARKET_DATA_URL } },
+    },
     params,
+    binanceGeoBlockRemedy,
   );
   const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
   let fundingHours: Promise<Map<string, number>> | undefined;
+  /** Set when fapi.binance.com refused the runner's location while loading markets. */
+  let perpBlocked: ExchangeGeoBlockedError | null = null;
+
+  /**
+   * Spot and USDⓈ-M markets; when only fapi refuses this location, spot alone, and perpetuals go to
+   * the archive. Their metadata is not invented: stored exchange_info rows are kept, not refreshed.
+   */
+  const loadMarkets = async (): Promise<void> => {
+    try {
+      await base.loadMarkets();
+    } catch (error) {
+      if (!(error instanceof ExchangeGeoBlockedError) || !error.host.startsWith("fapi.")) throw error;
+      perpBlocked = error;
+      (exchange.options as Record<string, unknown>)["fetchMarkets"] = { types: ["spot"] };
+      await base.loadMarkets();
+    }
+  };
 
   /** /fapi/v1/fundingInfo lists only contracts whose interval differs from the default 8 h. */
   const statedFundingHours = async (marketId: string): Promise<number> => {
@@ -180,6 +222,12 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
 
   return {
     ...base,
+    loadMarkets,
+    // With fapi blocked ccxt has no perpetual markets: the archive names them by the same rule.
+    symbolFor: (b, market) =>
+      market === "perp" && perpBlocked !== null ? `${b}/USDT:USDT` : base.symbolFor(b, market),
+    blockedMarket: (market) => (market === "perp" ? perpBlocked : null),
+    archivedTables: ARCHIVED_TABLES,
     unsupported(table: SeriesTable, market: Market) {
       if (table === "liquidations") return "not served over REST (Binance ended public liquidation history)";
       if ((table === "funding_rates" || table === "open_interest") && market !== "perp")

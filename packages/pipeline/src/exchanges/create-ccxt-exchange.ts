@@ -2,6 +2,14 @@ import ccxt from "ccxt";
 import type { Exchange } from "ccxt";
 import { instrumentExchange } from "../sources/rest/instrument-exchange.js";
 import type { RequestStats } from "../sources/rest/request-stats.js";
+import {
+  BlockedHosts,
+  defaultGeoBlockRemedy,
+  detectGeoBlocks,
+  realHostResolver,
+  refuseBlockedHosts,
+  type GeoBlockRemedy,
+} from "./geo-block.js";
 import { applyExchangeUrlOverride } from "./url-override.js";
 
 /** What every adapter factory receives: the world it may touch. */
@@ -12,6 +20,8 @@ export interface AdapterParams {
   readonly stats?: RequestStats;
   /** Per-request timeout (ccxt `timeout`), 30 s by default. */
   readonly timeoutMs?: number;
+  /** Hosts found geo-blocked in this run, shared by its exchanges; a fresh set by default. */
+  readonly blockedHosts?: BlockedHosts;
 }
 
 export class UnknownExchangeError extends Error {
@@ -31,12 +41,13 @@ type ExchangeCtor = new (config: Record<string, unknown>) => Exchange;
 
 /**
  * A ccxt instance as the pipeline uses it: rate limiter on, URLs overridden from the environment,
- * every request counted. `config` is merged into ccxt's own (options, extra API endpoints).
+ * every request counted, geo-blocked hosts asked once. `config` is merged into ccxt's own (options, extra API endpoints).
  */
 export function createCcxtExchange(
   id: string,
   config: Record<string, unknown>,
   params: AdapterParams = {},
+  geoBlockRemedy: GeoBlockRemedy = defaultGeoBlockRemedy(id),
 ): Exchange {
   const ctor = (ccxt as unknown as Record<string, unknown>)[id];
   if (!ccxt.exchanges.includes(id) || typeof ctor !== "function") {
@@ -47,7 +58,12 @@ export function createCcxtExchange(
     timeout: params.timeoutMs ?? 30_000,
     ...config,
   });
+  const realUrls = structuredClone(exchange.urls);
   applyExchangeUrlOverride(exchange, params.env ?? process.env);
+  const realHostOf = realHostResolver(realUrls, exchange.urls, exchange.hostname);
+  const blockedHosts = params.blockedHosts ?? new BlockedHosts();
+  detectGeoBlocks(exchange, blockedHosts, geoBlockRemedy, realHostOf);
   if (params.stats) instrumentExchange(exchange, params.stats);
+  refuseBlockedHosts(exchange, blockedHosts, realHostOf);
   return exchange;
 }

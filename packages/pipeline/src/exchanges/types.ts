@@ -1,5 +1,6 @@
 import type { Exchange } from "ccxt";
 import type { ExchangeInfoRow, Market, NativeInterval, Row } from "@cexdata/schema";
+import type { ExchangeGeoBlockedError } from "./geo-block.js";
 
 /** Tables fetched as time series, page by page. */
 export const SERIES_TABLES = [
@@ -91,4 +92,11 @@ export interface ExchangeAdapter {
   exchangeInfo(markets: readonly Market[], nowMs: number): ExchangeInfoRow[];
   /** Human asset names where the exchange gives them (token_info.name). */
   assetName(base: string): string | null;
+  /**
+   * The geo-block that keeps a market's REST host from this runner (found while loading markets),
+   * or null. Its series go to the archive where `archivedTables` has them, else are reported blocked.
+   */
+  blockedMarket(market: Market): ExchangeGeoBlockedError | null;
+  /** Tables whose closed days a public archive keeps, fetched from there when REST is blocked. */
+  readonly archivedTables: readonly SeriesTable[];
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Market, SpecGap, TableName } from "@cexdata/schema";
 import { resolveSince, type PipelineConfig } from "../config/config-schema.js";
+import { BlockedHosts, ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
 import { createAdapter } from "../exchanges/registry.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
 import type { Logger } from "../log/create-logger.js";
@@ -13,7 +14,13 @@ import {
   type PlannedSeries,
 } from "../plan/plan-series.js";
 import { closeMatches } from "../config/close-matches.js";
-import { createRunReport, recordFailure, recordNotServed, type RunReport } from "../report/run-report.js";
+import {
+  createRunReport,
+  recordBlocked,
+  recordFailure,
+  recordNotServed,
+  type RunReport,
+} from "../report/run-report.js";
 import { writeRunReport } from "../report/write-report.js";
 import { RequestStats } from "../sources/rest/request-stats.js";
 import { withRetry, type RetryPolicy } from "../sources/rest/with-retry.js";
@@ -22,6 +29,8 @@ import { appendQuarantine, quarantinePath } from "../validate/index.js";
 import { SerialLock } from "./serial-lock.js";
 import { stageSeries } from "./stage-series.js";
 import { finishCycle } from "./finish-cycle.js";
+import { fetchBlockedFromArchive } from "./fetch-blocked-from-archive.js";
+import { blockedEntry, recordBlockedExchanges } from "./record-blocked.js";
 
 export interface RunCycleParams {
   readonly config: PipelineConfig;
@@ -79,6 +88,8 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   const log = p.logger.child({ runId });
   const stats = new RequestStats();
   const lock = new SerialLock();
+  // One set for the run: a host found geo-blocked is never asked again, by any exchange's series.
+  const blockedHosts = new BlockedHosts();
   const store = await openDatasetStore({ dir: p.datasetDir, nowMs: clock });
   let quarantined = 0;
   try {
@@ -86,8 +97,9 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
       ...new Set([...p.config.exchanges, ...(p.only ?? []).map((o) => o.series.exchange)]),
     ];
     const adapters: ExchangeAdapter[] = [];
+    const blockedExchanges: { adapter: ExchangeAdapter; error: ExchangeGeoBlockedError }[] = [];
     for (const id of exchangeIds) {
-      const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs });
+      const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, blockedHosts });
       try {
         await withRetry(() => adapter.loadMarkets(), {
           exchange: adapter.ccxt,
@@ -97,6 +109,11 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
         });
         adapters.push(adapter);
       } catch (error) {
+        if (error instanceof ExchangeGeoBlockedError) {
+          log.warn({ exchange: id, host: error.host }, `${error.message}; its series are reported blocked`);
+          blockedExchanges.push({ adapter, error });
+          continue;
+        }
         log.error(
           { exchange: id, err: errorMessage(error) },
           `${id}: cannot load markets; its series are skipped`,
@@ -183,6 +200,27 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
       planned = plan.series;
       recordNotServed(report, plan.skipped);
     }
+    recordBlockedExchanges(report, blockedExchanges, {
+      tables: p.only ? tables : [...tables, ...p.config.tables.filter((t) => t === "exchange_info")],
+      markets: p.only ? [...new Set(p.only.map((o) => o.series.market))] : markets,
+      bases: p.only ? p.only.map((o) => o.series.symbol) : (p.config.bases ?? []),
+    });
+    for (const adapter of adapters) {
+      for (const market of markets) {
+        const blocked = adapter.blockedMarket(market);
+        if (blocked && !p.only && p.config.tables.includes("exchange_info")) {
+          log.warn({ exchange: adapter.id, market, host: blocked.host }, blocked.message);
+          recordBlocked(report, {
+            table: "exchange_info",
+            exchange: adapter.id,
+            market,
+            host: blocked.host,
+            remedy: blocked.remedy,
+            message: `${market} markets not refreshed: stored rows are kept as they were (stale), none invented`,
+          });
+        }
+      }
+    }
     log.info(
       { series: planned.length, exchanges: adapters.map((a) => a.id) },
       `planned ${planned.length} series`,
@@ -200,6 +238,29 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
 
     async function fetchOne(item: PlannedSeries, adapter: ExchangeAdapter): Promise<void> {
       const { series } = item;
+      const blocked = adapter.blockedMarket(series.market);
+      if (blocked !== null) {
+        if (!adapter.archivedTables.includes(series.table)) {
+          recordBlocked(report, blockedEntry(series, blocked));
+          return;
+        }
+        log.warn(
+          { exchange: adapter.id, table: series.table, symbol: series.symbol, host: blocked.host },
+          "REST host blocked: closed days from the archive",
+        );
+        await lock.run(() =>
+          fetchBlockedFromArchive({
+            item,
+            blocked,
+            store,
+            runId,
+            report,
+            nowMs: clock(),
+            env: p.env ?? process.env,
+          }),
+        );
+        return;
+      }
       const counts = report.tables[series.table]?.[series.exchange];
       (report.tables[series.table] ??= {})[series.exchange] = counts ?? {
         fetched: 0,
@@ -252,6 +313,12 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
           "series committed",
         );
       } catch (error) {
+        if (error instanceof ExchangeGeoBlockedError) {
+          log.warn({ exchange: adapter.id, table: series.table, symbol: series.symbol }, error.message);
+          recordBlocked(report, blockedEntry(series, error));
+          await lock.run(() => store.commit()).catch(() => undefined);
+          return;
+        }
         log.error(
           { exchange: adapter.id, table: series.table, symbol: series.symbol },
           `series failed: ${errorMessage(error)}`,
