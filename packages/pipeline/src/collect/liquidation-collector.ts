@@ -1,6 +1,15 @@
 import ccxt from "ccxt";
 import type { Exchange, Liquidation, Market } from "ccxt";
 import type { Logger } from "pino";
+import {
+  BlockedHosts,
+  ExchangeGeoBlockedError,
+  defaultGeoBlockRemedy,
+  detectGeoBlocks,
+  isGeoBlockedHandshake,
+  realHostResolver,
+  refusedHandshakeStatus,
+} from "../exchanges/geo-block.js";
 import { applyExchangeUrlOverride } from "../exchanges/url-override.js";
 import { liquidationRowFrom } from "./liquidation-rows.js";
 import { StreamLiveness } from "./stream-liveness.js";
@@ -31,10 +40,13 @@ async function createProExchange(id: string, env: NodeJS.ProcessEnv): Promise<Ex
   const ctor = (ccxt.pro as unknown as Record<string, ProCtor | undefined>)[id];
   if (!ctor) throw new Error(`ccxt has no websocket support for exchange ${JSON.stringify(id)}`);
   const exchange = new ctor({ enableRateLimit: true, options: { defaultType: "swap" } });
+  const realUrls = structuredClone(exchange.urls);
   if (applyExchangeUrlOverride(exchange, env)) {
     // ccxt refuses plain ws:// (a simulator, a local proxy) until its http agent is loaded.
     await exchange.loadHttpProxyAgent();
   }
+  const realHostOf = realHostResolver(realUrls, exchange.urls, exchange.hostname);
+  detectGeoBlocks(exchange, new BlockedHosts(), defaultGeoBlockRemedy(id), realHostOf);
   return exchange;
 }
 
@@ -64,6 +76,7 @@ async function loadMarketsPatiently(
     try {
       return await exchange.loadMarkets();
     } catch (error) {
+      if (error instanceof ExchangeGeoBlockedError) throw error;
       p.logger.warn({ exchange: exchange.id, err: String(error) }, "loading markets failed; retrying");
       await sleep(Math.min(30_000, 500 * 2 ** attempt), p.signal);
     }
@@ -116,7 +129,17 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
     const exchange = await createProExchange(id, env);
     const liveness = new StreamLiveness(id, exchange, wal);
     streams.set(id, liveness);
-    const markets = await loadMarketsPatiently(exchange, p);
+    let markets: Record<string, Market>;
+    try {
+      markets = await loadMarketsPatiently(exchange, p);
+    } catch (error) {
+      if (!(error instanceof ExchangeGeoBlockedError)) throw error;
+      // Asking again gets the same answer: this exchange is not collected by this process.
+      p.logger.error({ exchange: id, host: error.host }, `blocked: ${error.message}`);
+      liveness.markDown("blocked");
+      await exchange.close().catch(() => undefined);
+      return;
+    }
     const symbols = p.bases.map((b) => `${b}/USDT:USDT`).filter((s) => markets[s] !== undefined);
     const wanted = new Set(symbols);
     // ccxt appends each received event to its cache once, as its own object: identity marks what is
@@ -124,6 +147,7 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
     const logged = new WeakSet<Liquidation>();
     const loops = watchCalls(exchange, symbols).map(async (watch) => {
       let failures = 0;
+      let refusals = 0;
       while (!p.signal.aborted) {
         try {
           const batch = receivedLiquidations(exchange, await Promise.race([watch(), stopped]));
@@ -143,6 +167,17 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
           }
         } catch (error) {
           if (p.signal.aborted) break;
+          const refused = refusedHandshakeStatus(error);
+          refusals = refused === undefined ? 0 : refusals + 1;
+          if (isGeoBlockedHandshake(refused, refusals)) {
+            const remedy = defaultGeoBlockRemedy(id)("");
+            p.logger.error(
+              { exchange: id, status: refused },
+              `blocked: the ${id} websocket refuses this location (HTTP ${refused}); ${remedy}`,
+            );
+            liveness.markDown("blocked");
+            break;
+          }
           liveness.markDown(String(error));
           const delay = Math.min(30_000, 250 * 2 ** failures++);
           p.logger.warn(

@@ -146,3 +146,21 @@ export function refuseBlockedHosts(
     return fetch(url, ...rest);
   };
 }
+
+/**
+ * The HTTP status a websocket handshake was refused with, from ccxt's NetworkError ("Unexpected
+ * server response: 451"; ccxt passes on the status, not the body).
+ */
+export function refusedHandshakeStatus(error: unknown): number | undefined {
+  const match = /Unexpected server response: (\d{3})/.exec(error instanceof Error ? error.message : "");
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Whether refused handshakes mean a geo-block: a 451 at once; a 403 (CloudFront's country block, but
+ * without the body to prove it) only when it answers twice in a row, so a one-off refusal is retried.
+ */
+export function isGeoBlockedHandshake(status: number | undefined, refusalsInARow: number): boolean {
+  if (status === 451) return true;
+  return status === 403 && refusalsInARow >= 2;
+}
