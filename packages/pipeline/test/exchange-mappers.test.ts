@@ -11,7 +11,7 @@ import { readEpochMs } from "../src/exchanges/parse-values.js";
 import type { SeriesRef } from "../src/exchanges/types.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FIXTURES = path.resolve(here, "../../../../shared/fixtures");
+const FIXTURES = path.resolve(here, "fixtures/exchanges");
 const load = (rel: string): unknown => JSON.parse(readFileSync(path.join(FIXTURES, rel), "utf8"));
 
 interface StaticEntry {

@@ -2,7 +2,7 @@ import { fundingIntervalHours, symbolLife } from "../series/index.js";
 
 /**
  * Bybit v5 instruments-info entries in the shape ccxt documents from the live API (no recording
- * of Bybit instruments exists in shared/fixtures), for the symbols the simulator generates.
+ * of Bybit instruments was found), for the symbols the simulator generates.
  */
 type Json = Record<string, unknown>;
 
