@@ -31,3 +31,9 @@ export { parseArchivePath, type ArchiveRequest } from "./archive/archive-paths.j
 export * from "./exchanges/index.js";
 export * from "./series/index.js";
 export * from "./ws/index.js";
+
+export {
+  startForwardProxy,
+  type ForwardProxy,
+  type ForwardProxyOptions,
+} from "./proxy/start-forward-proxy.js";
