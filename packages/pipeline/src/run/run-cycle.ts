@@ -22,6 +22,7 @@ import { appendQuarantine, quarantinePath } from "../validate/index.js";
 import { SerialLock } from "./serial-lock.js";
 import { stageSeries } from "./stage-series.js";
 import { finishCycle } from "./finish-cycle.js";
+import { redactUrlCredentials } from "../log/redact-url-credentials.js";
 
 export interface RunCycleParams {
   readonly config: PipelineConfig;
@@ -58,7 +59,8 @@ export function newRunId(nowMs: number): string {
 }
 
 const errorName = (e: unknown) => (e instanceof Error ? e.constructor.name || e.name : "Error");
-const errorMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
+// Through the report and the log: a URL's password (a proxy's, an override's) never reaches either.
+const errorMessage = (e: unknown) => redactUrlCredentials(e instanceof Error ? e.message : String(e));
 
 /**
  * One cycle: load markets, plan every series from the config and the stored watermarks, fetch and
