@@ -44,3 +44,8 @@ export {
   BYBIT_403_JSON_BODY,
   CLOUDFRONT_403_HTML_BODY,
 } from "./geo-block/recorded/geo-block-bodies.js";
+export {
+  startForwardProxy,
+  type ForwardProxy,
+  type ForwardProxyOptions,
+} from "./proxy/start-forward-proxy.js";

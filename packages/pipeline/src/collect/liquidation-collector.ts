@@ -11,6 +11,7 @@ import {
   refusedHandshakeStatus,
 } from "../exchanges/geo-block.js";
 import { applyExchangeUrlOverride } from "../exchanges/url-override.js";
+import { applyExchangeProxy } from "../proxy/apply-exchange-proxy.js";
 import { liquidationRowFrom } from "./liquidation-rows.js";
 import { StreamLiveness } from "./stream-liveness.js";
 import { mergeWalIntoDataset } from "./merge-wal.js";
@@ -34,6 +35,18 @@ export interface CollectLiquidationsParams {
   readonly signal: AbortSignal;
 }
 
+/**
+ * ccxt opens proxied websockets with http(s)-proxy-agent / socks-proxy-agent, which it imports
+ * lazily from its own install location (first REST call). Loaded here before any socket opens; a
+ * layout where ccxt cannot see our copies gets them handed over instead.
+ */
+async function loadWebsocketProxyAgents(exchange: Exchange): Promise<void> {
+  await exchange.loadProxyModules();
+  exchange.httpProxyAgentModule ??= await import("http-proxy-agent");
+  exchange.httpsProxyAgentModule ??= await import("https-proxy-agent");
+  exchange.socksProxyAgentModule ??= await import("socks-proxy-agent");
+}
+
 type ProCtor = new (config: Record<string, unknown>) => Exchange;
 
 async function createProExchange(id: string, env: NodeJS.ProcessEnv): Promise<Exchange> {
@@ -45,6 +58,7 @@ async function createProExchange(id: string, env: NodeJS.ProcessEnv): Promise<Ex
     // ccxt refuses plain ws:// (a simulator, a local proxy) until its http agent is loaded.
     await exchange.loadHttpProxyAgent();
   }
+  if (applyExchangeProxy(exchange, env) !== null) await loadWebsocketProxyAgents(exchange);
   const realHostOf = realHostResolver(realUrls, exchange.urls, exchange.hostname);
   detectGeoBlocks(exchange, new BlockedHosts(), defaultGeoBlockRemedy(id), realHostOf);
   return exchange;

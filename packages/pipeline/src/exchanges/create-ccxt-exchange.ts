@@ -2,6 +2,7 @@ import ccxt from "ccxt";
 import type { Exchange } from "ccxt";
 import { instrumentExchange } from "../sources/rest/instrument-exchange.js";
 import type { RequestStats } from "../sources/rest/request-stats.js";
+import { applyExchangeProxy } from "../proxy/apply-exchange-proxy.js";
 import {
   BlockedHosts,
   defaultGeoBlockRemedy,
@@ -14,7 +15,7 @@ import { applyExchangeUrlOverride } from "./url-override.js";
 
 /** What every adapter factory receives: the world it may touch. */
 export interface AdapterParams {
-  /** Environment for `CEXDATA_EXCHANGE_URL_<ID>`; process.env by default. */
+  /** Environment for `CEXDATA_EXCHANGE_URL_<ID>` and the proxy variables; process.env by default. */
   readonly env?: NodeJS.ProcessEnv;
   /** Request accounting shared by the run. */
   readonly stats?: RequestStats;
@@ -40,8 +41,9 @@ export class UnknownExchangeError extends Error {
 type ExchangeCtor = new (config: Record<string, unknown>) => Exchange;
 
 /**
- * A ccxt instance as the pipeline uses it: rate limiter on, URLs overridden from the environment,
- * every request counted, geo-blocked hosts asked once. `config` is merged into ccxt's own (options, extra API endpoints).
+ * A ccxt instance as the pipeline uses it: rate limiter on, URLs overridden and a proxy set from
+ * the environment (`CEXDATA_PROXY_<ID>`, else HTTPS_PROXY/HTTP_PROXY), every request counted,
+ * geo-blocked hosts asked once. `config` is merged into ccxt's own (options, extra API endpoints).
  */
 export function createCcxtExchange(
   id: string,
@@ -58,9 +60,12 @@ export function createCcxtExchange(
     timeout: params.timeoutMs ?? 30_000,
     ...config,
   });
+  const env = params.env ?? process.env;
   const realUrls = structuredClone(exchange.urls);
-  applyExchangeUrlOverride(exchange, params.env ?? process.env);
+  applyExchangeUrlOverride(exchange, env);
   const realHostOf = realHostResolver(realUrls, exchange.urls, exchange.hostname);
+  // After the override: a generic proxy skips loopback and NO_PROXY hosts, judged on the final URLs.
+  applyExchangeProxy(exchange, env);
   const blockedHosts = params.blockedHosts ?? new BlockedHosts();
   detectGeoBlocks(exchange, blockedHosts, geoBlockRemedy, realHostOf);
   if (params.stats) instrumentExchange(exchange, params.stats);

@@ -1,4 +1,5 @@
 import { pino, type Logger, type DestinationStream } from "pino";
+import { redactUrlCredentials } from "./redact-url-credentials.js";
 
 export type { Logger } from "pino";
 
@@ -53,8 +54,34 @@ export function createLogger(params: CreateLoggerParams = {}): Logger {
   return pino(options, pino.destination({ dest: 2, sync: true }));
 }
 
-/** Removes a secret's literal value from a message (errors can echo request headers back). */
+const PROXY_VARIABLE = /^(CEXDATA_PROXY_\w+|https?_proxy|all_proxy)$/i;
+
+/** The passwords of the proxy variables in `env`, raw and URL-decoded. */
+function proxyPasswords(env: NodeJS.ProcessEnv): string[] {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    if (!PROXY_VARIABLE.test(name) || !value) continue;
+    const raw = /^[a-z][a-z0-9+.-]*:\/\/[^/?#@:]*:([^/?#]*)@/i.exec(value.trim())?.[1];
+    if (raw) found.push(raw, decodeURIComponentSafe(raw));
+  }
+  return found;
+}
+
+const decodeURIComponentSafe = (s: string) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+/**
+ * Removes secrets from a message (errors can echo request headers or URLs back): the HF token, the
+ * proxy passwords of the environment, and the password of any `scheme://user:password@` URL.
+ */
 export function scrubSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  const token = env.HF_TOKEN;
-  return token && token.length >= 4 ? text.split(token).join("[redacted]") : text;
+  let out = redactUrlCredentials(text);
+  const secrets = [env.HF_TOKEN, ...proxyPasswords(env)].filter((s): s is string => !!s && s.length >= 4);
+  for (const secret of secrets) out = out.split(secret).join("[redacted]");
+  return out;
 }

@@ -31,6 +31,7 @@ import { stageSeries } from "./stage-series.js";
 import { finishCycle } from "./finish-cycle.js";
 import { fetchBlockedFromArchive } from "./fetch-blocked-from-archive.js";
 import { blockedEntry, recordBlockedExchanges } from "./record-blocked.js";
+import { redactUrlCredentials } from "../log/redact-url-credentials.js";
 
 export interface RunCycleParams {
   readonly config: PipelineConfig;
@@ -67,7 +68,8 @@ export function newRunId(nowMs: number): string {
 }
 
 const errorName = (e: unknown) => (e instanceof Error ? e.constructor.name || e.name : "Error");
-const errorMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
+// Through the report and the log: a URL's password (a proxy's, an override's) never reaches either.
+const errorMessage = (e: unknown) => redactUrlCredentials(e instanceof Error ? e.message : String(e));
 
 /**
  * One cycle: load markets, plan every series from the config and the stored watermarks, fetch and

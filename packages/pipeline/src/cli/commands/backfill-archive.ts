@@ -37,6 +37,7 @@ function archiveSource(mode: "archive" | "auto"): BackfillSource {
         endMs: request.untilMs ?? nowMs,
         nowMs,
         source: mode,
+        env: ctx.env,
         ...(ctx.env["CEXDATA_ARCHIVE_URL"] ? { archiveUrl: ctx.env["CEXDATA_ARCHIVE_URL"] } : {}),
         ...(mode === "auto"
           ? {

@@ -9,6 +9,7 @@ import { fillFromRest, type FillGap, type RestFill } from "./fill-from-rest.js";
 import { expectedStepMs, findGaps } from "./find-gaps.js";
 import { importArchiveRange, type ArchiveImport, type ArchiveLeftover } from "./import-archive-range.js";
 import { planBackfill, type BackfillSource } from "./plan-backfill.js";
+import { createProxiedFetch } from "../../proxy/create-proxied-fetch.js";
 import type { StagingStore } from "./staging-store.js";
 import { subtractRanges } from "./time-ranges.js";
 
@@ -28,6 +29,11 @@ export interface BackfillFromArchiveParams extends Pick<
 > {
   /** Base URL of the archive; default `CEXDATA_ARCHIVE_URL`, else https://data.binance.vision. */
   archiveUrl?: string;
+  /**
+   * Environment for `CEXDATA_ARCHIVE_URL` and the archive's proxy (`CEXDATA_PROXY_ARCHIVE`, else
+   * HTTPS_PROXY/HTTP_PROXY); process.env by default. Not consulted for the proxy when `fetch` is given.
+   */
+  env?: NodeJS.ProcessEnv;
   store: BackfillStore;
   /** Names the quarantine file: `<dataset>/quarantine/<runId>.jsonl`. */
   runId: string;
@@ -91,7 +97,32 @@ export async function backfillFromArchive(p: BackfillFromArchiveParams): Promise
     throw new ArchiveUnsupportedError(`${p.symbol} is not a ${p.market} market the dataset stores`);
   }
   const dataset = datasetOf(p.table, symbol);
-  const archiveUrl = p.archiveUrl ?? process.env["CEXDATA_ARCHIVE_URL"] ?? DEFAULT_ARCHIVE_URL;
+  const env = p.env ?? process.env;
+  const archiveUrl = p.archiveUrl ?? env["CEXDATA_ARCHIVE_URL"] ?? DEFAULT_ARCHIVE_URL;
+  const proxied =
+    p.fetch === undefined
+      ? createProxiedFetch({ variable: "CEXDATA_PROXY_ARCHIVE", env, targetUrl: archiveUrl })
+      : null;
+  try {
+    return await backfillWith(
+      { ...p, ...(proxied && { fetch: proxied.fetch }) },
+      archiveUrl,
+      nowMs,
+      symbol,
+      dataset,
+    );
+  } finally {
+    await proxied?.close();
+  }
+}
+
+async function backfillWith(
+  p: BackfillFromArchiveParams,
+  archiveUrl: string,
+  nowMs: number,
+  symbol: ArchiveSymbol,
+  dataset: ArchiveDataset,
+): Promise<ArchiveBackfillResult> {
   const source = p.source ?? "auto";
   const useRest = source === "auto" && p.fillGap !== undefined;
   const series = { exchange: "binance", symbol: p.symbol, market: p.market };
