@@ -120,7 +120,8 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
       if (!(error instanceof ExchangeGeoBlockedError) || !error.host.startsWith("fapi.")) throw error;
       perpBlocked = error;
       (exchange.options as Record<string, unknown>)["fetchMarkets"] = { types: ["spot"] };
-      await base.loadMarkets();
+      // ccxt keeps a failed load's promise until asked to reload.
+      await exchange.loadMarkets(true);
     }
   };
 
