@@ -2,14 +2,13 @@ import ccxt from "ccxt";
 import type { Exchange, Liquidation, Market } from "ccxt";
 import type { Logger } from "pino";
 import {
-  BlockedHosts,
   ExchangeGeoBlockedError,
   defaultGeoBlockRemedy,
-  detectGeoBlocks,
   isGeoBlockedHandshake,
-  realHostResolver,
   refusedHandshakeStatus,
 } from "../exchanges/geo-block.js";
+import { teapotBan } from "../exchanges/ip-ban.js";
+import { RefusedHosts, detectRefusals, realHostResolver } from "../exchanges/refused-hosts.js";
 import { applyExchangeUrlOverride } from "../exchanges/url-override.js";
 import { applyExchangeProxy } from "../proxy/apply-exchange-proxy.js";
 import { liquidationRowFrom } from "./liquidation-rows.js";
@@ -60,7 +59,8 @@ async function createProExchange(id: string, env: NodeJS.ProcessEnv): Promise<Ex
   }
   if (applyExchangeProxy(exchange, env) !== null) await loadWebsocketProxyAgents(exchange);
   const realHostOf = realHostResolver(realUrls, exchange.urls, exchange.hostname);
-  detectGeoBlocks(exchange, new BlockedHosts(), defaultGeoBlockRemedy(id), realHostOf);
+  const rules = { geoBlockRemedy: defaultGeoBlockRemedy(id), banRule: teapotBan };
+  detectRefusals(exchange, new RefusedHosts(), rules, realHostOf);
   return exchange;
 }
 

@@ -102,7 +102,7 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
       urls: { api: { public: SPOT_MARKET_DATA_URL } },
     },
     params,
-    binanceGeoBlockRemedy,
+    { geoBlockRemedy: binanceGeoBlockRemedy },
   );
   const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
   let fundingHours: Promise<Map<string, number>> | undefined;

@@ -1,6 +1,7 @@
 import { INTERVAL_INFO, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
+import type { BanRule } from "./ip-ban.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
 import {
   readArray,
@@ -77,11 +78,23 @@ export function mapBybitOpenInterest(series: SeriesRef, body: unknown) {
     );
 }
 
+/**
+ * Bybit's IP ban: HTTP 403 "access too frequent" after more than 600 requests in 5 seconds, with no
+ * Retry-After. Its V5 rate-limit page: "terminate all HTTP sessions and wait for at least 10
+ * minutes. The ban will be lifted automatically" (older pages said "usually 30 minutes"; we take
+ * the documented minimum and let the next request tell). Its geo-block is also a 403, but from
+ * CloudFront with a different body, told apart before this rule is asked.
+ */
+const BYBIT_BAN_MS = 10 * 60_000;
+const bybitBan: BanRule = ({ status, body, nowMs }) =>
+  status === 403 && body !== undefined && /access too frequent/i.test(body) ? nowMs + BYBIT_BAN_MS : null;
+
 export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const exchange = createCcxtExchange(
     "bybit",
     { options: { defaultType: "spot", fetchMarkets: { types: ["spot", "linear"] } } },
     params,
+    { banRule: bybitBan },
   );
   const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
 

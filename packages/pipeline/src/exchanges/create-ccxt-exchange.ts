@@ -3,14 +3,9 @@ import type { Exchange } from "ccxt";
 import { instrumentExchange } from "../sources/rest/instrument-exchange.js";
 import type { RequestStats } from "../sources/rest/request-stats.js";
 import { applyExchangeProxy } from "../proxy/apply-exchange-proxy.js";
-import {
-  BlockedHosts,
-  defaultGeoBlockRemedy,
-  detectGeoBlocks,
-  realHostResolver,
-  refuseBlockedHosts,
-  type GeoBlockRemedy,
-} from "./geo-block.js";
+import { defaultGeoBlockRemedy, type GeoBlockRemedy } from "./geo-block.js";
+import { teapotBan, type BanRule } from "./ip-ban.js";
+import { RefusedHosts, detectRefusals, realHostResolver, refuseKnownHosts } from "./refused-hosts.js";
 import { applyExchangeUrlOverride } from "./url-override.js";
 
 /** What every adapter factory receives: the world it may touch. */
@@ -21,8 +16,8 @@ export interface AdapterParams {
   readonly stats?: RequestStats;
   /** Per-request timeout (ccxt `timeout`), 30 s by default. */
   readonly timeoutMs?: number;
-  /** Hosts found geo-blocked in this run, shared by its exchanges; a fresh set by default. */
-  readonly blockedHosts?: BlockedHosts;
+  /** Hosts found geo-blocked or banning in this run, shared by its exchanges; a fresh set by default. */
+  readonly refusedHosts?: RefusedHosts;
 }
 
 export class UnknownExchangeError extends Error {
@@ -38,18 +33,25 @@ export class UnknownExchangeError extends Error {
   }
 }
 
+/** How an exchange says "not from here" and "banned": each adapter may say it better for its own hosts. */
+export interface ExchangeRefusalQuirks {
+  readonly geoBlockRemedy?: GeoBlockRemedy;
+  /** Default: 418 with Retry-After. */
+  readonly banRule?: BanRule;
+}
+
 type ExchangeCtor = new (config: Record<string, unknown>) => Exchange;
 
 /**
  * A ccxt instance as the pipeline uses it: rate limiter on, URLs overridden and a proxy set from
  * the environment (`CEXDATA_PROXY_<ID>`, else HTTPS_PROXY/HTTP_PROXY), every request counted,
- * geo-blocked hosts asked once. `config` is merged into ccxt's own (options, extra API endpoints).
+ * geo-blocked hosts asked once, banned hosts not before their ban ends. `config` is merged into ccxt's own (options, extra API endpoints).
  */
 export function createCcxtExchange(
   id: string,
   config: Record<string, unknown>,
   params: AdapterParams = {},
-  geoBlockRemedy: GeoBlockRemedy = defaultGeoBlockRemedy(id),
+  quirks: ExchangeRefusalQuirks = {},
 ): Exchange {
   const ctor = (ccxt as unknown as Record<string, unknown>)[id];
   if (!ccxt.exchanges.includes(id) || typeof ctor !== "function") {
@@ -66,9 +68,13 @@ export function createCcxtExchange(
   const realHostOf = realHostResolver(realUrls, exchange.urls, exchange.hostname);
   // After the override: a generic proxy skips loopback and NO_PROXY hosts, judged on the final URLs.
   applyExchangeProxy(exchange, env);
-  const blockedHosts = params.blockedHosts ?? new BlockedHosts();
-  detectGeoBlocks(exchange, blockedHosts, geoBlockRemedy, realHostOf);
+  const refusedHosts = params.refusedHosts ?? new RefusedHosts();
+  const rules = {
+    geoBlockRemedy: quirks.geoBlockRemedy ?? defaultGeoBlockRemedy(id),
+    banRule: quirks.banRule ?? teapotBan,
+  };
+  detectRefusals(exchange, refusedHosts, rules, realHostOf);
   if (params.stats) instrumentExchange(exchange, params.stats);
-  refuseBlockedHosts(exchange, blockedHosts, realHostOf);
+  refuseKnownHosts(exchange, refusedHosts, realHostOf);
   return exchange;
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { Market, SpecGap, TableName } from "@cexdata/schema";
 import { resolveSince, type PipelineConfig } from "../config/config-schema.js";
-import { BlockedHosts, ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
+import { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
+import { RefusedHosts } from "../exchanges/refused-hosts.js";
 import { createAdapter } from "../exchanges/registry.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
 import type { Logger } from "../log/create-logger.js";
@@ -45,6 +46,8 @@ export interface RunCycleParams {
   /** Per-request timeout of every exchange (ccxt `timeout`), 30 s by default. */
   readonly timeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The wall clock that waits and bans are measured on (Date.now); tests pass the one `sleep` advances. */
+  readonly clockMs?: () => number;
   /** Explicit series instead of the config's (backfill); `sinceMs`/`untilMs` bound each. */
   readonly only?: { series: SeriesRef; sinceMs: number; untilMs?: number }[];
   /** Per-series progress, for progress bars. */
@@ -90,8 +93,9 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   const log = p.logger.child({ runId });
   const stats = new RequestStats();
   const lock = new SerialLock();
-  // One set for the run: a host found geo-blocked is never asked again, by any exchange's series.
-  const blockedHosts = new BlockedHosts();
+  // One set for the run: a host found geo-blocked is never asked again, a banned one not before its
+  // ban ends, by any exchange's series.
+  const refusedHosts = new RefusedHosts(p.clockMs);
   const store = await openDatasetStore({ dir: p.datasetDir, nowMs: clock });
   let quarantined = 0;
   try {
@@ -101,12 +105,13 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     const adapters: ExchangeAdapter[] = [];
     const blockedExchanges: { adapter: ExchangeAdapter; error: ExchangeGeoBlockedError }[] = [];
     for (const id of exchangeIds) {
-      const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, blockedHosts });
+      const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, refusedHosts });
       try {
         await withRetry(() => adapter.loadMarkets(), {
           exchange: adapter.ccxt,
           policy: p.retry,
           sleep: p.sleep,
+          clockMs: p.clockMs,
           stats: stats.of(id),
         });
         adapters.push(adapter);
@@ -285,6 +290,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
           stats,
           retry: p.retry,
           sleep: p.sleep,
+          clockMs: p.clockMs,
           signal: p.signal,
           onRetry: ({ attempt, delayMs, error }) =>
             log.warn(

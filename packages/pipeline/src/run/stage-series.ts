@@ -35,6 +35,7 @@ export async function stageSeries(p: {
   stats: RequestStats;
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
+  clockMs?: () => number;
   onPage?: (info: { rows: number; progressMs: number }) => void;
   onRetry?: (info: { attempt: number; delayMs: number; error: Error }) => void;
   signal?: AbortSignal;
@@ -53,6 +54,7 @@ export async function stageSeries(p: {
     stats: p.stats,
     retry: p.retry,
     sleep: p.sleep,
+    clockMs: p.clockMs,
     onRetry: p.onRetry,
     signal: p.signal,
   })) {

@@ -20,7 +20,13 @@ const SPOT_BUDGET = 6_000;
 const FUTURES_BUDGET = 2_400;
 /** 429s answered to a client still over budget before it is banned with a 418. */
 const STRIKES_BEFORE_BAN = 5;
-const BAN_MS = 120_000;
+/**
+ * "IP bans are tracked and scale in duration for repeat offenders, from 2 minutes to 3 days", and a
+ * 418's Retry-After says when the ban is over (Binance's "LIMITS" section of its API docs). Here a
+ * ban doubles each time the client earns another, including by sending while banned.
+ */
+const FIRST_BAN_MS = 120_000;
+const LONGEST_BAN_MS = 3 * 86_400_000;
 
 type Family = "spot" | "usdm" | "coinm";
 
@@ -82,6 +88,8 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
   const weights = new RateWindow(60_000);
   const strikes = new Map<Family, number>();
   let bannedUntil = 0;
+  /** The length of the last ban; the next one is twice as long. */
+  let lastBanMs = 0;
 
   const symbolsOf = (family: Family): Readonly<Record<string, string>> =>
     family === "spot"
@@ -271,9 +279,16 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
           },
   });
 
+  /** Starts a ban of `ms` (or the next on the ladder, if longer) and answers it. */
+  const banFor = (clockMs: number, ms: number): SimReply => {
+    lastBanMs = Math.min(LONGEST_BAN_MS, Math.max(ms, lastBanMs * 2));
+    bannedUntil = clockMs + lastBanMs;
+    return rateLimited(Math.ceil(lastBanMs / 1000), 418);
+  };
+
   const admit = (req: SimRequest, clockMs: number): Admission => {
-    if (clockMs < bannedUntil)
-      return { reject: rateLimited(Math.ceil((bannedUntil - clockMs) / 1000), 418), banned: true };
+    // Asking while banned earns a longer ban: the repeat offender Binance's ladder is for.
+    if (clockMs < bannedUntil) return { reject: banFor(clockMs, 0), banned: true, duringBan: true };
     const family = familyOf(req.route);
     const budget = family === "spot" ? SPOT_BUDGET : FUTURES_BUDGET;
     const weight = weightOf(req);
@@ -281,10 +296,7 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     if (used + weight > budget) {
       const strike = (strikes.get(family) ?? 0) + 1;
       strikes.set(family, strike);
-      if (strike > STRIKES_BEFORE_BAN) {
-        bannedUntil = clockMs + BAN_MS;
-        return { reject: rateLimited(BAN_MS / 1000, 418), banned: true };
-      }
+      if (strike > STRIKES_BEFORE_BAN) return { reject: banFor(clockMs, FIRST_BAN_MS), banned: true };
       return { reject: rateLimited(weights.secondsLeft(clockMs), 429) };
     }
     strikes.set(family, 0);
@@ -296,5 +308,11 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     return { weight, headers: header };
   };
 
-  return { routes, admit, rateLimited, notFound: () => error(404, -1, "Not found.") };
+  return {
+    routes,
+    admit,
+    rateLimited,
+    ban: (clockMs, seconds) => banFor(clockMs, seconds * 1000),
+    notFound: () => error(404, -1, "Not found."),
+  };
 }

@@ -19,6 +19,12 @@ const OI_PERIODS: Readonly<Record<string, number>> = {
   "1d": 86_400_000,
 };
 const IP_LIMIT = 600;
+/**
+ * Over 600 requests in 5 s: "403, access too frequent ... terminate all HTTP sessions and wait for
+ * at least 10 minutes. The ban will be lifted automatically" (Bybit V5 rate-limit docs). No
+ * Retry-After. Whether sending during the ban lengthens it is not documented: here it does not.
+ */
+const IP_BAN_MS = 10 * 60_000;
 
 const ok = (result: unknown, nowMs: number): SimReply => ({
   status: 200,
@@ -212,29 +218,36 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
     "/v5/market/tickers": tickers,
   };
 
-  const rateLimited = (retryAfterSeconds: number, status: 429 | 418): SimReply => ({
-    status: status === 429 ? 403 : status,
-    headers: { "Retry-After": String(retryAfterSeconds) },
+  let bannedUntil = 0;
+  const ipBanned: SimReply = {
+    status: 403,
     raw: "403 Forbidden: access too frequent",
     contentType: "text/plain",
-  });
+  };
+  // Bybit sends no HTTP 429: a per-UID API limit is retCode 10006 in a 200 answer, an IP limit a ban.
+  const rateLimited = (_retryAfterSeconds: number, status: 429 | 418): SimReply =>
+    status === 418 ? ipBanned : { ...fail(10006, "Too many visits!", Date.now()), status: 200 };
+  const ban = (clockMs: number): SimReply => {
+    bannedUntil = Math.max(bannedUntil, clockMs + IP_BAN_MS);
+    return ipBanned;
+  };
 
   const admit = (_req: SimRequest, clockMs: number): Admission => {
+    if (clockMs < bannedUntil) return { reject: ipBanned, banned: true, duringBan: true };
     const used = ipWindow.add("ip", clockMs);
     const headers = {
       "X-Bapi-Limit": String(IP_LIMIT),
       "X-Bapi-Limit-Status": String(Math.max(0, IP_LIMIT - used)),
       "X-Bapi-Limit-Reset-Timestamp": String(ipWindow.windowEndMs(clockMs)),
     };
-    return used > IP_LIMIT
-      ? { reject: { ...rateLimited(ipWindow.secondsLeft(clockMs), 429), headers }, banned: false }
-      : { headers };
+    return used > IP_LIMIT ? { reject: ban(clockMs), banned: true } : { headers };
   };
 
   return {
     routes,
     admit,
     rateLimited,
+    ban,
     notFound: (req) => ({
       status: 404,
       body: { retCode: 10404, retMsg: "Not Found", result: {}, retExtInfo: {}, time: req.nowMs },

@@ -162,6 +162,8 @@ export function createCoinbaseApi(ctx: ExchangeContext): ExchangeApi {
     routes,
     admit,
     rateLimited,
+    // Public market data is rate limited with 429s, never banned.
+    ban: () => rateLimited(1, 429),
     notFound: () => ({
       status: 404,
       body: { error: "NOT_FOUND", error_details: "Not Found", message: "Not Found" },

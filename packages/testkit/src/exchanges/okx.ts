@@ -277,5 +277,12 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     return used > limit ? { reject: rateLimited(windows.secondsLeft(clockMs), 429) } : {};
   };
 
-  return { routes, admit, rateLimited, notFound: () => fail("50030", "Illegal request", 404) };
+  return {
+    routes,
+    admit,
+    rateLimited,
+    // Public market data is rate limited with 429s, never banned.
+    ban: () => rateLimited(1, 429),
+    notFound: () => fail("50030", "Illegal request", 404),
+  };
 }

@@ -23,7 +23,15 @@ export interface SimServerParams {
 }
 
 export function emptyCounters(): ExchangeCounters {
-  return { requests: {}, total: 0, rateLimited: 0, banned: 0, faultsInjected: 0, weightUsed: 0 };
+  return {
+    requests: {},
+    total: 0,
+    rateLimited: 0,
+    banned: 0,
+    faultsInjected: 0,
+    requestsDuringBan: 0,
+    weightUsed: 0,
+  };
 }
 
 /** The handler for a path: an exact route, else a pattern with `{name}` segments, with its params. */
@@ -58,13 +66,14 @@ function send(res: ServerResponse, reply: SimReply): void {
   res.end(text);
 }
 
-function faultReply(api: ExchangeApi, fault: FaultSpec): SimReply | undefined {
+function faultReply(api: ExchangeApi, fault: FaultSpec, clockMs: number): SimReply | undefined {
   const retryAfter = fault.retryAfterSeconds ?? 1;
   switch (fault.kind) {
     case "429":
-      return { ...api.rateLimited(retryAfter, 429), status: 429 };
+      return api.rateLimited(retryAfter, 429);
     case "418":
-      return api.rateLimited(retryAfter, 418);
+      // A ban, as the exchange bans: later requests are refused (and counted) until it ends.
+      return api.ban(clockMs, retryAfter);
     case "500":
     case "502":
     case "503":
@@ -96,6 +105,7 @@ export async function startSimServer(p: SimServerParams): Promise<SimServer> {
     counters.requests[simReq.route] = (counters.requests[simReq.route] ?? 0) + 1;
     const admission = p.api.admit(simReq, p.clockMs());
     counters.weightUsed += admission.weight ?? 0;
+    if (admission.duringBan === true) counters.requestsDuringBan += 1;
     if (admission.reject !== undefined) {
       if (admission.banned === true) counters.banned += 1;
       else counters.rateLimited += 1;
@@ -108,10 +118,10 @@ export async function startSimServer(p: SimServerParams): Promise<SimServer> {
       hanging.add(req.socket);
       return;
     }
-    const injected = fault === undefined ? undefined : faultReply(p.api, fault);
+    const injected = fault === undefined ? undefined : faultReply(p.api, fault, p.clockMs());
     if (injected !== undefined) {
-      if (injected.status === 429) counters.rateLimited += 1;
-      if (injected.status === 418) counters.banned += 1;
+      if (fault?.kind === "418") counters.banned += 1;
+      else if (fault?.kind === "429") counters.rateLimited += 1;
       send(res, injected);
       return;
     }

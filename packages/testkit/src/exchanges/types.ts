@@ -32,6 +32,8 @@ export interface Admission {
   weight?: number;
   /** A ban answer (418 / 403) rather than a plain 429. */
   banned?: boolean;
+  /** The request came while this client was already banned (a well-behaved client sends none). */
+  duringBan?: boolean;
 }
 
 /** One exchange's API: its routes, its limiter and its error bodies. One module per exchange. */
@@ -41,6 +43,11 @@ export interface ExchangeApi {
   admit(req: SimRequest, clockMs: number): Admission;
   /** The exchange's own answer to "too many requests", with Retry-After. */
   rateLimited(retryAfterSeconds: number, status: 429 | 418): SimReply;
+  /**
+   * Bans the client from now on, as the exchange does (`seconds` where the exchange says how long),
+   * and returns the ban answer. An exchange that never bans answers its 429.
+   */
+  ban(clockMs: number, seconds: number): SimReply;
   notFound(req: SimRequest): SimReply;
 }
 
@@ -58,6 +65,8 @@ export interface ExchangeCounters {
   /** 418 / ban answers sent. */
   banned: number;
   faultsInjected: number;
+  /** Requests that arrived while the client was banned: a client that honours bans sends none. */
+  requestsDuringBan: number;
   /** Binance request weight charged (all windows). */
   weightUsed: number;
 }

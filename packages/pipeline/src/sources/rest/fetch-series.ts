@@ -22,6 +22,8 @@ export interface FetchSeriesParams {
   readonly stats?: RequestStats;
   readonly retry?: RetryPolicy;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** The wall clock bans end on (Date.now). */
+  readonly clockMs?: () => number;
   readonly onRetry?: (info: { attempt: number; delayMs: number; error: Error }) => void;
   /** Stops paging between requests (a signal, a shutdown). */
   readonly signal?: AbortSignal;
@@ -66,6 +68,7 @@ export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesP
       policy: p.retry,
       stats,
       sleep: p.sleep,
+      clockMs: p.clockMs,
       onRetry: p.onRetry,
     });
     const keys = new Set<string>();

@@ -1,0 +1,132 @@
+import type { Exchange } from "ccxt";
+import { ExchangeGeoBlockedError, isGeoBlockAnswer, type GeoBlockRemedy } from "./geo-block.js";
+import { ExchangeBannedError, type BanRule } from "./ip-ban.js";
+
+/** Why a host is not asked: a geo-block (for the whole run) or a ban (until its end). */
+export type HostRefusal = ExchangeGeoBlockedError | ExchangeBannedError;
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Maps a request URL to the real host it stands for (e.g. `fapi.binance.com`). */
+export type RealHostOf = (url: string) => string;
+
+/**
+ * The real host of a request URL after `CEXDATA_EXCHANGE_URL_<ID>` rewrote ccxt's URLs: a simulator
+ * or mirror at 127.0.0.1 still reports, and is remembered as, the host it stands for. `before` and
+ * `after` are ccxt's `urls` before and after the rewrite; `hostname` fills ccxt's `{hostname}`.
+ */
+export function realHostResolver(before: unknown, after: unknown, hostname?: string): RealHostOf {
+  const pairs: [prefix: string, host: string][] = [];
+  const walk = (a: unknown, b: unknown) => {
+    if (typeof a === "string" && typeof b === "string") {
+      // ccxt writes some hosts as `https://api.{hostname}` (Bybit), filled from `exchange.hostname`.
+      const real = hostname === undefined ? a : a.replace("{hostname}", hostname);
+      if (/^[a-z]+:\/\//i.test(real) && /^[a-z]+:\/\//i.test(b)) pairs.push([b, hostOf(real)]);
+    } else if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+      for (const [k, v] of Object.entries(a)) walk(v, (b as Record<string, unknown>)[k]);
+    }
+  };
+  walk(before, after);
+  pairs.sort((x, y) => y[0].length - x[0].length);
+  return (url) => pairs.find(([prefix]) => url.startsWith(prefix))?.[1] ?? hostOf(url);
+}
+
+/**
+ * The hosts that refused this run, shared by every exchange of the run: a geo-blocked host is asked
+ * once, then every later request to it fails at once without leaving the machine; a banned host
+ * likewise until its ban ends (by `clockMs`, the wall clock waits are measured on).
+ */
+export class RefusedHosts {
+  private readonly refused = new Map<string, HostRefusal>();
+
+  constructor(readonly clockMs: () => number = Date.now) {}
+
+  record(refusal: HostRefusal): void {
+    const known = this.refused.get(refusal.host);
+    // A geo-block outlives any ban; a later ban replaces an earlier one.
+    if (known instanceof ExchangeGeoBlockedError) return;
+    this.refused.set(refusal.host, refusal);
+  }
+
+  /** Why a host is not to be asked now, if it is not. */
+  of(host: string): HostRefusal | undefined {
+    const refusal = this.refused.get(host);
+    if (refusal instanceof ExchangeBannedError && refusal.untilMs <= this.clockMs()) {
+      this.refused.delete(host);
+      return undefined;
+    }
+    return refusal;
+  }
+}
+
+type FetchFn = (url: string, ...rest: unknown[]) => Promise<unknown>;
+type HandleErrorsFn = (
+  code: number,
+  reason: string,
+  url: string,
+  method: string,
+  headers: unknown,
+  body: unknown,
+  ...rest: unknown[]
+) => unknown;
+
+export interface RefusalRules {
+  readonly geoBlockRemedy: GeoBlockRemedy;
+  readonly banRule: BanRule;
+}
+
+/**
+ * Turns a geo-block answer into ExchangeGeoBlockedError, and a ban into ExchangeBannedError, before
+ * ccxt maps them (to ExchangeNotAvailable or DDoSProtection, NetworkErrors that would be retried on
+ * a schedule of our own), and records the host in `hosts`. Install before any other `handleErrors`
+ * wrapper that should still see the status.
+ */
+export function detectRefusals(
+  exchange: Exchange,
+  hosts: RefusedHosts,
+  rules: RefusalRules,
+  realHostOf: RealHostOf = hostOf,
+): void {
+  const target = exchange as unknown as { handleErrors: HandleErrorsFn };
+  const handleErrors = target.handleErrors.bind(exchange);
+  target.handleErrors = (code, reason, url, method, headers, body, ...rest) => {
+    const text = typeof body === "string" ? body : undefined;
+    if (isGeoBlockAnswer(code, text)) {
+      const host = realHostOf(url);
+      const error = new ExchangeGeoBlockedError(exchange.id, host, code, rules.geoBlockRemedy(host));
+      hosts.record(error);
+      throw error;
+    }
+    const bannedUntil = rules.banRule({ status: code, headers, body: text, nowMs: hosts.clockMs() });
+    if (bannedUntil !== null) {
+      const error = new ExchangeBannedError(exchange.id, realHostOf(url), code, bannedUntil);
+      hosts.record(error);
+      throw error;
+    }
+    return handleErrors(code, reason, url, method, headers, body, ...rest);
+  };
+}
+
+/**
+ * Refuses, without sending it, every request to a host found geo-blocked in this run or banned
+ * until later. Install last (outermost), so a refused request is not counted as sent.
+ */
+export function refuseKnownHosts(
+  exchange: Exchange,
+  hosts: RefusedHosts,
+  realHostOf: RealHostOf = hostOf,
+): void {
+  const target = exchange as unknown as { fetch: FetchFn };
+  const fetch = target.fetch.bind(exchange);
+  target.fetch = async (url, ...rest) => {
+    const known = hosts.of(realHostOf(url));
+    if (known) throw known;
+    return fetch(url, ...rest);
+  };
+}
