@@ -15,6 +15,9 @@ import { InvalidArgumentError } from "./errors.js";
 import type { QueryContext, RunnableQuery, ViewFiles } from "./query/query-context.js";
 import { selectFiles } from "./query/select-files.js";
 import { DEFAULT_DATASET, resolveDatasetSource, type DatasetSource } from "./source/dataset-source.js";
+import { createHubFetch } from "./source/create-hub-fetch.js";
+import { findHubToken } from "./source/find-hub-token.js";
+import { readFreshness, type DatasetFreshness } from "./source/read-freshness.js";
 import { SpecTracker, type SpecSnapshot } from "./source/SpecTracker.js";
 
 export interface DatasetLogger {
@@ -34,10 +37,18 @@ export interface DatasetOptions {
   cacheMaxBytes?: number;
   /** Hub base URL. Default: HF_ENDPOINT, else https://huggingface.co. */
   hubUrl?: string;
+  /**
+   * Hub token for a private or gated dataset, sent as `Authorization: Bearer` to the Hub only. Default:
+   * HF_TOKEN, else the token file `huggingface-cli login` writes (HF_TOKEN_PATH, $HF_HOME/token,
+   * ~/.cache/huggingface/token). Never logged nor put in an error.
+   */
+  token?: string;
   fetch?: typeof fetch;
   logger?: DatasetLogger;
   /** Clock, for tests of the TTL. */
   now?: () => number;
+  /** Environment the defaults above are read from. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const TEN_MINUTES = 10 * 60_000;
@@ -60,14 +71,23 @@ export class Dataset implements QueryContext {
 
   constructor(options: DatasetOptions | string = {}) {
     const opts = typeof options === "string" ? { source: options } : options;
-    const env = process.env;
+    const env = opts.env ?? process.env;
     this.source = resolveDatasetSource({
       source: opts.source ?? env.CEXDATA_DATASET ?? DEFAULT_DATASET,
       revision: opts.revision,
       hubUrl: opts.hubUrl ?? env.HF_ENDPOINT ?? "https://huggingface.co",
     });
-    this.cacheDir = opts.cacheDir ?? findDefaultCacheDir();
-    this.fetch = opts.fetch ?? globalThis.fetch;
+    this.cacheDir = opts.cacheDir ?? findDefaultCacheDir({ env });
+    const baseFetch = opts.fetch ?? globalThis.fetch;
+    this.fetch =
+      this.source.kind === "hub"
+        ? createHubFetch({
+            fetch: baseFetch,
+            hubUrl: this.source.hubUrl,
+            token: findHubToken({ token: opts.token, env }),
+            label: this.source.label,
+          })
+        : baseFetch;
     this.cacheMaxBytes = opts.cacheMaxBytes ?? TWENTY_GIB;
     const logger = opts.logger ?? { warn: (message: string) => console.warn(message) };
     this.tracker = new SpecTracker({
@@ -83,6 +103,15 @@ export class Dataset implements QueryContext {
   /** The current spec.json, validated (re-checked when older than the TTL). */
   async spec(): Promise<DatasetSpec> {
     return (await this.readSnapshot()).spec;
+  }
+
+  /**
+   * How fresh each table of each exchange is, as the pipeline recorded it: the last successful fetch,
+   * the newest stored time, and a geo-block if the exchange refuses the pipeline's runner. Empty for a
+   * dataset published before freshness was recorded.
+   */
+  async freshness(): Promise<DatasetFreshness[]> {
+    return readFreshness((await this.readSnapshot()).spec);
   }
 
   /**

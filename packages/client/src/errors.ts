@@ -18,7 +18,7 @@ export class UnknownTokenError extends CexdataError {
 
 /** The dataset (or a file it needs) could not be reached and nothing usable is cached. */
 export class DatasetUnavailableError extends CexdataError {
-  override readonly name = "DatasetUnavailableError";
+  override readonly name: string = "DatasetUnavailableError";
   /** What was tried, e.g. `https://huggingface.co/datasets/cexdata/cexdata/resolve/main/spec.json`. */
   readonly url: string;
   readonly status: number | undefined;
@@ -26,6 +26,20 @@ export class DatasetUnavailableError extends CexdataError {
     super(message, { cause: context.cause });
     this.url = context.url;
     this.status = context.status;
+  }
+}
+
+/**
+ * The Hub refused to serve the dataset (401/403): it is private or gated and no token was sent, or the
+ * token sent has no read access to it. The message never holds the token.
+ */
+export class DatasetAccessError extends DatasetUnavailableError {
+  override readonly name = "DatasetAccessError";
+  /** Whether a token was sent with the refused request. */
+  readonly tokenSent: boolean;
+  constructor(message: string, context: { url: string; status: number; tokenSent: boolean }) {
+    super(message, { url: context.url, status: context.status });
+    this.tokenSent = context.tokenSent;
   }
 }
 

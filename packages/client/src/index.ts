@@ -1,10 +1,12 @@
 export { Dataset } from "./Dataset.js";
 export type { DatasetLogger, DatasetOptions } from "./Dataset.js";
+export type { DatasetFreshness } from "./source/read-freshness.js";
 export { Token } from "./Token.js";
 export type { TokenOptions } from "./Token.js";
 export { Tokens } from "./Tokens.js";
 export {
   CexdataError,
+  DatasetAccessError,
   DatasetUnavailableError,
   IntegrityError,
   InvalidArgumentError,

@@ -61,6 +61,47 @@ describe("spec.json", () => {
     expect(fieldOf(bad)).toBe("tables.ohlcv_1d.files.0.path");
   });
 
+  it("reads a spec with keys it does not know (written by a newer pipeline), still checking the ones it knows", () => {
+    const newer = {
+      ...spec,
+      written_by: "cexdata 9",
+      tables: { ohlcv_1d: { ...spec.tables.ohlcv_1d, row_groups: 4 } },
+      freshness: [
+        {
+          table: "ohlcv_1d",
+          exchange: "binance",
+          newest_ts: "2024-01-10T00:00:00.000Z",
+          last_failure_at: "2024-01-11T00:00:00.000Z",
+        },
+      ],
+    };
+    const parsed = parseDatasetSpec(newer);
+    expect(parsed.tables.ohlcv_1d?.files).toEqual([file]);
+    expect(parsed.freshness).toEqual([
+      { table: "ohlcv_1d", exchange: "binance", newest_ts: "2024-01-10T00:00:00.000Z" },
+    ]);
+    expect(parsed).not.toHaveProperty("written_by");
+    const escaping = { ...file, path: "../../etc/passwd.parquet" };
+    expect(fieldOf({ ...newer, tables: { ohlcv_1d: { ...newer.tables.ohlcv_1d, files: [escaping] } } })).toBe(
+      "tables.ohlcv_1d.files.0.path",
+    );
+  });
+
+  it("checks freshness entries: times, exchange ids, one entry per table and exchange", () => {
+    const entry = { table: "ohlcv_1d", exchange: "binance", last_success_at: "2024-01-11T00:05:00.000Z" };
+    expect(parseDatasetSpec({ ...spec, freshness: [entry] }).freshness).toEqual([entry]);
+    expect(fieldOf({ ...spec, freshness: [{ ...entry, last_success_at: "yesterday" }] })).toBe(
+      "freshness.0.last_success_at",
+    );
+    expect(fieldOf({ ...spec, freshness: [{ ...entry, exchange: "Binance!" }] })).toBe(
+      "freshness.0.exchange",
+    );
+    expect(fieldOf({ ...spec, freshness: [entry, entry] })).toBe("freshness.1");
+    expect(
+      fieldOf({ ...spec, freshness: [{ ...entry, blocked: { since: entry.last_success_at, remedy: "x" } }] }),
+    ).toBe("freshness.0.blocked.host");
+  });
+
   it("refuses a file listed under another table, or twice", () => {
     const other = { ...file, path: "data/ohlcv_1m/base=BTC/2024-01.parquet" };
     expect(fieldOf({ ...spec, tables: { ohlcv_1d: { ...spec.tables.ohlcv_1d, files: [other] } } })).toBe(

@@ -62,7 +62,12 @@ export const specCoverageSchema = z.strictObject({
 });
 export type SpecCoverage = z.infer<typeof specCoverageSchema>;
 
-export const specTableSchema = z.strictObject({
+// Forward compatibility: the manifest objects a newer pipeline may extend (the top level, a table, a
+// freshness entry) are plain `z.object`s, which drop keys they do not know instead of refusing the
+// whole spec, so a published client keeps reading datasets written after it. What a reader acts on is
+// still validated: files (paths, sizes, hashes), columns, gaps and coverage stay strict, since an
+// unknown key there could change how a file must be read.
+export const specTableSchema = z.object({
   columns: z.array(specColumnSchema),
   files: z.array(specFileSchema),
   gaps: z.array(specGapSchema).optional(),
@@ -70,14 +75,53 @@ export const specTableSchema = z.strictObject({
 });
 export type SpecTable = z.infer<typeof specTableSchema>;
 
+/** Why a table/exchange is not being fetched: the exchange refuses the runner's location. */
+export const specBlockedSchema = z.object({
+  /** When a run first found it blocked (kept while it stays blocked). */
+  since: isoUtcSchema,
+  /** The refusing host, e.g. `fapi.binance.com`. */
+  host: z.string().min(1).max(253),
+  /** What to do about it, in a sentence. */
+  remedy: z.string().max(1000),
+});
+export type SpecBlocked = z.infer<typeof specBlockedSchema>;
+
+/**
+ * How fresh one table of one exchange is: the last run that fetched any of its series, the newest
+ * `ts` stored for that exchange, and whether the exchange refuses the runner. `table` is any string,
+ * not the table enum, so a table added later does not make older readers refuse the spec.
+ */
+export const specFreshnessSchema = z.object({
+  table: z.string().min(1).max(64),
+  exchange: exchangeIdSchema,
+  last_success_at: isoUtcSchema.optional(),
+  newest_ts: isoUtcSchema.optional(),
+  blocked: specBlockedSchema.optional(),
+});
+export type SpecFreshness = z.infer<typeof specFreshnessSchema>;
+
 export const datasetSpecSchema = z
-  .strictObject({
+  .object({
     version: z.number().int().positive(),
     update_time: isoUtcSchema,
     // Keys are checked below rather than by an enum key schema, so the error names the bad table.
     tables: z.record(z.string(), specTableSchema),
+    /** Absent in specs written before freshness was recorded. */
+    freshness: z.array(specFreshnessSchema).optional(),
   })
   .superRefine((spec, ctx) => {
+    const entries = new Set<string>();
+    spec.freshness?.forEach((entry, i) => {
+      const key = `${entry.table}\u0001${entry.exchange}`;
+      if (entries.has(key)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["freshness", i],
+          message: `lists ${entry.table} on ${entry.exchange} twice`,
+        });
+      }
+      entries.add(key);
+    });
     for (const [table, def] of Object.entries(spec.tables)) {
       if (!tableNameSchema.safeParse(table).success) {
         ctx.addIssue({ code: "custom", path: ["tables", table], message: `is not a table of the dataset` });

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { commit, createRepo, uploadFiles } from "@huggingface/hub";
+import { commit, createRepo, downloadFile, repoExists, uploadFiles } from "@huggingface/hub";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startHubSimulator, type HubSimulator } from "../src/hub/start-hub-simulator.js";
 
@@ -90,5 +90,40 @@ describe("hub simulator faults", () => {
     expect(hub.counters.requests.preupload).toBe(1);
     expect(hub.counters.requests.commit).toBe(1);
     expect(hub.counters.requests["lfs-batch"]).toBe(0);
+  });
+
+  it("answers 429 with the Retry-After it was given, then serves the file", async () => {
+    hub.faults.inject({ route: "resolve", status: 429, retryAfter: "7" });
+    const url = `${hub.url}/datasets/${repo.name}/resolve/main/spec.json`;
+    const limited = await fetch(url);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("retry-after")).toBe("7");
+    await limited.body?.cancel();
+    const ok = await fetch(url);
+    expect(await ok.text()).toBe('{"version":1}');
+  });
+});
+
+describe("a private repo on the hub simulator", () => {
+  it("answers 401 without the token, as for a missing repo, and serves it with the token", async () => {
+    const secret = { type: "dataset", name: "cexdata/private" } as const;
+    await createRepo({ repo: secret, hubUrl: hub.url, accessToken: hub.token, private: true });
+    hub.commitFiles(secret, { "spec.json": '{"version":1}' });
+    const url = `${hub.url}/datasets/${secret.name}/resolve/main/spec.json`;
+    const anonymous = await fetch(url);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get("x-error-code")).toBe("RepoNotFound");
+    await anonymous.body?.cancel();
+    expect(await repoExists({ repo: secret, hubUrl: hub.url })).toBe(false);
+    const blob = await downloadFile({
+      repo: secret,
+      path: "spec.json",
+      hubUrl: hub.url,
+      accessToken: hub.token,
+    });
+    expect(await blob?.text()).toBe('{"version":1}');
+
+    hub.setPrivate(secret, false);
+    expect((await fetch(url)).status).toBe(200);
   });
 });

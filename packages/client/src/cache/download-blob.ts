@@ -6,7 +6,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { SpecFile } from "@cexdata/schema";
-import { DatasetUnavailableError, IntegrityError } from "../errors.js";
+import { CexdataError, DatasetUnavailableError, IntegrityError } from "../errors.js";
 import { describeError } from "../source/fetch-remote-spec.js";
 
 /**
@@ -25,6 +25,7 @@ export async function downloadBlob(params: {
   try {
     response = await params.fetch(url);
   } catch (error) {
+    if (error instanceof CexdataError) throw error;
     throw new DatasetUnavailableError(`GET ${url} failed: ${describeError(error)}`, { url, cause: error });
   }
   if (!response.ok || !response.body) {

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import type { SpecFile } from "@cexdata/schema";
-import { DatasetUnavailableError, IntegrityError } from "../errors.js";
+import { DatasetAccessError, DatasetUnavailableError, IntegrityError } from "../errors.js";
 import { buildFileUrl, type DatasetSource } from "../source/dataset-source.js";
 import { downloadBlob } from "./download-blob.js";
 import { forgetVerified, markVerified, verifyFile } from "./verify-file.js";
@@ -75,7 +75,8 @@ async function fillBlob(params: EnsureFilesParams, file: SpecFile, blobPath: str
       break;
     } catch (error) {
       if (error instanceof IntegrityError && attempt < DOWNLOAD_ATTEMPTS) continue;
-      if (error instanceof DatasetUnavailableError) {
+      // A refusal (DatasetAccessError) already says what to do; it is not wrapped.
+      if (error instanceof DatasetUnavailableError && !(error instanceof DatasetAccessError)) {
         throw new DatasetUnavailableError(
           `cexdata: cannot download ${file.path}: ${error.message}; it is not in the cache (${params.cacheDir})`,
           { url, status: error.status, cause: error },

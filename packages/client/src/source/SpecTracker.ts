@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DatasetSpec } from "@cexdata/schema";
-import { DatasetUnavailableError } from "../errors.js";
+import { DatasetAccessError, DatasetUnavailableError } from "../errors.js";
 import { buildFileUrl, isPinnedRevision, type DatasetSource } from "./dataset-source.js";
 import { describeError, fetchRemoteSpec, isTransientFailure } from "./fetch-remote-spec.js";
 import { parseSpecText } from "./parse-spec-text.js";
@@ -100,7 +100,7 @@ export class SpecTracker {
   }
 
   private explain(error: unknown): unknown {
-    if (!(error instanceof DatasetUnavailableError)) return error;
+    if (!(error instanceof DatasetUnavailableError) || error instanceof DatasetAccessError) return error;
     const cached = "nothing of this dataset is cached";
     return new DatasetUnavailableError(
       `cexdata: dataset ${this.params.source.label} is unavailable: ${error.message}; ${cached} (cache: ${this.params.cacheDir})`,

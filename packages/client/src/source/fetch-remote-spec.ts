@@ -1,4 +1,4 @@
-import { DatasetUnavailableError } from "../errors.js";
+import { CexdataError, DatasetUnavailableError } from "../errors.js";
 
 export type RemoteSpecResponse =
   | {
@@ -52,6 +52,7 @@ async function requestSpec(url: string, params: { etag: string | null; fetch: ty
       redirect: "manual",
     });
   } catch (error) {
+    if (error instanceof CexdataError) throw error;
     throw new DatasetUnavailableError(`GET ${url} failed: ${describeError(error)}`, { url, cause: error });
   }
 }

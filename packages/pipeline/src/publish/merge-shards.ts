@@ -9,6 +9,7 @@ import {
   type TableName,
 } from "@cexdata/schema";
 import { openDatasetStore, openDuckDB, readSpec, writeSpec } from "../store/index.js";
+import { mergeFreshness } from "../store/merge-freshness.js";
 import { validateRows } from "../validate/index.js";
 import { PublishError } from "./errors.js";
 import { filesOf, readVerifiedDataset, type LocalDataset } from "./local-dataset.js";
@@ -90,6 +91,12 @@ export async function mergeDatasetShards(
       .at(-1)!,
     tables,
   };
+  // Each shard changed the entries of its own exchange; the others it holds are the base's.
+  const freshness = mergeFreshness(
+    base?.freshness,
+    shards.map((s) => s.spec.freshness),
+  );
+  if (freshness) spec.freshness = freshness;
 
   const copied: string[] = [];
   const merged: string[] = [];

@@ -1,4 +1,5 @@
 import { TABLE_NAMES, type DatasetSpec, type SpecFile, type SpecTable } from "@cexdata/schema";
+import { mergeFreshness } from "../store/merge-freshness.js";
 import { PublishError } from "./errors.js";
 import { filesOf } from "./local-dataset.js";
 
@@ -111,13 +112,17 @@ export function mergeSpecs(p: {
     if (!mine && !theirs) continue;
     tables[name] = mergeTable(mine, theirs, p.base?.tables[name], base);
   }
-  if (sameTables({ ...local, tables }, local)) {
+  // Our entries and the other publisher's: a run of other exchanges never erases ours, nor ours theirs.
+  const freshness = mergeFreshness(p.base?.freshness, [local.freshness, hub.freshness]);
+  const merged = { ...local, tables, ...(freshness && { freshness }) };
+  if (sameTables(merged, local)) {
     return local.version > hub.version ? local : { ...local, version: hub.version + 1 };
   }
   return {
     version: Math.max(local.version, hub.version + 1),
     update_time: p.now.toISOString(),
     tables,
+    ...(freshness && { freshness }),
   };
 }
 
@@ -155,7 +160,7 @@ function mergeEntries<T>(mine?: readonly T[], theirs?: readonly T[], base?: read
   return [...out.values()];
 }
 
-/** Same files and gaps, whatever the version and update time say. */
+/** Same files, gaps, coverage and freshness, whatever the version and update time say. */
 export function sameTables(a: DatasetSpec, b: DatasetSpec): boolean {
   return canonicalTables(a) === canonicalTables(b);
 }
@@ -176,6 +181,7 @@ function canonicalTables(spec: DatasetSpec): string {
       }),
     );
   }
+  out.push(sorted(spec.freshness ?? []).join(","));
   return out.join("\n");
 }
 

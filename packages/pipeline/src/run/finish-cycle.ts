@@ -1,18 +1,24 @@
-import type { ExchangeInfoRow, Market, SpecGap } from "@cexdata/schema";
+import type { ExchangeInfoRow, Market, SpecGap, TableName } from "@cexdata/schema";
 import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
 import type { RunReport } from "../report/run-report.js";
 import type { DatasetStore } from "../store/index.js";
 import { appendQuarantine, validateRows } from "../validate/index.js";
 import type { RunCycleParams } from "./run-cycle.js";
+import { recordFreshness } from "./record-freshness.js";
 import { deriveTokenInfo } from "./token-info.js";
 
-/** The end of a cycle: gaps into spec.json, exchange_info, then token_info from what is now stored. */
+/**
+ * The end of a cycle: gaps into spec.json, exchange_info, then freshness and token_info from what is
+ * now stored.
+ */
 export async function finishCycle(c: {
   store: DatasetStore;
   adapters: readonly ExchangeAdapter[];
   p: RunCycleParams;
   report: RunReport;
   bases: readonly string[];
+  /** The series tables the cycle planned. */
+  tables: readonly TableName[];
   gapsByTable: Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>;
   nowMs: number;
   runId: string;
@@ -54,6 +60,8 @@ export async function finishCycle(c: {
     );
   }
   let commit = await store.commit();
+  // After that commit, so newest_ts is read from files holding this run's exchange_info too.
+  await recordFreshness({ store, report, tables: c.tables, nowMs: c.nowMs });
   if (wants("token_info") && c.bases.length) {
     const names = (base: string) => adapters.map((a) => a.assetName(base)).find((n) => n !== null) ?? null;
     const rows = deriveTokenInfo({
@@ -74,7 +82,7 @@ export async function finishCycle(c: {
         failedSeries: 0,
       },
     };
-    commit = await store.commit();
   }
+  commit = await store.commit();
   report.commit = { version: commit.version, changedFiles: commit.changedFiles.length };
 }

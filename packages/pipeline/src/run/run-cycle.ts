@@ -345,7 +345,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     }
 
     await lock.run(() =>
-      finishCycle({ store, adapters, p, report, bases, gapsByTable, nowMs: clock(), runId }),
+      finishCycle({ store, adapters, p, report, bases, tables, gapsByTable, nowMs: clock(), runId }),
     );
   } finally {
     report.requests = stats.toJSON();

@@ -9,6 +9,7 @@ import {
   type Row,
   type SpecCoverage,
   type SpecFile,
+  type SpecFreshness,
   type SpecGap,
   type TableName,
 } from "@cexdata/schema";
@@ -21,7 +22,9 @@ import { TMP_DIR, WORK_DIR, applyJournal, recoverJournal, removeOrphans, writeJo
 import type { JournalMove } from "./journal.js";
 import { lockDataset } from "./lock.js";
 import { applySpecChanges, isSameContent, readSpec } from "./manifest.js";
+import { mergeFreshness } from "./merge-freshness.js";
 import { mergePolicyOf } from "./merge-policy.js";
+import { readNewestTs } from "./read-newest-ts.js";
 import { readWatermark, type SeriesRef } from "./read-watermark.js";
 import { mergeCoverage, replaceGaps } from "./spec-extras.js";
 import { stageQueryRows, type StagingQuery } from "./stage-query.js";
@@ -65,6 +68,7 @@ export class DatasetStore {
   private stagers = new Map<TableName, TableStager>();
   private pendingGaps = new Map<TableName, SpecGap[]>();
   private pendingCoverage = new Map<TableName, SpecCoverage[]>();
+  private pendingFreshness: SpecFreshness[] | null = null;
   private closed = false;
   private fileCounter = 0;
   private extraConns: DuckDBConnection[] | null = null;
@@ -91,6 +95,18 @@ export class DatasetStore {
       spec: this.currentSpec,
       table,
       series,
+    });
+  }
+
+  /** Newest stored time (epoch ms) of each exchange in a table, from the committed files; null if none. */
+  async readNewestTs(table: TableName, exchanges: readonly string[]): Promise<Map<string, number | null>> {
+    this.assertOpen();
+    return readNewestTs({
+      conn: this.duck.connection,
+      dir: this.dir,
+      spec: this.currentSpec,
+      table,
+      exchanges,
     });
   }
 
@@ -167,6 +183,16 @@ export class DatasetStore {
     this.pendingCoverage.set(table, mergeCoverage([...current, ...coverage]));
   }
 
+  /**
+   * Records freshness entries in spec.json at the next commit: each replaces the entry of its table
+   * and exchange; the entries of every other table and exchange are kept.
+   */
+  setFreshness(entries: readonly SpecFreshness[]): void {
+    this.assertOpen();
+    this.pendingFreshness =
+      mergeFreshness(this.pendingFreshness ?? this.currentSpec?.freshness, [entries]) ?? null;
+  }
+
   /** Merges everything staged into the dataset; see `CommitResult`. Staging is empty afterwards. */
   async commit(): Promise<CommitResult> {
     this.assertOpen();
@@ -215,7 +241,8 @@ export class DatasetStore {
       gaps: this.pendingGaps,
       coverage: this.pendingCoverage,
     });
-    if (moves.length === 0 && isSameContent(this.currentSpec, tables)) {
+    const freshness = this.pendingFreshness ?? this.currentSpec?.freshness;
+    if (moves.length === 0 && isSameContent(this.currentSpec, { tables, freshness })) {
       await this.resetStaging();
       return { version: this.currentSpec?.version ?? 0, changedFiles: [], rowsByTable };
     }
@@ -224,6 +251,7 @@ export class DatasetStore {
       version: (this.currentSpec?.version ?? 0) + 1,
       update_time: new Date(nowMs).toISOString(),
       tables,
+      ...(freshness && { freshness }),
     });
     await syncPath(tmpDir);
     await writeJournal(this.dir, { moves, spec: next });
@@ -237,7 +265,7 @@ export class DatasetStore {
     return { version: next.version, changedFiles: moves.map((m) => m.to), rowsByTable };
   }
 
-  /** Drops staged rows and pending gaps/coverage without writing anything. */
+  /** Drops staged rows and pending gaps/coverage/freshness without writing anything. */
   async discard(): Promise<void> {
     this.assertOpen();
     await this.resetStaging();
@@ -261,6 +289,7 @@ export class DatasetStore {
     this.stagers = new Map();
     this.pendingGaps = new Map();
     this.pendingCoverage = new Map();
+    this.pendingFreshness = null;
   }
 
   private assertOpen(): void {

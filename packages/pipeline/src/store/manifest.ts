@@ -7,6 +7,7 @@ import {
   type DatasetSpec,
   type SpecCoverage,
   type SpecFile,
+  type SpecFreshness,
   type SpecGap,
   type SpecTable,
   type TableName,
@@ -49,7 +50,20 @@ export function formatSpec(spec: DatasetSpec): string {
       ...(t.coverage ? { coverage: t.coverage } : {}),
     };
   }
-  return `${JSON.stringify({ version: spec.version, update_time: spec.update_time, tables }, null, 2)}\n`;
+  const freshness = spec.freshness?.map((e) => ({
+    table: e.table,
+    exchange: e.exchange,
+    ...(e.last_success_at !== undefined && { last_success_at: e.last_success_at }),
+    ...(e.newest_ts !== undefined && { newest_ts: e.newest_ts }),
+    ...(e.blocked && { blocked: { since: e.blocked.since, host: e.blocked.host, remedy: e.blocked.remedy } }),
+  }));
+  const out = {
+    version: spec.version,
+    update_time: spec.update_time,
+    tables,
+    ...(freshness && { freshness }),
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
 }
 
 /** Validates, then writes spec.json atomically (temp file, fsync, rename). */
@@ -84,9 +98,13 @@ export function applySpecChanges(current: DatasetSpec | null, changes: SpecChang
   return tables;
 }
 
-/** Whether two specs describe the same dataset, ignoring version and update_time. */
-export function isSameContent(a: DatasetSpec | null, tables: DatasetSpec["tables"]): boolean {
+/** Whether two specs describe the same dataset (files, gaps, coverage, freshness), ignoring version and update_time. */
+export function isSameContent(
+  a: DatasetSpec | null,
+  next: { tables: DatasetSpec["tables"]; freshness?: readonly SpecFreshness[] | undefined },
+): boolean {
   const probe = { version: 1, update_time: "1970-01-01T00:00:00Z" };
   const left = a ? formatSpec({ ...a, ...probe }) : formatSpec({ ...probe, tables: {} });
-  return left === formatSpec({ ...probe, tables });
+  const freshness = next.freshness ? [...next.freshness] : undefined;
+  return left === formatSpec({ ...probe, tables: next.tables, ...(freshness && { freshness }) });
 }

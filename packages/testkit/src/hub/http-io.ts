@@ -24,7 +24,10 @@ export function sendJson(
 
 /** Errors as the Hub sends them: a JSON `{error}` body, and `X-Error-Code` / `X-Error-Message` headers. */
 export function sendError(res: ServerResponse, err: HubResponseError): void {
-  const headers: Record<string, string> = { "X-Error-Message": err.message.replace(/[^\x20-\x7e]/g, "?") };
+  const headers: Record<string, string> = {
+    ...err.headers,
+    "X-Error-Message": err.message.replace(/[^\x20-\x7e]/g, "?"),
+  };
   if (err.errorCode) headers["X-Error-Code"] = err.errorCode;
   sendJson(res, err.status, { error: err.message }, headers);
 }

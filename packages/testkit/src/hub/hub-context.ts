@@ -46,10 +46,13 @@ export function repoTypeOf(segment: string | undefined): RepoType {
   return "model";
 }
 
-/** The Hub answers 401 to anonymous requests for a missing repo (it will not say whether a private one exists), 404 otherwise. */
+/**
+ * The Hub answers 401 to anonymous requests for a missing repo, and for a private one, so that it
+ * never says whether a private repo exists; 404 for a missing repo otherwise.
+ */
 export function findRepo(ctx: HubContext, type: RepoType, org: string, name: string): HubRepoState {
   const repo = ctx.store.get(type, `${org}/${name}`);
-  if (repo) return repo;
+  if (repo && (!repo.private || ctx.authenticated)) return repo;
   throw new HubResponseError(ctx.authenticated ? 404 : 401, "Repository not found", "RepoNotFound");
 }
 

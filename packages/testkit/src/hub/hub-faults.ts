@@ -35,11 +35,14 @@ export interface HubFault {
   readonly kind?: HubFaultKind;
   /** Default 500. */
   readonly status?: number;
+  /** A `Retry-After` header for a `status` fault, seconds (`"2"`) or an HTTP date, as the Hub sends with 429. */
+  readonly retryAfter?: string;
 }
 
 export interface ActiveHubFault {
   readonly kind: HubFaultKind;
   readonly status: number;
+  readonly retryAfter?: string;
 }
 
 interface QueuedFault {
@@ -48,6 +51,7 @@ interface QueuedFault {
   times: number;
   kind: HubFaultKind;
   status: number;
+  retryAfter: string | undefined;
 }
 
 /** Faults armed by a test, consumed by requests in arrival order. */
@@ -61,6 +65,7 @@ export class HubFaults {
       times: fault.times ?? 1,
       kind: fault.kind ?? "status",
       status: fault.status ?? 500,
+      retryAfter: fault.retryAfter,
     });
   }
 
@@ -83,6 +88,10 @@ export class HubFaults {
       return undefined;
     }
     if (--fault.times <= 0) this.queue.splice(index, 1);
-    return { kind: fault.kind, status: fault.status };
+    return {
+      kind: fault.kind,
+      status: fault.status,
+      ...(fault.retryAfter !== undefined && { retryAfter: fault.retryAfter }),
+    };
   }
 }

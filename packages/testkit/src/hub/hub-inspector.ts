@@ -32,6 +32,8 @@ export interface HubInspector {
   ): string;
   /** Points a tag at a revision (default `main`). */
   tag(repo: HubRepoDesignation, tag: string, revision?: string): void;
+  /** Makes a repo private (only requests with the token see it) or public again. */
+  setPrivate(repo: HubRepoDesignation, value: boolean): void;
 }
 
 export function parseRepoDesignation(repo: HubRepoDesignation): { type: RepoType; name: string } {
@@ -95,6 +97,11 @@ export function createHubInspector(store: HubStore, onCommit: () => void): HubIn
       const state = find(repo);
       if (!state) throw new HubResponseError(404, "Repository not found", "RepoNotFound");
       state.tags.set(tag, state.resolve(revision).oid);
+    },
+    setPrivate(repo, value) {
+      const state = find(repo);
+      if (!state) throw new HubResponseError(404, "Repository not found", "RepoNotFound");
+      state.private = value;
     },
   };
 }

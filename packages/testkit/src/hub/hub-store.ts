@@ -35,6 +35,8 @@ export class HubResponseError extends Error {
     readonly status: number,
     message: string,
     readonly errorCode?: string,
+    /** Extra response headers, e.g. `Retry-After` on a 429. */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }
@@ -58,6 +60,8 @@ export class HubRepoState {
   readonly tags = new Map<string, string>();
   /** LFS objects uploaded through the batch API, by sha256; a commit may then reference them. */
   readonly lfsObjects = new Map<string, Uint8Array>();
+  /** A private repo is hidden from requests without the token, as a missing one is. */
+  private = false;
   constructor(
     readonly type: RepoType,
     readonly name: string,

@@ -54,6 +54,8 @@ export const repoRoutes: readonly HubRouteDef[] = [
           content: Buffer.from(String(f.content), f.encoding === "base64" ? "base64" : "utf8"),
         })),
       );
+      // @huggingface/hub sends `visibility`; the older API took `private: true`.
+      repo.private = body.visibility === "private" || body.private === true;
       ctx.counters.commits++;
       const id = createHash("sha1").update(repo.name).digest("hex").slice(0, 24);
       sendJson(ctx.res, 200, { url: webUrlOf(ctx, repo), name: repo.name, id });
@@ -72,7 +74,7 @@ export const repoRoutes: readonly HubRouteDef[] = [
         id: repo.name,
         author: repo.name.split("/")[0],
         sha: commit.oid,
-        private: false,
+        private: repo.private,
         gated: false,
         disabled: false,
         downloads: 0,

@@ -76,7 +76,11 @@ export async function startHubSimulator(opts: HubSimulatorOptions = {}): Promise
       if (fault?.kind === "status") {
         throw new HubResponseError(
           fault.status,
-          "Internal Error - We're working hard to fix this as soon as possible!",
+          fault.status === 429
+            ? "You have exceeded our hourly quotas for action: resolve. We invite you to retry later."
+            : "Internal Error - We're working hard to fix this as soon as possible!",
+          undefined,
+          fault.retryAfter === undefined ? {} : { "Retry-After": fault.retryAfter },
         );
       }
       const params = (match as RegExpExecArray)

@@ -5,6 +5,7 @@ import type { CliContext } from "../context.js";
 import { registerBackfillCommand } from "./backfill.js";
 import { registerRunCommand } from "./run.js";
 import { registerScheduleCommand } from "./schedule.js";
+import { registerStatusCommand } from "./status.js";
 import { registerVerifyCommand } from "./verify.js";
 
 /**
@@ -33,5 +34,6 @@ export async function registerCommands(program: Command, ctx: CliContext): Promi
   registerBackfillCommand(program, ctx);
   registerVerifyCommand(program, ctx);
   registerScheduleCommand(program, ctx);
+  registerStatusCommand(program, ctx);
   for (const register of later) register(program, ctx);
 }
