@@ -198,4 +198,19 @@ describe("cexdata run from a location Binance and Bybit refuse", () => {
     expect(JSON.parse(publish.stdout)).toMatchObject({ version: spec.version });
     expect(tk.hub.headOf("datasets/cexdata/us-runner")).toBeTruthy();
   });
+
+  it("cexdata status turns the blocked tables into a failing check, locally and on the Hub", async () => {
+    for (const source of [dataset, "hf://datasets/cexdata/us-runner"]) {
+      const status = await cexdata(["status", "--dataset", source, "--max-age", "26h", "--json"]);
+      expect(status.code, status.stderr).toBe(1);
+      const { entries } = JSON.parse(status.stdout) as {
+        entries: { table: string; exchange: string; state: string }[];
+      };
+      const stateOf = (table: string, exchange: string) =>
+        entries.find((e) => e.table === table && e.exchange === exchange)?.state;
+      expect(stateOf("ohlcv_1h", "bybit")).toBe("blocked");
+      expect(stateOf("ohlcv_1h", "okx")).toBe("fresh");
+      expect(stateOf("ohlcv_1h", "coinbase")).toBe("fresh");
+    }
+  });
 });
