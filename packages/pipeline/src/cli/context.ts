@@ -11,6 +11,11 @@ export interface CliContext {
   exitCode: number;
   /** Ends long-running commands (`schedule`) as SIGINT/SIGTERM do; lets a caller in-process stop them. */
   readonly stop?: AbortSignal;
+  /**
+   * The signal that stopped the command (see `listenForStop`); the CLI then exits as soon as the
+   * command returns, not when requests it abandoned time out.
+   */
+  stoppedBy?: NodeJS.Signals;
 }
 
 export function createCliContext(env: NodeJS.ProcessEnv = process.env): CliContext {

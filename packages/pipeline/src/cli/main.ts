@@ -20,6 +20,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
     ctx.exitCode = ctx.exitCode || 1;
   }
   ctx.logger.flush?.();
+  // A stopped command has abandoned requests in flight; their sockets must not hold the exit.
+  if (ctx.stoppedBy !== undefined) process.exit(ctx.exitCode);
   return ctx.exitCode;
 }
 

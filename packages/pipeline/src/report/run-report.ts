@@ -76,6 +76,11 @@ export interface RunReport {
   gaps: SeriesGaps[];
   commit: { version: number; changedFiles: number } | null;
   quarantineFile: string | null;
+  /**
+   * Set when the run was told to stop (SIGTERM, SIGINT): why, and how many planned series it did
+   * not finish (the next run resumes them). Not a failure: `ok` says whether anything failed.
+   */
+  stopped: { reason: string; unfinishedSeries: number } | null;
 }
 
 export function createRunReport(p: {
@@ -99,6 +104,7 @@ export function createRunReport(p: {
     gaps: [],
     commit: null,
     quarantineFile: null,
+    stopped: null,
   };
 }
 

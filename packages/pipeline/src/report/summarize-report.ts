@@ -14,6 +14,10 @@ export function summarizeReport(report: RunReport): string[] {
   }
   for (const n of report.notServed)
     lines.push(`${n.table} ${n.exchange} ${n.market}: ${n.reason} (${n.bases.join(", ")})`);
+  if (report.stopped !== null)
+    lines.push(
+      `STOPPED (${report.stopped.reason}): ${report.stopped.unfinishedSeries} series unfinished; the next run resumes them`,
+    );
   for (const f of report.failures) {
     lines.push(`FAILED ${f.table} ${f.exchange}${f.symbol ? ` ${f.symbol}` : ""}: ${f.error}: ${f.message}`);
   }
@@ -37,7 +41,8 @@ export function summarizeReport(report: RunReport): string[] {
 
 export function logReport(logger: Logger, report: RunReport, file: string): void {
   for (const line of summarizeReport(report)) logger.info(line);
-  const msg = `${report.ok ? "run finished" : "run finished with failures"}: ${file}`;
+  const ended = report.stopped !== null ? "run stopped" : "run finished";
+  const msg = `${report.ok ? ended : `${ended} with failures`}: ${file}`;
   if (report.ok) logger.info({ runId: report.runId, commit: report.commit }, msg);
   else logger.error({ runId: report.runId, failures: report.failures.length }, msg);
 }

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { RunReport } from "./run-report.js";
 
@@ -8,7 +8,13 @@ export async function writeRunReport(datasetDir: string, report: RunReport): Pro
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `${report.runId}.json`);
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(report, null, 2)}\n`);
+  try {
+    await writeFile(tmp, `${JSON.stringify(report, null, 2)}\n`);
+  } catch (error) {
+    // A full disk leaves a partial file: do not let it keep the space (or look like a report).
+    await rm(tmp, { force: true });
+    throw error;
+  }
   await rename(tmp, file);
   return file;
 }

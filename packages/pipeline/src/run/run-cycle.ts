@@ -24,8 +24,10 @@ import {
 } from "../report/run-report.js";
 import { writeRunReport } from "../report/write-report.js";
 import { RequestStats } from "../sources/rest/request-stats.js";
+import { StoppedError, stopOnAbort } from "../sources/rest/stop-on-abort.js";
 import { withRetry, type RetryPolicy } from "../sources/rest/with-retry.js";
-import { openDatasetStore } from "../store/index.js";
+import { DiskFullError, openDatasetStore } from "../store/index.js";
+import { mapDiskFullError } from "../store/map-disk-full-error.js";
 import { appendQuarantine, quarantinePath } from "../validate/index.js";
 import { SerialLock } from "./serial-lock.js";
 import { stageSeries } from "./stage-series.js";
@@ -98,6 +100,10 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   const refusedHosts = new RefusedHosts(p.clockMs);
   const store = await openDatasetStore({ dir: p.datasetDir, nowMs: clock });
   let quarantined = 0;
+  // A full disk ends the whole run: every later commit would fail the same way.
+  let diskFull: DiskFullError | null = null;
+  let unfinished = 0;
+  const halted = () => p.signal?.aborted === true || diskFull !== null;
   try {
     const exchangeIds = [
       ...new Set([...p.config.exchanges, ...(p.only ?? []).map((o) => o.series.exchange)]),
@@ -107,15 +113,19 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     for (const id of exchangeIds) {
       const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, refusedHosts });
       try {
-        await withRetry(() => adapter.loadMarkets(), {
-          exchange: adapter.ccxt,
-          policy: p.retry,
-          sleep: p.sleep,
-          clockMs: p.clockMs,
-          stats: stats.of(id),
-        });
+        await stopOnAbort(
+          withRetry(() => adapter.loadMarkets(), {
+            exchange: adapter.ccxt,
+            policy: p.retry,
+            sleep: p.sleep,
+            clockMs: p.clockMs,
+            stats: stats.of(id),
+          }),
+          p.signal,
+        );
         adapters.push(adapter);
       } catch (error) {
+        if (error instanceof StoppedError) break;
         if (error instanceof ExchangeGeoBlockedError) {
           log.warn({ exchange: id, host: error.host }, `${error.message}; its series are reported blocked`);
           blockedExchanges.push({ adapter, error });
@@ -236,8 +246,12 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     const gapsByTable = new Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>();
     await Promise.all(
       adapters.map(async (adapter) => {
-        for (const item of planned.filter((s) => s.series.exchange === adapter.id)) {
-          if (p.signal?.aborted) return;
+        const mine = planned.filter((s) => s.series.exchange === adapter.id);
+        for (const [i, item] of mine.entries()) {
+          if (halted()) {
+            unfinished += mine.length - i;
+            return;
+          }
           await fetchOne(item, adapter);
         }
       }),
@@ -320,38 +334,72 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
           { exchange: adapter.id, table: series.table, symbol: series.symbol, version: commit.version },
           "series committed",
         );
-      } catch (error) {
-        if (error instanceof ExchangeGeoBlockedError) {
-          log.warn({ exchange: adapter.id, table: series.table, symbol: series.symbol }, error.message);
-          recordBlocked(report, blockedEntry(series, error));
+      } catch (caught) {
+        if (caught instanceof ExchangeGeoBlockedError) {
+          log.warn({ exchange: adapter.id, table: series.table, symbol: series.symbol }, caught.message);
+          recordBlocked(report, blockedEntry(series, caught));
           await lock.run(() => store.commit()).catch(() => undefined);
           return;
         }
-        log.error(
-          { exchange: adapter.id, table: series.table, symbol: series.symbol },
-          `series failed: ${errorMessage(error)}`,
-        );
-        recordFailure(report, {
-          table: series.table,
-          exchange: series.exchange,
-          market: series.market,
-          symbol: series.symbol,
-          error: errorName(error),
-          message: errorMessage(error),
+        const error = mapDiskFullError({
+          error: caught,
+          dir: p.datasetDir,
+          writing: `the ${series.table} rows of ${series.exchange} ${series.symbol}`,
+          version: store.spec?.version ?? 0,
         });
+        if (error instanceof StoppedError) {
+          unfinished += 1;
+          log.warn(
+            { exchange: adapter.id, table: series.table, symbol: series.symbol },
+            `series stopped (${error.reason}): its rows so far that are safe to keep are committed`,
+          );
+        } else {
+          log.error(
+            { exchange: adapter.id, table: series.table, symbol: series.symbol },
+            `series failed: ${errorMessage(error)}`,
+          );
+          recordFailure(report, {
+            table: series.table,
+            exchange: series.exchange,
+            market: series.market,
+            symbol: series.symbol,
+            error: errorName(error),
+            message: errorMessage(error),
+          });
+          if (error instanceof DiskFullError) {
+            diskFull ??= error;
+            return;
+          }
+        }
         // Rows of a failed series stay staged only if they came oldest first; commit what is safe.
         await lock.run(() => store.commit()).catch(() => undefined);
       }
     }
 
-    await lock.run(() =>
-      finishCycle({ store, adapters, p, report, bases, tables, gapsByTable, nowMs: clock(), runId }),
-    );
+    if (diskFull === null)
+      await lock.run(() =>
+        finishCycle({ store, adapters, p, report, bases, tables, gapsByTable, nowMs: clock(), runId }),
+      );
+  } catch (error) {
+    if (!(error instanceof DiskFullError)) throw error;
+    diskFull ??= error;
+    recordFailure(report, { table: "*", exchange: "*", error: error.name, message: error.message });
   } finally {
     report.requests = stats.toJSON();
     report.finishedAt = new Date(clock()).toISOString();
     report.quarantineFile = quarantined > 0 ? quarantinePath(p.datasetDir, runId) : null;
+    if (p.signal?.aborted) {
+      const reason = typeof p.signal.reason === "string" ? p.signal.reason : "aborted";
+      report.stopped = { reason, unfinishedSeries: unfinished };
+    }
     await store.close();
+  }
+  if (diskFull !== null) {
+    // The store has freed its temp files, so the report may fit; if not, the error says it all.
+    await writeRunReport(p.datasetDir, report).catch((error: unknown) =>
+      log.warn(`cannot write the run report: ${errorMessage(error)}`),
+    );
+    throw diskFull;
   }
   const reportFile = await writeRunReport(p.datasetDir, report);
   return { report, reportFile };

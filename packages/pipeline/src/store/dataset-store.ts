@@ -21,8 +21,10 @@ import { syncPath } from "./fs-atomic.js";
 import { TMP_DIR, WORK_DIR, applyJournal, recoverJournal, removeOrphans, writeJournal } from "./journal.js";
 import type { JournalMove } from "./journal.js";
 import { lockDataset } from "./lock.js";
-import { applySpecChanges, isSameContent, readSpec } from "./manifest.js";
+import { applySpecChanges, isSameContent, prepareSpec, readSpec } from "./manifest.js";
+import { mapDiskFullError } from "./map-disk-full-error.js";
 import { mergeFreshness } from "./merge-freshness.js";
+import { probeWritable } from "./probe-writable.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import { readNewestTs } from "./read-newest-ts.js";
 import { readWatermark, type SeriesRef } from "./read-watermark.js";
@@ -42,6 +44,13 @@ export interface OpenDatasetStoreParams {
   readonly memoryLimit?: string;
   /** Called at each step of a commit (for progress logs, and for crash tests). */
   readonly onCommitStep?: (step: CommitStep) => void | Promise<void>;
+}
+
+/** How far a commit got, for its error: what it was writing, its temp files, whether it is journaled. */
+interface CommitProgress {
+  writing: string;
+  readonly temps: string[];
+  journaled: boolean;
 }
 
 export type CommitStep =
@@ -114,7 +123,12 @@ export class DatasetStore {
   async stage<T extends TableName>(table: T, rows: readonly Row<T>[], source: RowSource): Promise<void> {
     this.assertOpen();
     const stager = await this.stagerOf(table);
-    await stager.stage(rows as readonly Row<TableName>[], source);
+    try {
+      await stager.stage(rows as readonly Row<TableName>[], source);
+    } catch (error) {
+      // Staging lives in DuckDB's memory until it passes the memory limit, then spills to temp files.
+      throw this.diskFull(error, `staged ${table} rows (DuckDB temp files in ${WORK_DIR})`);
+    }
   }
 
   /**
@@ -125,7 +139,16 @@ export class DatasetStore {
    */
   async stageFromQuery(table: TableName, query: StagingQuery, source: RowSource): Promise<number> {
     this.assertOpen();
-    return stageQueryRows(this.duck.connection, await this.stagerOf(table), query, source);
+    try {
+      return await stageQueryRows(this.duck.connection, await this.stagerOf(table), query, source);
+    } catch (error) {
+      throw this.diskFull(error, `staged ${table} rows (DuckDB temp files in ${WORK_DIR})`);
+    }
+  }
+
+  /** A disk-full error as a `DiskFullError` naming this dataset, its version and `writing`. */
+  private diskFull(error: unknown, writing: string): unknown {
+    return mapDiskFullError({ error, dir: this.dir, writing, version: this.currentSpec?.version ?? 0 });
   }
 
   /**
@@ -196,6 +219,18 @@ export class DatasetStore {
   /** Merges everything staged into the dataset; see `CommitResult`. Staging is empty afterwards. */
   async commit(): Promise<CommitResult> {
     this.assertOpen();
+    const progress: CommitProgress = { writing: "the commit's temp directory", temps: [], journaled: false };
+    try {
+      return await this.commitStaged(progress);
+    } catch (error) {
+      // Before the journal exists the temp files are orphans: free their space now (the next open
+      // would too), so that the run can still write its report. After it, they are the roll-forward.
+      if (!progress.journaled) for (const tmp of progress.temps) await rm(tmp, { force: true });
+      throw this.diskFull(error, progress.writing);
+    }
+  }
+
+  private async commitStaged(progress: CommitProgress): Promise<CommitResult> {
     const step = this.params.onCommitStep ?? (() => undefined);
     const tmpDir = path.join(this.dir, TMP_DIR);
     await mkdir(tmpDir, { recursive: true });
@@ -218,7 +253,9 @@ export class DatasetStore {
               before.max_ts === null ||
               Date.parse(before.max_ts) >= stager.minTsByPartition[pid]!));
         jobs.push({ pid, rel, before, existingFile: before && existsSync(abs) ? abs : null, tmp, dedupe });
+        progress.temps.push(tmp);
       }
+      progress.writing = `the ${table} partitions (DuckDB COPY into ${TMP_DIR})`;
       const written = await writePartitions({
         conns: await this.mergeConnections(),
         layout: stager.layout,
@@ -253,8 +290,17 @@ export class DatasetStore {
       tables,
       ...(freshness && { freshness }),
     });
+    // Everything that takes space is written before the journal: after it, a commit only renames,
+    // so a full disk cannot stop it half way with some files moved and spec.json not yet written.
+    progress.writing = "the partition directories";
+    for (const move of moves) await mkdir(path.dirname(path.join(this.dir, move.to)), { recursive: true });
+    progress.writing = "the next spec.json";
+    progress.temps.push(await prepareSpec(this.dir, next));
     await syncPath(tmpDir);
+    progress.writing = "the commit journal";
     await writeJournal(this.dir, { moves, spec: next });
+    progress.journaled = true;
+    progress.writing = "the commit (moving files into place)";
     await step({ step: "journal-written" });
     await applyJournal(this.dir, { moves, spec: next }, async (moved) =>
       step({ step: "file-moved", path: moved }),
@@ -300,14 +346,24 @@ export class DatasetStore {
 /** Opens (and if needed creates) a dataset for writing: takes the lock, finishes or cleans up after a killed writer. */
 export async function openDatasetStore(params: OpenDatasetStoreParams): Promise<DatasetStore> {
   const dir = path.resolve(params.dir);
-  await mkdir(dir, { recursive: true });
-  const release = await lockDataset(dir);
+  // A dataset that cannot be written fails here, before a caller fetches anything for it.
+  const version = async () => (await readSpec(dir).catch(() => null))?.version ?? 0;
+  await probeWritable({ dir, probe: [dir, path.join(dir, WORK_DIR)], version: await version() });
+  const release = await lockDataset(dir).catch(async (error: unknown) => {
+    throw mapDiskFullError({
+      error,
+      dir,
+      writing: `the writer lock in ${WORK_DIR}`,
+      version: await version(),
+    });
+  });
   try {
     await recoverJournal(dir);
     await removeOrphans(dir);
     const spec = await readSpec(dir);
     const tempDirectory = path.join(dir, WORK_DIR, `duckdb-${process.pid}`);
     await mkdir(tempDirectory, { recursive: true });
+    await probeWritable({ dir, probe: [tempDirectory], version: spec?.version ?? 0 });
     // A file-backed staging database: its blocks can leave memory, so a large backfill stays
     // within the memory limit (an in-memory one grew past 1.8 GB RSS on 10M rows).
     const duck = await openDuckDB({
@@ -319,7 +375,13 @@ export async function openDatasetStore(params: OpenDatasetStoreParams): Promise<
     await duck.connection.run(`ATTACH ':memory:' AS ${STAGING_CATALOG}`);
     return new DatasetStore(dir, spec, duck, release, params);
   } catch (error) {
+    await rm(path.join(dir, WORK_DIR, `duckdb-${process.pid}`), { recursive: true, force: true });
     await release();
-    throw error;
+    throw mapDiskFullError({
+      error,
+      dir,
+      writing: `the store's work files in ${WORK_DIR} (journal recovery, DuckDB staging database)`,
+      version: await version(),
+    });
   }
 }

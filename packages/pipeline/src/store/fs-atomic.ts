@@ -20,17 +20,30 @@ export async function renameDurably(from: string, to: string): Promise<void> {
   await syncPath(path.dirname(to));
 }
 
+/**
+ * Writes `text` to `target` and fsyncs it (not atomic: for temp files). A failed write (a full
+ * disk) removes the partial file, so it does not keep holding the space.
+ */
+export async function writeFileDurably(target: string, text: string): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  try {
+    const handle = await open(target, "w");
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await rm(target, { force: true });
+    throw error;
+  }
+}
+
 /** Writes `text` to a temporary file beside `target`, fsyncs it, then renames it into place. */
 export async function writeFileAtomic(target: string, text: string): Promise<void> {
   const tmp = `${target}.${process.pid}.tmp`;
-  await mkdir(path.dirname(target), { recursive: true });
-  const handle = await open(tmp, "w");
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeFileDurably(tmp, text);
   await renameDurably(tmp, target);
 }
 

@@ -12,3 +12,4 @@ export type { MergePolicy } from "./merge-policy.js";
 export { verifyDataset } from "./verify-dataset.js";
 export type { VerifyDatasetParams, VerifyProblem, VerifyReport } from "./verify-dataset.js";
 export type { SeriesCoverage, MissingRun } from "./find-series-gaps.js";
+export { DiskFullError, DatasetNotWritableError } from "./errors.js";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { datasetSpecSchema, type DatasetSpec } from "@cexdata/schema";
 import { DatasetRecoveryError } from "./errors.js";
 import { hashFile, removeIfExists, renameDurably, writeFileAtomic } from "./fs-atomic.js";
-import { writeSpec } from "./manifest.js";
+import { installSpec } from "./manifest.js";
 
 /**
  * A commit is a redo log. Every new file is first written and fsynced under `.cexdata/tmp/`; then
@@ -54,7 +54,7 @@ export async function applyJournal(
     }
     await onMoved(move.to);
   }
-  await writeSpec(dir, journal.spec);
+  await installSpec(dir, journal.spec);
   await removeIfExists(path.join(dir, JOURNAL));
 }
 
@@ -89,6 +89,7 @@ export async function removeOrphans(dir: string): Promise<void> {
   }
   const specTmp = await readdir(dir).catch(() => [] as string[]);
   for (const name of specTmp) {
-    if (/^spec\.json\.\d+\.tmp$/.test(name)) await removeIfExists(path.join(dir, name));
+    if (/^spec\.json\.\d+\.tmp$|^\.cexdata-probe-\d+\.tmp$/.test(name))
+      await removeIfExists(path.join(dir, name));
   }
 }

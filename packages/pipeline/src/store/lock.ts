@@ -22,7 +22,14 @@ export async function lockDataset(dir: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const handle = await open(file, "wx");
-      await handle.writeFile(String(process.pid));
+      try {
+        await handle.writeFile(String(process.pid));
+      } catch (error) {
+        // A full disk can take the file but not its pid: leave no lock that names nobody.
+        await handle.close();
+        await rm(file, { force: true });
+        throw error;
+      }
       await handle.close();
       return () => rm(file, { force: true });
     } catch (error) {

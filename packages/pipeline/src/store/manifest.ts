@@ -12,9 +12,11 @@ import {
   type SpecTable,
   type TableName,
 } from "@cexdata/schema";
-import { writeFileAtomic } from "./fs-atomic.js";
+import { renameDurably, writeFileAtomic, writeFileDurably } from "./fs-atomic.js";
 
 export const SPEC_FILE = "spec.json";
+/** The next spec.json, written before a commit's journal so that applying the journal takes no space. */
+const NEXT_SPEC = ".cexdata/spec.next.tmp";
 
 /** Reads and validates `<dir>/spec.json`; null when the dataset has none yet. */
 export async function readSpec(dir: string): Promise<DatasetSpec | null> {
@@ -69,6 +71,24 @@ export function formatSpec(spec: DatasetSpec): string {
 /** Validates, then writes spec.json atomically (temp file, fsync, rename). */
 export async function writeSpec(dir: string, spec: DatasetSpec): Promise<void> {
   await writeFileAtomic(path.join(dir, SPEC_FILE), formatSpec(parseDatasetSpec(spec)));
+}
+
+/** Writes the next spec.json beside the dataset (fsynced, not in place); returns its path. */
+export async function prepareSpec(dir: string, spec: DatasetSpec): Promise<string> {
+  const file = path.join(dir, NEXT_SPEC);
+  await writeFileDurably(file, formatSpec(parseDatasetSpec(spec)));
+  return file;
+}
+
+/**
+ * Puts `spec` in place as spec.json: renames the prepared file when it holds exactly this spec (no
+ * space needed on a full disk), else writes it (a journal recovered without its prepared file).
+ */
+export async function installSpec(dir: string, spec: DatasetSpec): Promise<void> {
+  const file = path.join(dir, NEXT_SPEC);
+  const prepared = await readFile(file, "utf8").catch(() => null);
+  if (prepared === formatSpec(parseDatasetSpec(spec))) await renameDurably(file, path.join(dir, SPEC_FILE));
+  else await writeSpec(dir, spec);
 }
 
 export interface SpecChanges {

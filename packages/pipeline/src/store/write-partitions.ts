@@ -38,8 +38,9 @@ export async function writePartitions(params: {
   const { layout, jobs } = params;
   const results: WrittenPartition[] = new Array<WrittenPartition>(jobs.length);
   let next = 0;
+  let failed = false;
   const work = async (conn: DuckDBConnection) => {
-    for (let i = next++; i < jobs.length; i = next++) {
+    for (let i = next++; i < jobs.length && !failed; i = next++) {
       const job = jobs[i]!;
       await mergePartition({
         conn,
@@ -63,6 +64,17 @@ export async function writePartitions(params: {
       };
     }
   };
-  await Promise.all(params.conns.slice(0, Math.max(1, jobs.length)).map(work));
+  // On a failure (a full disk) the other connections finish the file they are writing and stop:
+  // the caller removes the temp files and may close DuckDB, which must not happen under a COPY.
+  const settled = await Promise.allSettled(
+    params.conns.slice(0, Math.max(1, jobs.length)).map((conn) =>
+      work(conn).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      }),
+    ),
+  );
+  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (rejected !== undefined) throw rejected.reason;
   return results;
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { addCycleOptions, checkCycleOptions, runCycleWithHooks } from "../cycle-hooks.js";
 import { addConfigOptions, loadCommandConfig, type CliContext } from "../context.js";
+import { listenForStop } from "../listen-for-stop.js";
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
   const cmd = addCycleOptions(
@@ -17,6 +18,11 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     if (!checkCycleOptions(ctx, opts)) return;
     const loaded = await loadCommandConfig(ctx, opts);
     if (!loaded) return;
-    await runCycleWithHooks({ ctx, ...loaded, opts, command: "run" });
+    const stop = listenForStop({ ctx, what: "the run" });
+    try {
+      await runCycleWithHooks({ ctx, ...loaded, opts, command: "run", signal: stop.signal });
+    } finally {
+      stop.close();
+    }
   });
 }

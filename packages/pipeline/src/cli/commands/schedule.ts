@@ -4,6 +4,7 @@ import { COLLECTABLE_EXCHANGES } from "../../collect/liquidation-rows.js";
 import { collectLiquidations } from "../../collect/liquidation-collector.js";
 import { addCycleOptions, checkCycleOptions, runCycleWithHooks } from "../cycle-hooks.js";
 import { addConfigOptions, loadCommandConfig, type CliContext } from "../context.js";
+import { listenForStop } from "../listen-for-stop.js";
 
 export function registerScheduleCommand(program: Command, ctx: CliContext): void {
   addCycleOptions(
@@ -37,10 +38,12 @@ export function registerScheduleCommand(program: Command, ctx: CliContext): void
           ctx.exitCode = 2;
           return;
         }
-        // Stopping ends the cycle in flight between requests; what it stored stays, its hooks still run.
-        const stopping = new AbortController();
+        // Stopping ends the cycle in flight (its request in flight abandoned); what it stored stays,
+        // its report is written and its hooks still run. A second signal exits at once.
+        const stopping = listenForStop({ ctx, what: "the schedule and the cycle in flight" });
         let current: Promise<unknown> | null = null;
         const tick = async () => {
+          if (stopping.signal.aborted) return;
           if (current !== null) {
             ctx.logger.warn("previous run still going: this tick is skipped");
             return;
@@ -80,21 +83,16 @@ export function registerScheduleCommand(program: Command, ctx: CliContext): void
           : null;
         ctx.logger.info(`scheduled "${expression}" (UTC); Ctrl-C to stop`);
         await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off("SIGINT", stop);
-            process.off("SIGTERM", stop);
-            ctx.stop?.removeEventListener("abort", stop);
-            void task.stop();
-            stopping.abort();
-            resolve();
-          };
-          process.once("SIGINT", stop);
-          process.once("SIGTERM", stop);
-          if (ctx.stop?.aborted) stop();
-          else ctx.stop?.addEventListener("abort", stop, { once: true });
+          if (stopping.signal.aborted) resolve();
+          else stopping.signal.addEventListener("abort", () => resolve(), { once: true });
         });
-        await current;
-        await collector;
+        void task.stop();
+        try {
+          await current;
+          await collector;
+        } finally {
+          stopping.close();
+        }
       },
     );
 }

@@ -9,6 +9,7 @@ import {
   type SeriesRow,
 } from "../../exchanges/types.js";
 import type { RequestStats } from "./request-stats.js";
+import { StoppedError, stopOnAbort } from "./stop-on-abort.js";
 import { withRetry, type RetryPolicy } from "./with-retry.js";
 
 export interface FetchSeriesParams {
@@ -25,7 +26,10 @@ export interface FetchSeriesParams {
   /** The wall clock bans end on (Date.now). */
   readonly clockMs?: () => number;
   readonly onRetry?: (info: { attempt: number; delayMs: number; error: Error }) => void;
-  /** Stops paging between requests (a signal, a shutdown). */
+  /**
+   * Stops the series (a signal, a shutdown): no request starts after it aborts, the one in flight
+   * is abandoned, and the series ends with `StoppedError` (its pages so far were yielded).
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -60,17 +64,21 @@ export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesP
   let previousKeys = new Set<string>();
   const stats = p.stats?.of(p.adapter.id);
   while (cursor !== null && cursor.sinceMs < cursor.untilMs) {
-    if (p.signal?.aborted) return;
+    // Thrown, not returned: a newest-first series cut short must not look complete to its caller.
+    if (p.signal?.aborted) throw new StoppedError(p.signal);
     const before = stats?.requests ?? 0;
     const query: PageQuery = { ...cursor, series: p.series, nowMs: p.nowMs };
-    const page: FetchedPage = await withRetry(() => p.adapter.fetchPage(query), {
-      exchange: p.adapter.ccxt,
-      policy: p.retry,
-      stats,
-      sleep: p.sleep,
-      clockMs: p.clockMs,
-      onRetry: p.onRetry,
-    });
+    const page: FetchedPage = await stopOnAbort(
+      withRetry(() => p.adapter.fetchPage(query), {
+        exchange: p.adapter.ccxt,
+        policy: p.retry,
+        stats,
+        sleep: p.sleep,
+        clockMs: p.clockMs,
+        onRetry: p.onRetry,
+      }),
+      p.signal,
+    );
     const keys = new Set<string>();
     const rows = page.rows.filter((row) => {
       const ts = row.ts;
