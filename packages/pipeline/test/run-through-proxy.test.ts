@@ -87,6 +87,8 @@ describe("cexdata through a forward proxy", () => {
     expect(kit.exchanges.counters.binance.total).toBeGreaterThan(before);
     expect(proxy.tunnels[binanceHost]).toBeGreaterThan(0);
     expect(Object.keys(proxy.requests)).toEqual([binanceHost]);
+    // ccxt (undici's ProxyAgent) tunnels even plain http:// targets: no absolute-URI requests.
+    expect(proxy.tunnels).toEqual(proxy.requests);
     expect(proxy.refusedAuth).toBe(0);
     expect(run.reports).toHaveLength(1);
     expect(JSON.parse(run.reports[0]!).ok).toBe(true);
