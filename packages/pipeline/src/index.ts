@@ -24,6 +24,9 @@ export {
   exchangeUrlVariable,
   ExchangeUrlOverrideError,
 } from "./exchanges/url-override.js";
+export { applyExchangeProxy, exchangeProxyVariable } from "./proxy/apply-exchange-proxy.js";
+export { ProxyConfigError, resolveProxy, type ResolvedProxy } from "./proxy/resolve-proxy.js";
+export { ProxyRefusedError } from "./proxy/create-proxy-dispatcher.js";
 
 // Validation and the store.
 export {

@@ -1,3 +1,4 @@
+import { createProxyDispatcher } from "./create-proxy-dispatcher.js";
 import { resolveProxy, type ResolvedProxy } from "./resolve-proxy.js";
 
 /**
@@ -16,6 +17,9 @@ export interface ProxyConfigurable {
   socksProxyCallback?: unknown;
   wssProxy?: unknown;
   wsSocksProxy?: unknown;
+  /** ccxt's per-proxy-URL cache of undici dispatchers for REST. */
+  proxyDictionaries: Record<string, unknown>;
+  getDispatcherOptions(isPlainAgent?: boolean): Record<string, unknown>;
 }
 
 export function exchangeProxyVariable(id: string): string {
@@ -47,6 +51,9 @@ export function applyExchangeProxy(
   const perRequest = (url: string) => (proxy.appliesTo(real(url)) ? proxy.url : undefined);
   if (proxy.kind === "socks") exchange.socksProxyCallback = perRequest;
   else exchange.httpsProxyCallback = perRequest;
+  // ccxt would build the same ProxyAgent on first use; ours turns a refused tunnel (407) into a
+  // ProxyRefusedError, where ccxt reports undici's AbortError as "request timed out" and retries.
+  exchange.proxyDictionaries[proxy.url] = createProxyDispatcher(proxy, exchange.getDispatcherOptions(false));
   // A websocket agent is per instance: the proxy takes the streams unless every stream host is exempt.
   const api = exchange.urls["api"];
   const wsUrls = urlStrings([(api as Record<string, unknown> | undefined)?.["ws"], exchange.urls["ws"]]);

@@ -1,4 +1,5 @@
-import { fetch as undiciFetch, ProxyAgent } from "undici";
+import { fetch as undiciFetch } from "undici";
+import { createProxyDispatcher, ProxyRefusedError } from "./create-proxy-dispatcher.js";
 import { resolveProxy, type ResolvedProxy } from "./resolve-proxy.js";
 
 export interface CreateProxiedFetchParams {
@@ -25,8 +26,15 @@ export interface ProxiedFetch {
 export function createProxiedFetch(p: CreateProxiedFetchParams): ProxiedFetch | null {
   const proxy = resolveProxy({ variable: p.variable, env: p.env });
   if (proxy === null || !proxy.appliesTo(p.targetUrl)) return null;
-  const dispatcher = new ProxyAgent(proxy.url);
-  const proxied = (input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) =>
-    undiciFetch(input as never, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
+  const dispatcher = createProxyDispatcher(proxy);
+  const proxied = async (input: Parameters<typeof globalThis.fetch>[0], init?: RequestInit) => {
+    try {
+      return (await undiciFetch(input as never, { ...(init as object), dispatcher })) as unknown as Response;
+    } catch (error) {
+      // fetch hides the reason behind "fetch failed"; a refused proxy is worth saying as such.
+      if (error instanceof Error && error.cause instanceof ProxyRefusedError) throw error.cause;
+      throw error;
+    }
+  };
   return { fetch: proxied, proxy, close: () => dispatcher.close() };
 }
