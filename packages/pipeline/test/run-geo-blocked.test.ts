@@ -6,8 +6,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   NO_ARCHIVE_DEFECTS,
+  startForwardProxy,
   startGeoBlockGate,
   startTestkit,
+  type ForwardProxy,
   type GeoBlockGate,
   type Testkit,
 } from "@cexdata/testkit";
@@ -22,6 +24,9 @@ import { readTable } from "./helpers/read-table.js";
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/cli/main.js");
 const SEED = 5;
 const DAY = 86_400_000;
+/** Where the proxy connects from: an address the gates treat as another country. */
+const ABROAD = "127.0.0.2";
+const PROXY_PASSWORD = "pr0xy-s3cret-pw";
 const START = Date.now();
 const SINCE = Math.floor(START / DAY) * DAY - 2 * DAY;
 
@@ -31,15 +36,19 @@ let binanceFapi: GeoBlockGate;
 let bybit: GeoBlockGate;
 /** Passes everything through (its only allowed client is us): counts what reached data-api. */
 let dataApi: GeoBlockGate;
+let proxy: ForwardProxy;
 let root: string;
 let dataset: string;
 let env: Record<string, string>;
 
-function cexdata(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cexdata(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   expect(existsSync(CLI), `${CLI} missing: build the pipeline first`).toBe(true);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH ?? "", CEXDATA_LOG_LEVEL: "info", ...env },
+      env: { PATH: process.env.PATH ?? "", CEXDATA_LOG_LEVEL: "info", ...env, ...extraEnv },
     });
     let stdout = "";
     let stderr = "";
@@ -52,10 +61,20 @@ function cexdata(args: string[]): Promise<{ code: number | null; stdout: string;
 beforeAll(async () => {
   tk = await startTestkit({ seed: SEED, archiveDefects: NO_ARCHIVE_DEFECTS });
   const binance = tk.exchanges.urls.binance;
-  binanceApi = await startGeoBlockGate({ target: binance, answer: "binance-451" });
-  binanceFapi = await startGeoBlockGate({ target: binance, answer: "binance-451" });
-  dataApi = await startGeoBlockGate({ target: binance, answer: "binance-451", allowFrom: ["127.0.0.1"] });
-  bybit = await startGeoBlockGate({ target: tk.exchanges.urls.bybit, answer: "cloudfront-403-json" });
+  const abroad = { allowFrom: [ABROAD] };
+  binanceApi = await startGeoBlockGate({ target: binance, answer: "binance-451", ...abroad });
+  binanceFapi = await startGeoBlockGate({ target: binance, answer: "binance-451", ...abroad });
+  dataApi = await startGeoBlockGate({
+    target: binance,
+    answer: "binance-451",
+    allowFrom: ["127.0.0.1", ABROAD],
+  });
+  bybit = await startGeoBlockGate({
+    target: tk.exchanges.urls.bybit,
+    answer: "cloudfront-403-json",
+    ...abroad,
+  });
+  proxy = await startForwardProxy({ username: "runner", password: PROXY_PASSWORD, egressAddress: ABROAD });
   root = await mkdtemp(path.join(tmpdir(), "cexdata-geo-run-"));
   dataset = path.join(root, "dataset");
   env = {
@@ -68,7 +87,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([binanceApi, binanceFapi, dataApi, bybit].map((g) => g?.stop()));
+  await Promise.all([binanceApi, binanceFapi, dataApi, bybit, proxy].map((g) => g?.stop()));
   await tk?.stop();
   await rm(root, { recursive: true, force: true });
 });
@@ -213,4 +232,56 @@ describe("cexdata run from a location Binance and Bybit refuse", () => {
       expect(stateOf("ohlcv_1h", "coinbase")).toBe("fresh");
     }
   });
+});
+
+describe("the same run through a proxy abroad (Basic auth)", () => {
+  it("reaches the blocked exchanges and stores their rows; the proxy carried the traffic; its password is nowhere", async () => {
+    const proxied = path.join(root, "proxied");
+    const config = path.join(root, "proxied.config.json");
+    await writeFile(
+      config,
+      JSON.stringify({ exchanges: ["binance", "bybit"], bases: ["BTC"], tables: ["ohlcv_1h"], since: SINCE }),
+    );
+    const refusedBefore = bybit.counters.refused + binanceFapi.counters.refused;
+    const proxyEnv = { CEXDATA_PROXY_BINANCE: proxy.url, CEXDATA_PROXY_BYBIT: proxy.url };
+    const run = await cexdata(["run", "--config", config, "--dataset", proxied], proxyEnv);
+    expect(run.code, run.stderr).toBe(0);
+    const runs = await readdir(path.join(proxied, "runs"));
+    const reportText = await readFile(path.join(proxied, "runs", runs[0]!), "utf8");
+    const report = JSON.parse(reportText) as RunReport;
+    expect(report.failures).toEqual([]);
+    expect(report.blocked).toEqual([]);
+
+    // Every request went through the tunnel, from abroad: the gates let it through, refused nothing.
+    expect(bybit.counters.refused + binanceFapi.counters.refused).toBe(refusedBefore);
+    expect(bybit.counters.forwarded).toBeGreaterThan(0);
+    expect(binanceFapi.counters.forwarded).toBeGreaterThan(0);
+    expect(Object.values(proxy.tunnels).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+
+    const nowMs = Date.parse(report.startedAt);
+    const closedUntil = Math.floor(nowMs / 3_600_000) * 3_600_000;
+    const hourly = await readTable(proxied, "ohlcv_1h");
+    for (const [exchange, symbol] of [
+      ["bybit", "BTC/USDT"],
+      ["bybit", "BTC/USDT:USDT"],
+      ["binance", "BTC/USDT:USDT"],
+    ] as const) {
+      const stored = hourly.filter((r) => r.exchange === exchange && r.symbol === symbol);
+      const expected = expectedSeries({
+        seed: SEED,
+        table: "ohlcv_1h",
+        exchange,
+        symbol,
+        startMs: SINCE,
+        endMs: closedUntil,
+        nowMs,
+      });
+      expect(
+        stored.map((r) => r.ts),
+        `${exchange} ${symbol}`,
+      ).toEqual(expected.map((r) => r.ts));
+      expect(stored.map((r) => r.close)).toEqual(expected.map((r) => r.close));
+    }
+    for (const text of [run.stdout, run.stderr, reportText]) expect(text).not.toContain(PROXY_PASSWORD);
+  }, 240_000);
 });
