@@ -149,18 +149,19 @@ describe("exchange mappers on recorded payloads", () => {
     ]);
   });
 
-  it("okx funding history, newest first, to ascending rows", () => {
+  it("okx funding history, newest first, to ascending rows at the rate paid (realizedRate)", () => {
     const rows = mapOkxFunding(
       ref("okx", "BTC/USDT:USDT", "funding_rates"),
       load("okx/http_get_funding_rate_history.json"),
     );
+    // fundingRate ("0.0001515032", "-0.0000236017") is the rate OKX predicted; realizedRate was paid.
     expect(rows.map((r) => [r.ts, r.funding_rate, r.interval_hours])).toEqual([
-      [1704038400000, -0.0000236017, 8],
-      [1704067200000, 0.0001515032, 8],
+      [1704038400000, -0.00002, 8],
+      [1704067200000, 0.00015, 8],
     ]);
   });
 
-  it("open interest: binance sums (base and quote), bybit base only", () => {
+  it("open interest, one side: binance sums (base and quote), bybit's both-sides figure halved", () => {
     const bin = mapBinanceOpenInterest(
       ref("binance", "BTC/USDT:USDT", "open_interest"),
       load("binance/doc_examples/http_futures_market_open_interest_historical.json"),
@@ -179,10 +180,29 @@ describe("exchange mappers on recorded payloads", () => {
         base: "BTC",
         quote: "USDT",
         ts: 1739725200000,
-        open_interest: 62129.455,
+        open_interest: 62129.455 / 2,
         open_interest_value: null,
       },
     ]);
+  });
+
+  it("bybit open interest: half of `openInterest` before 2026-06-11, `singleOpenInterest` from then on", () => {
+    const docs = load("bybit/docs_example.v5_market_open-interest.json") as {
+      result: { list: Record<string, string>[] };
+    };
+    // Bybit's docs example (rows of 2026-06-05..09): openInterest 63910691, singleOpenInterest 31955346.
+    const before = mapBybitOpenInterest(ref("bybit", "BTC/USD:BTC", "open_interest"), docs);
+    expect(before.map((r) => [r.ts, r.open_interest])).toEqual(
+      docs.result.list.map((r) => [Number(r.timestamp), Number(r.openInterest) / 2]),
+    );
+    const after = Date.UTC(2026, 5, 12);
+    const later = {
+      result: { list: docs.result.list.map((r, i) => ({ ...r, timestamp: String(after + i * 86_400_000) })) },
+    };
+    const rows = mapBybitOpenInterest(ref("bybit", "BTC/USD:BTC", "open_interest"), later);
+    expect(rows.map((r) => r.open_interest)).toEqual(
+      docs.result.list.map((r) => Number(r.singleOpenInterest)),
+    );
   });
 
   it("malformed values become NaN rows for validation, never exceptions", () => {

@@ -65,17 +65,56 @@ export function mapBybitFunding(series: SeriesRef, body: unknown, statedHours: n
   );
 }
 
-/** open-interest: `{openInterest (base units on linear), timestamp}`, newest first. */
+/** One open-interest row as Bybit sends it. */
+type BybitOiRow = Record<string, unknown>;
+
+/** Half of `openInterest`: Bybit documents it as "the sum of both sides" (longs plus shorts). */
+const halfOfBothSides = (r: BybitOiRow): number => readNumber(r.openInterest) / 2;
+
+/**
+ * open_interest counts each open contract once (one side), as Binance's `sumOpenInterest` and OKX's
+ * `oiCcy` do. Bybit's `openInterest` counts both sides: its docs say so since 2023-11-14, and its
+ * announcement of 2026-05-28 ("Update to the Open Interest (OI) calculation method") calls the
+ * figure double-sided until 2026-06-11, when it added `singleOpenInterest`, the one side, to this
+ * endpoint (changelog 2026-06-11), while `openInterest` stays the sum of both sides.
+ *
+ * Uncertain, so the safe reading is taken: (1) Bybit's docs before 2023-11 said "Returns single side
+ * data"; no changelog entry records a change of the figure then, and the 2026 announcement treats
+ * the old figure as double-sided throughout, so it is halved throughout. (2) Whether rows after
+ * 2026-06-11 always carry `singleOpenInterest` is not shown by a recorded live response; where one
+ * lacks it, half of `openInterest` (still documented as both sides) stands in.
+ */
+export const BYBIT_OPEN_INTEREST_ONE_SIDE: readonly {
+  readonly until?: number;
+  readonly use: (r: BybitOiRow) => number;
+}[] = [
+  { until: Date.UTC(2026, 5, 11), use: halfOfBothSides },
+  {
+    use: (r) => (r.singleOpenInterest === undefined ? halfOfBothSides(r) : readNumber(r.singleOpenInterest)),
+  },
+];
+
+/** The one-sided open interest of a row at `ts`, by the mapping in force then. */
+function oneSidedOpenInterest(r: BybitOiRow, ts: number): number {
+  const rule = BYBIT_OPEN_INTEREST_ONE_SIDE.find((m) => m.until === undefined || ts < m.until)!;
+  return rule.use(r);
+}
+
+/**
+ * open-interest: `{openInterest (both sides; base units on linear), singleOpenInterest (one side,
+ * from 2026-06-11), timestamp}`, newest first, stored one-sided.
+ */
 export function mapBybitOpenInterest(series: SeriesRef, body: unknown) {
   return readArray(readPath(body, "result", "list"))
     .map(readRecord)
-    .map((r) =>
-      openInterestRow(series, {
-        ts: readEpochMs(r.timestamp),
-        open_interest: readNumber(r.openInterest),
+    .map((r) => {
+      const ts = readEpochMs(r.timestamp);
+      return openInterestRow(series, {
+        ts,
+        open_interest: oneSidedOpenInterest(r, ts),
         open_interest_value: null,
-      }),
-    );
+      });
+    });
 }
 
 /**

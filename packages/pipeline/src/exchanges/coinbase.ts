@@ -14,8 +14,13 @@ import {
   type SeriesTable,
 } from "./types.js";
 
-/** Advanced Trade candles: at most 300 per request, `start`/`end` in unix seconds. */
-const CANDLE_PAGE = 300;
+/**
+ * Advanced Trade candles: at most 350 per request ("max 350" in the API reference of
+ * /market/products/{id}/candles), `start`/`end` in unix seconds. ccxt 4.5 asks 300 after a 2025
+ * test (ccxt/ccxt#25171); a live answer of 348 candles to one request (hummingbot/hummingbot#6889,
+ * 2024-11) agrees with the reference, which is followed here.
+ */
+const CANDLE_PAGE = 350;
 const GRANULARITY: Readonly<Record<string, string>> = {
   "1m": "ONE_MINUTE",
   "1h": "ONE_HOUR",

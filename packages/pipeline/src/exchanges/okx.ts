@@ -23,11 +23,16 @@ import {
 } from "./types.js";
 
 const HOUR = 3_600_000;
-/** history-candles serves 100 per request; candles (the last 1440 bars) serves 300. */
-const HISTORY_PAGE = 100;
+/**
+ * candles (the last 1440 bars) and history-candles (everything) both serve up to 300 per request.
+ * history-candles served 100 until 2025 (ccxt/ccxt#26705 quotes OKX's docs at 300; ccxt 4.5 asks
+ * 300); candles keeps the higher rate limit (40 vs 20 requests / 2 s), so recent bars still use it.
+ */
+const HISTORY_PAGE = 300;
 const RECENT_PAGE = 300;
 const RECENT_BARS = 1440;
-const FUNDING_PAGE = 100;
+/** funding-rate-history: "The maximum is 400; The default is 400" (it was 100 until 2025). */
+const FUNDING_PAGE = 400;
 const OI_PAGE = 100;
 /** open-interest-history keeps the latest 1440 periods of an instrument (60 days of hours). */
 const OI_HISTORY_HOURS = 1440;
@@ -57,6 +62,10 @@ export function mapOkxCandles(series: SeriesRef, body: unknown) {
     );
 }
 
+/**
+ * funding-rate-history rows carry two rates: `realizedRate`, the rate actually paid at `fundingTime`,
+ * and `fundingRate`, the one predicted before settlement. funding_rates stores the rate paid.
+ */
 export function mapOkxFunding(series: SeriesRef, body: unknown) {
   const items = readArray(readPath(body, "data"))
     .map(readRecord)
@@ -69,7 +78,7 @@ export function mapOkxFunding(series: SeriesRef, body: unknown) {
   return items.map(({ r, ts }, i) =>
     fundingRow(series, {
       ts,
-      funding_rate: readNumber(r.fundingRate),
+      funding_rate: readNumber(r.realizedRate),
       mark_price: null,
       interval_hours: hours[i]!,
     }),

@@ -1,4 +1,10 @@
-import { INTERVAL_MS, modelSymbol, type SimCandle, type SimInterval } from "../series/index.js";
+import {
+  fundingIntervalHours,
+  INTERVAL_MS,
+  modelSymbol,
+  type SimCandle,
+  type SimInterval,
+} from "../series/index.js";
 import {
   BINANCE_COINM_SYMBOLS,
   BINANCE_SPOT_SYMBOLS,
@@ -154,6 +160,27 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     };
   };
 
+  /**
+   * /fapi/v1/fundingInfo: every symbol with an adjusted cap, floor or funding interval, all in one
+   * answer (no parameters), as the real one recorded on 2025-09-15 has them: numbers of hours, caps
+   * as strings, `disclaimer`, `updateTime` null where never adjusted.
+   */
+  const fundingInfo: RouteHandler = () => ({
+    status: 200,
+    body: Object.entries(BINANCE_USDM_SYMBOLS).map(([id, symbol]) => {
+      const hours = fundingIntervalHours("binance", symbol);
+      const cap = hours === 8 ? "0.00300" : "0.02000000";
+      return {
+        symbol: id,
+        adjustedFundingRateCap: cap,
+        adjustedFundingRateFloor: `-${cap}`,
+        fundingIntervalHours: hours,
+        disclaimer: hours === 8,
+        updateTime: hours === 8 ? null : 1697703073725,
+      };
+    }),
+  });
+
   const PERIODS: Readonly<Record<string, number>> = {
     "5m": 300_000,
     "15m": 900_000,
@@ -256,6 +283,7 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     "/fapi/v1/exchangeInfo": (req) => ({ status: 200, body: binanceUsdmExchangeInfo(req.nowMs) }),
     "/fapi/v1/klines": klines,
     "/fapi/v1/fundingRate": fundingRate,
+    "/fapi/v1/fundingInfo": fundingInfo,
     "/fapi/v1/ticker/24hr": ticker24hr,
     "/futures/data/openInterestHist": openInterestHist,
     "/dapi/v1/ping": ping,

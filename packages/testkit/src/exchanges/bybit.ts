@@ -8,6 +8,10 @@ import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, S
  * Bybit v5: retCode 0, every number a string, pages newest first. Kline `start` selects from the
  * candle containing it (cap 1000, default 200); funding history caps at 200; open interest pages
  * with an opaque `nextPageCursor`. The IP limit is 600 requests per 5 s, answered with HTTP 403.
+ *
+ * Open interest counts both sides: `openInterest` is the longs plus the shorts ("the sum of both
+ * sides", Bybit's docs since 2023-11), twice the one-sided figure other exchanges state. From
+ * 2026-06-11 rows also carry `singleOpenInterest`, the one side (changelog 2026-06-11).
  */
 const INTERVALS: Readonly<Record<string, SimInterval>> = { "1": "1m", "60": "1h", D: "1d" };
 const OI_PERIODS: Readonly<Record<string, number>> = {
@@ -25,6 +29,9 @@ const IP_LIMIT = 600;
  * Retry-After. Whether sending during the ban lengthens it is not documented: here it does not.
  */
 const IP_BAN_MS = 10 * 60_000;
+
+/** The day Bybit added `singleOpenInterest` (and `singleOpenInterestValue` on tickers). */
+const BYBIT_SINGLE_OI_FROM_MS = Date.UTC(2026, 5, 11);
 
 const ok = (result: unknown, nowMs: number): SimReply => ({
   status: 200,
@@ -131,9 +138,13 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
       .slice(-limit);
     const oldest = rows[0];
     const more = oldest !== undefined && oldest.ts - periodMs >= startTime;
-    const list = rows
-      .reverse()
-      .map((r) => ({ openInterest: r.openInterest.toFixed(8), timestamp: String(r.ts) }));
+    // Rows from before 2026-06-11 are served without `singleOpenInterest`: whether Bybit backfilled it
+    // is not documented (its docs example, recorded two days before, already has it on older rows).
+    const list = rows.reverse().map((r) => ({
+      openInterest: (2 * r.openInterest).toFixed(8),
+      ...(r.ts >= BYBIT_SINGLE_OI_FROM_MS ? { singleOpenInterest: r.openInterest.toFixed(8) } : {}),
+      timestamp: String(r.ts),
+    }));
     return ok(
       {
         symbol: req.query.get("symbol"),
@@ -195,8 +206,14 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
         indexPrice: String(last.close),
         markPrice: String(last.close),
         prevPrice1h: String(last.open),
-        openInterest: String(oi?.openInterest ?? 0),
-        openInterestValue: String(oi?.openInterestValue ?? 0),
+        openInterest: String(2 * (oi?.openInterest ?? 0)),
+        openInterestValue: String(2 * (oi?.openInterestValue ?? 0)),
+        ...(req.nowMs >= BYBIT_SINGLE_OI_FROM_MS
+          ? {
+              singleOpenInterest: String(oi?.openInterest ?? 0),
+              singleOpenInterestValue: String(oi?.openInterestValue ?? 0),
+            }
+          : {}),
         fundingRate: String(funding?.fundingRate ?? 0),
         nextFundingTime: String((funding?.ts ?? req.nowMs) + (funding?.intervalHours ?? 8) * 3_600_000),
       });

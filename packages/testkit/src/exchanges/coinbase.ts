@@ -14,15 +14,16 @@ import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, S
 
 /**
  * Coinbase Advanced Trade v3 public market data. Candles take `start` / `end` in unix seconds and a
- * named granularity, come newest first with string fields, and a request spanning more than 300
- * candles is refused. Public endpoints allow about 10 requests per second per IP.
+ * named granularity, come newest first with string fields, and a request spanning more than 350
+ * candles is refused ("max 350" in the Advanced Trade reference; ccxt 4.5 stays at 300, see the
+ * README). Public endpoints allow about 10 requests per second per IP.
  */
 const GRANULARITIES: Readonly<Record<string, SimInterval>> = {
   ONE_MINUTE: "1m",
   ONE_HOUR: "1h",
   ONE_DAY: "1d",
 };
-const MAX_CANDLES = 300;
+const MAX_CANDLES = 350;
 const PER_SECOND = 10;
 
 const invalid = (message: string): SimReply => ({
