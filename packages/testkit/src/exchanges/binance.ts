@@ -20,6 +20,8 @@ const SPOT_BUDGET = 6_000;
 const FUTURES_BUDGET = 2_400;
 /** 429s answered to a client still over budget before it is banned with a 418. */
 const STRIKES_BEFORE_BAN = 5;
+/** /futures/data/openInterestHist: "Only the data of the latest 1 month is available" (30 days). */
+const OI_HISTORY_MS = 30 * 86_400_000;
 const BAN_MS = 120_000;
 
 type Family = "spot" | "usdm" | "coinm";
@@ -164,9 +166,13 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     if (periodMs === undefined)
       return error(400, -1102, "Mandatory parameter 'period' was not sent, was empty/null, or malformed.");
     const limit = clampLimit(intParam(req.query, "limit"), 30, 500);
-    // Binance keeps only the last 30 days of open-interest statistics.
-    const oldest = req.nowMs - 30 * 86_400_000;
-    const fromMs = Math.max(intParam(req.query, "startTime") ?? 0, oldest);
+    // Binance keeps only the last 30 days of open-interest statistics, and refuses an older
+    // `startTime` rather than clamping it (measured publicly; see the README's horizon table).
+    const oldest = req.nowMs - OI_HISTORY_MS;
+    const startTime = intParam(req.query, "startTime");
+    if (startTime !== undefined && startTime < oldest)
+      return error(400, -1130, "parameter 'startTime' is invalid.");
+    const fromMs = Math.max(startTime ?? 0, oldest);
     const toMs = Math.min(intParam(req.query, "endTime") ?? req.nowMs, req.nowMs - periodMs);
     const all = series.openInterest({
       exchange: "binance",
