@@ -19,7 +19,11 @@ const HOUR = 3_600_000;
 /** A 1000-row kline page costs weight 2 on fapi (5 for 1500): the cheapest rows per weight. Spot caps at 1000. */
 const KLINE_PAGE = 1000;
 const FUNDING_PAGE = 1000;
-/** openInterestHist caps at 500 rows and serves only the last 30 days. */
+/**
+ * openInterestHist caps at 500 rows and serves only the last 30 days: an older `startTime` is
+ * refused (HTTP 400, -1130 "parameter 'startTime' is invalid."), so the start is asked an hour or
+ * two inside the horizon, computed when the request is sent (see fetchSeries).
+ */
 const OI_PAGE = 500;
 const OI_DAYS = 30;
 
