@@ -91,3 +91,16 @@ it("is deterministic: the same spec gives the same bytes", async () => {
   const again = JSON.parse(await readFile(path.join(tmp.dir, "spec.json"), "utf8")) as DatasetSpec;
   expect(renderDatasetCard({ spec: again, repo: REPO })).toBe(renderDatasetCard({ spec, repo: REPO }));
 });
+
+it("says a liquidation gap's missing are hours: how many events it held is unknown", () => {
+  // The card lists tables that have files; one borrowed file is enough to render its gaps.
+  const liquidations = {
+    columns: [],
+    files: spec.tables.ohlcv_1d!.files.slice(0, 1),
+    gaps: [{ ...GAP, market: "perp", symbol: "BTC/USDT:USDT", missing: 25 }],
+  };
+  const card = renderDatasetCard({ spec: { ...spec, tables: { ...spec.tables, liquidations } }, repo: REPO });
+  expect(card).toContain(
+    "`liquidations` okx perp BTC/USDT:USDT: 2024-01-02T00:00:00.000Z to 2024-01-03T00:00:00.000Z, 25 hours missing",
+  );
+});

@@ -125,3 +125,20 @@ it("release: on v* tags, tests before publishing, npm provenance through id-toke
   expect(publish).toBeGreaterThan(test);
   expect(job.steps[publish]?.env?.NPM_CONFIG_PROVENANCE).toBe("true");
 });
+
+it("collect-liquidations: OKX's day of liquidations is fetched over REST every hour, before listening and publishing", async () => {
+  const { doc } = await load("collect-liquidations.yml");
+  const steps = (doc.jobs as Record<string, { steps: { run?: string }[] }>).collect!.steps.map(
+    (s) => s.run ?? "",
+  );
+  const rest = steps.findIndex((r) => /main\.js run /.test(r));
+  const listen = steps.findIndex((r) => /main\.js collect liquidations /.test(r));
+  const publish = steps.findIndex((r) => /main\.js publish /.test(r));
+  expect(rest).toBeGreaterThanOrEqual(0);
+  // Before the listener: the REST run resumes after the last stored event, the previous window's.
+  expect(rest).toBeLessThan(listen);
+  expect(listen).toBeLessThan(publish);
+  // Only OKX's liquidations: the daily publish fetches everything else.
+  expect(steps[rest]).toMatch(/exchanges: \["okx"\]/);
+  expect(steps[rest]).toMatch(/tables: \["liquidations"\]/);
+});

@@ -74,6 +74,8 @@ describe("run cycle against the exchange simulator", () => {
           table === "open_interest" ? Math.floor(NOW / 3_600_000) * 3_600_000 : rangeOf(table).endMs;
         if (table === "open_interest" && exchange === "binance")
           startMs = Math.ceil((NOW - 30 * 86_400_000) / 3_600_000) * 3_600_000 + 3_600_000;
+        // OKX keeps a day of liquidations; the pipeline asks an hour inside it.
+        if (table === "liquidations" && exchange === "okx") startMs = NOW - 23 * 3_600_000;
         const rows = stored.filter((r) => r.exchange === exchange && r.symbol === symbol);
         const pick = (r: Record<string, unknown>) => {
           const { exchange: _e, market: _m, symbol: _s, base: _b, quote: _q, id: _i, value: _v, ...rest } = r;
@@ -122,6 +124,31 @@ describe("run cycle against the exchange simulator", () => {
     expect(
       report.notServed.find((n) => n.table === "liquidations" && n.exchange === "binance")?.reason,
     ).toMatch(/not served over REST/);
+    // The day before OKX's horizon was asked for (since) but is gone: a gap, not a silent hole.
+    expect(report.gaps.filter((g) => g.table === "liquidations").map((g) => [g.symbol, g.stretches])).toEqual(
+      [
+        [
+          "BTC/USDT:USDT",
+          [
+            {
+              start: new Date(SINCE).toISOString(),
+              end: new Date(NOW - 23 * 3_600_000).toISOString(),
+              missing: 25,
+            },
+          ],
+        ],
+        [
+          "ETH/USDT:USDT",
+          [
+            {
+              start: new Date(SINCE).toISOString(),
+              end: new Date(NOW - 23 * 3_600_000).toISOString(),
+              missing: 25,
+            },
+          ],
+        ],
+      ],
+    );
     const saved = JSON.parse(await readFile(path.join(dir, "runs", `${report.runId}.json`), "utf8")) as {
       ok: boolean;
     };

@@ -43,7 +43,12 @@ export const specColumnSchema = z.strictObject({
   nullable: z.boolean(),
 });
 
-/** A stretch of a series with candles the exchange never served (outages), listed, never invented. */
+/**
+ * A stretch of a series the exchange never served (outages), or no longer kept when it was asked
+ * (a run started after the source's horizon had passed it): listed, never invented. `missing` counts
+ * candles or periods (open interest); for event tables (funding_rates, liquidations), which cannot
+ * know how many events a stretch held, the hours it spans.
+ */
 export const specGapSchema = z.strictObject({
   exchange: exchangeIdSchema,
   symbol: z.string().min(1),

@@ -25,7 +25,11 @@ const SPOT_KLINE_PAGE = 1000;
 const PERP_KLINE_PAGE = 499;
 /** fundingRate: weight 1 (its own 500 per 5 minutes), cap 1000. */
 const FUNDING_PAGE = 1000;
-/** openInterestHist caps at 500 rows and serves only the last 30 days. */
+/**
+ * openInterestHist caps at 500 rows and serves only the last 30 days: an older `startTime` is
+ * refused (HTTP 400, -1130 "parameter 'startTime' is invalid."), so the start is asked an hour or
+ * two inside the horizon, computed when the request is sent (see fetchSeries).
+ */
 const OI_PAGE = 500;
 const OI_DAYS = 30;
 

@@ -34,8 +34,17 @@ const RECENT_BARS = 1440;
 /** funding-rate-history: "The maximum is 400; The default is 400" (it was 100 until 2025). */
 const FUNDING_PAGE = 400;
 const OI_PAGE = 100;
-/** open-interest-history keeps the latest 1440 periods of an instrument (60 days of hours). */
-const OI_HISTORY_HOURS = 1440;
+/**
+ * How far back each source still serves, as OKX documents it (docs-v5): open-interest-history "the
+ * latest 1,440 data entries" (60 days of hours), funding-rate-history "the last 3 months",
+ * liquidation-orders "in the last day". Asked for older, they answer with fewer rows, not an error.
+ * Each is asked a little inside its horizon (an hour; a day for "3 months", which is 89 to 92
+ * days), so a row at the edge is never lost without a gap being recorded.
+ */
+const OI_HISTORY_HOURS = 1440 - 1;
+const FUNDING_HISTORY_DAYS = 89;
+const LIQUIDATION_HISTORY_HOURS = 24 - 1;
+const DAY = 24 * HOUR;
 const LIQUIDATION_PAGE = 100;
 const BAR: Readonly<Record<string, string>> = { "1m": "1m", "1h": "1H", "1d": "1Dutc" };
 
@@ -235,8 +244,12 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
         return "perpetuals only";
       return null;
     },
-    earliestMs: (table, nowMs) =>
-      table === "open_interest" ? Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR : 0,
+    earliestMs: (table, nowMs) => {
+      if (table === "open_interest") return Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR;
+      if (table === "funding_rates") return nowMs - FUNDING_HISTORY_DAYS * DAY;
+      if (table === "liquidations") return nowMs - LIQUIDATION_HISTORY_HOURS * HOUR;
+      return 0;
+    },
     pageSize: (table) =>
       table === "funding_rates"
         ? FUNDING_PAGE

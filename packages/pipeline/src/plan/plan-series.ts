@@ -61,7 +61,10 @@ export function seriesTablesOf(tables: readonly string[], intervals: readonly st
   return [...new Set([...ohlcv, ...rest])];
 }
 
-/** The range of one series: after its watermark, else from `since`; up to the last closed candle. */
+/**
+ * The range of one series: after its watermark, else from `since`; up to the last closed candle.
+ * It may start before what the exchange still keeps: that stretch is reported as a gap when fetched.
+ */
 export async function planRange(p: {
   adapter: ExchangeAdapter;
   series: SeriesRef;
@@ -77,9 +80,9 @@ export async function planRange(p: {
     symbol: series.symbol,
     market: series.market,
   });
-  const earliest = p.adapter.earliestMs(series.table, nowMs);
+  // Not clamped to the adapter's `earliestMs` here: the pager checks the horizon when it sends each
+  // request (a long run can cross it after planning) and reports the stretch it could not fetch.
   let since = watermark !== null ? watermark + Math.max(stepMs, 1) : p.sinceMs;
-  since = Math.max(since, earliest);
   if (stepMs > 0) since = Math.ceil(since / stepMs) * stepMs;
   const closedUntil = stepMs > 0 ? Math.floor(nowMs / stepMs) * stepMs : nowMs;
   const untilMs = Math.min(p.untilMs ?? closedUntil, closedUntil);

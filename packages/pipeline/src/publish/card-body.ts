@@ -122,14 +122,17 @@ function renderGaps(spec: DatasetSpec, tables: readonly TableName[]): string[] {
       total++;
       if (total <= MAX_GAPS_LISTED) {
         const market = g.market ? ` ${g.market}` : "";
+        // Event tables cannot count the events a stretch held: their `missing` is its hours.
+        const unit = name === "funding_rates" || name === "liquidations" ? " hours" : "";
         lines.push(
-          `- \`${name}\` ${g.exchange}${market} ${g.symbol}: ${g.start} to ${g.end}, ${g.missing} missing`,
+          `- \`${name}\` ${g.exchange}${market} ${g.symbol}: ${g.start} to ${g.end}, ${g.missing}${unit} missing`,
         );
       }
     }
   }
   const intro =
-    "Stretches the exchanges never served (outages, delistings) are listed in `spec.json` (`tables.<table>.gaps`), " +
+    "Stretches the exchanges never served (outages, delistings), or no longer kept when asked, are listed in " +
+    "`spec.json` (`tables.<table>.gaps`), " +
     "never filled with invented rows. Liquidations exist only while a collector was listening: " +
     "`tables.liquidations.coverage` says when.";
   if (total === 0) return [intro, "", "No gaps are known in this version.", ""];

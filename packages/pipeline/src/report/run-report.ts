@@ -52,9 +52,10 @@ export interface SeriesGaps {
   readonly exchange: string;
   readonly market: Market;
   readonly symbol: string;
-  /** Candles between the first and last fetched one. */
+  /** Candles between the first and last fetched one (0 for tables without candles). */
   readonly expected: number;
   readonly present: number;
+  /** Holes, and stretches older than the exchange still kept when asked (see spec.json `gaps`). */
   readonly stretches: { start: string; end: string; missing: number }[];
 }
 

@@ -26,8 +26,11 @@ export function summarizeReport(report: RunReport): string[] {
     lines.push(`BLOCKED ${what}: ${b.host} refuses this location; ${b.remedy}`);
   }
   for (const g of report.gaps) {
+    // Stretches past the exchange's horizon come without candle counts (open interest, liquidations).
+    const candles = g.expected > 0 ? `${g.present}/${g.expected} candles, ` : "";
+    const missing = g.stretches.reduce((n, s) => n + s.missing, 0);
     lines.push(
-      `gap ${g.table} ${g.exchange} ${g.symbol}: ${g.present}/${g.expected} candles (${g.stretches.length} stretches)`,
+      `gap ${g.table} ${g.exchange} ${g.symbol}: ${candles}${g.stretches.length} stretches, ${missing} missing`,
     );
   }
   for (const [exchange, r] of Object.entries(report.requests)) {

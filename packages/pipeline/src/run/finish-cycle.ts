@@ -6,6 +6,7 @@ import { appendQuarantine, validateRows } from "../validate/index.js";
 import type { RunCycleParams } from "./run-cycle.js";
 import { recordFreshness } from "./record-freshness.js";
 import { deriveTokenInfo } from "./token-info.js";
+import { mergeGap } from "./merge-gap.js";
 
 /**
  * The end of a cycle: gaps into spec.json, exchange_info, then freshness and token_info from what is
@@ -25,8 +26,9 @@ export async function finishCycle(c: {
 }): Promise<void> {
   const { store, adapters, p, report } = c;
   for (const [table, { gaps, series }] of c.gapsByTable) {
-    // Earlier runs' gaps of these series stay: this run only looked after their watermarks.
-    const earlier = (store.spec?.tables[table]?.gaps ?? []).filter((g) =>
+    // Earlier runs' gaps of these series stay: this run only looked after their watermarks. One
+    // this run's gaps overlap (a stretch asked again by a later run) is merged into it, listed once.
+    const merged = (store.spec?.tables[table]?.gaps ?? []).filter((g) =>
       series.some(
         (s) =>
           s.exchange === g.exchange &&
@@ -34,7 +36,8 @@ export async function finishCycle(c: {
           (g.market === undefined || g.market === s.market),
       ),
     );
-    store.setGaps(table, [...earlier, ...gaps], {
+    for (const gap of gaps) mergeGap(merged, table, gap);
+    store.setGaps(table, merged, {
       series: series.map((s) => ({ exchange: s.exchange, symbol: s.symbol, market: s.market })),
     });
   }

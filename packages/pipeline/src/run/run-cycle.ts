@@ -31,6 +31,7 @@ import { mapDiskFullError } from "../store/map-disk-full-error.js";
 import { appendQuarantine, quarantinePath } from "../validate/index.js";
 import { SerialLock } from "./serial-lock.js";
 import { stageSeries } from "./stage-series.js";
+import { addHorizonGap } from "./add-horizon-gap.js";
 import { finishCycle } from "./finish-cycle.js";
 import { fetchBlockedFromArchive } from "./fetch-blocked-from-archive.js";
 import { blockedEntry, recordBlockedExchanges } from "./record-blocked.js";
@@ -257,6 +258,29 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
       }),
     );
 
+    /** A series' gaps into the report, and into spec.json at the end of the cycle. */
+    function recordGaps(
+      series: SeriesRef,
+      gaps: readonly SpecGap[],
+      counts: { expected: number; present: number },
+    ): void {
+      if (gaps.length) {
+        report.gaps.push({
+          table: series.table,
+          exchange: series.exchange,
+          market: series.market,
+          symbol: series.symbol,
+          expected: counts.expected,
+          present: counts.present,
+          stretches: gaps.map((g) => ({ start: g.start, end: g.end, missing: g.missing })),
+        });
+      }
+      const entry = gapsByTable.get(series.table) ?? { gaps: [], series: [] };
+      entry.gaps.push(...gaps);
+      entry.series.push(series);
+      gapsByTable.set(series.table, entry);
+    }
+
     async function fetchOne(item: PlannedSeries, adapter: ExchangeAdapter): Promise<void> {
       const { series } = item;
       const blocked = adapter.blockedMarket(series.market);
@@ -292,6 +316,9 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
       };
       report.tables[series.table]![series.exchange]!.series += 1;
       const previousTs = item.resumed ? item.sinceMs - 1 : null;
+      // Stretches the exchange no longer kept when asked: gaps even if the series fails afterwards,
+      // since the rows committed after them move the watermark past them.
+      const lost: SpecGap[] = [];
       try {
         const result = await stageSeries({
           planned: item,
@@ -299,6 +326,8 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
           sink,
           report,
           nowMs: clock(),
+          marketClockMs: clock,
+          onHorizon: (stretch) => addHorizonGap(lost, series, stretch),
           previousTs:
             previousTs === null ? null : await lock.run(() => store.readWatermark(series.table, series)),
           stats,
@@ -314,27 +343,14 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
           onPage: ({ rows, progressMs }) =>
             p.onProgress?.({ series, sinceMs: item.sinceMs, untilMs: item.untilMs, progressMs, rows }),
         });
-        if (result.gaps.length) {
-          report.gaps.push({
-            table: series.table,
-            exchange: series.exchange,
-            market: series.market,
-            symbol: series.symbol,
-            expected: result.expected,
-            present: result.present,
-            stretches: result.gaps.map((g) => ({ start: g.start, end: g.end, missing: g.missing })),
-          });
-        }
-        const entry = gapsByTable.get(series.table) ?? { gaps: [], series: [] };
-        entry.gaps.push(...result.gaps);
-        entry.series.push(series);
-        gapsByTable.set(series.table, entry);
+        recordGaps(series, [...lost, ...result.gaps], result);
         const commit = await lock.run(() => store.commit());
         log.info(
           { exchange: adapter.id, table: series.table, symbol: series.symbol, version: commit.version },
           "series committed",
         );
       } catch (caught) {
+        if (lost.length) recordGaps(series, lost, { expected: 0, present: 0 });
         if (caught instanceof ExchangeGeoBlockedError) {
           log.warn({ exchange: adapter.id, table: series.table, symbol: series.symbol }, caught.message);
           recordBlocked(report, blockedEntry(series, caught));

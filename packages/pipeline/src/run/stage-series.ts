@@ -31,6 +31,10 @@ export async function stageSeries(p: {
   sink: SeriesSink;
   report: RunReport;
   nowMs: number;
+  /** Read before each request, for the source's horizon (see fetchSeries). */
+  marketClockMs?: () => number;
+  /** Each stretch the source no longer kept when asked (see fetchSeries). */
+  onHorizon?: (stretch: { startMs: number; endMs: number }) => void;
   previousTs: number | null;
   stats: RequestStats;
   retry?: RetryPolicy;
@@ -51,6 +55,8 @@ export async function stageSeries(p: {
     sinceMs: p.planned.sinceMs,
     untilMs: p.planned.untilMs,
     nowMs: p.nowMs,
+    marketClockMs: p.marketClockMs,
+    onHorizon: p.onHorizon,
     stats: p.stats,
     retry: p.retry,
     sleep: p.sleep,

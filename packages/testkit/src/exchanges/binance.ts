@@ -33,6 +33,8 @@ const STRIKES_BEFORE_BAN = 5;
  */
 const FIRST_BAN_MS = 120_000;
 const LONGEST_BAN_MS = 3 * 86_400_000;
+/** /futures/data/openInterestHist: "Only the data of the latest 1 month is available" (30 days). */
+const OI_HISTORY_MS = 30 * 86_400_000;
 
 type Family = "spot" | "usdm" | "coinm";
 
@@ -199,9 +201,13 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     if (periodMs === undefined)
       return error(400, -1102, "Mandatory parameter 'period' was not sent, was empty/null, or malformed.");
     const limit = clampLimit(intParam(req.query, "limit"), 30, 500);
-    // Binance keeps only the last 30 days of open-interest statistics.
-    const oldest = req.nowMs - 30 * 86_400_000;
-    const fromMs = Math.max(intParam(req.query, "startTime") ?? 0, oldest);
+    // Binance keeps only the last 30 days of open-interest statistics, and refuses an older
+    // `startTime` rather than clamping it (measured publicly; see the README's horizon table).
+    const oldest = req.nowMs - OI_HISTORY_MS;
+    const startTime = intParam(req.query, "startTime");
+    if (startTime !== undefined && startTime < oldest)
+      return error(400, -1130, "parameter 'startTime' is invalid.");
+    const fromMs = Math.max(startTime ?? 0, oldest);
     const toMs = Math.min(intParam(req.query, "endTime") ?? req.nowMs, req.nowMs - periodMs);
     const all = series.openInterest({
       exchange: "binance",

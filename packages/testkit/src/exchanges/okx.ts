@@ -24,6 +24,12 @@ const ROUTE_LIMITS: Readonly<Record<string, number>> = {
 };
 /** rubik/stat/contracts/open-interest-history serves only the latest 1440 periods of an instrument. */
 const OI_HISTORY_ENTRIES = 1440;
+/**
+ * public/funding-rate-history serves "the last 3 months" (played as 90 days), public/liquidation-orders
+ * "the last day". Older records are simply not there: the page comes back shorter or empty, no error.
+ */
+const FUNDING_HISTORY_MS = 90 * 86_400_000;
+const LIQUIDATION_HISTORY_MS = 86_400_000;
 
 const ok = (data: unknown): SimReply => ({ status: 200, body: { code: "0", msg: "", data } });
 const fail = (code: string, msg: string, status = 200): SimReply => ({
@@ -125,7 +131,10 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     const after = Math.min(intParam(req.query, "after") ?? req.nowMs, req.nowMs);
     const before = intParam(req.query, "before");
     const span = (limit + 1) * 8 * 3_600_000;
-    const startMs = before === undefined ? after - span : before + 1;
+    const startMs = Math.max(
+      before === undefined ? after - span : before + 1,
+      req.nowMs - FUNDING_HISTORY_MS,
+    );
     const endMs = before !== undefined && !req.query.has("after") ? Math.min(after, startMs + span) : after;
     const rows = pageNewestFirst(
       series.fundingRates({ exchange: "okx", symbol: inst.symbol, startMs, endMs }),
@@ -208,7 +217,7 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     const limit = clampLimit(intParam(req.query, "limit"), 100, 100);
     const after = Math.min(intParam(req.query, "after") ?? req.nowMs, req.nowMs);
     const before = intParam(req.query, "before");
-    const startMs = Math.max(before ?? 0, after - 7 * 86_400_000);
+    const startMs = Math.max(before ?? 0, req.nowMs - LIQUIDATION_HISTORY_MS);
     const rows = pageNewestFirst(
       series.liquidations({ exchange: "okx", symbol: inst.symbol, startMs, endMs: after }),
       afterBefore(req),

@@ -23,6 +23,7 @@ export function createRestFillGap(params: { adapter: ExchangeAdapter; nowMs: () 
       sinceMs,
       untilMs: endMs,
       nowMs,
+      marketClockMs: params.nowMs,
     })) {
       rows.push(...page.rows);
     }

@@ -39,6 +39,7 @@ export function createRestRangeFetcher(p: {
       sinceMs: request.startMs,
       untilMs: request.endMs,
       nowMs: p.nowMs(),
+      marketClockMs: p.nowMs,
       stats: p.stats,
       retry: p.retry,
     })) {

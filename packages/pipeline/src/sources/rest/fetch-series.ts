@@ -20,6 +20,16 @@ export interface FetchSeriesParams {
   readonly untilMs: number;
   /** The clock: candles not closed by it and events after it are dropped. */
   readonly nowMs: number;
+  /**
+   * The clock read before each request, for the adapter's `earliestMs`: a long run can cross a
+   * source's horizon between planning and sending. `() => nowMs` by default.
+   */
+  readonly marketClockMs?: () => number;
+  /**
+   * Called with each stretch skipped because the source no longer keeps it ([startMs, endMs),
+   * before the adapter's `earliestMs` when the request was sent), before that request is sent.
+   */
+  readonly onHorizon?: (stretch: { startMs: number; endMs: number }) => void;
   readonly stats?: RequestStats;
   readonly retry?: RetryPolicy;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -63,9 +73,19 @@ export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesP
   let cursor: PageCursor | null = { sinceMs: p.sinceMs, untilMs: p.untilMs };
   let previousKeys = new Set<string>();
   const stats = p.stats?.of(p.adapter.id);
+  const marketClock = p.marketClockMs ?? (() => p.nowMs);
   while (cursor !== null && cursor.sinceMs < cursor.untilMs) {
     // Thrown, not returned: a newest-first series cut short must not look complete to its caller.
     if (p.signal?.aborted) throw new StoppedError(p.signal);
+    // The start is checked against the horizon as it is when sent: asking further back is refused
+    // (Binance open interest) or answered with nothing (OKX), and either way the stretch is lost.
+    const earliestMs = p.adapter.earliestMs(p.series.table, marketClock());
+    if (cursor.sinceMs < earliestMs) {
+      const lostUntil = Math.min(earliestMs, cursor.untilMs);
+      p.onHorizon?.({ startMs: cursor.sinceMs, endMs: lostUntil });
+      cursor = { sinceMs: lostUntil, untilMs: cursor.untilMs };
+      if (cursor.sinceMs >= cursor.untilMs) return;
+    }
     const before = stats?.requests ?? 0;
     const query: PageQuery = { ...cursor, series: p.series, nowMs: p.nowMs };
     const page: FetchedPage = await stopOnAbort(
