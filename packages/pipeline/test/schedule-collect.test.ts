@@ -71,14 +71,7 @@ it("`schedule --collect-liquidations` hosts the collector and merges it on stop"
     await duck.connection.runAndReadAll(
       `SELECT exchange, symbol, epoch_ms(ts)::DOUBLE AS ts, side, price, amount FROM read_parquet(${glob})`,
     )
-  ).getRowObjectsJS() as {
-    exchange: string;
-    symbol: string;
-    ts: number;
-    side: string;
-    price: number;
-    amount: number;
-  }[];
+  ).getRowObjectsJS() as Liquidation[];
   duck.close();
 
   // Exactly the events the feed sent while the collector listened, in order: none missing, none
@@ -99,11 +92,13 @@ it("`schedule --collect-liquidations` hosts the collector and merges it on stop"
   expect(files.reduce((n, f) => n + f.rows, 0)).toBe(stored.length);
 });
 
-const keyOf = (e: {
+type Liquidation = {
   exchange: string;
   symbol: string;
   ts: number;
   side: string;
   price: number;
   amount: number;
-}) => `${e.exchange}|${e.symbol}|${e.ts}|${e.side}|${e.price}|${Math.round(e.amount * 1e8)}`;
+};
+const keyOf = (e: Liquidation) =>
+  `${e.exchange}|${e.symbol}|${e.ts}|${e.side}|${e.price}|${Math.round(e.amount * 1e8)}`;
