@@ -143,7 +143,7 @@ describe("archive SQL validation equals validateRows", () => {
       funding(4, { mark_price: 0 }),
     ]);
     // Not only the same verdicts from both: the right ones.
-    expect(fundingVerdicts.accepted.map((r) => r.ts)).toEqual([funding(0).ts]);
+    expect(fundingVerdicts.accepted.map((r) => (r as unknown as { ts: number }).ts)).toEqual([funding(0).ts]);
     expect(verdictsOf(fundingVerdicts)).toEqual([
       [funding(1).ts, "non_finite_number"],
       [funding(3).ts, "invalid_shape"],
@@ -166,7 +166,7 @@ describe("archive SQL validation equals validateRows", () => {
       oi(2, { ts: NOW + 5 }),
       oi(3),
     ]);
-    expect(oiVerdicts.accepted.map((r) => r.ts)).toEqual([oi(0).ts, oi(3).ts]);
+    expect(oiVerdicts.accepted.map((r) => (r as unknown as { ts: number }).ts)).toEqual([oi(0).ts, oi(3).ts]);
     expect(verdictsOf(oiVerdicts)).toEqual([
       [oi(1).ts, "negative_amount"],
       [NOW + 5, "ts_in_future"],
