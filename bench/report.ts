@@ -43,6 +43,9 @@ export function meetsTarget(ratio: number, target: string): boolean {
 }
 
 export function reportBench(result: Omit<BenchResult, "ratio"> & { ratio?: number }): void {
+  // A ratio without the name of what it is a ratio to cannot be compared across runs.
+  if (result.baseline !== null && !result.baselineName)
+    throw new Error(`bench row "${result.name}" has a baseline but no baselineName`);
   const ratio = result.ratio ?? (result.baseline ? result.ours / result.baseline : result.ours);
   process.stdout.write(`${BENCH_LINE_PREFIX}${JSON.stringify({ ...result, ratio })}\n`);
 }

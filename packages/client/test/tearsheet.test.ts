@@ -14,7 +14,7 @@ import {
   type TearsheetToken,
 } from "../src/tearsheet/index.js";
 import { generateCandles } from "./analytics-candles.js";
-import { buildStandardTables } from "./support/standard-tables.js";
+import { DAY, HOUR, START_1H, buildStandardTables } from "./support/standard-tables.js";
 import { writeTestDataset } from "./support/write-dataset.js";
 import { createTearsheetInput } from "./tearsheet-data.js";
 
@@ -96,13 +96,26 @@ describe("tearsheetForToken", () => {
     await writeTestDataset(root, buildStandardTables());
     const dataset = new Dataset({ source: root, cacheDir: join(root, ".cache") });
     try {
-      const token: TearsheetToken = new Token("BTC", { dataset });
+      const token = new Token("BTC", { dataset });
       const out = join(dir, "btc-token.html");
-      const sheet = await tearsheetForToken(token, { interval: "1h", out });
+      // A range inside every series, so a sheet that ignored it would show more rows.
+      const start = new Date(START_1H + 12 * HOUR);
+      const end = new Date(START_1H + 5 * DAY);
+      const sheet = await tearsheetForToken(token satisfies TearsheetToken, {
+        interval: "1h",
+        start,
+        end,
+        out,
+      });
       const { provenance, candles, fundingRates, openInterest } = sheet.input;
-      expect(candles.length).toBeGreaterThan(2);
-      expect(fundingRates?.length).toBeGreaterThan(0);
-      expect(openInterest?.length).toBeGreaterThan(0);
+      // Exactly what Token itself returns for the same range, row for row.
+      expect(candles).toEqual(await token.ohlcv({ interval: "1h", start, end }));
+      expect(fundingRates).toEqual(await token.fundingRates({ start, end }));
+      expect(openInterest).toEqual(await token.openInterest({ start, end }));
+      expect(candles).toHaveLength(108);
+      expect(candles[0]!.ts).toEqual(start);
+      expect(fundingRates).toHaveLength(13);
+      expect(openInterest).toHaveLength(36);
       const spec = await dataset.spec();
       expect(provenance.datasetVersion).toBe(spec.version);
       expect(provenance.updateTime).toBe(spec.update_time);

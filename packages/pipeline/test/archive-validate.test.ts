@@ -60,6 +60,12 @@ async function expectSameVerdicts(table: TableName, rows: Record<string, unknown
   return js;
 }
 
+/** The rejected rows as [ts, reason], in ts order. */
+const verdictsOf = (v: ReturnType<typeof validateRows>) =>
+  v.rejected
+    .map((r) => [Number((r.row as { ts: unknown }).ts), r.reason] as const)
+    .sort((a, b) => a[0] - b[0]);
+
 const candle = (i: number, over: Record<string, unknown> = {}) => ({
   exchange: "binance",
   market: "spot",
@@ -129,12 +135,20 @@ describe("archive SQL validation equals validateRows", () => {
       interval_hours: 8,
       ...over,
     });
-    await expectSameVerdicts("funding_rates", [
+    const fundingVerdicts = await expectSameVerdicts("funding_rates", [
       funding(0),
       funding(1, { funding_rate: Number.NaN }),
       funding(2, { ts: NOW + 1 }),
       funding(3, { interval_hours: null }),
       funding(4, { mark_price: 0 }),
+    ]);
+    // Not only the same verdicts from both: the right ones.
+    expect(fundingVerdicts.accepted.map((r) => (r as unknown as { ts: number }).ts)).toEqual([funding(0).ts]);
+    expect(verdictsOf(fundingVerdicts)).toEqual([
+      [funding(1).ts, "non_finite_number"],
+      [funding(3).ts, "invalid_shape"],
+      [funding(4).ts, "price_not_positive"],
+      [NOW + 1, "ts_in_future"],
     ]);
     const oi = (i: number, over: Record<string, unknown> = {}) => ({
       exchange: "binance",
@@ -146,11 +160,16 @@ describe("archive SQL validation equals validateRows", () => {
       open_interest_value: null,
       ...over,
     });
-    await expectSameVerdicts("open_interest", [
+    const oiVerdicts = await expectSameVerdicts("open_interest", [
       oi(0),
       oi(1, { open_interest: -1 }),
       oi(2, { ts: NOW + 5 }),
       oi(3),
+    ]);
+    expect(oiVerdicts.accepted.map((r) => (r as unknown as { ts: number }).ts)).toEqual([oi(0).ts, oi(3).ts]);
+    expect(verdictsOf(oiVerdicts)).toEqual([
+      [oi(1).ts, "negative_amount"],
+      [NOW + 5, "ts_in_future"],
     ]);
   });
 });

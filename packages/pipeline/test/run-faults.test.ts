@@ -79,6 +79,27 @@ describe("exchange faults cost time, never good rows", () => {
       });
       expect(rows, `${exchange} ${symbol}`).toEqual(expected.map((e) => e.ts));
     }
+    // Funding fetched through 503s and a 500: every payment there is, each once.
+    const funding = await readTable(dir, "funding_rates");
+    for (const exchange of ["binance", "okx", "bybit"]) {
+      const symbol = "BTC/USDT:USDT";
+      const expected = expectedSeries({
+        seed: SEED,
+        table: "funding_rates",
+        exchange,
+        symbol,
+        startMs: SINCE,
+        endMs: NOW,
+        nowMs: NOW,
+      });
+      expect(expected.length, `${exchange} funding payments in the window`).toBeGreaterThan(0);
+      const rows = funding
+        .filter((r) => r.exchange === exchange && r.symbol === symbol)
+        .map((r) => ({ ts: r.ts, funding_rate: r.funding_rate }));
+      expect(rows, `${exchange} funding`).toEqual(
+        expected.map((e) => ({ ts: e.ts, funding_rate: e.funding_rate })),
+      );
+    }
     expect((await verifyDataset({ dir, nowMs: () => NOW })).ok).toBe(true);
   });
 
@@ -129,9 +150,34 @@ describe("exchange faults cost time, never good rows", () => {
       const quarantine = (await readFile(report.quarantineFile!, "utf8"))
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l) as { reason: string });
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              reason: string;
+              row: { exchange: string; ts: number; low: number; high: number; close: number };
+            },
+        );
       expect(quarantine).toHaveLength(2);
       expect(quarantine.every((q) => q.reason.length > 0)).toBe(true);
+      // The quarantined rows are the malformed ones, and exactly the rows missing from the store.
+      const byExchange = new Map(quarantine.map((q) => [q.row.exchange, q.row]));
+      expect([...byExchange.keys()].sort()).toEqual(["bybit", "okx"]);
+      const badBybit = byExchange.get("bybit")!;
+      expect(Math.min(badBybit.low, badBybit.close)).toBeLessThan(0);
+      expect(expected.map((e) => e.ts).filter((ts) => !bybit.includes(ts))).toEqual([badBybit.ts]);
+      const badOkx = byExchange.get("okx")!;
+      expect(badOkx.high).toBeLessThan(badOkx.low);
+      const okxExpected = expectedSeries({
+        seed: SEED,
+        table: "ohlcv_1m",
+        exchange: "okx",
+        symbol: "BTC/USDT",
+        startMs: SINCE,
+        endMs: Math.floor(NOW / 60_000) * 60_000,
+        nowMs: NOW,
+      }).map((e) => e.ts);
+      const okx = stored.filter((r) => r.exchange === "okx").map((r) => r.ts);
+      expect(okxExpected.filter((ts) => !okx.includes(ts))).toEqual([badOkx.ts]);
     } finally {
       await rm(malformedDir, { recursive: true, force: true });
     }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
   SpecValidationError,
+  TABLES,
+  TABLE_NAMES,
+  partitionPath,
   parseDatasetSpec,
   parsePartitionPath,
   partitionTimeRange,
@@ -114,7 +117,29 @@ describe("spec.json", () => {
 });
 
 describe("partition paths", () => {
-  it("parses back what partitionPath writes", () => {
+  it("parses back what partitionPath writes, for every table, and the file's range holds the row", () => {
+    const times = [
+      Date.UTC(2019, 11, 31, 23, 59),
+      Date.UTC(2024, 1, 29, 12),
+      Date.UTC(2024, 11, 31, 23, 59, 59, 999),
+    ];
+    for (const table of TABLE_NAMES) {
+      const { byBase, period } = TABLES[table].partition;
+      for (const tsMs of times) {
+        const path = partitionPath(table, { base: "BTC", tsMs });
+        const iso = new Date(tsMs).toISOString();
+        expect(parsePartitionPath(path), path).toEqual({
+          table,
+          base: byBase ? "BTC" : null,
+          period: period === "month" ? iso.slice(0, 7) : period === "year" ? iso.slice(0, 4) : "all",
+        });
+        const range = partitionTimeRange(path);
+        expect(tsMs >= range.startMs && tsMs < range.endMs, `${path} holds ${iso}`).toBe(true);
+      }
+    }
+  });
+
+  it("parses paths by hand", () => {
     expect(parsePartitionPath("data/ohlcv_1m/base=BTC/2024-03.parquet")).toEqual({
       table: "ohlcv_1m",
       base: "BTC",

@@ -89,5 +89,26 @@ describe("binance simulator through ccxt", () => {
       endMs: (last?.[0] ?? 0) + HOUR,
     });
     expect(last?.[5]).toBeLessThan(closed?.volume ?? 0);
+    // ccxt drops the close time: read it from the wire. Binance's is the open time + interval - 1 ms,
+    // after now only for the forming candle.
+    for (const [route, symbol] of [
+      ["/api/v3/klines", "BTCUSDT"],
+      ["/fapi/v1/klines", "BTCUSDT"],
+    ] as const) {
+      const response = await fetch(`${sim.urls.binance}${route}?symbol=${symbol}&interval=1h&limit=3`);
+      const klines = (await response.json()) as [number, ...unknown[]][];
+      expect(
+        klines.map((k) => k[0]),
+        route,
+      ).toEqual([-2, -1, 0].map((i) => Math.floor(NOW / HOUR) * HOUR + i * HOUR));
+      expect(
+        klines.map((k) => k[6]),
+        route,
+      ).toEqual(klines.map((k) => k[0] + HOUR - 1));
+      expect(
+        klines.map((k) => (k[6] as number) > NOW),
+        route,
+      ).toEqual([false, false, true]);
+    }
   });
 });

@@ -38,5 +38,14 @@ describe("startTestkit", () => {
     await testkit.stop();
     await expect(fetch(`${env.HF_ENDPOINT}/api/datasets/cexdata/none`)).rejects.toThrow();
     await expect(fetch(`${env.CEXDATA_ARCHIVE_URL}/data/`)).rejects.toThrow();
+    // The exchange simulators stop too: nothing answers on their ports.
+    for (const name of [
+      "CEXDATA_EXCHANGE_URL_BINANCE",
+      "CEXDATA_EXCHANGE_URL_OKX",
+      "CEXDATA_EXCHANGE_URL_BYBIT",
+      "CEXDATA_EXCHANGE_URL_COINBASE",
+    ] as const) {
+      await expect(fetch(`${env[name]}/`), name).rejects.toThrow();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { LiquidationRow } from "@cexdata/schema";
 import { describe, expect, it } from "vitest";
+import { mergeCoverage } from "../store/spec-extras.js";
 import { IN_FLIGHT_MARGIN_MS, SEAM_REASON, computeCoverage } from "./coverage-windows.js";
 import type { WalRecord } from "./write-ahead-log.js";
 
@@ -47,6 +48,16 @@ describe("computeCoverage", () => {
       { t: "down", exchange: "binance", ts: T + 60_000, reason: SEAM_REASON },
     ];
     expect(computeCoverage(before)).toEqual([{ exchange: "binance", start: iso(T), end: iso(T + 60_000) }]);
+    // The next log file opens where the sealed one ended: read together and merged into the spec
+    // as the collector's merge does, the two files give one unbroken window.
+    const after: WalRecord[] = [
+      { t: "up", exchange: "binance", ts: T + 60_000 },
+      { t: "alive", exchange: "binance", ts: T + 90_000 },
+      { t: "down", exchange: "binance", ts: T + 120_000, reason: "connection closed" },
+    ];
+    expect(mergeCoverage(computeCoverage([...before, ...after]))).toEqual([
+      { exchange: "binance", start: iso(T), end: iso(T + 120_000 - IN_FLIGHT_MARGIN_MS) },
+    ]);
   });
 
   it("records nothing for a connection too short to prove anything", () => {

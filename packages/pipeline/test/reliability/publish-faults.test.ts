@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
+import { createServer, request as httpRequest } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import path from "node:path";
 import { parseDatasetSpec, type DatasetSpec } from "@cexdata/schema";
 import { startHubSimulator, type HubRoute, type HubSimulator } from "@cexdata/testkit";
@@ -104,63 +106,165 @@ async function hubAtV1(): Promise<HubSimulator> {
   return hub;
 }
 
-type KillMoment = { afterRequest: HubRoute; n: number } | { afterMs: number };
+/**
+ * When to kill: once the Hub has served the `n`-th request of `route`, or the `k`-th request the
+ * publisher sent it (in `requestsOfCleanPublish` order). Either way the kill comes while the publisher
+ * waits for that request's answer, which the proxy holds back: it cannot have exited before.
+ */
+type KillMoment = { afterRequest: HubRoute; n: number } | { afterProxied: number };
 
-/** `cexdata publish` (from source) of v2, SIGKILLed at `moment`; resolves when the child is gone. */
-function publishKilled(hub: HubSimulator, moment: KillMoment): Promise<NodeJS.Signals | null> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--conditions=@cexdata/source",
-        "--import",
-        TSX_LOADER,
-        CLI,
-        "publish",
-        "--dataset",
-        v2.dir,
-        "--repo",
-        REPO,
-      ],
-      {
-        env: { ...process.env, HF_TOKEN: hub.token, HF_ENDPOINT: hub.url, CEXDATA_LOG_LEVEL: "silent" },
-        stdio: "ignore",
-      },
-    );
-    const base = { ...hub.counters.requests };
-    const started = Date.now();
-    const poll = setInterval(() => {
-      const due =
-        "afterMs" in moment
-          ? Date.now() - started >= moment.afterMs
-          : hub.counters.requests[moment.afterRequest] - base[moment.afterRequest] >= moment.n;
-      if (due) child.kill("SIGKILL");
-    }, 1);
-    child.on("close", (_code, signal) => {
-      clearInterval(poll);
-      resolve(signal);
+interface KillOutcome {
+  readonly signal: NodeJS.Signals | null;
+  readonly code: number | null;
+  /** Requests the publisher sent through the proxy, answered or held. */
+  readonly proxied: number;
+}
+
+/**
+ * A proxy in front of the Hub that forwards each request, and at `moment` holds the Hub's answer
+ * back and calls `onMoment` (which kills the publisher). A held answer is dropped after 10 s, so a
+ * publisher that was not killed ends on its own and the test sees that instead of hanging.
+ */
+async function startKillProxy(
+  hub: HubSimulator,
+  moment: KillMoment | null,
+  onMoment: () => void,
+): Promise<{ url: string; proxied: () => number; close: () => Promise<void> }> {
+  const hubUrl = new URL(hub.url);
+  const base = { ...hub.counters.requests };
+  let proxied = 0;
+  let fired = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const seq = ++proxied;
+      const upstream = httpRequest(
+        {
+          host: hubUrl.hostname,
+          port: hubUrl.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: hubUrl.host },
+        },
+        (answer) => {
+          const body: Buffer[] = [];
+          answer.on("data", (c: Buffer) => body.push(c));
+          answer.on("end", () => {
+            const due =
+              moment !== null &&
+              !fired &&
+              ("afterProxied" in moment
+                ? seq >= moment.afterProxied
+                : hub.counters.requests[moment.afterRequest] - base[moment.afterRequest] >= moment.n);
+            if (due) {
+              fired = true;
+              onMoment();
+              setTimeout(() => res.destroy(), 10_000).unref();
+              return;
+            }
+            const headers = { ...answer.headers };
+            delete headers["transfer-encoding"];
+            res.writeHead(answer.statusCode ?? 502, {
+              ...headers,
+              "content-length": Buffer.concat(body).length,
+            });
+            res.end(Buffer.concat(body));
+          });
+        },
+      );
+      upstream.on("error", () => res.destroy());
+      upstream.end(Buffer.concat(chunks));
     });
   });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    proxied: () => proxied,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** `cexdata publish` (from source) of v2 through a kill proxy; at `moment`, SIGKILLed. */
+async function publishKilled(hub: HubSimulator, moment: KillMoment | null): Promise<KillOutcome> {
+  let kill = () => {};
+  const proxy = await startKillProxy(hub, moment, () => kill());
+  try {
+    return await new Promise<KillOutcome>((resolve) => {
+      const child = spawn(
+        process.execPath,
+        [
+          "--conditions=@cexdata/source",
+          "--import",
+          TSX_LOADER,
+          CLI,
+          "publish",
+          "--dataset",
+          v2.dir,
+          "--repo",
+          REPO,
+        ],
+        {
+          env: { ...process.env, HF_TOKEN: hub.token, HF_ENDPOINT: proxy.url, CEXDATA_LOG_LEVEL: "silent" },
+          stdio: "ignore",
+        },
+      );
+      kill = () => child.kill("SIGKILL");
+      child.on("close", (code, signal) => resolve({ signal, code, proxied: proxy.proxied() }));
+    });
+  } finally {
+    await proxy.close();
+  }
 }
 
 describe("a publisher killed mid-publish", () => {
+  /** How many requests an uninterrupted publish of v2 over v1 sends through the proxy. */
+  let requestsOfCleanPublish = 0;
+  beforeAll(async () => {
+    const hub = await hubAtV1();
+    try {
+      const clean = await publishKilled(hub, null);
+      expect(clean).toMatchObject({ code: 0, signal: null });
+      expect(await expectCompleteVersion(hub)).toBe(2);
+      requestsOfCleanPublish = clean.proxied;
+    } finally {
+      await hub.stop();
+    }
+  }, 60_000);
+
   const random = seededRandom(12);
-  const moments: KillMoment[] = [
+  /** Fractions of the clean publish's requests: three seeded moments anywhere in the publish. */
+  const fractions = Array.from({ length: 3 }, () => random());
+  const moments: (KillMoment | { fraction: number })[] = [
     { afterRequest: "repo-info", n: 1 },
-    { afterRequest: "tree", n: 1 },
+    { afterRequest: "commits", n: 1 },
     { afterRequest: "preupload", n: 1 },
+    { afterRequest: "lfs-batch", n: 1 },
     { afterRequest: "commit", n: 1 },
-    ...Array.from({ length: 3 }, () => ({ afterMs: 1_500 + Math.floor(random() * 2_500) })),
+    ...fractions.map((fraction) => ({ fraction })),
   ];
   it.each(moments)(
-    "killed at %o: the Hub shows a complete version, and the next publish lands v2",
-    async (moment) => {
+    "killed at %o: the publisher dies by SIGKILL, the Hub shows a complete version, and the next publish lands v2",
+    async (at) => {
+      const moment: KillMoment =
+        "fraction" in at ? { afterProxied: 1 + Math.floor(at.fraction * requestsOfCleanPublish) } : at;
       const hub = await hubAtV1();
       try {
-        const signal = await publishKilled(hub, moment);
-        // A kill may come after the child finished: then v2 is already there, complete.
+        const outcome = await publishKilled(hub, moment);
+        expect(outcome.signal, `publisher exited with code ${outcome.code} before the kill`).toBe("SIGKILL");
         const version = await expectCompleteVersion(hub);
-        if (signal === null) expect(version).toBe(2);
+        // Killed after the Hub applied the commit: v2 is there, whatever the publisher never heard.
+        if ("afterRequest" in moment && moment.afterRequest === "commit") expect(version).toBe(2);
         const next = await publish(hub, v2.dir);
         expect(next.version).toBe(2);
         expect(await expectCompleteVersion(hub)).toBe(2);
