@@ -26,17 +26,19 @@ const SEED = 1;
 /**
  * Page sizes of the 1m candle endpoints that fetch the most rows per unit of rate limit, as the
  * exchanges document them (and the simulator enforces): Binance spot klines weigh 2 at any limit up to
- * 1000; USDⓈ-M klines weigh 5 up to 1000 and 10 up to 1500, so 1000 per page is cheapest; OKX's
- * history-candles gives 100, its candles endpoint 300 but only over the latest 1440 bars; Bybit v5
- * kline 1000; Coinbase Advanced Trade refuses more than 300 candles a request.
+ * 1000, so 1000; USDⓈ-M klines weigh 1 below 100, 2 below 500, 5 up to 1000 and 10 above, so 499 rows
+ * for weight 2 is the cheapest per row; OKX's candles and history-candles give 300 (candles only over
+ * the latest 1440 bars); Bybit v5 kline 1000; Coinbase Advanced Trade 350 ("max 350" in its reference).
  */
-function idealRequests(exchange: SimulatedExchange, ts: readonly number[]): number {
-  if (exchange === "okx") {
-    const recentFrom = Math.floor(NOW / MIN) * MIN - 1439 * MIN;
-    const recent = ts.filter((t) => t >= recentFrom).length;
-    return Math.ceil(recent / 300) + Math.ceil((ts.length - recent) / 100);
-  }
-  const page = exchange === "coinbase" ? 300 : 1000;
+function idealRequests(series: SeriesRef, ts: readonly number[]): number {
+  const page =
+    series.exchange === "okx"
+      ? 300
+      : series.exchange === "coinbase"
+        ? 350
+        : series.exchange === "binance" && series.market === "perp"
+          ? 499
+          : 1000;
   return Math.ceil(ts.length / page);
 }
 
@@ -77,7 +79,7 @@ try {
       endMs: NOW,
       nowMs: NOW - 1,
     }).map((c) => c.ts);
-    const ideal = idealRequests(exchange, existing);
+    const ideal = idealRequests(series, existing);
     const before = sim.counters[exchange].total;
     const fetchedTs = new Set<number>();
     let rows = 0;
