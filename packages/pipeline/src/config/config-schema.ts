@@ -41,6 +41,11 @@ export const pipelineConfigSchema = z
     schedule: z.string().min(1).default("7 * * * *"),
     /** The dataset directory. */
     dataset: z.string().min(1).default("./dataset"),
+    /**
+     * Binance USD-M perpetuals take whole past days from data.binance.vision (checksum-verified) even
+     * when fapi answers, REST only the rest; with fapi blocked they always do.
+     */
+    archiveFirst: z.boolean().default(false),
     /** Series fetched at once per exchange (the rate limiter is shared per exchange). */
     concurrency: z.number().int().positive().max(16).default(1),
   })

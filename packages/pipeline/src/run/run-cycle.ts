@@ -33,7 +33,7 @@ import { SerialLock } from "./serial-lock.js";
 import { stageSeries } from "./stage-series.js";
 import { addHorizonGap } from "./add-horizon-gap.js";
 import { finishCycle } from "./finish-cycle.js";
-import { fetchBlockedFromArchive } from "./fetch-blocked-from-archive.js";
+import { fetchFromArchive } from "./fetch-from-archive.js";
 import { blockedEntry, recordBlockedExchanges } from "./record-blocked.js";
 import { redactUrlCredentials } from "../log/redact-url-credentials.js";
 
@@ -284,18 +284,21 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     async function fetchOne(item: PlannedSeries, adapter: ExchangeAdapter): Promise<void> {
       const { series } = item;
       const blocked = adapter.blockedMarket(series.market);
-      if (blocked !== null) {
-        if (!adapter.archivedTables.includes(series.table)) {
-          recordBlocked(report, blockedEntry(series, blocked));
-          return;
-        }
-        log.warn(
-          { exchange: adapter.id, table: series.table, symbol: series.symbol, host: blocked.host },
-          "REST host blocked: closed days from the archive",
-        );
+      const archived = adapter.archivedTables.includes(series.table);
+      if (blocked !== null && !archived) {
+        recordBlocked(report, blockedEntry(series, blocked));
+        return;
+      }
+      if (blocked !== null || (archived && p.config.archiveFirst && series.market === "perp")) {
+        if (blocked !== null)
+          log.warn(
+            { exchange: adapter.id, table: series.table, symbol: series.symbol, host: blocked.host },
+            "REST host blocked: closed days from the archive",
+          );
         await lock.run(() =>
-          fetchBlockedFromArchive({
+          fetchFromArchive({
             item,
+            adapter,
             blocked,
             store,
             runId,
