@@ -196,18 +196,25 @@ describe("page caps as the exchanges have them", () => {
     expect(candles.result.rows).toHaveLength(600);
     expect(candles.requests).toBe(2);
 
+    // OKX keeps three months of funding: 270 rows of BTC's 8 h funding fit one page; DOGE pays every
+    // 4 h, so its 540 rows show the 400 cap.
     const funding = (await served(
       "okx",
-      `/api/v5/public/funding-rate-history?instId=BTC-USDT-SWAP&limit=1000`,
+      `/api/v5/public/funding-rate-history?instId=DOGE-USDT-SWAP&limit=1000`,
     )) as {
       data: unknown[];
     };
     expect(funding.data).toHaveLength(400);
     const ninetyDays = await cost("okx", () =>
-      fetchAll(ref("okx", "funding_rates", "BTC/USDT:USDT"), NOW - 90 * DAY, NOW),
+      fetchAll(ref("okx", "funding_rates", "BTC/USDT:USDT"), NOW - 89 * DAY, NOW),
     );
-    expect(ninetyDays.result.rows).toHaveLength(270);
+    expect(ninetyDays.result.rows).toHaveLength(267);
     expect(ninetyDays.requests).toBe(1);
+    const doge = await cost("okx", () =>
+      fetchAll(ref("okx", "funding_rates", "DOGE/USDT:USDT"), NOW - 89 * DAY, NOW),
+    );
+    expect(doge.result.rows).toHaveLength(534);
+    expect(doge.requests).toBe(2);
   });
 
   it("coinbase candles come 350 a page; a longer span is refused", async () => {
