@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { parseConfig } from "../src/config/load-config.js";
 import { runCycle } from "../src/run/run-cycle.js";
 import { verifyDataset } from "../src/store/index.js";
-import { expectedSeries } from "./helpers/expected-series.js";
+import { candleFields, expectedSeries } from "./helpers/expected-series.js";
 import { readTable } from "./helpers/read-table.js";
 
 const SEED = 17;
@@ -48,16 +48,7 @@ it("archiveFirst: Binance perpetuals take whole past days from the archive and o
   expect(tk.archive.counters.zips).toBeGreaterThanOrEqual(3);
   expect(tk.exchanges.counters.binance.requests["/fapi/v1/klines"]).toBe(2);
 
-  const stored = (await readTable(dir, "ohlcv_1m")).map((r) => ({
-    ts: r.ts,
-    open: r.open,
-    high: r.high,
-    low: r.low,
-    close: r.close,
-    volume: r.volume,
-    quote_volume: r.quote_volume,
-    trades: r.trades,
-  }));
+  const stored = (await readTable(dir, "ohlcv_1m")).map(candleFields);
   expect(stored).toEqual(
     expectedSeries({
       seed: SEED,

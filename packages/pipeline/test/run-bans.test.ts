@@ -6,7 +6,7 @@ import { startExchangeSimulator, type ExchangeSimulator } from "@cexdata/testkit
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/load-config.js";
 import { runCycle } from "../src/run/run-cycle.js";
-import { expectedSeries } from "./helpers/expected-series.js";
+import { candleFields, expectedSeries } from "./helpers/expected-series.js";
 import { readTable } from "./helpers/read-table.js";
 
 // Bans as the exchanges hand them out, on a wall clock the run's waits advance (the simulator's
@@ -55,16 +55,7 @@ const run = (exchange: string, maxBanWaitMs?: number) =>
 const storedCandles = async (exchange: string, symbol: string) =>
   (await readTable(dir, "ohlcv_1m"))
     .filter((r) => r.exchange === exchange && r.symbol === symbol)
-    .map((r) => ({
-      ts: r.ts,
-      open: r.open,
-      high: r.high,
-      low: r.low,
-      close: r.close,
-      volume: r.volume,
-      quote_volume: r.quote_volume,
-      trades: r.trades,
-    }));
+    .map(candleFields);
 
 const expectedCandles = (exchange: string, symbol: string) =>
   expectedSeries({

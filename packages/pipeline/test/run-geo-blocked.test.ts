@@ -15,7 +15,7 @@ import {
 } from "@cexdata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunReport } from "../src/report/run-report.js";
-import { expectedSeries } from "./helpers/expected-series.js";
+import { candleFields, expectedSeries } from "./helpers/expected-series.js";
 import { readTable } from "./helpers/read-table.js";
 
 // A US runner, played on 127.0.0.1: Binance's api and fapi hosts answer their real 451 and Bybit's
@@ -143,16 +143,7 @@ describe("cexdata run from a location Binance and Bybit refuse", () => {
   it("Binance spot equals the simulator's series (through data-api), perpetual closed days come from the archive", async () => {
     const nowMs = Date.parse(report.startedAt);
     const hourly = await readTable(dataset, "ohlcv_1h");
-    const pick = (r: Record<string, unknown>) => ({
-      ts: r.ts,
-      open: r.open,
-      high: r.high,
-      low: r.low,
-      close: r.close,
-      volume: r.volume,
-      quote_volume: r.quote_volume,
-      trades: r.trades,
-    });
+    const pick = candleFields;
     const spot = hourly.filter((r) => r.exchange === "binance" && r.symbol === "BTC/USDT").map(pick);
     const closedUntil = Math.floor(nowMs / 3_600_000) * 3_600_000;
     expect(spot).toEqual(

@@ -32,9 +32,10 @@ export async function fetchFromArchive(p: FetchFromArchiveParams): Promise<void>
   const { series, sinceMs, untilMs } = p.item;
   const counts = countsOf(p.report, series.table, series.exchange);
   counts.series += 1;
-  const wholeDaysEnd = Math.floor(untilMs / DAY_MS) * DAY_MS;
+  // Blocked: only whole past days, and from the archive alone. Otherwise REST fills the rest.
+  const endMs = p.blocked === null ? untilMs : Math.floor(untilMs / DAY_MS) * DAY_MS;
   let reachMs = sinceMs;
-  if (p.blocked === null && isArchiveTable(series.table)) {
+  if (isArchiveTable(series.table) && endMs > sinceMs) {
     const result = await backfillFromArchive({
       store: p.store,
       runId: p.runId,
@@ -42,14 +43,19 @@ export async function fetchFromArchive(p: FetchFromArchiveParams): Promise<void>
       symbol: series.symbol,
       table: series.table,
       startMs: sinceMs,
-      endMs: untilMs,
+      endMs,
       nowMs: p.nowMs,
-      source: "auto",
-      fillGap: createRestFillGap({ adapter: p.adapter, nowMs: () => p.nowMs }),
       env: p.env,
+      ...(p.blocked === null
+        ? { source: "auto", fillGap: createRestFillGap({ adapter: p.adapter, nowMs: () => p.nowMs }) }
+        : { source: "archive" }),
     });
-    counts.fetched += result.fetched + result.rest.reduce((n, r) => n + r.rows, 0);
-    counts.accepted += result.accepted + result.rest.reduce((n, r) => n + r.rows, 0);
+    const restRows = result.rest.reduce((n, r) => n + r.rows, 0);
+    counts.fetched += result.fetched + restRows;
+    counts.accepted += result.accepted + restRows;
+    for (const [reason, n] of Object.entries(result.rejectedByReason))
+      counts.quarantined[reason] = (counts.quarantined[reason] ?? 0) + n;
+    for (const file of result.imported) reachMs = Math.max(reachMs, file.endMs);
     for (const failed of result.rest.filter((r) => r.error !== undefined)) {
       counts.failedSeries += 1;
       recordFailure(p.report, {
@@ -61,26 +67,6 @@ export async function fetchFromArchive(p: FetchFromArchiveParams): Promise<void>
         message: `${new Date(failed.startMs).toISOString()} to ${new Date(failed.endMs).toISOString()}: ${failed.error}`,
       });
     }
-    return;
-  }
-  if (isArchiveTable(series.table) && wholeDaysEnd > sinceMs) {
-    const result = await backfillFromArchive({
-      store: p.store,
-      runId: p.runId,
-      market: series.market,
-      symbol: series.symbol,
-      table: series.table,
-      startMs: sinceMs,
-      endMs: wholeDaysEnd,
-      nowMs: p.nowMs,
-      source: "archive",
-      env: p.env,
-    });
-    counts.fetched += result.fetched;
-    counts.accepted += result.accepted;
-    for (const [reason, n] of Object.entries(result.rejectedByReason))
-      counts.quarantined[reason] = (counts.quarantined[reason] ?? 0) + n;
-    for (const file of result.imported) reachMs = Math.max(reachMs, file.endMs);
   }
   if (reachMs >= untilMs || p.blocked === null) return;
   const fromArchive =

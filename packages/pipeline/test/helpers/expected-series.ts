@@ -58,3 +58,17 @@ export function expectedSeries(p: {
     amount: l.amount,
   }));
 }
+
+/** A stored candle row in the fields `expectedSeries` gives, to compare the two. */
+export function candleFields(r: Record<string, unknown>): Record<string, unknown> {
+  return {
+    ts: r.ts,
+    open: r.open,
+    high: r.high,
+    low: r.low,
+    close: r.close,
+    volume: r.volume,
+    quote_volume: r.quote_volume,
+    trades: r.trades,
+  };
+}
