@@ -75,6 +75,8 @@ describe("a run SIGKILLed at random moments", () => {
       signalled += 1;
       const rerun = await runCycleChild(job, sim.env());
       expect(rerun.code, rerun.stderr).toBe(0);
+      // A rerun that failed a series would show up below as missing rows; say why here instead.
+      expect((JSON.parse(rerun.stdout) as { failures: unknown[] }).failures, `kill ${i} rerun`).toEqual([]);
       expect((await verifyDataset({ dir, nowMs: () => NOW })).problems, `kill ${i}`).toEqual([]);
       expect(await readAllTables(dir), `kill ${i} ${JSON.stringify(kill)}`).toEqual(reference);
       expect(await readdir(path.join(dir, ".cexdata"))).toEqual(
