@@ -1,5 +1,5 @@
 /**
- * Client targets from DESIGN.md: a warm `Token.ohlcv` within 1.2x of a bare DuckDB query on the same
+ * Client targets from the design: a warm `Token.ohlcv` within 1.2x of a bare DuckDB query on the same
  * file (both materialise JS rows), and cold bytes over the wire within 1.1x of the files the query
  * needs (spec.json included). Served by the Hub simulator. BENCH_SHORT=1: a small dataset, few runs.
  */

@@ -1,7 +1,7 @@
 /**
  * Bulk archive import: CSV -> validated Parquet through the archive importer and the dataset store,
  * against DuckDB alone doing read_csv -> COPY (zstd Parquet) on the same files, in the same process.
- * Targets (DESIGN.md): within 2x of bare DuckDB, and >= 1M candles/s. BENCH_SHORT=1: a few days only.
+ * Targets (the design's, docs/ARCHITECTURE.md): within 2x of bare DuckDB, and >= 1M candles/s. BENCH_SHORT=1: a few days only.
  * Ours is the importer's path: read_csv and SQL validation on the store's connection, stageFromQuery
  * (rows never leave DuckDB), commit (merge, sorted zstd Parquet per partition, manifest).
  */

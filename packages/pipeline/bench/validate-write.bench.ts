@@ -2,7 +2,7 @@
  * Validate + write from JS rows: validateRows -> store.stage -> store.commit (sorted zstd Parquet),
  * against DuckDB alone landing the same rows the fastest plain way and writing the same partition
  * files (see `runBare`), and against parquetjs-lite writing the same number of rows.
- * Targets (DESIGN.md): >= 500k rows/s, and a 10M-row run under 1 GB RSS.
+ * Targets (the design's, docs/ARCHITECTURE.md): >= 500k rows/s, and a 10M-row run under 1 GB RSS.
  *   node --conditions=@cexdata/source --import tsx packages/pipeline/bench/validate-write.bench.ts
  * 1M rows (BENCH_ROWS), 50k with BENCH_SHORT=1; the 10M-row RSS run is full mode only. Each
  * measurement runs in its own process, so its peak RSS is its own.
@@ -197,7 +197,7 @@ interface ParquetJs {
   ParquetWriter: { openFile(schema: unknown, file: string): Promise<ParquetWriter> };
 }
 
-/** parquetjs-lite (the pure-JS writer DESIGN.md weighed) writing the same rows, sorted, gzip. */
+/** parquetjs-lite (the pure-JS writer the design weighed) writing the same rows, sorted, gzip. */
 async function runParquetJs(dir: string, rows: number): Promise<void> {
   const parquet = createRequire(import.meta.url)("parquetjs-lite") as ParquetJs;
   const text = { type: "UTF8", compression: "GZIP" };
@@ -327,7 +327,7 @@ else {
     baseline: rate(pjs),
     baselineName: "parquetjs-lite, gzip",
     target: ">= 1",
-    notes: `parquetjs-lite on ${pjs.rows} rows: ${(pjs.bytes / pjs.rows).toFixed(1)} bytes/row vs ours ${(store.bytes / store.rows).toFixed(1)} (DESIGN.md measured 1M candles: DuckDB 1.9 s / 39 MB, parquetjs-lite 24 s / 72 MB)`,
+    notes: `parquetjs-lite on ${pjs.rows} rows: ${(pjs.bytes / pjs.rows).toFixed(1)} bytes/row vs ours ${(store.bytes / store.rows).toFixed(1)} (the design measured 1M candles: DuckDB 1.9 s / 39 MB, parquetjs-lite 24 s / 72 MB)`,
   });
   if (!benchShort) {
     const big = runChild("store-rss");
