@@ -25,7 +25,9 @@ const { report } = await runCycle({
   logger: pino({ level: "silent" }),
   env: process.env,
   nowMs: () => job.nowMs,
-  retry: { attempts: 8, baseDelayMs: 10, maxDelayMs: 200 },
+  // Two children at a time share one simulator's per-IP limits (a real run is one process), so 429s
+  // come in runs, each honoured for its full Retry-After: attempts enough to outlast them.
+  retry: { attempts: 20, baseDelayMs: 10, maxDelayMs: 200 },
   timeoutMs: 2_000,
   onProgress: () => {
     progress += 1;
