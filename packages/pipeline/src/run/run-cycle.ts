@@ -16,6 +16,7 @@ import {
 } from "../plan/plan-series.js";
 import { closeMatches } from "../config/close-matches.js";
 import {
+  countsOf,
   createRunReport,
   recordBlocked,
   recordFailure,
@@ -309,15 +310,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
         );
         return;
       }
-      const counts = report.tables[series.table]?.[series.exchange];
-      (report.tables[series.table] ??= {})[series.exchange] = counts ?? {
-        fetched: 0,
-        accepted: 0,
-        quarantined: {},
-        series: 0,
-        failedSeries: 0,
-      };
-      report.tables[series.table]![series.exchange]!.series += 1;
+      countsOf(report, series.table, series.exchange).series += 1;
       const previousTs = item.resumed ? item.sinceMs - 1 : null;
       // Stretches the exchange no longer kept when asked: gaps even if the series fails afterwards,
       // since the rows committed after them move the watermark past them.
