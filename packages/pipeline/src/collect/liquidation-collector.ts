@@ -7,10 +7,8 @@ import {
   isGeoBlockedHandshake,
   refusedHandshakeStatus,
 } from "../exchanges/geo-block.js";
-import { teapotBan } from "../exchanges/ip-ban.js";
-import { RefusedHosts, detectRefusals, realHostResolver } from "../exchanges/refused-hosts.js";
-import { applyExchangeUrlOverride } from "../exchanges/url-override.js";
-import { applyExchangeProxy } from "../proxy/apply-exchange-proxy.js";
+import { connectExchange } from "../exchanges/connect-exchange.js";
+import { RefusedHosts } from "../exchanges/refused-hosts.js";
 import { liquidationRowFrom } from "./liquidation-rows.js";
 import { StreamLiveness } from "./stream-liveness.js";
 import { mergeWalIntoDataset } from "./merge-wal.js";
@@ -52,15 +50,10 @@ async function createProExchange(id: string, env: NodeJS.ProcessEnv): Promise<Ex
   const ctor = (ccxt.pro as unknown as Record<string, ProCtor | undefined>)[id];
   if (!ctor) throw new Error(`ccxt has no websocket support for exchange ${JSON.stringify(id)}`);
   const exchange = new ctor({ enableRateLimit: true, options: { defaultType: "swap" } });
-  const realUrls = structuredClone(exchange.urls);
-  if (applyExchangeUrlOverride(exchange, env)) {
-    // ccxt refuses plain ws:// (a simulator, a local proxy) until its http agent is loaded.
-    await exchange.loadHttpProxyAgent();
-  }
-  if (applyExchangeProxy(exchange, env) !== null) await loadWebsocketProxyAgents(exchange);
-  const realHostOf = realHostResolver(realUrls, exchange.urls, exchange.hostname);
-  const rules = { geoBlockRemedy: defaultGeoBlockRemedy(id), banRule: teapotBan };
-  detectRefusals(exchange, new RefusedHosts(), rules, realHostOf);
+  const { overridden, proxied } = connectExchange(exchange, { env, refusedHosts: new RefusedHosts() });
+  // ccxt refuses plain ws:// (a simulator, a local proxy) until its http agent is loaded.
+  if (overridden) await exchange.loadHttpProxyAgent();
+  if (proxied) await loadWebsocketProxyAgents(exchange);
   return exchange;
 }
 

@@ -2,11 +2,8 @@ import ccxt from "ccxt";
 import type { Exchange } from "ccxt";
 import { instrumentExchange } from "../sources/rest/instrument-exchange.js";
 import type { RequestStats } from "../sources/rest/request-stats.js";
-import { applyExchangeProxy } from "../proxy/apply-exchange-proxy.js";
-import { defaultGeoBlockRemedy, type GeoBlockRemedy } from "./geo-block.js";
-import { teapotBan, type BanRule } from "./ip-ban.js";
-import { RefusedHosts, detectRefusals, realHostResolver, refuseKnownHosts } from "./refused-hosts.js";
-import { applyExchangeUrlOverride } from "./url-override.js";
+import { connectExchange, type ExchangeRefusalQuirks } from "./connect-exchange.js";
+import { RefusedHosts, refuseKnownHosts } from "./refused-hosts.js";
 
 /** What every adapter factory receives: the world it may touch. */
 export interface AdapterParams {
@@ -33,13 +30,6 @@ export class UnknownExchangeError extends Error {
   }
 }
 
-/** How an exchange says "not from here" and "banned": each adapter may say it better for its own hosts. */
-export interface ExchangeRefusalQuirks {
-  readonly geoBlockRemedy?: GeoBlockRemedy;
-  /** Default: 418 with Retry-After. */
-  readonly banRule?: BanRule;
-}
-
 type ExchangeCtor = new (config: Record<string, unknown>) => Exchange;
 
 /**
@@ -62,18 +52,12 @@ export function createCcxtExchange(
     timeout: params.timeoutMs ?? 30_000,
     ...config,
   });
-  const env = params.env ?? process.env;
-  const realUrls = structuredClone(exchange.urls);
-  applyExchangeUrlOverride(exchange, env);
-  const realHostOf = realHostResolver(realUrls, exchange.urls, exchange.hostname);
-  // After the override: a generic proxy skips loopback and NO_PROXY hosts, judged on the final URLs.
-  applyExchangeProxy(exchange, env);
   const refusedHosts = params.refusedHosts ?? new RefusedHosts();
-  const rules = {
-    geoBlockRemedy: quirks.geoBlockRemedy ?? defaultGeoBlockRemedy(id),
-    banRule: quirks.banRule ?? teapotBan,
-  };
-  detectRefusals(exchange, refusedHosts, rules, realHostOf);
+  const { realHostOf } = connectExchange(exchange, {
+    env: params.env ?? process.env,
+    refusedHosts,
+    quirks,
+  });
   if (params.stats) instrumentExchange(exchange, params.stats);
   refuseKnownHosts(exchange, refusedHosts, realHostOf);
   return exchange;

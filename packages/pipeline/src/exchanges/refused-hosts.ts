@@ -17,24 +17,23 @@ export function hostOf(url: string): string {
 export type RealHostOf = (url: string) => string;
 
 /**
- * The real host of a request URL after `CEXDATA_EXCHANGE_URL_<ID>` rewrote ccxt's URLs: a simulator
- * or mirror at 127.0.0.1 still reports, and is remembered as, the host it stands for. `before` and
- * `after` are ccxt's `urls` before and after the rewrite; `hostname` fills ccxt's `{hostname}`.
+ * The real host of each request URL after `CEXDATA_EXCHANGE_URL_<ID>` rewrote ccxt's URLs, fed by the
+ * override as it rewrites: a simulator or mirror at 127.0.0.1 still reports, and is remembered as,
+ * the host it stands for. A URL the override did not touch is its own host.
  */
-export function realHostResolver(before: unknown, after: unknown, hostname?: string): RealHostOf {
+export function createRealHostMap(): {
+  record(rewrittenUrl: string, realHost: string): void;
+  realHostOf: RealHostOf;
+} {
   const pairs: [prefix: string, host: string][] = [];
-  const walk = (a: unknown, b: unknown) => {
-    if (typeof a === "string" && typeof b === "string") {
-      // ccxt writes some hosts as `https://api.{hostname}` (Bybit), filled from `exchange.hostname`.
-      const real = hostname === undefined ? a : a.replace("{hostname}", hostname);
-      if (/^[a-z]+:\/\//i.test(real) && /^[a-z]+:\/\//i.test(b)) pairs.push([b, hostOf(real)]);
-    } else if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
-      for (const [k, v] of Object.entries(a)) walk(v, (b as Record<string, unknown>)[k]);
-    }
+  return {
+    record(rewrittenUrl, realHost) {
+      pairs.push([rewrittenUrl, realHost]);
+      // Longest first: `.../fapi/v1` and `.../fapi/v2` share a host, `.../api` is a prefix of both.
+      pairs.sort((x, y) => y[0].length - x[0].length);
+    },
+    realHostOf: (url) => pairs.find(([prefix]) => url.startsWith(prefix))?.[1] ?? hostOf(url),
   };
-  walk(before, after);
-  pairs.sort((x, y) => y[0].length - x[0].length);
-  return (url) => pairs.find(([prefix]) => url.startsWith(prefix))?.[1] ?? hostOf(url);
 }
 
 /**

@@ -87,19 +87,26 @@ function schemeFor(original: string, override: string): string {
   return override;
 }
 
+/** A URL's host as the exchange names it: ccxt's `{hostname}` (Bybit's `api.{hostname}`) filled. */
+const realHostOf = (host: string, hostname: string | undefined) =>
+  (hostname === undefined ? host : host.replace("{hostname}", hostname)).toLowerCase();
+
 /** The base for a URL's host: the host with its port first, then the bare host name. */
 function targetFor(host: string, targets: Target | Map<string, Target>, hostname: string | undefined) {
   if (!(targets instanceof Map)) return targets;
-  const real = (hostname === undefined ? host : host.replace("{hostname}", hostname)).toLowerCase();
+  const real = realHostOf(host, hostname);
   return targets.get(real) ?? targets.get(real.replace(/:\d+$/, ""));
 }
+
+/** Called for each URL given a new base, with the real host it stands for (`{hostname}` filled). */
+export type OnUrlRewrite = (rewrittenUrl: string, realHost: string) => void;
 
 /** Rewrites every URL string under `value`; `rewritten` counts the ones that got a new base. */
 function rewrite(
   value: unknown,
   targets: Target | Map<string, Target>,
   hostname: string | undefined,
-  rewritten: { count: number },
+  rewritten: { count: number; onRewrite?: OnUrlRewrite | undefined },
 ): unknown {
   if (typeof value === "string") {
     const match = URL_PATTERN.exec(value);
@@ -107,7 +114,9 @@ function rewrite(
     const target = targetFor(match[2] ?? "", targets, hostname);
     if (target === undefined) return value;
     rewritten.count++;
-    return `${schemeFor(match[1] ?? "", target.scheme)}://${target.host}${match[3] ?? ""}`;
+    const url = `${schemeFor(match[1] ?? "", target.scheme)}://${target.host}${match[3] ?? ""}`;
+    rewritten.onRewrite?.(url, realHostOf(match[2] ?? "", hostname));
+    return url;
   }
   if (Array.isArray(value)) return value.map((v) => rewrite(v, targets, hostname, rewritten));
   if (value !== null && typeof value === "object") {
@@ -124,17 +133,18 @@ const URL_KEYS = ["api", "ws"] as const;
 /**
  * Rewrites the exchange's URLs in place when `CEXDATA_EXCHANGE_URL_<ID>` is set. Matches the hosts
  * the URLs have now, so call it after anything else that changes `urls`. Returns whether any URL
- * was rewritten.
+ * was rewritten; `onRewrite` learns each rewritten URL and the real host it stands for.
  */
 export function applyExchangeUrlOverride(
   exchange: UrlOverridable,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  onRewrite?: OnUrlRewrite,
 ): boolean {
   const variable = exchangeUrlVariable(exchange.id);
   const value = env[variable];
   if (value === undefined || value.trim() === "") return false;
   const targets = parseOverride(variable, value);
-  const rewritten = { count: 0 };
+  const rewritten = { count: 0, onRewrite };
   for (const key of URL_KEYS) {
     if (key in exchange.urls) {
       exchange.urls[key] = rewrite(exchange.urls[key], targets, exchange.hostname, rewritten);
