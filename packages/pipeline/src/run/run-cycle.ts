@@ -16,7 +16,6 @@ import {
 } from "../plan/plan-series.js";
 import { closeMatches } from "../config/close-matches.js";
 import {
-  countsOf,
   createRunReport,
   recordBlocked,
   recordFailure,
@@ -28,15 +27,12 @@ import { RequestStats } from "../sources/rest/request-stats.js";
 import { StoppedError, stopOnAbort } from "../sources/rest/stop-on-abort.js";
 import { withRetry, type RetryPolicy } from "../sources/rest/with-retry.js";
 import { DiskFullError, openDatasetStore } from "../store/index.js";
-import { mapDiskFullError } from "../store/map-disk-full-error.js";
 import { appendQuarantine, quarantinePath } from "../validate/index.js";
 import { SerialLock } from "./serial-lock.js";
-import { stageSeries } from "./stage-series.js";
-import { addHorizonGap } from "./add-horizon-gap.js";
 import { finishCycle } from "./finish-cycle.js";
-import { fetchFromArchive } from "./fetch-from-archive.js";
-import { blockedEntry, recordBlockedExchanges } from "./record-blocked.js";
-import { redactUrlCredentials } from "../log/redact-url-credentials.js";
+import { errorMessage, errorName } from "./describe-error.js";
+import { fetchOneSeries } from "./fetch-one-series.js";
+import { recordBlockedExchanges } from "./record-blocked.js";
 
 export interface RunCycleParams {
   readonly config: PipelineConfig;
@@ -74,10 +70,6 @@ export function newRunId(nowMs: number): string {
   return `${new Date(nowMs).toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
 }
 
-const errorName = (e: unknown) => (e instanceof Error ? e.constructor.name || e.name : "Error");
-// Through the report and the log: a URL's password (a proxy's, an override's) never reaches either.
-const errorMessage = (e: unknown) => redactUrlCredentials(e instanceof Error ? e.message : String(e));
-
 /**
  * One cycle: load markets, plan every series from the config and the stored watermarks, fetch and
  * stage them (exchanges in parallel, series one after another per exchange, committing after each
@@ -102,7 +94,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   const refusedHosts = new RefusedHosts(p.clockMs);
   const store = await openDatasetStore({ dir: p.datasetDir, nowMs: clock });
   let quarantined = 0;
-  // A full disk ends the whole run: every later commit would fail the same way.
+  // A full disk ends the whole run (see fetchOneSeries).
   let diskFull: DiskFullError | null = null;
   let unfinished = 0;
   const halted = () => p.signal?.aborted === true || diskFull !== null;
@@ -246,6 +238,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     );
 
     const gapsByTable = new Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>();
+    const context = { p, runId, report, log, lock, store, sink, stats, clock, gapsByTable };
     await Promise.all(
       adapters.map(async (adapter) => {
         const mine = planned.filter((s) => s.series.exchange === adapter.id);
@@ -254,139 +247,12 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
             unfinished += mine.length - i;
             return;
           }
-          await fetchOne(item, adapter);
+          const outcome = await fetchOneSeries(context, item, adapter);
+          if (outcome === "stopped") unfinished += 1;
+          else if (outcome !== "done") diskFull ??= outcome.diskFull;
         }
       }),
     );
-
-    /** A series' gaps into the report, and into spec.json at the end of the cycle. */
-    function recordGaps(
-      series: SeriesRef,
-      gaps: readonly SpecGap[],
-      counts: { expected: number; present: number },
-    ): void {
-      if (gaps.length) {
-        report.gaps.push({
-          table: series.table,
-          exchange: series.exchange,
-          market: series.market,
-          symbol: series.symbol,
-          expected: counts.expected,
-          present: counts.present,
-          stretches: gaps.map((g) => ({ start: g.start, end: g.end, missing: g.missing })),
-        });
-      }
-      const entry = gapsByTable.get(series.table) ?? { gaps: [], series: [] };
-      entry.gaps.push(...gaps);
-      entry.series.push(series);
-      gapsByTable.set(series.table, entry);
-    }
-
-    async function fetchOne(item: PlannedSeries, adapter: ExchangeAdapter): Promise<void> {
-      const { series } = item;
-      const blocked = adapter.blockedMarket(series.market);
-      const archived = adapter.archivedTables.includes(series.table);
-      if (blocked !== null && !archived) {
-        recordBlocked(report, blockedEntry(series, blocked));
-        return;
-      }
-      if (blocked !== null || (archived && p.config.archiveFirst && series.market === "perp")) {
-        if (blocked !== null)
-          log.warn(
-            { exchange: adapter.id, table: series.table, symbol: series.symbol, host: blocked.host },
-            "REST host blocked: closed days from the archive",
-          );
-        await lock.run(() =>
-          fetchFromArchive({
-            item,
-            adapter,
-            blocked,
-            store,
-            runId,
-            report,
-            nowMs: clock(),
-            env: p.env ?? process.env,
-          }),
-        );
-        return;
-      }
-      countsOf(report, series.table, series.exchange).series += 1;
-      const previousTs = item.resumed ? item.sinceMs - 1 : null;
-      // Stretches the exchange no longer kept when asked: gaps even if the series fails afterwards,
-      // since the rows committed after them move the watermark past them.
-      const lost: SpecGap[] = [];
-      try {
-        const result = await stageSeries({
-          planned: item,
-          adapter,
-          sink,
-          report,
-          nowMs: clock(),
-          marketClockMs: clock,
-          onHorizon: (stretch) => addHorizonGap(lost, series, stretch),
-          previousTs:
-            previousTs === null ? null : await lock.run(() => store.readWatermark(series.table, series)),
-          stats,
-          retry: p.retry,
-          sleep: p.sleep,
-          clockMs: p.clockMs,
-          signal: p.signal,
-          onRetry: ({ attempt, delayMs, error }) =>
-            log.warn(
-              { exchange: adapter.id, symbol: series.symbol, attempt, delayMs: Math.round(delayMs) },
-              `retrying: ${error.message}`,
-            ),
-          onPage: ({ rows, progressMs }) =>
-            p.onProgress?.({ series, sinceMs: item.sinceMs, untilMs: item.untilMs, progressMs, rows }),
-        });
-        recordGaps(series, [...lost, ...result.gaps], result);
-        const commit = await lock.run(() => store.commit());
-        log.info(
-          { exchange: adapter.id, table: series.table, symbol: series.symbol, version: commit.version },
-          "series committed",
-        );
-      } catch (caught) {
-        if (lost.length) recordGaps(series, lost, { expected: 0, present: 0 });
-        if (caught instanceof ExchangeGeoBlockedError) {
-          log.warn({ exchange: adapter.id, table: series.table, symbol: series.symbol }, caught.message);
-          recordBlocked(report, blockedEntry(series, caught));
-          await lock.run(() => store.commit()).catch(() => undefined);
-          return;
-        }
-        const error = mapDiskFullError({
-          error: caught,
-          dir: p.datasetDir,
-          writing: `the ${series.table} rows of ${series.exchange} ${series.symbol}`,
-          version: store.spec?.version ?? 0,
-        });
-        if (error instanceof StoppedError) {
-          unfinished += 1;
-          log.warn(
-            { exchange: adapter.id, table: series.table, symbol: series.symbol },
-            `series stopped (${error.reason}): its rows so far that are safe to keep are committed`,
-          );
-        } else {
-          log.error(
-            { exchange: adapter.id, table: series.table, symbol: series.symbol },
-            `series failed: ${errorMessage(error)}`,
-          );
-          recordFailure(report, {
-            table: series.table,
-            exchange: series.exchange,
-            market: series.market,
-            symbol: series.symbol,
-            error: errorName(error),
-            message: errorMessage(error),
-          });
-          if (error instanceof DiskFullError) {
-            diskFull ??= error;
-            return;
-          }
-        }
-        // Rows of a failed series stay staged only if they came oldest first; commit what is safe.
-        await lock.run(() => store.commit()).catch(() => undefined);
-      }
-    }
 
     if (diskFull === null)
       await lock.run(() =>
