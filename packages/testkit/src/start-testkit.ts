@@ -17,7 +17,9 @@ export interface TestkitOptions {
   readonly hubToken?: string;
   /** Default DEFAULT_ARCHIVE_DEFECTS. */
   readonly archiveDefects?: ArchiveDefects;
-  /** Further exchange simulator options (faults, recorded series, rate-limit clock). */
+  /** Recorded CSV text the archive serves at a zip path instead of a generated file. */
+  readonly archiveRecordedCsv?: Readonly<Record<string, string>>;
+  /** Further exchange simulator options (faults, recorded series, rate-limit clock, listing scenario). */
   readonly exchanges?: Omit<ExchangeSimulatorOptions, "seed" | "nowMs">;
 }
 
@@ -54,6 +56,7 @@ export async function startTestkit(opts: TestkitOptions = {}): Promise<Testkit> 
       series: createSeriesSource({ seed, recorded }),
       nowMs,
       ...(opts.archiveDefects && { defects: opts.archiveDefects }),
+      ...(opts.archiveRecordedCsv && { recordedCsv: opts.archiveRecordedCsv }),
     });
     started.push(archive);
     const hub = await startHubSimulator(opts.hubToken === undefined ? {} : { token: opts.hubToken });

@@ -1,5 +1,12 @@
 import { BINANCE_SPOT_SYMBOLS, BINANCE_USDM_SYMBOLS } from "../exchanges/binance-markets.js";
-import { INTERVAL_MS, modelSymbol, type SeriesSource, type SimCandle } from "../series/index.js";
+import {
+  INTERVAL_MS,
+  LISTING_LIFECYCLE,
+  modelSymbol,
+  type SeriesSource,
+  type SimCandle,
+} from "../series/index.js";
+import { BOOK_DEPTH_HEADER, bookDepthLines } from "./archive-book-depth.js";
 import { missingDaysOf, type ArchiveDefects } from "./archive-defects.js";
 import type { ArchiveRequest } from "./archive-paths.js";
 
@@ -17,9 +24,17 @@ export const METRICS_HEADER =
 
 const METRICS_PERIOD_MS = 300_000;
 
-/** The ccxt symbol the exchange simulator serves a Binance market id under, so archive and REST agree. */
+/**
+ * The ccxt symbol the exchange simulator serves a Binance market id under, so archive and REST agree.
+ * The archive keeps delisted symbols and the lifecycle scenario's markets: Binance never deletes a
+ * delisted symbol's files.
+ */
 export function simulatedSymbolOf(req: Pick<ArchiveRequest, "market" | "marketId">): string | undefined {
-  return (req.market === "spot" ? BINANCE_SPOT_SYMBOLS : BINANCE_USDM_SYMBOLS)[req.marketId];
+  if (req.market === "spot") return BINANCE_SPOT_SYMBOLS[req.marketId];
+  return (
+    BINANCE_USDM_SYMBOLS[req.marketId] ??
+    (LISTING_LIFECYCLE.usdm as Readonly<Record<string, string>>)[req.marketId]
+  );
 }
 
 /**
@@ -52,6 +67,10 @@ export function buildArchiveCsv(
     if (rates.length === 0) return null;
     lines.push(FUNDING_RATE_HEADER);
     for (const r of rates) lines.push(`${r.ts},${r.intervalHours},${r.fundingRate.toFixed(8)}`);
+  } else if (req.dataset === "bookDepth") {
+    const rows = bookDepthLines(series, range);
+    if (rows.length === 0) return null;
+    lines.push(BOOK_DEPTH_HEADER, ...rows);
   } else {
     const samples = series.openInterest({ ...range, periodMs: METRICS_PERIOD_MS });
     if (samples.length === 0) return null;

@@ -2,7 +2,7 @@ import type { SimInterval } from "../series/index.js";
 
 export type ArchiveMarket = "spot" | "um";
 export type ArchiveGranularity = "monthly" | "daily";
-export type ArchiveDataset = "klines" | "fundingRate" | "metrics";
+export type ArchiveDataset = "klines" | "fundingRate" | "metrics" | "bookDepth";
 
 /** What a data.binance.vision URL asks for. */
 export interface ArchiveRequest {
@@ -34,6 +34,10 @@ const METRICS = new RegExp(
   String.raw`^data/futures/(um)/(daily)/metrics/([A-Z0-9]+)/\3-metrics-${PERIOD}\.zip(\.CHECKSUM)?$`,
 );
 
+const BOOK_DEPTH = new RegExp(
+  String.raw`^data/futures/(um)/(daily)/bookDepth/([A-Z0-9]+)/\3-bookDepth-${PERIOD}\.zip(\.CHECKSUM)?$`,
+);
+
 /**
  * Parses `data/...` paths in the layout of data.binance.vision; null for anything the simulated
  * archive does not hold (other datasets, intervals other than 1m/1h/1d, a period that does not
@@ -44,6 +48,7 @@ export function parseArchivePath(path: string): ArchiveRequest | null {
     ["klines", KLINES],
     ["fundingRate", FUNDING],
     ["metrics", METRICS],
+    ["bookDepth", BOOK_DEPTH],
   ] as const) {
     const m = re.exec(path);
     if (!m) continue;

@@ -16,6 +16,11 @@ export interface ArchiveSimulatorOptions {
   readonly nowMs?: () => number;
   /** Series to serve instead of the generator (share the exchange simulator's to agree with it). */
   readonly series?: SeriesSource;
+  /**
+   * Recorded CSV text served inside the zip at that path instead of a generated one, e.g.
+   * `data/futures/um/daily/bookDepth/BTCUSDT/BTCUSDT-bookDepth-2025-05-19.zip` -> real rows.
+   */
+  readonly recordedCsv?: Readonly<Record<string, string>>;
 }
 
 export interface ArchiveCounters {
@@ -36,7 +41,7 @@ export interface ArchiveSimulator {
 
 const CACHE_CAP = 64;
 
-/** A test double of data.binance.vision: kline, fundingRate and metrics zips with their .CHECKSUM files. */
+/** A test double of data.binance.vision: kline, fundingRate, metrics and bookDepth zips with their .CHECKSUM files. */
 export async function startArchiveSimulator(opts: ArchiveSimulatorOptions = {}): Promise<ArchiveSimulator> {
   const series = opts.series ?? createSeriesSource({ seed: opts.seed ?? 1 });
   const defects = opts.defects ?? DEFAULT_ARCHIVE_DEFECTS;
@@ -48,7 +53,7 @@ export async function startArchiveSimulator(opts: ArchiveSimulatorOptions = {}):
   const zipFor = (req: ArchiveRequest): Uint8Array | null => {
     const cached = zips.get(req.zipPath);
     if (cached !== undefined) return cached;
-    const csv = buildArchiveCsv(series, defects, req);
+    const csv = opts.recordedCsv?.[req.zipPath] ?? buildArchiveCsv(series, defects, req);
     // A fixed mtime (the period's start) keeps the bytes, and so the checksum, stable across runs.
     const zip =
       csv === null

@@ -1,4 +1,5 @@
-import { symbolLife } from "../series/index.js";
+import { LISTING_LIFECYCLE, listingStateAt, symbolLife } from "../series/index.js";
+import { keepShare, type ListingControls } from "./listing-controls.js";
 import { BINANCE_SPOT_EXCHANGE_INFO } from "./recorded/binance-exchange-info.js";
 import { BINANCE_USDM_EXCHANGE_INFO } from "./recorded/binance-usdm-exchange-info.js";
 
@@ -24,18 +25,36 @@ function cloneEntry(template: Json, base: string, quote: string, extra: Json): J
 const onboard = (symbol: string): number => symbolLife("binance", symbol).listedMs;
 
 /** /api/v3/exchangeInfo: the recorded BTCUSDT and ETHUSDT, plus SOLUSDT and the delisted LUNAUSDT. */
-export function binanceSpotExchangeInfo(serverTime: number): Json {
+export function binanceSpotExchangeInfo(serverTime: number, listings: ListingControls): Json {
   const recorded = BINANCE_SPOT_EXCHANGE_INFO as unknown as Json & { symbols: Json[] };
   const [btc] = recorded.symbols;
   const extra =
     btc === undefined
       ? []
       : [cloneEntry(btc, "SOL", "USDT", {}), cloneEntry(btc, "LUNA", "USDT", { status: "BREAK" })];
-  return { ...recorded, serverTime, symbols: [...recorded.symbols, ...extra] };
+  return { ...recorded, serverTime, symbols: keepShare([...recorded.symbols, ...extra], listings.share) };
+}
+
+/** Binance's "never" delivery date of a perpetual (2100-12-25), as the recorded entries carry it. */
+const PERPETUAL_DELIVERY = 4133404800000;
+
+/**
+ * A lifecycle scenario perpetual as the listing shows it at `nowMs`: PENDING_TRADING once announced,
+ * TRADING, then SETTLING once delisted, its deliveryDate moved to the settlement time (Binance's
+ * Contract status enum; the moved date is this simulator's reading of it), and absent once removed.
+ */
+function scenarioPerp(template: Json, id: string, symbol: string, nowMs: number): Json[] {
+  const state = listingStateAt("binance", symbol, nowMs);
+  if (state === "absent") return [];
+  const life = symbolLife("binance", symbol);
+  const base = id.slice(0, -"USDT".length);
+  const status = state === "pending" ? "PENDING_TRADING" : state === "trading" ? "TRADING" : "SETTLING";
+  const deliveryDate = state === "halted" ? (life.delistedMs ?? PERPETUAL_DELIVERY) : PERPETUAL_DELIVERY;
+  return [cloneEntry(template, base, "USDT", { pair: id, onboardDate: life.listedMs, deliveryDate, status })];
 }
 
 /** /fapi/v1/exchangeInfo: the recorded BTCUSDT, ETHUSDT and a dated future, plus generated perpetuals. */
-export function binanceUsdmExchangeInfo(serverTime: number): Json {
+export function binanceUsdmExchangeInfo(serverTime: number, listings: ListingControls): Json {
   const recorded = BINANCE_USDM_EXCHANGE_INFO as unknown as Json & { symbols: Json[] };
   const [btc] = recorded.symbols;
   const perp = (base: string, extra: Json = {}): Json[] =>
@@ -48,15 +67,36 @@ export function binanceUsdmExchangeInfo(serverTime: number): Json {
             ...extra,
           }),
         ];
-  return {
-    ...recorded,
-    serverTime,
-    symbols: [...recorded.symbols, ...perp("SOL"), ...perp("DOGE"), ...perp("LUNA", { status: "SETTLING" })],
-  };
+  const scenario =
+    listings.scenario && btc !== undefined
+      ? Object.entries(LISTING_LIFECYCLE.usdm).flatMap(([id, symbol]) =>
+          scenarioPerp(btc, id, symbol, serverTime),
+        )
+      : [];
+  const symbols = [
+    ...recorded.symbols,
+    ...perp("SOL"),
+    ...perp("DOGE"),
+    ...perp("LUNA", { status: "SETTLING" }),
+    ...scenario,
+  ];
+  return { ...recorded, serverTime, symbols: keepShare(symbols, listings.share) };
+}
+
+/** USDⓈ-M market ids the klines and depth routes answer at `nowMs` (scenario markets while listed). */
+export function binanceUsdmSymbols(
+  listings: ListingControls,
+  nowMs: number,
+): Readonly<Record<string, string>> {
+  if (!listings.scenario) return BINANCE_USDM_SYMBOLS;
+  const live = Object.entries(LISTING_LIFECYCLE.usdm).filter(
+    ([, symbol]) => listingStateAt("binance", symbol, nowMs) !== "absent",
+  );
+  return { ...BINANCE_USDM_SYMBOLS, ...Object.fromEntries(live) };
 }
 
 /** /dapi/v1/exchangeInfo: one coin-margined perpetual, BTCUSD_PERP, in the USDⓈ-M entry's shape. */
-export function binanceCoinmExchangeInfo(serverTime: number): Json {
+export function binanceCoinmExchangeInfo(serverTime: number, listings: ListingControls): Json {
   const recorded = BINANCE_USDM_EXCHANGE_INFO as unknown as Json & { symbols: Json[] };
   const [btc] = recorded.symbols;
   const symbols =
@@ -72,7 +112,12 @@ export function binanceCoinmExchangeInfo(serverTime: number): Json {
             onboardDate: onboard("BTC/USD:BTC"),
           }),
         ];
-  return { ...recorded, futuresType: "COIN_MARGINED", serverTime, symbols };
+  return {
+    ...recorded,
+    futuresType: "COIN_MARGINED",
+    serverTime,
+    symbols: keepShare(symbols, listings.share),
+  };
 }
 
 /** Market id -> simulated symbol, per API family. */

@@ -12,6 +12,7 @@ import {
   binanceCoinmExchangeInfo,
   binanceSpotExchangeInfo,
   binanceUsdmExchangeInfo,
+  binanceUsdmSymbols,
 } from "./binance-markets.js";
 import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
 import { RateWindow } from "./rate-window.js";
@@ -99,15 +100,15 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
   /** The length of the last ban; the next one is twice as long. */
   let lastBanMs = 0;
 
-  const symbolsOf = (family: Family): Readonly<Record<string, string>> =>
+  const symbolsOf = (family: Family, nowMs: number): Readonly<Record<string, string>> =>
     family === "spot"
       ? BINANCE_SPOT_SYMBOLS
       : family === "usdm"
-        ? BINANCE_USDM_SYMBOLS
+        ? binanceUsdmSymbols(ctx.listings, nowMs)
         : BINANCE_COINM_SYMBOLS;
 
   const resolve = (req: SimRequest, param = "symbol"): string | undefined =>
-    symbolsOf(familyOf(req.route))[req.query.get(param) ?? req.query.get("pair") ?? ""];
+    symbolsOf(familyOf(req.route), req.nowMs)[req.query.get(param) ?? req.query.get("pair") ?? ""];
 
   const klines: RouteHandler = (req) => {
     const family = familyOf(req.route);
@@ -281,12 +282,18 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
   const routes: Record<string, RouteHandler> = {
     "/api/v3/ping": ping,
     "/api/v3/time": time,
-    "/api/v3/exchangeInfo": (req) => ({ status: 200, body: binanceSpotExchangeInfo(req.nowMs) }),
+    "/api/v3/exchangeInfo": (req) => ({
+      status: 200,
+      body: binanceSpotExchangeInfo(req.nowMs, ctx.listings),
+    }),
     "/api/v3/klines": klines,
     "/api/v3/ticker/24hr": ticker24hr,
     "/fapi/v1/ping": ping,
     "/fapi/v1/time": time,
-    "/fapi/v1/exchangeInfo": (req) => ({ status: 200, body: binanceUsdmExchangeInfo(req.nowMs) }),
+    "/fapi/v1/exchangeInfo": (req) => ({
+      status: 200,
+      body: binanceUsdmExchangeInfo(req.nowMs, ctx.listings),
+    }),
     "/fapi/v1/klines": klines,
     "/fapi/v1/fundingRate": fundingRate,
     "/fapi/v1/fundingInfo": fundingInfo,
@@ -294,7 +301,10 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     "/futures/data/openInterestHist": openInterestHist,
     "/dapi/v1/ping": ping,
     "/dapi/v1/time": time,
-    "/dapi/v1/exchangeInfo": (req) => ({ status: 200, body: binanceCoinmExchangeInfo(req.nowMs) }),
+    "/dapi/v1/exchangeInfo": (req) => ({
+      status: 200,
+      body: binanceCoinmExchangeInfo(req.nowMs, ctx.listings),
+    }),
     "/dapi/v1/klines": klines,
   };
 

@@ -2,6 +2,8 @@ import { INTERVAL_MS, type SimInterval } from "../series/index.js";
 import { BYBIT_INSTRUMENTS, bybitSymbol } from "./bybit-markets.js";
 import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
 import { RateWindow } from "./rate-window.js";
+import { bybitOrderbookRoute } from "./bybit-book.js";
+import { keepShare } from "./listing-controls.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
 
 /**
@@ -227,12 +229,13 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
     "/v5/market/instruments-info": (req) => {
       const category = req.query.get("category") ?? "";
       const list = req.query.get("status") === "PreLaunch" ? [] : (BYBIT_INSTRUMENTS[category] ?? []);
-      return ok({ category, list, nextPageCursor: "" }, req.nowMs);
+      return ok({ category, list: keepShare(list, ctx.listings.share), nextPageCursor: "" }, req.nowMs);
     },
     "/v5/market/kline": kline,
     "/v5/market/funding/history": fundingHistory,
     "/v5/market/open-interest": openInterest,
     "/v5/market/tickers": tickers,
+    "/v5/market/orderbook": bybitOrderbookRoute(series, resolve, badSymbol),
   };
 
   let bannedUntil = 0;

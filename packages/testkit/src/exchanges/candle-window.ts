@@ -1,4 +1,5 @@
 import {
+  candlesEndMs,
   INTERVAL_MS,
   symbolLife,
   type SeriesSource,
@@ -27,11 +28,7 @@ export function candlesInWindow(series: SeriesSource, p: CandleWindowParams): Si
   const first = Math.ceil(Math.max(p.fromMs ?? life.listedMs, Math.floor(life.listedMs / ms) * ms) / ms) * ms;
   const lastOpen =
     Math.floor(
-      Math.min(
-        p.toMs ?? Number.POSITIVE_INFINITY,
-        p.nowMs,
-        (life.delistedMs ?? Number.POSITIVE_INFINITY) - 1,
-      ) / ms,
+      Math.min(p.toMs ?? Number.POSITIVE_INFINITY, p.nowMs, candlesEndMs(p.exchange, p.symbol) - 1) / ms,
     ) * ms;
   if (lastOpen < first || p.limit <= 0) return [];
   const [startMs, endMs] =

@@ -10,6 +10,8 @@ import {
   coinbaseSymbol,
 } from "./coinbase-markets.js";
 import { RateWindow } from "./rate-window.js";
+import { coinbaseProductBookRoute } from "./coinbase-book.js";
+import { keepShare } from "./listing-controls.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
 
 /**
@@ -107,7 +109,7 @@ export function createCoinbaseApi(ctx: ExchangeContext): ExchangeApi {
 
   const products: RouteHandler = (req) => {
     if (req.query.get("product_type") !== "FUTURE")
-      return { status: 200, body: coinbaseListing(COINBASE_SPOT_PRODUCTS) };
+      return { status: 200, body: coinbaseListing(keepShare(COINBASE_SPOT_PRODUCTS, ctx.listings.share)) };
     const perpetualOnly = req.query.get("contract_expiry_type") === "PERPETUAL";
     const list = COINBASE_FUTURE_PRODUCTS.filter(
       (p) =>
@@ -115,7 +117,7 @@ export function createCoinbaseApi(ctx: ExchangeContext): ExchangeApi {
         (p["future_product_details"] as Record<string, unknown> | undefined)?.["contract_expiry_type"] ===
           "PERPETUAL",
     );
-    return { status: 200, body: coinbaseListing(list) };
+    return { status: 200, body: coinbaseListing(keepShare(list, ctx.listings.share)) };
   };
 
   const exchangeRates: RouteHandler = (req) => {
@@ -148,6 +150,7 @@ export function createCoinbaseApi(ctx: ExchangeContext): ExchangeApi {
     "/api/v3/brokerage/market/products": products,
     "/api/v3/brokerage/market/products/{id}/candles": candles,
     "/api/v3/brokerage/market/products/{id}/ticker": ticker,
+    "/api/v3/brokerage/market/product_book": coinbaseProductBookRoute(series),
   };
 
   const rateLimited = (retryAfterSeconds: number, status: 429 | 418): SimReply => ({

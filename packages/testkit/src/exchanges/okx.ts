@@ -3,6 +3,8 @@ import { INTERVAL_MS, modelSymbol, type SimCandle, type SimInterval } from "../s
 import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
 import { OKX_INSTRUMENTS, okxInstrument, type OkxInstrument } from "./okx-markets.js";
 import { RateWindow } from "./rate-window.js";
+import { keepShare } from "./listing-controls.js";
+import { okxBooksRoute } from "./okx-book.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
 
 /**
@@ -277,7 +279,8 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
 
   const routes: Record<string, RouteHandler> = {
     "/api/v5/public/time": (req) => ok([{ ts: String(req.nowMs) }]),
-    "/api/v5/public/instruments": (req) => ok(OKX_INSTRUMENTS[req.query.get("instType") ?? ""] ?? []),
+    "/api/v5/public/instruments": (req) =>
+      ok(keepShare(OKX_INSTRUMENTS[req.query.get("instType") ?? ""] ?? [], ctx.listings.share)),
     "/api/v5/market/candles": candles(false),
     "/api/v5/market/history-candles": candles(true),
     "/api/v5/public/funding-rate-history": fundingRateHistory,
@@ -285,6 +288,7 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     "/api/v5/rubik/stat/contracts/open-interest-history": openInterestHistory,
     "/api/v5/public/liquidation-orders": liquidationOrders,
     "/api/v5/market/ticker": ticker,
+    "/api/v5/market/books": okxBooksRoute(series),
   };
 
   const rateLimited = (retryAfterSeconds: number, status: 429 | 418): SimReply => ({

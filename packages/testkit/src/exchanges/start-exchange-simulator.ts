@@ -4,6 +4,7 @@ import { createBinanceApi } from "./binance.js";
 import { createBybitApi } from "./bybit.js";
 import { createCoinbaseApi } from "./coinbase.js";
 import type { FaultPlan, FaultSpec } from "./faults.js";
+import { defaultListingControls, type ListingControls } from "./listing-controls.js";
 import { createOkxApi } from "./okx.js";
 import { startSimServer, type SimServer } from "./sim-server.js";
 import {
@@ -25,6 +26,8 @@ export interface ExchangeSimulatorOptions {
   faults?: FaultPlan;
   /** Series served verbatim instead of generated. */
   recorded?: readonly RecordedSeries[];
+  /** Serve the listing lifecycle scenario's markets (LISTING_LIFECYCLE): listed, delisted, new. */
+  listingScenario?: boolean;
 }
 
 export interface ExchangeSimulator {
@@ -38,6 +41,11 @@ export interface ExchangeSimulator {
     set(exchange: SimulatedExchange, route: string, spec: FaultSpec): void;
     clear(exchange?: SimulatedExchange, route?: string): void;
   };
+  /**
+   * Each exchange's listing controls, live: `listings.binance.share = 0.1` makes its listing
+   * endpoints answer a tenth of the markets, as a truncated listing response does.
+   */
+  readonly listings: Readonly<Record<SimulatedExchange, ListingControls>>;
   /** Serve a recorded raw response for a route (until called again with undefined). */
   replay(exchange: SimulatedExchange, route: string, httpResponse: unknown): void;
   /** The env a pipeline process needs to talk to this simulator. */
@@ -60,10 +68,21 @@ export async function startExchangeSimulator(
   const series = createSeriesSource({ seed, recorded: opts.recorded ?? [] });
   const nowMs = opts.nowMs ?? Date.now;
   const clockMs = opts.clockMs ?? Date.now;
+  const listings = Object.fromEntries(
+    SIMULATED_EXCHANGES.map((name) => [name, defaultListingControls(opts.listingScenario === true)]),
+  ) as Record<SimulatedExchange, ListingControls>;
   const entries = await Promise.all(
     SIMULATED_EXCHANGES.map(
       async (name) =>
-        [name, await startSimServer({ api: API_FACTORIES[name]({ series }), seed, nowMs, clockMs })] as const,
+        [
+          name,
+          await startSimServer({
+            api: API_FACTORIES[name]({ series, listings: listings[name] }),
+            seed,
+            nowMs,
+            clockMs,
+          }),
+        ] as const,
     ),
   );
   const servers = Object.fromEntries(entries) as Record<SimulatedExchange, SimServer>;
@@ -81,6 +100,7 @@ export async function startExchangeSimulator(
     urls,
     httpServers: pick((s) => s.httpServer),
     counters: pick((s) => s.counters),
+    listings,
     faults: {
       set: (exchange, route, spec) => servers[exchange].faults.set(route, spec),
       clear: (exchange, route) => {

@@ -1,4 +1,5 @@
 import type { SeriesSource } from "../series/index.js";
+import type { ListingControls } from "./listing-controls.js";
 
 export const SIMULATED_EXCHANGES = ["binance", "okx", "bybit", "coinbase"] as const;
 export type SimulatedExchange = (typeof SIMULATED_EXCHANGES)[number];
@@ -53,6 +54,8 @@ export interface ExchangeApi {
 
 export interface ExchangeContext {
   readonly series: SeriesSource;
+  /** This exchange's listing answers: the lifecycle scenario's markets, truncation. */
+  readonly listings: ListingControls;
 }
 
 /** Per-exchange request accounting, live. */

@@ -1,6 +1,6 @@
 import { roundTo, unitAt } from "./hash.js";
 import { modelSymbol, priceAt, type SymbolModel } from "./price-model.js";
-import { isListedAt, symbolLife } from "./symbol-life.js";
+import { candlesEndMs, isListedAt, isZombieAt, symbolLife } from "./symbol-life.js";
 
 /** One simulated candle. `ts` is the open time in epoch ms; numbers are already rounded to the tick. */
 export interface SimCandle {
@@ -69,6 +69,15 @@ function generateMinute(model: SymbolModel, ts: number, open: number, close: num
   };
 }
 
+/**
+ * A candle printed after the delisting: no trades, every price frozen at the last traded close
+ * (the price at the delisting), which is what Binance serves for a settled perpetual.
+ */
+function zombieMinute(s: Series, ts: number): SimCandle {
+  const last = priceAt(s.model, symbolLife(s.exchange, s.symbol).delistedMs ?? ts);
+  return { ts, open: last, high: last, low: last, close: last, volume: 0, quoteVolume: 0, trades: 0 };
+}
+
 /** Folds consecutive candles into one (open of first, max high, min low, close of last, sums). */
 export function aggregateCandles(
   ts: number,
@@ -120,6 +129,7 @@ function generateMinutes(s: Series, from: number, until: number): SimCandle[] {
   for (let t = from; t < until && t <= s.lastMinute; t += MINUTE) {
     const close = priceAt(s.model, t + MINUTE);
     if (isListedAt(s.exchange, s.symbol, t)) out.push(generateMinute(s.model, t, open, close));
+    else if (isZombieAt(s.exchange, s.symbol, t)) out.push(zombieMinute(s, t));
     open = close;
   }
   return out;
@@ -157,7 +167,7 @@ export function generateCandles(p: GenerateCandlesParams): SimCandle[] {
   const life = symbolLife(p.exchange, p.symbol);
   const lastMinute = Math.floor((p.nowMs ?? Number.POSITIVE_INFINITY) / MINUTE) * MINUTE;
   const from = Math.max(Math.ceil(p.startMs / ms), Math.floor(life.listedMs / ms)) * ms;
-  const until = Math.min(p.endMs, life.delistedMs ?? Number.POSITIVE_INFINITY, lastMinute + 1);
+  const until = Math.min(p.endMs, candlesEndMs(p.exchange, p.symbol), lastMinute + 1);
   const series: Series = { model, exchange: p.exchange, symbol: p.symbol, lastMinute };
   if (p.interval === "1m") return generateMinutes(series, from, until);
   const out: SimCandle[] = [];

@@ -12,12 +12,18 @@ export {
   symbolLife,
   fundingIntervalHours,
   isListedAt,
+  isZombieAt,
+  candlesEndMs,
+  listingStateAt,
+  LISTING_LIFECYCLE,
   splitSymbol,
   isPerpetual,
 } from "./symbol-life.js";
-export type { SymbolLife, SymbolParts } from "./symbol-life.js";
+export type { ListingState, SymbolLife, SymbolParts } from "./symbol-life.js";
 export { modelSymbol, priceAt } from "./price-model.js";
 export type { SymbolModel } from "./price-model.js";
 export { createSeriesSource } from "./series-source.js";
 export type { RecordedSeries, SeriesSource } from "./series-source.js";
 export { loadSeries, SeriesFormatError } from "./load-series.js";
+export { generateOrderBook } from "./generate-order-book.js";
+export type { BookLevels, SimOrderBook } from "./generate-order-book.js";
