@@ -35,6 +35,7 @@ function market(
     maker_fee: 0.001,
     taker_fee: 0.001,
     listed_at: null,
+    delisted_at: null,
     updated_at: updatedAt,
     ...overrides,
   };
@@ -46,6 +47,7 @@ function token(base: string, updatedAt: number, lastTs: number): TokenInfoRow {
     name: null,
     exchanges: ["binance"],
     markets: 1,
+    delisted_markets: 0,
     first_ts: Date.UTC(2020, 0, 1),
     last_ts: lastTs,
     updated_at: updatedAt,

@@ -26,6 +26,8 @@ export type OpenInterestRow = Row<"open_interest">;
 export type LiquidationRow = Row<"liquidations">;
 export type ExchangeInfoRow = Row<"exchange_info">;
 export type TokenInfoRow = Row<"token_info">;
+export type CoverageRow = Row<"coverage">;
+export type BookDepthRow = Row<"book_depth">;
 
 /** `quote_volume` -> `quoteVolume`. */
 export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`

@@ -121,7 +121,7 @@ export const liquidations = defineTable({
 
 export const exchangeInfo = defineTable({
   name: "exchange_info",
-  doc: "Every spot and perpetual market of the configured exchanges, as last seen.",
+  doc: "Every spot and perpetual market of the configured exchanges, as last seen; a market that stops trading or vanishes keeps its row (active = false, delisted_at).",
   columns: {
     exchange,
     symbol,
@@ -137,6 +137,11 @@ export const exchangeInfo = defineTable({
     maker_fee: nullable(col.number("default maker fee rate")),
     taker_fee: nullable(col.number("default taker fee rate")),
     listed_at: nullable(col.timestamp("listing time, where the exchange reports it")),
+    delisted_at: nullable(
+      col.timestamp(
+        "when the market stopped trading: the exchange's delivery or delist time where it gives one, else the first run that saw it inactive or gone; null while it trades",
+      ),
+    ),
     updated_at: col.timestamp("when the pipeline last read this market"),
   },
   key: ["exchange", "symbol"],
@@ -152,7 +157,10 @@ export const tokenInfo = defineTable({
     base,
     name: nullable(col.text("asset name, where an exchange reports it")),
     exchanges: col.textList("exchanges listing the asset, in the client's default order"),
-    markets: col.count("number of markets (spot and perp) with this base"),
+    markets: col.count("number of markets (spot and perp) with this base that trade"),
+    delisted_markets: nullable(
+      col.count("number of its markets that no longer trade (kept in exchange_info)"),
+    ),
     first_ts: nullable(col.timestamp("earliest stored candle of the asset")),
     last_ts: nullable(col.timestamp("latest stored candle of the asset")),
     updated_at: col.timestamp("when the pipeline derived this row"),
@@ -160,6 +168,59 @@ export const tokenInfo = defineTable({
   key: ["base"],
   partition: { byBase: false, period: "none" },
   timeColumn: "updated_at",
+});
+
+export const coverage = defineTable({
+  name: "coverage",
+  doc: "Per series and UTC day, how much of it is stored: derived from the stored rows by every run that touched the day.",
+  columns: {
+    exchange,
+    market,
+    symbol,
+    table_name: col.text("the series' table, e.g. `ohlcv_1m`"),
+    day: col.timestamp("the UTC day, at 00:00"),
+    base,
+    expected: nullable(
+      col.count(
+        "rows due while the market was listed that day (candles, hourly snapshots); null for event tables",
+      ),
+    ),
+    present: col.count("rows stored for the day"),
+    missing_minutes: nullable(col.count("minutes of due rows that are not stored; null for event tables")),
+    sources: col.textList("where the day's rows came from: `archive`, `rest`, `websocket`"),
+    listed_all_day: col.boolean("whether the market was listed from 00:00 to 24:00"),
+    zombie_rows: col.count(
+      "zero-volume candles stored after the delisting: printed by the exchange, not trading",
+    ),
+    updated_at: col.timestamp("when a run last derived this row"),
+  },
+  key: ["exchange", "market", "symbol", "table_name", "day"],
+  partition: { byBase: true, period: "none" },
+  timeColumn: "day",
+});
+
+export const bookDepth = defineTable({
+  name: "book_depth",
+  doc: "Order book depth: Binance's archived depth within 1..5 % of the mid, one snapshot a minute; elsewhere the top levels taken by each scheduled run (sparse).",
+  columns: {
+    exchange,
+    market,
+    symbol,
+    ts: col.timestamp("snapshot time, UTC (Binance's archive: the minute of its first snapshot in it)"),
+    side: col.text("`bid` or `ask`", z.enum(["bid", "ask"])),
+    level: col.integer("1 = nearest the mid: the book level, or the percentage band (1..5 %)"),
+    base,
+    quote,
+    price: nullable(col.price("the level's price (REST snapshots); null for a percentage band")),
+    percentage: nullable(
+      col.number("the band's bound in % of the mid, negative for bids (Binance's archive)"),
+    ),
+    amount: col.amount("base units: at this level, or within the band cumulatively (archive)"),
+    notional: col.amount("quote units: price * amount at this level, or within the band cumulatively"),
+  },
+  key: ["exchange", "market", "symbol", "ts", "side", "level"],
+  partition: { byBase: true, period: "month", timeColumn: "ts" },
+  timeColumn: "ts",
 });
 
 /** Every table of the dataset, by name. The only list of tables there is. */
@@ -172,6 +233,8 @@ export const TABLES = {
   liquidations,
   exchange_info: exchangeInfo,
   token_info: tokenInfo,
+  coverage,
+  book_depth: bookDepth,
 } as const;
 
 export type Tables = typeof TABLES;

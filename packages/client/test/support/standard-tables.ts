@@ -71,6 +71,7 @@ export function buildStandardTables(options: { version?: number; minutes?: numbe
       maker_fee: 0.001,
       taker_fee: 0.001,
       listed_at: null,
+      delisted_at: null,
       updated_at: updated,
     };
   });
@@ -79,6 +80,7 @@ export function buildStandardTables(options: { version?: number; minutes?: numbe
     name: base === "BTC" ? "Bitcoin" : null,
     exchanges: [...new Set(SERIES.filter((s) => s.symbol.startsWith(`${base}/`)).map((s) => s.exchange))],
     markets: SERIES.filter((s) => s.symbol.startsWith(`${base}/`)).length,
+    delisted_markets: 0,
     first_ts: START_1D,
     last_ts: START_1M + 3 * DAY - MINUTE,
     updated_at: updated,

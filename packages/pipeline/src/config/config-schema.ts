@@ -46,6 +46,11 @@ export const pipelineConfigSchema = z
      * when fapi answers, REST only the rest; with fapi blocked they always do.
      */
     archiveFirst: z.boolean().default(false),
+    /**
+     * The largest share of an exchange's trading markets that may vanish from its listing in one run;
+     * more is taken for a failed or truncated listing: nothing is marked delisted and it is reported.
+     */
+    suspectListingShare: z.number().min(0).max(1).default(0.5),
     /** Series fetched at once per exchange (the rate limiter is shared per exchange). */
     concurrency: z.number().int().positive().max(16).default(1),
   })

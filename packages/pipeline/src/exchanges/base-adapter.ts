@@ -1,6 +1,6 @@
 import type { Exchange, MarketInterface as CcxtMarket } from "ccxt";
 import type { ExchangeInfoRow, Market } from "@cexdata/schema";
-import { mapMarketInfo, marketTypeOf } from "./market-info.js";
+import { mapMarketInfo, marketTypeOf, type DelistedAtOf } from "./market-info.js";
 import type { ExchangeAdapter } from "./types.js";
 
 /** The parts every adapter shares: markets, symbol lookup, exchange_info. */
@@ -24,6 +24,8 @@ export interface BaseAdapterOptions {
   /** Quote assets tried in order when a config names a base (`BTC` -> `BTC/USDT`). */
   readonly spotQuotes: readonly string[];
   readonly perpSettles: readonly string[];
+  /** The exchange's own stop time of an inactive market (its delivery or delist time). */
+  readonly delistedAt?: DelistedAtOf;
 }
 
 export function createBaseAdapter(exchange: Exchange, options: BaseAdapterOptions): BaseAdapter {
@@ -59,7 +61,7 @@ export function createBaseAdapter(exchange: Exchange, options: BaseAdapterOption
         .map((m) => m.symbol),
     exchangeInfo(markets: readonly Market[], nowMs: number): ExchangeInfoRow[] {
       return marketsOf()
-        .map((m) => mapMarketInfo(exchange, m, nowMs))
+        .map((m) => mapMarketInfo(exchange, m, nowMs, options.delistedAt))
         .filter((r): r is ExchangeInfoRow => r !== null && markets.includes(r.market));
     },
     // A geo-block found while loading markets ends the whole exchange's run (see run-cycle);

@@ -1,5 +1,7 @@
 import { INTERVAL_INFO, type Market } from "@cexdata/schema";
+import type { MarketInterface } from "ccxt";
 import { createBaseAdapter } from "./base-adapter.js";
+import { epochMsOrNull } from "./market-info.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { ExchangeGeoBlockedError } from "./geo-block.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
@@ -34,6 +36,18 @@ const OI_PAGE = 500;
 const OI_DAYS = 30;
 
 const klinePage = (market: Market): number => (market === "spot" ? SPOT_KLINE_PAGE : PERP_KLINE_PAGE);
+
+/** USDⓈ-M's deliveryDate of a perpetual that never expires: 2100-12-25 (4133404800000, +2 s at times). */
+const NEVER_DELIVERED_MS = Date.UTC(2100, 0, 1);
+
+/**
+ * A settled USDⓈ-M market's `deliveryDate` (a perpetual's moves from 2100 to its settlement); spot
+ * entries carry no stop time.
+ */
+function binanceDelistedAt(m: MarketInterface): number | null {
+  const ms = epochMsOrNull((m.info as Record<string, unknown> | undefined)?.["deliveryDate"]);
+  return ms !== null && ms < NEVER_DELIVERED_MS ? ms : null;
+}
 
 /**
  * Binance's market-data-only host for public spot endpoints (exchangeInfo, klines): documented for
@@ -116,7 +130,11 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
     params,
     { geoBlockRemedy: binanceGeoBlockRemedy },
   );
-  const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
+  const base = createBaseAdapter(exchange, {
+    spotQuotes: ["USDT"],
+    perpSettles: ["USDT"],
+    delistedAt: binanceDelistedAt,
+  });
   let fundingHours: Promise<Map<string, number>> | undefined;
   /** Set when fapi.binance.com refused the runner's location while loading markets. */
   let perpBlocked: ExchangeGeoBlockedError | null = null;

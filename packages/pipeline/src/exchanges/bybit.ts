@@ -1,5 +1,6 @@
 import { INTERVAL_INFO, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { epochMsOrNull } from "./market-info.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import type { BanRule } from "./ip-ban.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
@@ -135,7 +136,12 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
     params,
     { banRule: bybitBan },
   );
-  const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
+  const base = createBaseAdapter(exchange, {
+    spotQuotes: ["USDT"],
+    perpSettles: ["USDT"],
+    // instruments-info deliveryTime: "0" for a perpetual that is not being delisted.
+    delistedAt: (m) => epochMsOrNull((m.info as Record<string, unknown> | undefined)?.["deliveryTime"]),
+  });
 
   const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
     const market = base.market(q.series.symbol);

@@ -1,5 +1,6 @@
 import { INTERVAL_INFO, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { epochMsOrNull } from "./market-info.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
 import {
@@ -144,7 +145,12 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
     },
     params,
   );
-  const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
+  const base = createBaseAdapter(exchange, {
+    spotQuotes: ["USDT"],
+    perpSettles: ["USDT"],
+    // An instrument's expTime ("" for spot and swaps until OKX schedules a delisting).
+    delistedAt: (m) => epochMsOrNull((m.info as Record<string, unknown> | undefined)?.["expTime"]),
+  });
 
   const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
     const market = base.market(q.series.symbol);

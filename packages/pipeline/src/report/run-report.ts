@@ -1,4 +1,5 @@
 import type { Market } from "@cexdata/schema";
+import type { SuspectListing } from "../run/reconcile-listing.js";
 import type { ExchangeRequestStats } from "../sources/rest/request-stats.js";
 
 /** Counts of one table on one exchange. */
@@ -78,6 +79,11 @@ export interface RunReport {
   commit: { version: number; changedFiles: number } | null;
   quarantineFile: string | null;
   /**
+   * Listings that lost more than the allowed share of an exchange's markets at once (a failed or
+   * truncated answer): that exchange's exchange_info was left as stored, nothing marked delisted.
+   */
+  suspectListings: SuspectListing[];
+  /**
    * Set when the run was told to stop (SIGTERM, SIGINT): why, and how many planned series it did
    * not finish (the next run resumes them). Not a failure: `ok` says whether anything failed.
    */
@@ -105,6 +111,7 @@ export function createRunReport(p: {
     gaps: [],
     commit: null,
     quarantineFile: null,
+    suspectListings: [],
     stopped: null,
   };
 }

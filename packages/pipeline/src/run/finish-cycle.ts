@@ -2,11 +2,12 @@ import type { ExchangeInfoRow, Market, SpecGap, TableName } from "@cexdata/schem
 import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
 import type { RunReport } from "../report/run-report.js";
 import type { DatasetStore } from "../store/index.js";
-import { appendQuarantine, validateRows } from "../validate/index.js";
+import { validateRows } from "../validate/index.js";
 import type { RunCycleParams } from "./run-cycle.js";
 import { recordFreshness } from "./record-freshness.js";
 import { deriveTokenInfo } from "./token-info.js";
 import { mergeGap } from "./merge-gap.js";
+import { stageExchangeInfo } from "./stage-exchange-info.js";
 
 /**
  * The end of a cycle: gaps into spec.json, exchange_info, then freshness and token_info from what is
@@ -42,26 +43,20 @@ export async function finishCycle(c: {
     });
   }
   const wants = (t: string) => !p.only && p.config.tables.includes(t);
-  const info: ExchangeInfoRow[] = adapters.flatMap((a) =>
-    a.exchangeInfo(p.config.markets as Market[], c.nowMs),
-  );
-  if (wants("exchange_info") && info.length) {
-    const { accepted, rejected } = validateRows("exchange_info", info, { source: "rest", nowMs: c.nowMs });
-    await store.stage("exchange_info", accepted, "rest");
-    await appendQuarantine(p.datasetDir, c.runId, rejected);
-    report.tables.exchange_info = Object.fromEntries(
-      adapters.map((a) => [
-        a.id,
-        {
-          fetched: info.filter((r) => r.exchange === a.id).length,
-          accepted: accepted.filter((r) => r.exchange === a.id).length,
-          quarantined: {},
-          series: 1,
-          failedSeries: 0,
-        },
-      ]),
-    );
-  }
+  let info: ExchangeInfoRow[] = [];
+  if (wants("exchange_info") || wants("token_info"))
+    info = await stageExchangeInfo({
+      store,
+      adapters,
+      markets: p.config.markets as Market[],
+      suspectShare: p.config.suspectListingShare,
+      write: wants("exchange_info"),
+      report,
+      log: p.logger,
+      datasetDir: p.datasetDir,
+      runId: c.runId,
+      nowMs: c.nowMs,
+    });
   let commit = await store.commit();
   // After that commit, so newest_ts is read from files holding this run's exchange_info too.
   await recordFreshness({ store, report, tables: c.tables, nowMs: c.nowMs });

@@ -30,7 +30,9 @@ export function deriveTokenInfo(p: {
   nowMs: number;
 }): TokenInfoRow[] {
   return p.bases.map((base) => {
-    const markets = p.exchangeInfo.filter((r) => r.base === base);
+    const all = p.exchangeInfo.filter((r) => r.base === base);
+    // A market that stopped trading stays in exchange_info; it is counted apart, not as listed.
+    const markets = all.filter((r) => r.delisted_at === null || r.delisted_at === undefined);
     const exchanges = [...new Set(markets.map((r) => r.exchange))].sort(exchangeOrder);
     let first: number | null = null;
     let last: number | null = null;
@@ -48,6 +50,7 @@ export function deriveTokenInfo(p: {
       name: p.names(base),
       exchanges,
       markets: markets.length,
+      delisted_markets: all.length - markets.length,
       first_ts: first,
       last_ts: last,
       updated_at: p.nowMs,

@@ -27,6 +27,7 @@ import { mergeFreshness } from "./merge-freshness.js";
 import { probeWritable } from "./probe-writable.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import { readNewestTs } from "./read-newest-ts.js";
+import { readStoredRows } from "./read-stored-rows.js";
 import { readWatermark, type SeriesRef } from "./read-watermark.js";
 import { mergeCoverage, replaceGaps } from "./spec-extras.js";
 import { stageQueryRows, type StagingQuery } from "./stage-query.js";
@@ -104,6 +105,18 @@ export class DatasetStore {
       spec: this.currentSpec,
       table,
       series,
+    });
+  }
+
+  /** Every committed row of a table (of `exchanges` only, if given), as pipeline rows. */
+  async readRows<T extends TableName>(table: T, exchanges?: readonly string[]): Promise<Row<T>[]> {
+    this.assertOpen();
+    return readStoredRows({
+      conn: this.duck.connection,
+      dir: this.dir,
+      spec: this.currentSpec,
+      table,
+      ...(exchanges && { exchanges }),
     });
   }
 

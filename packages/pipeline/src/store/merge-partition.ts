@@ -58,8 +58,9 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
   const parts = [stagedRowsSql(layout, pid)];
   if (existingFile !== null) {
     parts.push(
-      `SELECT ${selectColumnsSql(table)}, ${policy.rank.stored} AS _prec, 0 AS _seq ` +
-        `FROM read_parquet(${quoteSqlString(existingFile)})`,
+      // `*`, not the schema's columns: a file written before a nullable column was added lacks it,
+      // and UNION ALL BY NAME gives it NULL there (the outer SELECT casts every column).
+      `SELECT *, ${policy.rank.stored} AS _prec, 0 AS _seq FROM read_parquet(${quoteSqlString(existingFile)})`,
     );
   }
   const merged =

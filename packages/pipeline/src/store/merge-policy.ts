@@ -48,6 +48,8 @@ export const MERGE_POLICIES = {
   liquidations: TIME_SERIES,
   exchange_info: SNAPSHOT,
   token_info: SNAPSHOT,
+  coverage: SNAPSHOT,
+  book_depth: TIME_SERIES,
 } as const satisfies Record<TableName, MergePolicy>;
 
 export function mergePolicyOf(table: TableName): MergePolicy {

@@ -49,10 +49,12 @@ const VALID: Record<string, unknown> = {
   maker_fee: 0.001,
   taker_fee: 0.001,
   listed_at: null,
+  delisted_at: null,
   updated_at: T0,
   name: null,
   exchanges: ["binance"],
   markets: 1,
+  delisted_markets: 0,
   first_ts: null,
   last_ts: null,
 };
@@ -97,8 +99,24 @@ function mutate(row: Record<string, unknown>, random: () => number): Record<stri
   return out;
 }
 
+/** Values a table reads differently from the others (a book side is `bid`/`ask`, not `long`). */
+const VALID_OF: Partial<Record<TableName, Record<string, unknown>>> = {
+  book_depth: { side: "bid", level: 1, percentage: null, notional: 100 },
+  coverage: {
+    table_name: "ohlcv_1m",
+    day: T0,
+    expected: 1440,
+    present: 1440,
+    missing_minutes: 0,
+    sources: ["rest"],
+    listed_all_day: true,
+    zombie_rows: 0,
+  },
+};
+
 function validRowOf(table: TableName): Record<string, unknown> {
-  const row = Object.fromEntries(Object.keys(tableDef(table).columns).map((n) => [n, VALID[n]]));
+  const valid = { ...VALID, ...VALID_OF[table] };
+  const row = Object.fromEntries(Object.keys(tableDef(table).columns).map((n) => [n, valid[n]]));
   if (!Object.hasOwn(row, "market") && Object.hasOwn(row, "symbol")) row["symbol"] = "BTC/USDT:USDT";
   return row;
 }
