@@ -102,10 +102,15 @@ export async function planSeries(p: {
   sinceMs: number;
   nowMs: number;
   readWatermark: ReadWatermark;
+  /**
+   * Bases stored in exchange_info: one this listing lacks (delisted, or missing from a truncated
+   * answer) has its series skipped with a reason, where an unknown base fails the run.
+   */
+  storedBases?: ReadonlySet<string>;
 }): Promise<SeriesPlan> {
   const series: PlannedSeries[] = [];
   const skipped: SkippedSeries[] = [];
-  const listed = new Set<string>();
+  const listed = new Set<string>(p.storedBases);
   for (const adapter of p.adapters) {
     for (const market of p.markets) for (const s of adapter.symbols(market)) listed.add(s.split("/")[0]!);
   }
@@ -152,27 +157,4 @@ export async function planSeries(p: {
     }
   }
   return { series, skipped };
-}
-
-/** The bases listed on most configured exchanges (spot or perp), for `top: N`. Ties: alphabetical. */
-export function topBases(
-  adapters: readonly ExchangeAdapter[],
-  markets: readonly Market[],
-  n: number,
-): string[] {
-  const count = new Map<string, number>();
-  for (const adapter of adapters) {
-    const bases = new Set<string>();
-    for (const market of markets) {
-      for (const s of adapter.symbols(market)) {
-        const [base] = s.split("/");
-        if (base && adapter.symbolFor(base, market) === s) bases.add(base);
-      }
-    }
-    for (const b of bases) count.set(b, (count.get(b) ?? 0) + 1);
-  }
-  return [...count]
-    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
-    .slice(0, n)
-    .map(([b]) => b);
 }

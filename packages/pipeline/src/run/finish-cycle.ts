@@ -8,6 +8,7 @@ import { recordFreshness } from "./record-freshness.js";
 import { deriveTokenInfo } from "./token-info.js";
 import { mergeGap } from "./merge-gap.js";
 import { stageExchangeInfo } from "./stage-exchange-info.js";
+import { updateCoverage } from "../coverage/update-coverage.js";
 
 /**
  * The end of a cycle: gaps into spec.json, exchange_info, then freshness and token_info from what is
@@ -60,6 +61,17 @@ export async function finishCycle(c: {
   let commit = await store.commit();
   // After that commit, so newest_ts is read from files holding this run's exchange_info too.
   await recordFreshness({ store, report, tables: c.tables, nowMs: c.nowMs });
+  // The days this run's commits touched, counted from what is now stored, under today's listing.
+  if (wants("coverage")) {
+    const staged = await updateCoverage({
+      store,
+      nowMs: c.nowMs,
+      ...(wants("exchange_info") && { exchangeInfo: info }),
+    });
+    report.tables.coverage = {
+      derived: { fetched: staged, accepted: staged, quarantined: {}, series: 1, failedSeries: 0 },
+    };
+  }
   if (wants("token_info") && c.bases.length) {
     const names = (base: string) => adapters.map((a) => a.assetName(base)).find((n) => n !== null) ?? null;
     const rows = deriveTokenInfo({

@@ -11,9 +11,9 @@ import {
   planRange,
   planSeries,
   seriesTablesOf,
-  topBases,
   type PlannedSeries,
 } from "../plan/plan-series.js";
+import { topBasesByVolume } from "../plan/top-bases-by-volume.js";
 import { closeMatches } from "../config/close-matches.js";
 import {
   createRunReport,
@@ -198,8 +198,24 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
         );
       }
     } else {
-      bases = p.config.bases ?? topBases(adapters, markets, p.config.top ?? 10);
+      bases =
+        p.config.bases ??
+        (await lock.run(() =>
+          store.withConnection((conn) =>
+            topBasesByVolume({
+              conn,
+              dir: p.datasetDir,
+              spec: store.spec,
+              adapters,
+              markets,
+              n: p.config.top ?? 10,
+              nowMs: clock(),
+            }),
+          ),
+        ));
+      const storedMarkets = await lock.run(() => store.readRows("exchange_info"));
       const plan = await planSeries({
+        storedBases: new Set(storedMarkets.map((r) => r.base)),
         adapters,
         tables,
         markets,

@@ -31,7 +31,13 @@ import { readStoredRows } from "./read-stored-rows.js";
 import { readWatermark, type SeriesRef } from "./read-watermark.js";
 import { mergeCoverage, replaceGaps } from "./spec-extras.js";
 import { stageQueryRows, type StagingQuery } from "./stage-query.js";
-import { STAGING_CATALOG, TableStager, buildStagingLayout, createStagingTables } from "./staging.js";
+import {
+  STAGING_CATALOG,
+  TableStager,
+  buildStagingLayout,
+  createStagingTables,
+  type SeriesTouch,
+} from "./staging.js";
 import { writePartitions, type PartitionJob } from "./write-partitions.js";
 
 export interface OpenDatasetStoreParams {
@@ -79,6 +85,7 @@ export class DatasetStore {
   private pendingGaps = new Map<TableName, SpecGap[]>();
   private pendingCoverage = new Map<TableName, SpecCoverage[]>();
   private pendingFreshness: SpecFreshness[] | null = null;
+  private committedTouches = new Map<TableName, SeriesTouch[]>();
   private closed = false;
   private fileCounter = 0;
   private extraConns: DuckDBConnection[] | null = null;
@@ -293,6 +300,7 @@ export class DatasetStore {
     });
     const freshness = this.pendingFreshness ?? this.currentSpec?.freshness;
     if (moves.length === 0 && isSameContent(this.currentSpec, { tables, freshness })) {
+      this.keepTouches();
       await this.resetStaging();
       return { version: this.currentSpec?.version ?? 0, changedFiles: [], rowsByTable };
     }
@@ -320,6 +328,7 @@ export class DatasetStore {
     );
     await step({ step: "spec-written", version: next.version });
     this.currentSpec = next;
+    this.keepTouches();
     await this.resetStaging();
     return { version: next.version, changedFiles: moves.map((m) => m.to), rowsByTable };
   }
@@ -338,6 +347,26 @@ export class DatasetStore {
     this.duck.close();
     await rm(path.join(this.dir, WORK_DIR, `duckdb-${process.pid}`), { recursive: true, force: true });
     await this.release();
+  }
+
+  /** Remembers what the commit just made of the staged series (see `takeTouched`). */
+  private keepTouches(): void {
+    for (const [table, stager] of this.stagers) {
+      const kept = this.committedTouches.get(table) ?? [];
+      kept.push(...stager.touched());
+      this.committedTouches.set(table, kept);
+    }
+  }
+
+  /**
+   * The series committed since the last call, per table: dictionary values (exchange, market,
+   * symbol, base), time range and sources of the rows staged, whether or not they changed a file.
+   * What the coverage of the touched days is derived from.
+   */
+  takeTouched(): Map<TableName, SeriesTouch[]> {
+    const touched = this.committedTouches;
+    this.committedTouches = new Map();
+    return touched;
   }
 
   private async resetStaging(): Promise<void> {

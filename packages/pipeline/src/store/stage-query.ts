@@ -102,7 +102,7 @@ export async function stageQueryRows(
     if (g.maxTs >= partitionTimeRange(file).endMs) {
       throw new DatasetStoreStateError(`stageFromQuery(${table}): rows up to ${g.maxTs} do not fit ${file}`);
     }
-    return stager.registerGroup({ ...g, file, newTuples });
+    return stager.registerGroup({ ...g, file, newTuples, source });
   });
   await stager.appendSeries(newTuples);
 

@@ -94,6 +94,14 @@ export async function createStagingTables(conn: DuckDBConnection, layout: Stagin
   );
 }
 
+/** What a stager staged of one series from one source: its dictionary values and time range. */
+export interface SeriesTouch {
+  readonly values: Readonly<Record<string, string>>;
+  readonly source: RowSource;
+  minTs: number;
+  maxTs: number;
+}
+
 /** The JS side of one table's staging: dictionaries of partition files and series. */
 export class TableStager {
   readonly partitions: string[] = [];
@@ -106,6 +114,12 @@ export class TableStager {
    */
   readonly mayRepeatKeys: boolean[] = [];
   private readonly lastTsBySeries: number[] = [];
+  /** Per series id: its dictionary values; per source and series id, the time range staged. */
+  private readonly valuesBySeries: Record<string, string>[] = [];
+  private readonly touchesBySource = new Map<RowSource, SeriesTouch[]>();
+  /** The touches of the source being staged, by series id (one lookup per row). */
+  private currentTouches: SeriesTouch[] = [];
+  private currentSource: RowSource = "rest";
   /** The key is the series columns plus the time column: ascending time per series means unique keys. */
   private readonly keyIsSeriesAndTime: boolean;
   private readonly pidByPath = new Map<string, number>();
@@ -139,6 +153,7 @@ export class TableStager {
     const types = [INTEGER, INTEGER, DOUBLE, INTEGER, ...layout.valueColumns.map((c) => c.stageType)];
     const appender = await this.conn.createAppender(`stage_${layout.table}`, "main", STAGING_CATALOG);
     const prec = mergePolicyOf(layout.table).rank[source];
+    this.useSource(source);
     try {
       for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
         const n = Math.min(CHUNK_ROWS, rows.length - offset);
@@ -209,6 +224,7 @@ export class TableStager {
 
   private trackOrder(pid: number, sid: number, row: Record<string, unknown>): void {
     const ts = this.rule.timeColumn ? (row[this.rule.timeColumn] as number) : NaN;
+    this.touch(sid, ts, ts);
     if (!(ts >= this.minTsByPartition[pid]!)) this.minTsByPartition[pid] = ts;
     const last = this.lastTsBySeries[sid];
     if (!this.keyIsSeriesAndTime || (last !== undefined && !(ts > last))) this.mayRepeatKeys[pid] = true;
@@ -232,9 +248,41 @@ export class TableStager {
     if (sid === undefined) {
       sid = this.sidCount++;
       node.set(last, sid);
-      newTuples.push([sid, ...cols.map((c) => row[c])]);
+      const values = cols.map((c) => row[c]);
+      newTuples.push([sid, ...values]);
+      this.valuesBySeries[sid] = Object.fromEntries(cols.map((c, i) => [c, values[i]])) as Record<
+        string,
+        string
+      >;
     }
     return sid;
+  }
+
+  private useSource(source: RowSource): void {
+    if (source === this.currentSource && this.touchesBySource.has(source)) return;
+    this.currentSource = source;
+    let touches = this.touchesBySource.get(source);
+    if (touches === undefined) this.touchesBySource.set(source, (touches = []));
+    this.currentTouches = touches;
+  }
+
+  private touch(sid: number, minTs: number, maxTs: number): void {
+    const t = (this.currentTouches[sid] ??= {
+      values: this.valuesBySeries[sid]!,
+      source: this.currentSource,
+      minTs,
+      maxTs,
+    });
+    if (minTs < t.minTs) t.minTs = minTs;
+    if (maxTs > t.maxTs) t.maxTs = maxTs;
+  }
+
+  /**
+   * What was staged since the last reset, per source and series: the series' dictionary values
+   * (exchange, market, symbol, base, quote) and the range of its time column (the touched days).
+   */
+  touched(): SeriesTouch[] {
+    return [...this.touchesBySource.values()].flatMap((touches) => touches.filter((t) => t !== undefined));
   }
 
   /**
@@ -249,10 +297,13 @@ export class TableStager {
     maxTs: number;
     rows: number;
     newTuples: unknown[][];
+    source: RowSource;
   }): { sid: number; pid: number } {
     const row: Record<string, unknown> = {};
     this.layout.dictColumns.forEach((c, i) => (row[c] = g.values[i]));
     const sid = this.seriesIdOf(row, g.newTuples);
+    this.useSource(g.source);
+    this.touch(sid, g.minTs, g.maxTs);
     const pid = this.partitionIdOfPath(g.file);
     this.stagedByPartition[pid]! += g.rows;
     if (!(g.minTs >= this.minTsByPartition[pid]!)) this.minTsByPartition[pid] = g.minTs;
