@@ -9,8 +9,9 @@ import {
   queryOpenInterest,
   queryTokenInfo,
 } from "./query/query-tables.js";
-import type { OhlcvOptions, SeriesOptions } from "./query/row-types.js";
-import { queryLiquidationCoverage } from "./query/query-coverage.js";
+import type { BookDepthOptions, CoverageOptions, OhlcvOptions, SeriesOptions } from "./query/row-types.js";
+import { queryBookDepth } from "./query/query-book-depth.js";
+import { queryCoverage, queryLiquidationCoverage } from "./query/query-coverage.js";
 import { useDataset } from "./query/use-dataset.js";
 import { tearsheetForToken, type TokenTearsheetOptions } from "./tearsheet/index.js";
 
@@ -49,6 +50,16 @@ export class Token {
   /** When liquidations were being collected, per exchange: tells "none happened" from "not listening". */
   liquidationCoverage(options: { exchange?: string } = {}) {
     return queryLiquidationCoverage(this.dataset, options);
+  }
+
+  /** Per series and UTC day of one table: rows due, present and missing, sources, zombie candles. */
+  coverage(options: CoverageOptions = {}) {
+    return queryCoverage(this.dataset, [this.base], options);
+  }
+
+  /** Order book depth snapshots (default: perpetual, the first exchange holding them). */
+  bookDepth(options: BookDepthOptions = {}) {
+    return queryBookDepth(this.dataset, [this.base], options);
   }
 
   /** The token_info row (exchanges listing it, first and last candle). */

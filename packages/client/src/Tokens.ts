@@ -8,7 +8,16 @@ import {
   queryOpenInterest,
   queryTokenInfo,
 } from "./query/query-tables.js";
-import type { OhlcvOptions, SeriesOptions } from "./query/row-types.js";
+import { queryBookDepth } from "./query/query-book-depth.js";
+import { queryCoverage } from "./query/query-coverage.js";
+import { queryUniverse } from "./query/query-listing.js";
+import type {
+  BookDepthOptions,
+  CoverageOptions,
+  OhlcvOptions,
+  SeriesOptions,
+  UniverseOptions,
+} from "./query/row-types.js";
 import { useDataset } from "./query/use-dataset.js";
 import type { TokenOptions } from "./Token.js";
 
@@ -16,6 +25,14 @@ import type { TokenOptions } from "./Token.js";
 export class Tokens {
   readonly bases: readonly string[];
   readonly dataset: Dataset;
+
+  /**
+   * The bases listed at a moment (listed_at <= at < delisted_at), delisted ones included for the
+   * time they traded: `new Tokens(await Tokens.universe({ at: "2022-05-01" }))`.
+   */
+  static universe(options: UniverseOptions & TokenOptions): Promise<string[]> {
+    return queryUniverse(useDataset(options.dataset), options);
+  }
 
   constructor(bases: readonly string[], options: TokenOptions = {}) {
     this.bases = [...new Set(bases.map(normalizeBase))];
@@ -37,6 +54,14 @@ export class Tokens {
 
   liquidations(options: SeriesOptions = {}) {
     return queryLiquidations(this.dataset, this.bases, options);
+  }
+
+  coverage(options: CoverageOptions = {}) {
+    return queryCoverage(this.dataset, this.bases, options);
+  }
+
+  bookDepth(options: BookDepthOptions = {}) {
+    return queryBookDepth(this.dataset, this.bases, options);
   }
 
   info() {

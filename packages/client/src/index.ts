@@ -14,7 +14,11 @@ export {
   UnknownTokenError,
 } from "./errors.js";
 export type {
+  BookDepth,
+  BookDepthOptions,
   Candle,
+  Coverage,
+  CoverageOptions,
   FundingRate,
   Liquidation,
   MarketInfo,
@@ -22,6 +26,7 @@ export type {
   OpenInterest,
   SeriesOptions,
   TokenInfo,
+  UniverseOptions,
 } from "./query/row-types.js";
 export type { TimeInput } from "./query/normalize-args.js";
 export type { CoverageWindow } from "./query/query-coverage.js";

@@ -3,6 +3,7 @@
 
 // One cycle and its report.
 export { runCycle, type RunCycleParams, type RunCycleResult } from "./run/run-cycle.js";
+export { createLogger, type Logger } from "./log/create-logger.js";
 export type {
   NotServed,
   RunReport,

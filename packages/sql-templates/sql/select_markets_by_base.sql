@@ -16,6 +16,7 @@ SELECT
   e.maker_fee AS "makerFee",
   e.taker_fee AS "takerFee",
   e.listed_at AS "listedAt",
+  e.delisted_at AS "delistedAt",
   e.updated_at AS "updatedAt"
 FROM exchange_info AS e
 WHERE list_contains($bases, e.base)

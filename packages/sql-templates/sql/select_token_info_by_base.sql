@@ -6,6 +6,7 @@ SELECT
   t.name AS "name",
   t.exchanges AS "exchanges",
   t.markets AS "markets",
+  t.delisted_markets AS "delistedMarkets",
   t.first_ts AS "firstTs",
   t.last_ts AS "lastTs",
   t.updated_at AS "updatedAt"

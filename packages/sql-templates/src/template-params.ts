@@ -42,6 +42,20 @@ export interface TemplateParams {
     periods_per_year: number;
   };
   select_sma_by_symbol: Omit<SeriesParams, "limit"> & { market: string; window: number };
+  select_universe_by_time: {
+    at: EpochMs;
+    exchange: string | null;
+    market: string | null;
+    quote: string | null;
+  };
+  select_coverage_by_base: {
+    bases: readonly string[];
+    table_name: string;
+    exchange: string | null;
+    start: EpochMs;
+    end: EpochMs;
+  };
+  select_book_depth_by_symbol: SeriesParams & { market: string };
 }
 
 export type TemplateName = keyof TemplateParams;

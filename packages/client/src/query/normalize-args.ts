@@ -3,10 +3,13 @@ import {
   exchangeIdSchema,
   INTERVALS,
   intervalSchema,
+  isTableName,
   MARKETS,
   marketSchema,
+  TABLE_NAMES,
   type Interval,
   type Market,
+  type TableName,
 } from "@cexdata/schema";
 import { findCloseMatches } from "@cexdata/sql-templates";
 import { InvalidArgumentError } from "../errors.js";
@@ -57,6 +60,14 @@ export function normalizeInterval(input: unknown): Interval {
   throw invalid("interval", input, `an interval is one of ${INTERVALS.join(", ")}${hint}`);
 }
 
+/** A table of the dataset by name (`ohlcv_1m`), with close matches when it is not one. */
+export function normalizeTable(input: unknown): TableName {
+  if (typeof input === "string" && isTableName(input)) return input;
+  const close = typeof input === "string" ? findCloseMatches(input, TABLE_NAMES) : [];
+  const hint = close.length ? `; did you mean ${close.join(", ")}?` : "";
+  throw invalid("table", input, `a table is one of ${TABLE_NAMES.join(", ")}${hint}`);
+}
+
 export function normalizeLimit(input: unknown): number | null {
   if (input === undefined || input === null) return null;
   if (typeof input !== "number" || !Number.isSafeInteger(input) || input < 1) {
@@ -78,7 +89,8 @@ export function normalizeRange(input: { start?: TimeInput; end?: TimeInput }): {
   return { start, end };
 }
 
-function normalizeTime(value: TimeInput, argument: string): number {
+/** One instant (a Date, an ISO-8601 string read as UTC, or epoch ms), as epoch ms. */
+export function normalizeTime(value: TimeInput, argument: string): number {
   let ms: number;
   if (value instanceof Date) ms = value.getTime();
   else if (typeof value === "number") ms = value;

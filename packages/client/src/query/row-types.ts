@@ -1,4 +1,4 @@
-import type { ClientRow, Interval, Market } from "@cexdata/schema";
+import type { ClientRow, Interval, Market, TableName } from "@cexdata/schema";
 import type { TimeInput } from "./normalize-args.js";
 
 /** One candle: `ts` is its open time (a Date, UTC); numbers are numbers; `trades` may be null. */
@@ -9,6 +9,10 @@ export type Liquidation = ClientRow<"liquidations">;
 /** A market (spot or perpetual) of an exchange, from `exchange_info`. */
 export type MarketInfo = ClientRow<"exchange_info">;
 export type TokenInfo = ClientRow<"token_info">;
+/** One series' coverage of one UTC day, from `coverage`. */
+export type Coverage = ClientRow<"coverage">;
+/** One level (or percentage band) of one order book snapshot, from `book_depth`. */
+export type BookDepth = ClientRow<"book_depth">;
 
 /** Options every time series method takes. */
 export interface SeriesOptions {
@@ -31,4 +35,28 @@ export interface OhlcvOptions extends SeriesOptions {
   market?: Market;
   /** Include the last, still incomplete bucket of a resampled interval. Default false. */
   partial?: boolean;
+}
+
+/** What `Tokens.universe` asks: the moment, and optionally one exchange, market type or quote. */
+export interface UniverseOptions {
+  /** The moment (Date, ISO-8601 string read as UTC, or epoch ms). */
+  at: TimeInput;
+  exchange?: string;
+  market?: Market;
+  quote?: string;
+}
+
+export interface CoverageOptions {
+  /** The series' table; default `ohlcv_1m`. */
+  table?: TableName;
+  /** One exchange; default every exchange with coverage of the token. */
+  exchange?: string;
+  /** First day (inclusive) and end (exclusive), as for the series methods. */
+  start?: TimeInput;
+  end?: TimeInput;
+}
+
+export interface BookDepthOptions extends SeriesOptions {
+  /** `perp` (default: Binance's archive holds perpetuals) or `spot`. */
+  market?: Market;
 }

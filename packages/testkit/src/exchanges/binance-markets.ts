@@ -77,7 +77,8 @@ export function binanceUsdmExchangeInfo(serverTime: number, listings: ListingCon
     ...recorded.symbols,
     ...perp("SOL"),
     ...perp("DOGE"),
-    ...perp("LUNA", { status: "SETTLING" }),
+    // Settled on its delisting, the deliveryDate moved there (see scenarioPerp).
+    ...perp("LUNA", { status: "SETTLING", deliveryDate: symbolLife("binance", "LUNA/USDT:USDT").delistedMs }),
     ...scenario,
   ];
   return { ...recorded, serverTime, symbols: keepShare(symbols, listings.share) };
