@@ -1,7 +1,6 @@
-import type { Market, TableName } from "@cexdata/schema";
+import { cadenceMsOf, type Market, type TableName } from "@cexdata/schema";
 import { appendQuarantine, validateRows } from "../../validate/index.js";
 import type { TimeRange } from "./archive-files.js";
-import { expectedStepMs } from "./find-gaps.js";
 import type { StagingStore } from "./staging-store.js";
 
 /** What the REST side is asked for: the rows of one series in [startMs, endMs), in the table's row shape. */
@@ -57,7 +56,7 @@ export async function fillFromRest(params: {
   ranges: readonly TimeRange[];
   nowMs: number;
 }): Promise<RestFill[]> {
-  const step = expectedStepMs(params.table);
+  const step = cadenceMsOf(params.table);
   const out: RestFill[] = [];
   for (const range of params.ranges) {
     const request = { symbol: params.symbol, market: params.market, table: params.table, ...range };
