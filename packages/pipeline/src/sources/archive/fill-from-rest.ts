@@ -1,5 +1,5 @@
 import { cadenceMsOf, type Market, type TableName } from "@cexdata/schema";
-import { appendQuarantine, validateRows } from "../../validate/index.js";
+import { ingestRows, storeSink } from "../../ingest/index.js";
 import type { TimeRange } from "./archive-files.js";
 import type { StagingStore } from "./staging-store.js";
 
@@ -72,12 +72,13 @@ export async function fillFromRest(params: {
       const ts = (r as { ts?: unknown } | null)?.ts;
       return typeof ts !== "number" || (ts >= range.startMs && ts < range.endMs);
     });
-    const { accepted, rejected } = validateRows(params.table, inRange, {
+    const { accepted, rejected } = await ingestRows({
+      table: params.table,
       source: "rest",
       nowMs: params.nowMs,
+      input: { rows: inRange },
+      sink: storeSink(params.store, { datasetDir: params.datasetDir, runId: params.runId }),
     });
-    await appendQuarantine(params.datasetDir, params.runId, rejected);
-    await params.store.stage(params.table, accepted, "rest");
     const present = new Set(accepted.map((r) => (r as unknown as { ts: number }).ts));
     out.push({
       ...range,
