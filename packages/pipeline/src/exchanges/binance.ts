@@ -268,7 +268,9 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
       loadMarkets,
       // With fapi blocked ccxt has no perpetual markets: the archive names them by the same rule.
       symbolFor: (b, market) =>
-        market === "perp" && perpBlocked !== null ? unifiedSymbol(b, "USDT", "perp") : base.symbolFor(b, market),
+        market === "perp" && perpBlocked !== null
+          ? unifiedSymbol(b, "USDT", "perp")
+          : base.symbolFor(b, market),
       blockedMarket: (market) => (market === "perp" ? perpBlocked : null),
       archivedTables: BINANCE_ARCHIVED_TABLES,
     },

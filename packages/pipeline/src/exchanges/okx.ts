@@ -123,7 +123,9 @@ export function mapOkxLiquidations(series: SeriesRef, body: unknown, contractSiz
 
 /** The position a liquidation on the `liquidation-orders` channel closed: OKX says it in `details[0].posSide`. */
 export function okxWsLiquidationSide(info: Record<string, unknown>): "long" | "short" | undefined {
-  const details = Array.isArray(info.details) ? (info.details[0] as Record<string, unknown> | undefined) : undefined;
+  const details = Array.isArray(info.details)
+    ? (info.details[0] as Record<string, unknown> | undefined)
+    : undefined;
   return details?.posSide === "long" || details?.posSide === "short" ? details.posSide : undefined;
 }
 
