@@ -6,11 +6,17 @@ import {
   queryLiquidations,
   queryMarkets,
   queryOhlcv,
+  queryEventTable,
   queryOpenInterest,
   queryTokenInfo,
 } from "./query/query-tables.js";
-import type { BookDepthOptions, CoverageOptions, OhlcvOptions, SeriesOptions } from "./query/row-types.js";
-import { queryBookDepth } from "./query/query-book-depth.js";
+import type {
+  BookDepth,
+  BookDepthOptions,
+  CoverageOptions,
+  OhlcvOptions,
+  SeriesOptions,
+} from "./query/row-types.js";
 import { queryCoverage, queryLiquidationCoverage } from "./query/query-coverage.js";
 import { useDataset } from "./query/use-dataset.js";
 import { tearsheetForToken, type TokenTearsheetOptions } from "./tearsheet/index.js";
@@ -59,7 +65,10 @@ export class Token {
 
   /** Order book depth snapshots (default: perpetual, the first exchange holding them). */
   bookDepth(options: BookDepthOptions = {}) {
-    return queryBookDepth(this.dataset, [this.base], options);
+    return queryEventTable<BookDepth>(this.dataset, "book_depth", [this.base], {
+      market: "perp",
+      ...options,
+    });
   }
 
   /** The token_info row (exchanges listing it, first and last candle). */

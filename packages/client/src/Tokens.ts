@@ -5,13 +5,14 @@ import {
   queryLiquidations,
   queryMarkets,
   queryOhlcv,
+  queryEventTable,
   queryOpenInterest,
   queryTokenInfo,
 } from "./query/query-tables.js";
-import { queryBookDepth } from "./query/query-book-depth.js";
 import { queryCoverage } from "./query/query-coverage.js";
 import { queryUniverse } from "./query/query-listing.js";
 import type {
+  BookDepth,
   BookDepthOptions,
   CoverageOptions,
   OhlcvOptions,
@@ -61,7 +62,7 @@ export class Tokens {
   }
 
   bookDepth(options: BookDepthOptions = {}) {
-    return queryBookDepth(this.dataset, this.bases, options);
+    return queryEventTable<BookDepth>(this.dataset, "book_depth", this.bases, { market: "perp", ...options });
   }
 
   info() {

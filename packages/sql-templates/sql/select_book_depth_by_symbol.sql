@@ -1,15 +1,14 @@
 -- Order book depth of the given series, oldest snapshot first, bids then asks, nearest level first.
--- exchanges[i] goes with symbols[i]; `limit` keeps the rows of the most recent `limit` snapshots of
--- each series (NULL: all).
--- params: exchanges, symbols, market, start, end, limit
+-- exchanges[i] goes with symbols[i] (a symbol names its market); `limit` keeps the rows of the most
+-- recent `limit` snapshots of each series (NULL: all).
+-- params: exchanges, symbols, start, end, limit
 -- views: book_depth
 WITH series AS (SELECT unnest($exchanges) AS exchange, unnest($symbols) AS symbol),
 picked AS (
   SELECT b.*
   FROM book_depth AS b
   SEMI JOIN series AS s ON b.exchange = s.exchange AND b.symbol = s.symbol
-  WHERE b.market = $market
-    AND b.ts >= epoch_ms($start::BIGINT)
+  WHERE b.ts >= epoch_ms($start::BIGINT)
     AND b.ts < epoch_ms($end::BIGINT)
 ),
 kept AS (

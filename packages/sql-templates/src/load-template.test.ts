@@ -44,7 +44,7 @@ const DECLARED: { [N in TemplateName]: (keyof TemplateParams[N])[] } = {
   select_sma_by_symbol: ["exchanges", "symbols", "market", "start", "end", "window"],
   select_universe_by_time: ["at", "exchange", "market", "quote"],
   select_coverage_by_base: ["bases", "table_name", "exchange", "start", "end"],
-  select_book_depth_by_symbol: ["exchanges", "symbols", "market", "start", "end", "limit"],
+  select_book_depth_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
 };
 
 const ohlcvParams = {

@@ -55,7 +55,7 @@ export interface TemplateParams {
     start: EpochMs;
     end: EpochMs;
   };
-  select_book_depth_by_symbol: SeriesParams & { market: string };
+  select_book_depth_by_symbol: SeriesParams;
 }
 
 export type TemplateName = keyof TemplateParams;

@@ -2,7 +2,7 @@ import type { ExchangeInfoRow, Market, SpecGap, TableName } from "@cexdata/schem
 import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
 import type { RunReport } from "../report/run-report.js";
 import type { DatasetStore } from "../store/index.js";
-import { validateRows } from "../validate/index.js";
+import { ingestRows, storeSink } from "../ingest/index.js";
 import type { RunCycleParams } from "./run-cycle.js";
 import { recordFreshness } from "./record-freshness.js";
 import { deriveTokenInfo } from "./token-info.js";
@@ -27,6 +27,7 @@ export async function finishCycle(c: {
   runId: string;
 }): Promise<void> {
   const { store, adapters, p, report } = c;
+  const sink = storeSink(store, { datasetDir: p.datasetDir, runId: c.runId });
   for (const [table, { gaps, series }] of c.gapsByTable) {
     // Earlier runs' gaps of these series stay: this run only looked after their watermarks. One
     // this run's gaps overlap (a stretch asked again by a later run) is merged into it, listed once.
@@ -54,8 +55,7 @@ export async function finishCycle(c: {
       write: wants("exchange_info"),
       report,
       log: p.logger,
-      datasetDir: p.datasetDir,
-      runId: c.runId,
+      sink,
       nowMs: c.nowMs,
     });
   let commit = await store.commit();
@@ -65,6 +65,7 @@ export async function finishCycle(c: {
   if (wants("coverage")) {
     const staged = await updateCoverage({
       store,
+      runId: c.runId,
       nowMs: c.nowMs,
       ...(wants("exchange_info") && { exchangeInfo: info }),
     });
@@ -81,8 +82,13 @@ export async function finishCycle(c: {
       names,
       nowMs: c.nowMs,
     });
-    const { accepted } = validateRows("token_info", rows, { source: "rest", nowMs: c.nowMs });
-    await store.stage("token_info", accepted, "rest");
+    const { accepted } = await ingestRows({
+      table: "token_info",
+      source: "rest",
+      nowMs: c.nowMs,
+      input: { rows },
+      sink,
+    });
     report.tables.token_info = {
       derived: {
         fetched: rows.length,

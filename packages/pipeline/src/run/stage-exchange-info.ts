@@ -3,13 +3,13 @@ import type { Logger } from "pino";
 import type { ExchangeAdapter } from "../exchanges/types.js";
 import type { RunReport } from "../report/run-report.js";
 import type { DatasetStore } from "../store/index.js";
-import { appendQuarantine, validateRows } from "../validate/index.js";
+import { ingestRows, type IngestSink } from "../ingest/index.js";
 import { reconcileListing } from "./reconcile-listing.js";
 
 /**
  * exchange_info of this run, staged: each loaded exchange's listing reconciled with what is stored
  * (`reconcileListing`: markets that stop trading or vanish keep their rows, marked delisted; a
- * listing that lost too much at once is refused and reported). Markets of a host this runner could
+ * listing that lost too much at once is refused and reported), through `ingestRows`. Markets of a host this runner could
  * not ask (a geo-blocked market type) are left as stored. Returns every exchange_info row as it now
  * stands, stored ones of other exchanges included, for token_info.
  */
@@ -22,8 +22,8 @@ export async function stageExchangeInfo(c: {
   write: boolean;
   report: RunReport;
   log: Pick<Logger, "warn">;
-  datasetDir: string;
-  runId: string;
+  /** Where the rows go: the run's store and quarantine. */
+  sink: IngestSink;
   nowMs: number;
 }): Promise<ExchangeInfoRow[]> {
   const stored = await c.store.readRows("exchange_info");
@@ -32,12 +32,10 @@ export async function stageExchangeInfo(c: {
   for (const adapter of c.adapters) {
     const markets = c.markets.filter((m) => adapter.blockedMarket(m) === null);
     const seen = adapter.exchangeInfo(markets, c.nowMs);
-    const { accepted, rejected } = validateRows("exchange_info", seen, { source: "rest", nowMs: c.nowMs });
-    await appendQuarantine(c.datasetDir, c.runId, rejected);
     const mine = stored.filter((r) => r.exchange === adapter.id && markets.includes(r.market));
     const result = reconcileListing({
       exchange: adapter.id,
-      seen: accepted,
+      seen,
       stored: mine,
       nowMs: c.nowMs,
       suspectShare: c.suspectShare,
@@ -50,19 +48,26 @@ export async function stageExchangeInfo(c: {
       );
       c.report.suspectListings.push(result.suspect);
     }
-    staged.push(...result.rows);
+    // A market refused by validation still counts as seen above: quarantined, never marked delisted.
+    const { accepted } = c.write
+      ? await ingestRows({
+          table: "exchange_info",
+          source: "rest",
+          nowMs: c.nowMs,
+          input: { rows: result.rows },
+          sink: c.sink,
+        })
+      : { accepted: result.rows };
+    staged.push(...accepted);
     counts[adapter.id] = {
       fetched: seen.length,
-      accepted: result.rows.length,
+      accepted: accepted.length,
       quarantined: {},
       series: 1,
       failedSeries: 0,
     };
   }
-  if (c.write) {
-    if (staged.length > 0) await c.store.stage("exchange_info", staged, "rest");
-    c.report.tables.exchange_info = counts;
-  }
+  if (c.write) c.report.tables.exchange_info = counts;
   const key = (r: ExchangeInfoRow) => `${r.exchange}\u0000${r.symbol}`;
   const fresh = new Map(staged.map((r) => [key(r), r]));
   return [...stored.filter((r) => !fresh.has(key(r))), ...fresh.values()];
