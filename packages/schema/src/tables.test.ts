@@ -36,6 +36,8 @@ describe("tables", () => {
       "liquidations",
       "exchange_info",
       "token_info",
+      "coverage",
+      "book_depth",
     ]);
   });
 
