@@ -50,8 +50,8 @@ function binanceDelistedAt(m: MarketInterface): number | null {
 const SPOT_MARKET_DATA_URL = "https://data-api.binance.vision/api/v3";
 
 /**
- * Closed days of these tables are in data.binance.vision (klines, fundingRate, metrics): the one
- * list of what the archive holds (sources/archive reads it).
+ * Closed days of these tables are in data.binance.vision (klines, fundingRate, metrics, bookDepth):
+ * the one list of what the archive holds (sources/archive reads it).
  */
 export const BINANCE_ARCHIVED_TABLES = [
   "ohlcv_1m",
@@ -59,6 +59,7 @@ export const BINANCE_ARCHIVED_TABLES = [
   "ohlcv_1d",
   "funding_rates",
   "open_interest",
+  "book_depth",
 ] as const satisfies readonly SeriesTable[];
 export type BinanceArchivedTable = (typeof BINANCE_ARCHIVED_TABLES)[number];
 

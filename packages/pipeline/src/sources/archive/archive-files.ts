@@ -4,7 +4,8 @@ import type { ArchiveSymbol } from "./archive-symbol.js";
 export type ArchiveDataset =
   | { readonly kind: "klines"; readonly interval: "1m" | "1h" | "1d" }
   | { readonly kind: "fundingRate" }
-  | { readonly kind: "metrics" };
+  | { readonly kind: "metrics" }
+  | { readonly kind: "bookDepth" };
 
 export type ArchiveGranularity = "monthly" | "daily";
 
@@ -47,7 +48,7 @@ function periodLabel(granularity: ArchiveGranularity, startMs: number): string {
 /** Which granularities Binance publishes for a dataset. */
 export function granularitiesOf(dataset: ArchiveDataset): readonly ArchiveGranularity[] {
   if (dataset.kind === "fundingRate") return ["monthly"];
-  if (dataset.kind === "metrics") return ["daily"];
+  if (dataset.kind === "metrics" || dataset.kind === "bookDepth") return ["daily"];
   return ["monthly", "daily"];
 }
 

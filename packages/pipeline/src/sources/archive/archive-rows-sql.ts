@@ -43,6 +43,18 @@ export function archiveRowsSql(
       last_funding_rate AS funding_rate, CAST(NULL AS DOUBLE) AS mark_price, funding_interval_hours AS interval_hours
       FROM ${from} WHERE calc_time >= $start_ms AND calc_time < $end_ms`;
   }
+  if (table === "book_depth") {
+    // A snapshot about every 30 s; the dataset keeps each minute's first, stamped with its minute.
+    // Levels count out from the mid per side, so bands finer than 1 % (Binance added ±0.2 % in
+    // 2026) keep their own rows.
+    return `SELECT ${ident}, 'perp' AS market, $symbol AS symbol, epoch_ms(date_trunc('minute', timestamp)) AS ts,
+      CASE WHEN percentage < 0 THEN 'bid' ELSE 'ask' END AS side,
+      CAST(dense_rank() OVER (PARTITION BY timestamp, percentage < 0 ORDER BY abs(percentage)) AS INTEGER) AS level,
+      $base AS base, $quote AS quote, CAST(NULL AS DOUBLE) AS price, percentage, depth AS amount, notional
+      FROM ${from}
+      WHERE epoch_ms(timestamp) >= $start_ms AND epoch_ms(timestamp) < $end_ms
+      QUALIFY min(timestamp) OVER (PARTITION BY date_trunc('minute', timestamp)) = timestamp`;
+  }
   if (table === "open_interest") {
     // 5-minute snapshots; the dataset keeps the one taken on the hour (never a shifted neighbour).
     return `SELECT ${ident}, $symbol AS symbol, epoch_ms(create_time) AS ts, $base AS base, $quote AS quote,

@@ -89,6 +89,7 @@ export interface ArchiveBackfillResult {
 const EVENT_DATASETS: Readonly<Partial<Record<ArchiveTable, ArchiveDataset>>> = {
   funding_rates: { kind: "fundingRate" },
   open_interest: { kind: "metrics" },
+  book_depth: { kind: "bookDepth" },
 };
 
 function datasetOf(table: ArchiveTable, symbol: ArchiveSymbol): ArchiveDataset {
@@ -98,6 +99,8 @@ function datasetOf(table: ArchiveTable, symbol: ArchiveSymbol): ArchiveDataset {
   if (interval !== undefined) return { kind: "klines", interval };
   const dataset = EVENT_DATASETS[table];
   if (dataset === undefined) throw new ArchiveUnsupportedError(`${table} is not read from the archive`);
+  if (dataset.kind === "bookDepth" && symbol.venue !== "um")
+    throw new ArchiveUnsupportedError(`${table} is archived for USDⓈ-M perpetuals only`);
   return dataset;
 }
 

@@ -57,6 +57,14 @@ const METRICS_COLUMNS = [
   ["sum_taker_long_short_vol_ratio", "DOUBLE"],
 ] as const;
 
+/** bookDepth (binance-public-data issues #381, #431, #447): `2025-05-19 11:07:31,-5,7885.275,647368074.3692`. */
+const BOOK_DEPTH_COLUMNS = [
+  ["timestamp", "TIMESTAMP"],
+  ["percentage", "DOUBLE"],
+  ["depth", "DOUBLE"],
+  ["notional", "DOUBLE"],
+] as const;
+
 export const SPOT_KLINES_MS: CsvFormat = {
   id: "spot-klines-ms",
   columns: KLINE_COLUMNS,
@@ -88,11 +96,18 @@ export const FUNDING_RATE: CsvFormat = {
   timeUnit: "ms",
 };
 export const METRICS: CsvFormat = { id: "metrics", columns: METRICS_COLUMNS, header: true, timeUnit: "ms" };
+export const BOOK_DEPTH: CsvFormat = {
+  id: "book-depth",
+  columns: BOOK_DEPTH_COLUMNS,
+  header: true,
+  timeUnit: "ms",
+};
 
 /** The format of the file of `venue`/`dataset` whose period starts at `fileStartMs`. */
 export function csvFormatFor(venue: ArchiveVenue, dataset: ArchiveDataset, fileStartMs: number): CsvFormat {
   if (dataset.kind === "fundingRate") return FUNDING_RATE;
   if (dataset.kind === "metrics") return METRICS;
+  if (dataset.kind === "bookDepth") return BOOK_DEPTH;
   if (venue === "spot") return fileStartMs >= SPOT_MICROSECONDS_FROM_MS ? SPOT_KLINES_US : SPOT_KLINES_MS;
   return fileStartMs >= FUTURES_KLINE_HEADER_FROM_MS ? FUTURES_KLINES_HEADER : FUTURES_KLINES_BARE;
 }
