@@ -1,5 +1,6 @@
 import { candleIntervalOf, inForceAt, INTERVAL_INFO, type Dated, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { createBookSnapshot } from "./book-snapshot.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { epochMsOrNull } from "./market-info.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
@@ -228,8 +229,13 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
     },
   };
 
-  return completeAdapter(base, {
-    tables: { ...forEachCandleTable(klines), funding_rates: fundingRates, open_interest: openInterest },
-    notServed: { liquidations: "not served over REST (Bybit publishes liquidations on websocket only)" },
-  });
+  return completeAdapter(
+    base,
+    {
+      tables: { ...forEachCandleTable(klines), funding_rates: fundingRates, open_interest: openInterest },
+      notServed: { liquidations: "not served over REST (Bybit publishes liquidations on websocket only)" },
+    },
+    // /v5/market/orderbook sizes linear and spot levels in base units.
+    { bookSnapshot: createBookSnapshot(exchange) },
+  );
 }

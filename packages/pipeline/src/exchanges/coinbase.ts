@@ -1,5 +1,6 @@
 import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { createBookSnapshot } from "./book-snapshot.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
@@ -74,9 +75,14 @@ export function createCoinbaseAdapter(params: AdapterParams = {}): ExchangeAdapt
     },
   };
 
-  return completeAdapter(base, {
-    tables: forEachCandleTable(candles),
-    notServed: { liquidations: "not served over REST" },
-    markets: { only: ["spot"], reason: "Coinbase perpetuals are not collected (spot only)" },
-  });
+  return completeAdapter(
+    base,
+    {
+      tables: forEachCandleTable(candles),
+      notServed: { liquidations: "not served over REST" },
+      markets: { only: ["spot"], reason: "Coinbase perpetuals are not collected (spot only)" },
+    },
+    // market/product_book sizes levels in base units.
+    { bookSnapshot: createBookSnapshot(exchange) },
+  );
 }

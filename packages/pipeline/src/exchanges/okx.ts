@@ -1,5 +1,6 @@
 import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { createBookSnapshot } from "./book-snapshot.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { epochMsOrNull } from "./market-info.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
@@ -255,12 +256,21 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
     },
   };
 
-  return completeAdapter(base, {
-    tables: {
-      ...forEachCandleTable(candles),
-      funding_rates: fundingRates,
-      open_interest: openInterest,
-      liquidations,
+  return completeAdapter(
+    base,
+    {
+      tables: {
+        ...forEachCandleTable(candles),
+        funding_rates: fundingRates,
+        open_interest: openInterest,
+        liquidations,
+      },
     },
-  });
+    {
+      // /api/v5/market/books sizes a swap's levels in contracts (ctVal base units each).
+      bookSnapshot: createBookSnapshot(exchange, (symbol, market) =>
+        market === "perp" ? (base.market(symbol).contractSize ?? 1) : 1,
+      ),
+    },
+  );
 }

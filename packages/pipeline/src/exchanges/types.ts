@@ -1,5 +1,5 @@
 import type { Exchange } from "ccxt";
-import type { ExchangeInfoRow, Market, Row, SeriesTable } from "@cexdata/schema";
+import type { BookDepthRow, ExchangeInfoRow, Market, Row, SeriesTable } from "@cexdata/schema";
 import type { ExchangeGeoBlockedError } from "./geo-block.js";
 
 export type { SeriesTable } from "@cexdata/schema";
@@ -55,6 +55,9 @@ export type Capabilities = Readonly<Partial<Record<SeriesTable, TableCapability>
 /** Why a table is not fetched for a market, or null when it is served. */
 export type Unsupported = string | null;
 
+/** The top levels of one market's order book now, as book_depth rows. */
+export type BookSnapshot = (symbol: string, market: Market, nowMs: number) => Promise<BookDepthRow[]>;
+
 /**
  * One exchange's quirks behind one interface: page sizes, endpoints, the mapping of raw payloads to
  * dataset rows. The REST pager, the planner and the run only talk to this. `unsupported`,
@@ -89,4 +92,9 @@ export interface ExchangeAdapter {
   blockedMarket(market: Market): ExchangeGeoBlockedError | null;
   /** Tables whose closed days a public archive keeps, fetched from there when REST is blocked. */
   readonly archivedTables: readonly SeriesTable[];
+  /**
+   * The top levels of a market's order book now, as book_depth rows (a scheduled run takes one per
+   * series); absent where the exchange's depth history comes from its archive instead (Binance).
+   */
+  readonly bookSnapshot?: BookSnapshot;
 }

@@ -14,6 +14,7 @@ import {
   type PlannedSeries,
 } from "../plan/plan-series.js";
 import { topBasesByVolume } from "../plan/top-bases-by-volume.js";
+import { takeBookDepth } from "./take-book-depth.js";
 import { closeMatches } from "../config/close-matches.js";
 import {
   createRunReport,
@@ -144,9 +145,10 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
       (fn) => lock.run(fn),
     );
 
+    // book_depth is not paged: each run takes its snapshots (and Binance's archived days) at the end.
     const tables = p.only
       ? [...new Set(p.only.map((o) => o.series.table))]
-      : seriesTablesOf(p.config.tables, p.config.intervals);
+      : seriesTablesOf(p.config.tables, p.config.intervals).filter((t) => t !== "book_depth");
     const markets = p.config.markets as Market[];
     let planned: PlannedSeries[];
     let bases: string[] = [];
@@ -268,6 +270,21 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
       }),
     );
 
+    // Every series is done: nothing else uses the store now (and the sink takes the lock itself).
+    if (diskFull === null && !halted() && !p.only && p.config.tables.includes("book_depth"))
+      await takeBookDepth({
+        store,
+        adapters,
+        markets,
+        bases,
+        sinceMs: resolveSince(p.config.since, startedAt),
+        nowMs: clock(),
+        runId,
+        report,
+        sink,
+        log,
+        env: p.env ?? process.env,
+      });
     if (diskFull === null)
       await lock.run(() =>
         finishCycle({ store, adapters, p, report, bases, tables, gapsByTable, nowMs: clock(), runId }),
