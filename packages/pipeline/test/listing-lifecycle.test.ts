@@ -6,7 +6,9 @@ import { NO_ARCHIVE_DEFECTS, startTestkit, type Testkit } from "@cexdata/testkit
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/load-config.js";
 import { runCycle } from "../src/run/run-cycle.js";
-import { verifyDataset } from "../src/store/index.js";
+import { summarizeCoverage } from "../src/publish/coverage-summary.js";
+import { renderDatasetCard } from "../src/publish/index.js";
+import { readSpec, verifyDataset } from "../src/store/index.js";
 import { candleFields, expectedSeries } from "./helpers/expected-series.js";
 import { countCoverage } from "./helpers/count-coverage.js";
 import { readTable } from "./helpers/read-table.js";
@@ -162,6 +164,21 @@ describe("a market listed, traded, delisted mid-range, and a new one listed", ()
         }));
       expect(stored).toEqual(counted);
     }
+  });
+
+  it("is summed per table and exchange in the dataset card", async () => {
+    const spec = (await readSpec(dir))!;
+    const card = renderDatasetCard({
+      spec,
+      repo: "org/cexdata",
+      coverage: await summarizeCoverage(dir, spec),
+    });
+    const line = card.split("\n").find((l) => l.startsWith("| `ohlcv_1m` | binance |"));
+    // BTC, FADE and NOVA; FADE's 90-minute outage is all that is missing; its day of zero-volume candles.
+    expect(line).toMatch(
+      /^\| `ohlcv_1m` \| binance \| 3 \| \d+ \(2024-03-01 to 2024-03-09\) \| 99\.\d\d % \| 90 \| \d+ \| 1440 \|$/,
+    );
+    expect(card).toContain("no survivorship bias");
   });
 
   it("a listing answer truncated to a tenth of the markets marks nothing delisted and is reported", async () => {

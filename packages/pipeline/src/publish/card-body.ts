@@ -1,4 +1,5 @@
 import { TABLES, tableDef, type DatasetSpec, type SpecTable, type TableName } from "@cexdata/schema";
+import type { CoverageSummary } from "./coverage-summary.js";
 
 const MAX_GAPS_LISTED = 50;
 
@@ -8,6 +9,7 @@ export function renderCardBody(p: {
   repo: string;
   tables: readonly TableName[];
   rows: number;
+  coverage: readonly CoverageSummary[];
 }): string {
   const { spec, repo, tables } = p;
   const sample: TableName = tables.includes("ohlcv_1d") ? "ohlcv_1d" : (tables[0] ?? "ohlcv_1d");
@@ -41,6 +43,9 @@ export function renderCardBody(p: {
       "forming. Rows that fail validation (non-finite or non-positive prices, high below low, misaligned " +
       "timestamps, conflicting duplicates) are quarantined and never published.",
     "",
+    "## Coverage",
+    "",
+    ...renderCoverage(p.coverage),
     "## Known gaps",
     "",
     ...renderGaps(spec, tables),
@@ -138,4 +143,32 @@ function renderGaps(spec: DatasetSpec, tables: readonly TableName[]): string[] {
   if (total === 0) return [intro, "", "No gaps are known in this version.", ""];
   const more = total > MAX_GAPS_LISTED ? [`- … and ${total - MAX_GAPS_LISTED} more in spec.json`] : [];
   return [intro, "", ...lines, ...more, ""];
+}
+
+const percent = (x: number) => `${(Math.floor(x * 10_000) / 100).toFixed(2)} %`;
+
+/**
+ * The `coverage` table summed per table and exchange: how complete each is while its markets were
+ * listed, days a market was listed only part of, and zero-volume candles printed after delistings.
+ */
+function renderCoverage(summary: readonly CoverageSummary[]): string[] {
+  const intro =
+    "The `coverage` table holds, per series and UTC day, the rows due while the market was listed, the rows " +
+    "stored, the minutes missing, where they came from and whether the market was listed all day; it is " +
+    "derived from the stored rows by every run that touched the day. Delisted markets keep their rows in " +
+    "`exchange_info` (`active = false`, `delisted_at`) and their history here: no survivorship bias. " +
+    "`book_depth` outside Binance is one snapshot per scheduled run: sparse by design.";
+  if (summary.length === 0) return [intro, "", "No coverage is recorded in this version.", ""];
+  return [
+    intro,
+    "",
+    "| table | exchange | series | days | complete while listed | minutes missing | days partly listed | zero-volume candles after delisting |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...summary.map(
+      (s) =>
+        `| \`${s.table}\` | ${s.exchange} | ${s.series} | ${s.days} (${s.firstDay} to ${s.lastDay}) | ` +
+        `${s.complete === null ? "events" : percent(s.complete)} | ${s.missingMinutes ?? "-"} | ${s.partialDays} | ${s.zombieRows} |`,
+    ),
+    "",
+  ];
 }

@@ -1,5 +1,6 @@
 import { TABLE_NAMES, TABLES, type DatasetSpec, type TableName } from "@cexdata/schema";
 import { renderCardBody } from "./card-body.js";
+import type { CoverageSummary } from "./coverage-summary.js";
 
 export interface DatasetCardParams {
   readonly spec: DatasetSpec;
@@ -7,6 +8,8 @@ export interface DatasetCardParams {
   readonly repo: string;
   /** Market data stays under its sources' terms, which we cannot relicense: `other` by default. */
   readonly license?: string;
+  /** The `coverage` table summed per table and exchange (`summarizeCoverage`), for its section. */
+  readonly coverage?: readonly CoverageSummary[];
 }
 
 /** Tables the card (and the Hub's viewer) can open: those with at least one file. */
@@ -56,7 +59,7 @@ export function renderDatasetCard(params: DatasetCardParams): string {
     "---",
     "",
   ];
-  return yaml.join("\n") + renderCardBody({ spec, repo, tables, rows });
+  return yaml.join("\n") + renderCardBody({ spec, repo, tables, rows, coverage: params.coverage ?? [] });
 }
 
 /** A YAML double-quoted scalar (JSON strings are valid ones). */

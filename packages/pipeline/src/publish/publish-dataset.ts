@@ -3,6 +3,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { commit, HubApiError, type CommitOperation } from "@huggingface/hub";
 import { createLogger, scrubSecrets, type Logger } from "../log/create-logger.js";
+import { summarizeCoverage } from "./coverage-summary.js";
 import { renderDatasetCard } from "./dataset-card.js";
 import { PublishError } from "./errors.js";
 import { ensureDatasetRepo, readHubState, type HubParams, type HubState } from "./hub-state.js";
@@ -75,9 +76,10 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
   const retryDelayMs = params.retryDelayMs ?? 2_000;
 
   const local = await readVerifiedDataset(params.datasetDir);
+  const coverage = await summarizeCoverage(local.dir, local.spec);
   await writeFile(
     path.join(local.dir, "README.md"),
-    renderDatasetCard({ spec: local.spec, repo: params.repo }),
+    renderDatasetCard({ spec: local.spec, repo: params.repo, coverage }),
   );
   log.info(
     { version: local.spec.version, files: local.files.size, absent: local.missing.size },
@@ -109,7 +111,7 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
           `${absent.join(", ")} listed in spec.json but missing locally, and the Hub does not hold that exact file`,
         );
       }
-      const card = renderDatasetCard({ spec: plan.spec, repo: params.repo });
+      const card = renderDatasetCard({ spec: plan.spec, repo: params.repo, coverage });
       const result = {
         parent: state.head,
         version: plan.spec.version,
