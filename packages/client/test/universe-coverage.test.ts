@@ -104,6 +104,23 @@ describe("token.coverage", () => {
     expect(rows.every((r) => r.symbol === "FADE/USDT:USDT" && r.tableName === "ohlcv_1h")).toBe(true);
   });
 
+  it("shows as a strip under the candles of the tearsheet, one cell per day", async () => {
+    const sheet = await new Token("FADE", { dataset }).tearsheet({
+      interval: "1h",
+      market: "perp",
+      perp: false,
+    });
+    const html = sheet.toHTML();
+    const cells = [...html.matchAll(/<rect class="coverage-day (\w+)"[^>]*><title>([^<]*)<\/title>/g)];
+    const byDay = new Map(cells.map((m) => [m[2]!.slice(0, 10), m[1]]));
+    expect(byDay.get("2024-03-02")).toBe("partial"); // the outage
+    expect(byDay.get("2024-03-03")).toBe("complete");
+    expect(byDay.get("2024-03-04")).toBe("zombie");
+    expect(cells.find((m) => m[2]!.startsWith("2024-03-04"))?.[2]).toContain(
+      "12 zero-volume candles after delisting",
+    );
+  });
+
   it("names the table it does not know", async () => {
     await expect(new Token("BTC", { dataset }).coverage({ table: "ohlcv_5m" as never })).rejects.toThrow(
       /ohlcv_1m/,

@@ -31,6 +31,12 @@ function describeCandle(c: CandleFields): string {
   return `${c.ts.toISOString().slice(0, 16).replace("T", " ")} O ${p(c.open)} H ${p(c.high)} L ${p(c.low)} C ${p(c.close)} V ${p(c.volume)}`;
 }
 
+/** The time span the candle chart draws: first open to last close (a strip below shares it). */
+export function candleDomain(candles: readonly CandleFields[]): [number, number] {
+  const step = computeStepMs(candles);
+  return [candles[0]?.ts.getTime() ?? 0, (candles.at(-1)?.ts.getTime() ?? 0) + step];
+}
+
 /**
  * Candlestick chart with a volume pane beneath, one `<svg>`: one `rect.candle` (body) and one
  * `line.wick` per candle, one `rect.volume` per candle; green when close >= open, red otherwise.
@@ -39,8 +45,7 @@ function describeCandle(c: CandleFields): string {
 export function renderCandlestickChart(candles: readonly CandleFields[], title: string): string {
   const height = PRICE_HEIGHT + GAP + VOLUME_HEIGHT + MARGIN.bottom;
   const step = computeStepMs(candles);
-  const first = candles[0]?.ts.getTime() ?? 0;
-  const last = (candles.at(-1)?.ts.getTime() ?? 0) + step;
+  const [first, last] = candleDomain(candles);
   const x = createLinearScale([first, last], [MARGIN.left, CHART_WIDTH - MARGIN.right]);
   const slot = x(first + step) - x(first);
   const bodyWidth = Math.max(0.6, slot * 0.7);

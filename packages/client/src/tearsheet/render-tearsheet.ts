@@ -8,9 +8,10 @@ import {
   detectOpenInterestAnomalies,
   type CandleFields,
 } from "../analytics/index.js";
-import { DOWN_COLOR, renderCandlestickChart, UP_COLOR } from "./candlestick-chart.js";
+import { candleDomain, DOWN_COLOR, renderCandlestickChart, UP_COLOR } from "./candlestick-chart.js";
 import { formatCompact, formatPercent } from "./chart-scale.js";
 import { escapeHtml } from "./escape-html.js";
+import { renderCoverageStrip } from "./coverage-strip.js";
 import { renderLineChart } from "./line-chart.js";
 import type { TearsheetInput } from "./tearsheet-input.js";
 import { TearsheetInputError } from "./tearsheet-input-error.js";
@@ -189,7 +190,11 @@ export function renderTearsheet(input: TearsheetInput): string {
 <body>
 <main>
 <header><h1>${escapeHtml(title)}</h1><p>${escapeHtml(`${p.exchanges.join(", ")} · ${range} · ${candles.length} candles`)}</p></header>
-<section class="price">${renderCandlestickChart(candles, `${p.symbol} price and volume`)}</section>
+<section class="price">${renderCandlestickChart(candles, `${p.symbol} price and volume`)}${
+    input.coverage && input.coverage.length > 0
+      ? renderCoverageStrip(input.coverage, candleDomain(candles))
+      : ""
+  }</section>
 <section class="performance"><h2>Performance</h2><div class="grid">${renderPriceCharts(sorted, candles).join("")}</div></section>
 ${perp.length > 0 ? `<section class="perp"><h2>Perpetual</h2><div class="grid">${perp.join("")}</div></section>` : ""}
 <section class="stats"><div><h2>Statistics</h2>${renderStatistics(sorted)}</div><div><h2>Provenance</h2>${renderProvenance(input, candles)}</div></section>

@@ -1,5 +1,6 @@
 import type { ClientRow, Interval } from "@cexdata/schema";
 import type { CandleFields } from "../analytics/index.js";
+import type { TearsheetCoverageDay } from "./coverage-strip.js";
 
 /** Where the numbers came from: printed on the sheet so a reader can reproduce it. */
 export interface TearsheetProvenance {
@@ -29,6 +30,8 @@ export interface TearsheetInput {
   readonly fundingRates?: readonly TearsheetFundingRow[];
   /** Open-interest snapshots of the perpetual (drawn when given and non-empty). */
   readonly openInterest?: readonly TearsheetOpenInterestRow[];
+  /** The candles' series per UTC day from `coverage`: drawn as a strip under the candles when given. */
+  readonly coverage?: readonly TearsheetCoverageDay[];
   readonly provenance: TearsheetProvenance;
   /** Heading; defaults to `<symbol> <interval>`. */
   readonly title?: string;

@@ -1,4 +1,11 @@
-import type { ClientRow, Interval, Market } from "@cexdata/schema";
+import {
+  INTERVAL_INFO,
+  CANDLE_TABLE_BY_INTERVAL,
+  type ClientRow,
+  type Interval,
+  type Market,
+} from "@cexdata/schema";
+import type { TearsheetCoverageDay } from "./coverage-strip.js";
 import { Tearsheet } from "./Tearsheet.js";
 import type { TearsheetInput } from "./tearsheet-input.js";
 
@@ -25,6 +32,13 @@ export interface TearsheetToken {
   ohlcv(options: SeriesQuery & { interval?: Interval; market?: Market }): Promise<ClientRow<"ohlcv_1m">[]>;
   fundingRates(options: SeriesQuery): Promise<ClientRow<"funding_rates">[]>;
   openInterest(options: SeriesQuery): Promise<ClientRow<"open_interest">[]>;
+  /** Daily coverage (drawn under the candles when the token has it). */
+  coverage?(options: {
+    table: "ohlcv_1m" | "ohlcv_1h" | "ohlcv_1d";
+    exchange?: string;
+    start?: TimeInput;
+    end?: TimeInput;
+  }): Promise<(TearsheetCoverageDay & { symbol: string })[]>;
 }
 
 export interface TokenTearsheetOptions {
@@ -65,16 +79,23 @@ export async function tearsheetForToken(
   const exchange = candles[0]?.exchange ?? options.exchange;
   const perpQuery = { ...withQuote, ...(exchange === undefined ? {} : { exchange }) };
   const wantPerp = options.perp !== false;
-  const [fundingRates, openInterest, spec] = await Promise.all([
+  // Coverage of the stored table the candles come from (resampled intervals read a finer one).
+  const coverageTable = CANDLE_TABLE_BY_INTERVAL[INTERVAL_INFO[interval].source];
+  const [fundingRates, openInterest, spec, coverage] = await Promise.all([
     wantPerp ? token.fundingRates(perpQuery) : Promise.resolve([]),
     wantPerp ? token.openInterest(perpQuery) : Promise.resolve([]),
     token.dataset.spec(),
+    token.coverage && candles[0]
+      ? token.coverage({ table: coverageTable, exchange: candles[0].exchange, ...range })
+      : Promise.resolve([]),
   ]);
+  const symbol = candles[0]?.symbol;
   const exchanges = [...new Set([...candles, ...fundingRates, ...openInterest].map((r) => r.exchange))];
   const input: TearsheetInput = {
     candles,
     fundingRates,
     openInterest,
+    coverage: coverage.filter((d) => d.symbol === symbol),
     provenance: {
       datasetVersion: spec.version,
       updateTime: spec.update_time,
