@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { retrying, type RetryPolicy, type SpecFile } from "@cexdata/schema";
-import { DatasetAccessError, DatasetUnavailableError, IntegrityError } from "../errors.js";
+import { DatasetAccessError, DatasetUnavailableError, IntegrityError } from "../errors/index.js";
 import { buildFileUrl, type DatasetSource } from "../source/dataset-source.js";
 import { downloadBlob } from "./download-blob.js";
 import { forgetVerified, markVerified, verifyFile } from "./verify-file.js";

@@ -1,5 +1,5 @@
 import { parseRetryAfter, retrying } from "@cexdata/schema";
-import { DatasetAccessError } from "../errors.js";
+import { DatasetAccessError } from "../errors/index.js";
 
 export interface HubFetchParams {
   readonly fetch: typeof fetch;

@@ -1,5 +1,5 @@
 import { parseRetryAfter } from "@cexdata/schema";
-import { readHeader } from "../sources/rest/instrument-exchange.js";
+import { readHeader } from "./instrument-exchange.js";
 
 /**
  * The exchange has banned this address until `untilMs` for sending too much: Binance's 418 (bans

@@ -1,7 +1,7 @@
 import ccxt from "ccxt";
 import type { Exchange } from "ccxt";
 import { ExchangeBannedError, readRetryAfterMs } from "../../exchanges/ip-ban.js";
-import type { ExchangeRequestStats } from "./request-stats.js";
+import type { ExchangeRequestStats } from "../../exchanges/request-stats.js";
 import { DEFAULT_RETRY_POLICY, retrying, type RetryPolicy as SharedRetryPolicy } from "@cexdata/schema";
 
 /** The schema's one retry policy; `maxBanWaitMs` is its `maxWaitMs` under the name runs use. */
