@@ -12,7 +12,7 @@ export {
   InvalidArgumentError,
   SpecError,
   UnknownTokenError,
-} from "./errors.js";
+} from "./errors/index.js";
 export type {
   BookDepth,
   BookDepthOptions,

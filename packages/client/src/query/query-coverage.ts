@@ -1,5 +1,5 @@
+import type { DatasetSpec } from "@cexdata/schema";
 import { loadTemplate } from "@cexdata/sql-templates";
-import type { Dataset } from "../Dataset.js";
 import type { QueryContext } from "./query-context.js";
 import { normalizeBase, normalizeExchange, normalizeRange, normalizeTable } from "./normalize-args.js";
 import { checkBasesKnown } from "./resolve-series.js";
@@ -18,7 +18,7 @@ export interface CoverageWindow {
  * window means there were none; outside every window it means nobody was listening.
  */
 export async function queryLiquidationCoverage(
-  dataset: Dataset,
+  dataset: { spec(): Promise<DatasetSpec> },
   options: { exchange?: string } = {},
 ): Promise<CoverageWindow[]> {
   const exchange = normalizeExchange(options.exchange);

@@ -1,6 +1,5 @@
 import type { Market } from "@cexdata/schema";
-import type { SuspectListing } from "../run/reconcile-listing.js";
-import type { ExchangeRequestStats } from "../sources/rest/request-stats.js";
+import type { ExchangeRequestStats } from "../exchanges/request-stats.js";
 
 /** Counts of one table on one exchange. */
 export interface TableExchangeCounts {
@@ -58,6 +57,17 @@ export interface SeriesGaps {
   readonly present: number;
   /** Holes, and stretches older than the exchange still kept when asked (see spec.json `gaps`). */
   readonly stretches: { start: string; end: string; missing: number }[];
+}
+
+/** A listing that lost too many markets at once to be believed (a failed or truncated answer). */
+export interface SuspectListing {
+  readonly exchange: string;
+  /** Markets stored as trading that this listing lacks. */
+  readonly vanished: number;
+  /** Markets stored as trading before this run. */
+  readonly of: number;
+  /** The largest share that may vanish at once (config `suspectListingShare`). */
+  readonly allowedShare: number;
 }
 
 /** What `runs/<run-id>.json` holds. */

@@ -1,15 +1,5 @@
 import type { ExchangeInfoRow } from "@cexdata/schema";
-
-/** A listing that lost too many markets at once to be believed (a failed or truncated answer). */
-export interface SuspectListing {
-  readonly exchange: string;
-  /** Markets stored as trading that this listing lacks. */
-  readonly vanished: number;
-  /** Markets stored as trading before this run. */
-  readonly of: number;
-  /** The largest share that may vanish at once (config `suspectListingShare`). */
-  readonly allowedShare: number;
-}
+import type { SuspectListing } from "../report/run-report.js";
 
 export interface ReconciledListing {
   /** Rows to stage: every market seen, and every stored one that vanished (kept, marked delisted). */
