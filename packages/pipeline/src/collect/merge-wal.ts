@@ -2,6 +2,7 @@ import type { SpecCoverage } from "@cexdata/schema";
 import type { Logger } from "pino";
 import { newRunId } from "../run/run-cycle.js";
 import { openDatasetStore } from "../store/index.js";
+import { updateCoverage } from "../coverage/update-coverage.js";
 import { emptyCounts, ingestRows, storeSink } from "../ingest/index.js";
 import { computeCoverage } from "./coverage-windows.js";
 import { listWalFiles, readWalRecords, removeWalFiles, type WalRecord } from "./write-ahead-log.js";
@@ -53,6 +54,9 @@ export async function mergeWalIntoDataset(p: {
         counts,
       });
       if (coverage.length > 0) store.addCoverage("liquidations", coverage);
+      await store.commit();
+      // The coverage table of the days these events fell on, counted from what is now stored.
+      await updateCoverage({ store, runId, nowMs: nowMs() });
       version = (await store.commit()).version;
     } finally {
       await store.close();

@@ -61,8 +61,8 @@ export async function finishCycle(c: {
   let commit = await store.commit();
   // After that commit, so newest_ts is read from files holding this run's exchange_info too.
   await recordFreshness({ store, report, tables: c.tables, nowMs: c.nowMs });
-  // The days this run's commits touched, counted from what is now stored, under today's listing.
-  if (wants("coverage")) {
+  // The days this run's commits touched (a backfill's too), counted from what is now stored.
+  if (p.config.tables.includes("coverage")) {
     const staged = await updateCoverage({
       store,
       runId: c.runId,

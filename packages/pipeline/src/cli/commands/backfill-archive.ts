@@ -5,6 +5,7 @@
  */
 import { createAdapter } from "../../exchanges/registry.js";
 import { newRunId } from "../../run/run-cycle.js";
+import { updateCoverage } from "../../coverage/update-coverage.js";
 import { openDatasetStore } from "../../store/index.js";
 import {
   backfillFromArchive,
@@ -49,6 +50,9 @@ function archiveSource(mode: "archive" | "auto"): BackfillSource {
           : {}),
       });
       for (const line of formatArchiveReport(result)) ctx.logger.info(line);
+      // backfillFromArchive committed: the coverage of the days it touched, from what is now stored.
+      await updateCoverage({ store, runId: `backfill-${newRunId(nowMs)}`, nowMs });
+      await store.commit();
       // Gaps the exchange really has are data, not failures; a REST range that errored is a failure.
       return !result.rest.some((r) => r.error !== undefined);
     } catch (error) {
