@@ -5,10 +5,13 @@ import { pino } from "pino";
 import { NO_ARCHIVE_DEFECTS, startTestkit, type Testkit } from "@cexdata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/load-config.js";
+import { createAdapter } from "../src/exchanges/registry.js";
+import { topBasesByVolume } from "../src/plan/top-bases-by-volume.js";
 import { runCycle } from "../src/run/run-cycle.js";
 import { summarizeCoverage } from "../src/publish/coverage-summary.js";
 import { renderDatasetCard } from "../src/publish/index.js";
-import { readSpec, verifyDataset } from "../src/store/index.js";
+import { backfillFromArchive } from "../src/sources/archive/index.js";
+import { openDatasetStore, readSpec, verifyDataset } from "../src/store/index.js";
 import { candleFields, expectedSeries } from "./helpers/expected-series.js";
 import { countCoverage } from "./helpers/count-coverage.js";
 import { readTable } from "./helpers/read-table.js";
@@ -163,6 +166,69 @@ describe("a market listed, traded, delisted mid-range, and a new one listed", ()
           listed_all_day: r.listed_all_day,
         }));
       expect(stored).toEqual(counted);
+    }
+  });
+
+  it("backfills the delisted market from the archive as readily as a live one; REST says where to look", async () => {
+    now = LAST_RUN;
+    const store = await openDatasetStore({ dir, nowMs: () => now });
+    try {
+      const result = await backfillFromArchive({
+        store,
+        runId: "backfill-fade",
+        market: "perp",
+        symbol: "FADE/USDT:USDT",
+        table: "ohlcv_1h",
+        startMs: at("2024-02-20"),
+        endMs: at("2024-03-01"),
+        nowMs: now,
+        env: tk.env,
+        source: "archive",
+      });
+      expect(result.imported.length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+    const fade = (await readTable(dir, "ohlcv_1h")).filter((r) => r.symbol === "FADE/USDT:USDT");
+    expect(fade[0]?.ts).toBe(at("2024-02-20"));
+    const { report } = await runCycle({
+      config: configAt(now),
+      datasetDir: dir,
+      logger,
+      env: tk.env,
+      nowMs: () => now,
+      only: [
+        {
+          series: { table: "ohlcv_1h", exchange: "binance", market: "perp", symbol: "FADE/USDT:USDT" },
+          sinceMs: at("2024-02-10"),
+          untilMs: at("2024-02-20"),
+        },
+      ],
+    });
+    expect(report.failures[0]?.message).toMatch(/no longer lists FADE\/USDT:USDT .*--source archive/);
+  });
+
+  it("top: N ranks the bases listed now by 30 days of stored quote volume, the rest by listings", async () => {
+    const adapter = createAdapter("binance", { env: tk.env });
+    await adapter.loadMarkets();
+    const store = await openDatasetStore({ dir, nowMs: () => LAST_RUN });
+    try {
+      const top = await store.withConnection((conn) =>
+        topBasesByVolume({
+          conn,
+          dir,
+          spec: store.spec,
+          adapters: [adapter],
+          markets: ["perp"],
+          n: 3,
+          nowMs: LAST_RUN,
+        }),
+      );
+      // BTC and NOVA have stored candles (BTC eight days of them, NOVA three); FADE is no longer
+      // listed; DOGE, ETH, LUNA and SOL are listed once each with nothing stored: alphabetical.
+      expect(top).toEqual(["BTC", "NOVA", "DOGE"]);
+    } finally {
+      await store.close();
     }
   });
 

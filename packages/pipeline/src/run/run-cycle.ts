@@ -138,13 +138,20 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
             o.series.symbol,
             closeMatches(o.series.symbol, adapter.symbols(o.series.market)),
           );
+          // A market that left the listing is known from exchange_info: say where its history is.
+          const gone = (await lock.run(() => store.readRows("exchange_info", [adapter.id]))).find(
+            (r) => r.symbol === o.series.symbol && r.delisted_at !== null,
+          );
           recordFailure(report, {
             table: o.series.table,
             exchange: adapter.id,
             market: o.series.market,
             symbol: o.series.symbol,
             error: err.name,
-            message: err.message,
+            message: gone
+              ? `${adapter.id} no longer lists ${o.series.symbol} (delisted ${new Date(gone.delisted_at!).toISOString()}); ` +
+                `its REST history is gone${adapter.archivedTables.includes(o.series.table) ? ", the archive keeps it: --source archive" : ""}`
+              : err.message,
           });
           continue;
         }
