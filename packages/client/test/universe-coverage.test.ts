@@ -37,7 +37,7 @@ beforeAll(async () => {
       }),
       datasetDir: dir,
       logger: createLogger({ level: "silent" }),
-      env: tk.env,
+      env: { ...tk.env },
       nowMs: () => now,
     });
     expect(report.failures).toEqual([]);

@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function snapshotOf(exchange: "okx" | "bybit" | "coinbase", symbol: string, market: "spot" | "perp") {
-  const adapter = createAdapter(exchange, { env: tk.env });
+  const adapter = createAdapter(exchange, { env: { ...tk.env } });
   await adapter.loadMarkets();
   return adapter.bookSnapshot!(symbol, market, NOW);
 }
@@ -104,7 +104,7 @@ describe("book_depth in a scheduled run", () => {
       }),
       datasetDir: dir,
       logger: pino({ level: "silent" }),
-      env: tk.env,
+      env: { ...tk.env },
       nowMs: () => NOW,
     });
     expect(report.failures).toEqual([]);
@@ -118,7 +118,7 @@ describe("book_depth in a scheduled run", () => {
       ["bybit", "spot"],
       ["bybit", "perp"],
       ["coinbase", "spot"],
-    ])
+    ] as const)
       expect([exchange, market, count(exchange, market)]).toEqual([exchange, market, 40]);
     expect(rows.filter((r) => r.exchange !== "binance").every((r) => r.ts === NOW)).toBe(true);
     // Binance: the one closed day since `since` from the archive, a snapshot a minute, ten bands each.

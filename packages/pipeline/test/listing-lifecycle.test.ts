@@ -58,7 +58,7 @@ beforeAll(async () => {
       config: configAt(now),
       datasetDir: dir,
       logger,
-      env: tk.env,
+      env: { ...tk.env },
       nowMs: () => now,
     });
     expect(report.failures, new Date(now).toISOString()).toEqual([]);
@@ -182,7 +182,7 @@ describe("a market listed, traded, delisted mid-range, and a new one listed", ()
         startMs: at("2024-02-20"),
         endMs: at("2024-03-01"),
         nowMs: now,
-        env: tk.env,
+        env: { ...tk.env },
         source: "archive",
       });
       expect(result.imported.length).toBeGreaterThan(0);
@@ -195,7 +195,7 @@ describe("a market listed, traded, delisted mid-range, and a new one listed", ()
       config: configAt(now),
       datasetDir: dir,
       logger,
-      env: tk.env,
+      env: { ...tk.env },
       nowMs: () => now,
       only: [
         {
@@ -209,7 +209,7 @@ describe("a market listed, traded, delisted mid-range, and a new one listed", ()
   });
 
   it("top: N ranks the bases listed now by 30 days of stored quote volume, the rest by listings", async () => {
-    const adapter = createAdapter("binance", { env: tk.env });
+    const adapter = createAdapter("binance", { env: { ...tk.env } });
     await adapter.loadMarkets();
     const store = await openDatasetStore({ dir, nowMs: () => LAST_RUN });
     try {
@@ -256,7 +256,7 @@ describe("a market listed, traded, delisted mid-range, and a new one listed", ()
         config: configAt(now),
         datasetDir: dir,
         logger,
-        env: tk.env,
+        env: { ...tk.env },
         nowMs: () => now,
       });
       expect(report.suspectListings).toEqual([
