@@ -56,6 +56,21 @@ describe("order book snapshots parsed from recorded answers", () => {
     }
   });
 
+  it("OKX spot: sizes are base units already", async () => {
+    tk.exchanges.replay("okx", "/api/v5/market/books", httpOf("ccxt_okx_fetchOrderBook_spot.json"));
+    try {
+      const rows = await snapshotOf("okx", "BTC/USDT", "spot");
+      expect(rows.map((r) => [r.side, r.level, r.price, r.amount])).toEqual([
+        ["bid", 1, 67973.3, 0.05],
+        ["bid", 2, 67973.2, 0.00725939],
+        ["ask", 1, 67973.4, 1.40848059],
+        ["ask", 2, 67975.9, 0.08292002],
+      ]);
+    } finally {
+      tk.exchanges.replay("okx", "/api/v5/market/books", undefined);
+    }
+  });
+
   it("Bybit linear: sizes already in base units", async () => {
     tk.exchanges.replay("bybit", "/v5/market/orderbook", httpOf("ccxt_bybit_fetchOrderBook_swap.json"));
     try {
