@@ -1,3 +1,4 @@
+import { quoteSqlString } from "@cexdata/schema";
 import type { BinanceArchivedTable } from "../../exchanges/binance.js";
 import type { CsvFormat } from "./csv-formats.js";
 import type { ArchiveSymbol } from "./archive-symbol.js";
@@ -6,15 +7,12 @@ import { marketOf } from "./archive-symbol.js";
 /** The dataset tables the archive fills (Binance's file says which). */
 export type ArchiveTable = BinanceArchivedTable;
 
-/** A path inlined into SQL (our own temp files only), quoted as a string literal. */
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 /** `read_csv(...)` of files sharing one format, with its explicit columns and types: nothing is sniffed. */
 export function readCsvSql(csvPaths: readonly string[], format: CsvFormat): string {
-  const columns = format.columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(", ");
-  const files = `[${csvPaths.map(sqlString).join(", ")}]`;
+  const columns = format.columns
+    .map(([name, type]) => `${quoteSqlString(name)}: ${quoteSqlString(type)}`)
+    .join(", ");
+  const files = `[${csvPaths.map(quoteSqlString).join(", ")}]`;
   return (
     `read_csv(${files}, columns = {${columns}}, header = ${format.header}, delim = ',', quote = '"', ` +
     `auto_detect = false, timestampformat = '%Y-%m-%d %H:%M:%S')`
@@ -54,7 +52,7 @@ export function archiveRowsSql(
   // COIN-M: `volume` counts contracts and the 8th column is the base volume; no quote volume is given.
   const [volume, quoteVolume] =
     symbol.venue === "cm" ? ["quote_volume", "CAST(NULL AS DOUBLE)"] : ["volume", "quote_volume"];
-  return `SELECT ${ident}, ${sqlString(marketOf(symbol.venue))} AS market, $symbol AS symbol, ${ts} AS ts,
+  return `SELECT ${ident}, ${quoteSqlString(marketOf(symbol.venue))} AS market, $symbol AS symbol, ${ts} AS ts,
     $base AS base, $quote AS quote, open, high, low, close, ${volume} AS volume, ${quoteVolume} AS quote_volume,
     count AS trades
     FROM ${from} WHERE ${ts} >= $start_ms AND ${ts} < $end_ms`;

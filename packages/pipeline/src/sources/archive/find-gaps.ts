@@ -3,13 +3,13 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   cadenceMsOf,
   parsePartitionPath,
+  quoteSqlString,
   tableDef,
   type DatasetSpec,
   type TableName,
   baseOf,
 } from "@cexdata/schema";
 import type { TimeRange } from "./archive-files.js";
-import { sqlString } from "./archive-rows-sql.js";
 
 export interface SeriesGaps {
   /** First and last stored ts of the series in the range (null when nothing is stored). */
@@ -45,7 +45,7 @@ export async function findGaps(params: {
     (f) => parsePartitionPath(f.path)?.base === base,
   );
   const fileList = (files: typeof all) =>
-    `[${files.map((f) => sqlString(path.join(params.dir, f.path))).join(", ")}]`;
+    `[${files.map((f) => quoteSqlString(path.join(params.dir, f.path))).join(", ")}]`;
   const inRange = all
     .filter((f) => f.max_ts === null || Date.parse(f.max_ts) >= startMs)
     .filter((f) => f.min_ts === null || Date.parse(f.min_ts) < endMs);

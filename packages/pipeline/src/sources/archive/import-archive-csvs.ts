@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { tableDef } from "@cexdata/schema";
+import { quoteIdentifier, quoteSqlString, tableDef } from "@cexdata/schema";
 import { validateRows, type RejectedRow } from "../../validate/index.js";
 import { marketOf, type ArchiveSymbol } from "./archive-symbol.js";
 import { archiveRowsSql, type ArchiveTable } from "./archive-rows-sql.js";
@@ -31,10 +31,6 @@ export interface ImportedBatch {
   readonly rejected: RejectedRow[];
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 /**
  * CSV -> typed DuckDB table -> validated relation, without a row passing through JS: DuckDB reads
  * the files with the explicit columns of their format, converts them to the schema's columns
@@ -51,7 +47,7 @@ export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<Imp
   const bad = checkSeriesIdentity(p.table, identity);
   if (bad !== null) throw new ArchiveFormatError(p.symbol.symbol, `series identity refused: ${bad}`);
   const columns = Object.keys(tableDef(p.table).columns).map((name) =>
-    name === "ts" ? `CAST(epoch_ms(CAST(ts AS BIGINT)) AS TIMESTAMP_MS) AS ts` : quoteIdent(name),
+    name === "ts" ? `CAST(epoch_ms(CAST(ts AS BIGINT)) AS TIMESTAMP_MS) AS ts` : quoteIdentifier(name),
   );
   let relations: CheckedRelations;
   try {
@@ -93,7 +89,7 @@ export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<Imp
       ? `SELECT * FROM ${relations.accepted}`
       : `SELECT ${Object.keys(tableDef(p.table).columns)
           .map((n) =>
-            n in identity ? `'${identity[n]!.replaceAll("'", "''")}' AS ${quoteIdent(n)}` : quoteIdent(n),
+            n in identity ? `${quoteSqlString(identity[n]!)} AS ${quoteIdentifier(n)}` : quoteIdentifier(n),
           )
           .join(", ")} FROM ${relations.checked} WHERE reason IS NULL`;
   return { relations, acceptedSql, fetched, acceptedRows: accepted, rejected };
@@ -107,7 +103,7 @@ async function readRejected(
   nowMs: number,
 ): Promise<RejectedRow[]> {
   const names = Object.keys(tableDef(table).columns);
-  const select = names.map((n) => (n === "ts" ? "epoch_ms(ts) AS ts" : quoteIdent(n))).join(", ");
+  const select = names.map((n) => (n === "ts" ? "epoch_ms(ts) AS ts" : quoteIdentifier(n))).join(", ");
   const reader = await conn.runAndReadAll(`SELECT ${select}, reason FROM ${relation}`);
   return reader.getRowObjectsJS().map((r) => {
     const row: Record<string, unknown> = {};
