@@ -9,7 +9,7 @@ import {
   type TableName,
   baseOf,
 } from "@cexdata/schema";
-import type { TimeRange } from "./archive-files.js";
+import type { TimeRange } from "./plan.js";
 
 export interface SeriesGaps {
   /** First and last stored ts of the series in the range (null when nothing is stored). */

@@ -8,7 +8,8 @@ import {
 } from "@cexdata/schema";
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { z } from "zod";
-import { DUPLICATE_REASON, ruleViolationSql } from "../../validate/index.js";
+import { ruleViolationSql } from "./rules.js";
+import { DUPLICATE_REASON } from "./validate-rows.js";
 
 /**
  * Validation of rows already in DuckDB, so an archive import never materialises candles in JS.
