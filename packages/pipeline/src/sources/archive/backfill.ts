@@ -13,7 +13,7 @@ import type { CommitResult, SeriesRef } from "../../store/index.js";
 import { ArchiveUnsupportedError } from "./errors.js";
 import type { DownloadArchiveZipParams } from "./fetch.js";
 import { fillFromRest, type FillGap, type RestFill } from "./fill.js";
-import { findGaps } from "./find-gaps.js";
+import { findGaps } from "../../store/index.js";
 import { type ArchiveImport, type ArchiveLeftover, importArchiveRange, type StagingStore } from "./import.js";
 import {
   type ArchiveDataset,

@@ -1,5 +1,6 @@
 import { cadenceMsOf, type Market, type TableName } from "@cexdata/schema";
 import type { ExchangeAdapter, SeriesTable } from "../../exchanges/types.js";
+import { missingRuns } from "../../store/index.js";
 import { ingestRows, storeSink } from "../../ingest/index.js";
 import { fetchSeries } from "../rest/fetch-series.js";
 import type { StagingStore } from "./import.js";
@@ -27,20 +28,13 @@ export interface RestFill {
   readonly error?: string;
 }
 
-/** The stretches of [startMs, endMs) at `stepMs` with no timestamp in `present`. */
+/** The stretches of [startMs, endMs) at `stepMs` with no timestamp in `present` (the store's gap finder). */
 export function missingRanges(range: TimeRange, stepMs: number, present: ReadonlySet<number>): TimeRange[] {
-  const out: TimeRange[] = [];
-  let open: number | null = null;
-  const first = Math.ceil(range.startMs / stepMs) * stepMs;
-  for (let ts = first; ts < range.endMs; ts += stepMs) {
-    if (!present.has(ts)) open ??= ts;
-    else if (open !== null) {
-      out.push({ startMs: open, endMs: ts });
-      open = null;
-    }
-  }
-  if (open !== null) out.push({ startMs: open, endMs: Math.ceil(range.endMs / stepMs) * stepMs });
-  return out;
+  return missingRuns(
+    [...present].sort((a, b) => a - b),
+    stepMs,
+    range,
+  );
 }
 
 /**

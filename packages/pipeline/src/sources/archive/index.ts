@@ -10,7 +10,7 @@ export type { BackfillPlan, BackfillSource } from "./plan.js";
 export { createRestFillGap } from "./fill.js";
 export { fillFromRest, missingRanges } from "./fill.js";
 export type { FillGap, FillGapRequest, RestFill } from "./fill.js";
-export { findGaps } from "./find-gaps.js";
+export { findGaps } from "../../store/index.js";
 export type { ArchiveImport, ArchiveLeftover } from "./import.js";
 export { formatArchiveReport } from "./backfill.js";
 export {
