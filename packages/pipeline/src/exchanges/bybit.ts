@@ -3,7 +3,7 @@ import { createBaseAdapter } from "./base-adapter.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import type { BanRule } from "./ip-ban.js";
-import { nextCursor, windowEnd } from "./page-cursor.js";
+import { nextWindow, windowEnd } from "./page-cursor.js";
 import {
   readArray,
   readEpochMs,
@@ -13,7 +13,7 @@ import {
   readRecord,
 } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
+import { fundingRows, ohlcvRow, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -43,20 +43,12 @@ export function mapBybitKlines(series: SeriesRef, body: unknown) {
 export function mapBybitFunding(series: SeriesRef, body: unknown, statedHours: number) {
   const items = readArray(readPath(body, "result", "list"))
     .map(readRecord)
-    .map((r) => ({ r, ts: readEpochMs(r.fundingRateTimestamp) }))
-    .sort((a, b) => a.ts - b.ts);
-  const hours = fundingIntervals(
-    items.map((i) => i.ts),
-    statedHours,
-  );
-  return items.map(({ r, ts }, i) =>
-    fundingRow(series, {
-      ts,
+    .map((r) => ({
+      ts: readEpochMs(r.fundingRateTimestamp),
       funding_rate: readNumber(r.fundingRate),
       mark_price: null,
-      interval_hours: hours[i]!,
-    }),
-  );
+    }));
+  return fundingRows(series, items, statedHours);
 }
 
 /** One open-interest row as Bybit sends it. */
@@ -152,15 +144,7 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
       return {
         rows: mapBybitKlines(q.series, body),
         limit: KLINE_PAGE,
-        next: nextCursor({
-          cursor: q,
-          rawCount: 0,
-          limit: KLINE_PAGE,
-          lastTs: undefined,
-          stepMs,
-          windowEndMs: end,
-          fullPageMayContinue: false,
-        }),
+        next: nextWindow(q, end),
       };
     },
   };
@@ -183,15 +167,7 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
       return {
         rows: mapBybitFunding(q.series, body, statedHours),
         limit: FUNDING_PAGE,
-        next: nextCursor({
-          cursor: q,
-          rawCount: 0,
-          limit: FUNDING_PAGE,
-          lastTs: undefined,
-          stepMs: HOUR,
-          windowEndMs: end,
-          fullPageMayContinue: false,
-        }),
+        next: nextWindow(q, end),
       };
     },
   };
@@ -211,15 +187,7 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
       return {
         rows: mapBybitOpenInterest(q.series, body),
         limit: OI_PAGE,
-        next: nextCursor({
-          cursor: q,
-          rawCount: 0,
-          limit: OI_PAGE,
-          lastTs: undefined,
-          stepMs: HOUR,
-          windowEndMs: end,
-          fullPageMayContinue: false,
-        }),
+        next: nextWindow(q, end),
       };
     },
   };
