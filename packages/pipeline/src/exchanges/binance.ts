@@ -6,7 +6,7 @@ import { ExchangeGeoBlockedError } from "./geo-block.js";
 import { afterNewestRow, nextCursor, windowEnd } from "./page-cursor.js";
 import { readArray, readEpochMs, readNullableNumber, readNumber, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { fundingRows, ohlcvRow, openInterestRow } from "./series-rows.js";
+import { candleFromArray, fundingRows, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -64,19 +64,9 @@ function binanceGeoBlockRemedy(host: string): string {
  * prices as strings, oldest first, `startTime` inclusive. Funding times carry a few ms past the hour.
  */
 export function mapBinanceKlines(series: SeriesRef, body: unknown) {
-  return readArray(body).map((k) => {
-    const a = readArray(k);
-    return ohlcvRow(series, {
-      ts: readEpochMs(a[0]),
-      open: readNumber(a[1]),
-      high: readNumber(a[2]),
-      low: readNumber(a[3]),
-      close: readNumber(a[4]),
-      volume: readNumber(a[5]),
-      quote_volume: readNullableNumber(a[7]),
-      trades: readNullableNumber(a[8]),
-    });
-  });
+  return readArray(body).map((k) =>
+    candleFromArray(series, readArray(k), { volume: 5, quoteVolume: 7, trades: 8 }),
+  );
 }
 
 export function mapBinanceFunding(series: SeriesRef, body: unknown, statedHours: number) {

@@ -4,16 +4,9 @@ import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import type { BanRule } from "./ip-ban.js";
 import { nextWindow, windowEnd } from "./page-cursor.js";
-import {
-  readArray,
-  readEpochMs,
-  readNullableNumber,
-  readNumber,
-  readPath,
-  readRecord,
-} from "./parse-values.js";
+import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { fundingRows, ohlcvRow, openInterestRow } from "./series-rows.js";
+import { candleFromArray, fundingRows, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -26,18 +19,7 @@ const KLINE_INTERVAL: Readonly<Record<string, string>> = { "1m": "1", "1h": "60"
 export function mapBybitKlines(series: SeriesRef, body: unknown) {
   return readArray(readPath(body, "result", "list"))
     .map(readArray)
-    .map((a) =>
-      ohlcvRow(series, {
-        ts: readEpochMs(a[0]),
-        open: readNumber(a[1]),
-        high: readNumber(a[2]),
-        low: readNumber(a[3]),
-        close: readNumber(a[4]),
-        volume: readNumber(a[5]),
-        quote_volume: readNullableNumber(a[6]),
-        trades: null,
-      }),
-    );
+    .map((a) => candleFromArray(series, a, { volume: 5, quoteVolume: 6 }));
 }
 
 export function mapBybitFunding(series: SeriesRef, body: unknown, statedHours: number) {

@@ -12,7 +12,7 @@ import {
   readRecord,
 } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { fundingRows, liquidationRow, ohlcvRow, openInterestRow } from "./series-rows.js";
+import { candleFromArray, fundingRows, liquidationRow, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, PageCursor, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -50,18 +50,7 @@ export function mapOkxCandles(series: SeriesRef, body: unknown) {
   return readArray(readPath(body, "data"))
     .map(readArray)
     .filter((a) => a[8] !== "0")
-    .map((a) =>
-      ohlcvRow(series, {
-        ts: readEpochMs(a[0]),
-        open: readNumber(a[1]),
-        high: readNumber(a[2]),
-        low: readNumber(a[3]),
-        close: readNumber(a[4]),
-        volume: readNumber(series.market === "perp" ? a[6] : a[5]),
-        quote_volume: readNullableNumber(a[7]),
-        trades: null,
-      }),
-    );
+    .map((a) => candleFromArray(series, a, { volume: series.market === "perp" ? 6 : 5, quoteVolume: 7 }));
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type Row,
   type SeriesTable,
 } from "@cexdata/schema";
+import { readEpochMs, readNullableNumber, readNumber } from "./parse-values.js";
 import type { SeriesRef } from "./types.js";
 
 /** The columns a series gives every row of it: which exchange, symbol, base, quote (and market). */
@@ -34,6 +35,27 @@ export interface CandleValues {
   readonly volume: number;
   readonly quote_volume: number | null;
   readonly trades: number | null;
+}
+
+/**
+ * A candle from an exchange's array form `[ts, open, high, low, close, ...]` (the layout every kline
+ * endpoint shares): where the rest sits is the exchange's, by index; an absent index is null.
+ */
+export function candleFromArray(
+  series: SeriesRef,
+  a: readonly unknown[],
+  at: { readonly volume: number; readonly quoteVolume?: number; readonly trades?: number },
+): OhlcvRow {
+  return ohlcvRow(series, {
+    ts: readEpochMs(a[0]),
+    open: readNumber(a[1]),
+    high: readNumber(a[2]),
+    low: readNumber(a[3]),
+    close: readNumber(a[4]),
+    volume: readNumber(a[at.volume]),
+    quote_volume: at.quoteVolume === undefined ? null : readNullableNumber(a[at.quoteVolume]),
+    trades: at.trades === undefined ? null : readNullableNumber(a[at.trades]),
+  });
 }
 
 function identityOf(series: SeriesRef, withMarket: boolean) {

@@ -63,30 +63,16 @@ const METRICS_COLUMNS = [
   ["sum_taker_long_short_vol_ratio", "DOUBLE"],
 ] as const;
 
-export const SPOT_KLINES_MS: CsvFormat = {
-  id: "spot-klines-ms",
+const klines = (id: string, header: boolean, timeUnit: "ms" | "us"): CsvFormat => ({
+  id,
   columns: KLINE_COLUMNS,
-  header: false,
-  timeUnit: "ms",
-};
-export const SPOT_KLINES_US: CsvFormat = {
-  id: "spot-klines-us",
-  columns: KLINE_COLUMNS,
-  header: false,
-  timeUnit: "us",
-};
-export const FUTURES_KLINES_BARE: CsvFormat = {
-  id: "futures-klines-no-header",
-  columns: KLINE_COLUMNS,
-  header: false,
-  timeUnit: "ms",
-};
-export const FUTURES_KLINES_HEADER: CsvFormat = {
-  id: "futures-klines-header",
-  columns: KLINE_COLUMNS,
-  header: true,
-  timeUnit: "ms",
-};
+  header,
+  timeUnit,
+});
+export const SPOT_KLINES_MS = klines("spot-klines-ms", false, "ms");
+export const SPOT_KLINES_US = klines("spot-klines-us", false, "us");
+export const FUTURES_KLINES_BARE = klines("futures-klines-no-header", false, "ms");
+export const FUTURES_KLINES_HEADER = klines("futures-klines-header", true, "ms");
 export const FUNDING_RATE: CsvFormat = {
   id: "funding-rate",
   columns: FUNDING_COLUMNS,
