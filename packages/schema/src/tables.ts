@@ -118,6 +118,8 @@ const PERP_SERIES = {
   kind: "event-series",
   markets: ["perp"],
   merge: "time-series",
+  key: ["exchange", "symbol", "ts"],
+  partition: { byBase: true, period: "year", timeColumn: "ts" },
   timeColumn: "ts",
 } as const;
 
@@ -136,8 +138,6 @@ export const fundingRates = defineTable({
     mark_price: nullable(col.price("mark price at the funding time, where the exchange reports it")),
     interval_hours: col.number("hours between fundings for this contract at this time (8, 4 or 1)"),
   },
-  key: ["exchange", "symbol", "ts"],
-  partition: { byBase: true, period: "year", timeColumn: "ts" },
 });
 
 export const openInterest = defineTable({
@@ -156,8 +156,6 @@ export const openInterest = defineTable({
     open_interest: col.amount("open contracts in base units, each counted once (one side: longs = shorts)"),
     open_interest_value: nullable(col.amount("open interest in quote units, one side")),
   },
-  key: ["exchange", "symbol", "ts"],
-  partition: { byBase: true, period: "year", timeColumn: "ts" },
 });
 
 export const liquidations = defineTable({
