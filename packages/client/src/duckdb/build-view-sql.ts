@@ -1,4 +1,4 @@
-import { TABLES, type TableName } from "@cexdata/schema";
+import { quoteSqlString, TABLES, type TableName } from "@cexdata/schema";
 
 /** A view a query reads: a table's files, or `series` (exchange, symbol, base, quote, market) of them. */
 export interface ViewSource {
@@ -20,7 +20,7 @@ export function buildViewSql(source: ViewSource): string {
   const empty = `SELECT ${Object.entries(columns)
     .map(([name, c]) => `CAST(NULL AS ${c.type}) AS ${name}`)
     .join(", ")} WHERE false`;
-  const files = `SELECT * FROM read_parquet([${source.paths.map(quoteLiteral).join(", ")}])`;
+  const files = `SELECT * FROM read_parquet([${source.paths.map(quoteSqlString).join(", ")}])`;
   // A table in one small file (exchange_info, token_info, coverage) may come from a version before
   // a nullable column was added to it: unioned by name with the empty typed relation, the column
   // reads as NULL there. Time-partitioned tables read their files directly (no added columns yet).
@@ -35,8 +35,4 @@ export function buildViewSql(source: ViewSource): string {
       ? `SELECT exchange, symbol, base, quote, ${"market" in columns ? "market" : "'perp'"} AS market FROM (${from})`
       : from;
   return `CREATE OR REPLACE TEMP VIEW ${source.view} AS ${body}`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

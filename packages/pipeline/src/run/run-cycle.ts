@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Market, SpecGap } from "@cexdata/schema";
+import { findCloseMatches, type Market, type SpecGap } from "@cexdata/schema";
 import { resolveSince } from "../config/config-schema.js";
 import { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
 import { RefusedHosts } from "../exchanges/refused-hosts.js";
@@ -14,7 +14,6 @@ import {
 } from "../plan/plan-series.js";
 import { topBasesByVolume } from "../plan/top-bases-by-volume.js";
 import { takeBookDepth } from "./take-book-depth.js";
-import { closeMatches } from "../config/close-matches.js";
 import {
   createRunReport,
   recordBlocked,
@@ -136,7 +135,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
           const err = new UnknownSymbolError(
             adapter.id,
             o.series.symbol,
-            closeMatches(o.series.symbol, adapter.symbols(o.series.market)),
+            findCloseMatches(o.series.symbol, adapter.symbols(o.series.market)),
           );
           // A market that left the listing is known from exchange_info: say where its history is.
           const gone = (await lock.run(() => store.readRows("exchange_info", [adapter.id]))).find(
