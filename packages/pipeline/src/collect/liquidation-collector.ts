@@ -30,6 +30,8 @@ export interface CollectLiquidationsParams {
   readonly logger: Logger;
   /** Aborting stops the collector: streams close, the log is merged, the promise resolves. */
   readonly signal: AbortSignal;
+  /** Called with each row once it is in the log (the server republishes them live). */
+  readonly onRow?: (row: ReturnType<typeof liquidationRowFrom>) => void;
 }
 
 /**
@@ -46,7 +48,8 @@ async function loadWebsocketProxyAgents(exchange: Exchange): Promise<void> {
 
 type ProCtor = new (config: Record<string, unknown>) => Exchange;
 
-async function createProExchange(id: string, env: NodeJS.ProcessEnv): Promise<Exchange> {
+/** A ccxt.pro instance pointed where the environment says (URL override, proxy). */
+export async function createProExchange(id: string, env: NodeJS.ProcessEnv): Promise<Exchange> {
   const ctor = (ccxt.pro as unknown as Record<string, ProCtor | undefined>)[id];
   if (!ctor) throw new Error(`ccxt has no websocket support for exchange ${JSON.stringify(id)}`);
   const exchange = new ctor({ enableRateLimit: true, options: { defaultType: "swap" } });
@@ -171,6 +174,7 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
             if (typeof row.value === "number" && row.value >= 0 && row.value < (p.minValue ?? 0)) continue;
             wal.append({ t: "row", row: row as never });
             events++;
+            p.onRow?.(row);
           }
         } catch (error) {
           if (p.signal.aborted) break;
