@@ -17,7 +17,7 @@ import { registerTokenRoutes } from "../rest/token-routes.js";
 import { registerStreamRoutes } from "../stream/stream-routes.js";
 import type { StreamSessionOptions } from "../stream/stream-session.js";
 import type { TopicBus } from "../stream/topic-bus.js";
-import { describeError, NotFoundError } from "./http-errors.js";
+import { describeError, NotFoundError, RateLimitedError } from "./http-errors.js";
 
 export interface BuildAppParams {
   readonly dataset: Dataset;
@@ -54,6 +54,12 @@ export async function buildApp(p: BuildAppParams): Promise<FastifyInstance> {
     loggerInstance: p.logger as FastifyBaseLogger,
     // Path parameters are short; anything past this is refused before a route sees it.
     routerOptions: { maxParamLength: 200 },
+    // A bad URL or an over-long path parameter is refused by the router: same named-error body as the rest.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400;
+      const name = status === 414 ? "UriTooLongError" : "InvalidParameterError";
+      void reply.code(status).send({ error: name, message: error.message, statusCode: status });
+    },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
   await app.register(swagger, {
@@ -83,7 +89,12 @@ export async function buildApp(p: BuildAppParams): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: "/docs" });
   if (p.corsOrigins && p.corsOrigins.length > 0) await app.register(cors, { origin: [...p.corsOrigins] });
   if ((p.rateLimitPerMinute ?? 600) > 0) {
-    await app.register(rateLimit, { max: p.rateLimitPerMinute ?? 600, timeWindow: 60_000 });
+    await app.register(rateLimit, {
+      max: p.rateLimitPerMinute ?? 600,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_request, context) =>
+        new RateLimitedError(`rate limit: at most ${context.max} requests per minute; retry in ${context.after}`),
+    });
   }
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 

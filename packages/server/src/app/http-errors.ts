@@ -15,6 +15,12 @@ export class InvalidParameterError extends Error {
   override readonly name = "InvalidParameterError";
 }
 
+/** Too many requests from one address within the rate limit's window. */
+export class RateLimitedError extends Error {
+  override readonly name = "RateLimitedError";
+  readonly statusCode = 429;
+}
+
 /** The JSON body every error response carries: the error class's name and its message. */
 export interface ErrorBody {
   readonly error: string;
