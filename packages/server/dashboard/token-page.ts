@@ -75,10 +75,14 @@ export async function renderToken(root: HTMLElement, view: TokenView, navigate: 
     const vwap = await getJson<{ ts: string; value: number | null }[]>(`/v1/tokens/${v.base}/indicators/vwap?${query}&window=20`);
     drawLine(price, priceEl, vwap, "#bf8700");
   }
-  if (v.market === "perp") {
+  // Only what the dataset holds is asked for (an exchange without a table answers 400, rightly).
+  const status = await getJson<{ freshness: { table: string; exchange: string; newestTs?: string }[] }>("/v1/status");
+  const has = (table: string) => status.freshness.some((f) => f.table === table && f.exchange === v.exchange && f.newestTs);
+  const listed = (market: string) => markets.some((m) => m.exchange === v.exchange && m.market === market);
+  if (v.market === "perp" && has("liquidations")) {
     const liqs = await getJson<{ ts: string; side: string; value: number | null }[]>(
       `/v1/tokens/${v.base}/liquidations?exchange=${v.exchange}&limit=200`,
-    ).catch(() => []);
+    );
     const first = bars[0]?.ts ?? "";
     markLiquidations(candles, liqs.filter((l) => l.ts >= first), SECONDS[v.interval] ?? 3600);
   }
@@ -92,14 +96,23 @@ export async function renderToken(root: HTMLElement, view: TokenView, navigate: 
   keys.forEach((k, i) =>
     drawLine(panel, panelEl, panelRows.map((r) => ({ ts: String(r.ts), value: r[k] as number | null })), colors[i % 3]!),
   );
-  await renderDerivatives(root, v);
+  await renderDerivatives(root, v, has, listed);
 }
 
 /** Funding, open interest and basis (perp close / spot close - 1) where the exchange has them. */
-async function renderDerivatives(root: HTMLElement, v: TokenView): Promise<void> {
+async function renderDerivatives(
+  root: HTMLElement,
+  v: TokenView,
+  has: (table: string) => boolean,
+  listed: (market: string) => boolean,
+): Promise<void> {
   const series = `exchange=${v.exchange}&limit=500`;
-  const funding = await getJson<{ ts: string; fundingRate: number }[]>(`/v1/tokens/${v.base}/funding-rates?${series}`).catch(() => []);
-  const oi = await getJson<{ ts: string; openInterest: number }[]>(`/v1/tokens/${v.base}/open-interest?${series}`).catch(() => []);
+  const funding = has("funding_rates")
+    ? await getJson<{ ts: string; fundingRate: number }[]>(`/v1/tokens/${v.base}/funding-rates?${series}`)
+    : [];
+  const oi = has("open_interest")
+    ? await getJson<{ ts: string; openInterest: number }[]>(`/v1/tokens/${v.base}/open-interest?${series}`)
+    : [];
   if (funding.length > 0) {
     root.append(el("h2", {}, "funding rate"));
     const chartEl = el("div", { class: "chart small", "data-chart": "funding" });
@@ -113,10 +126,12 @@ async function renderDerivatives(root: HTMLElement, v: TokenView): Promise<void>
     drawLine(makeChart(chartEl), chartEl, oi.map((o) => ({ ts: o.ts, value: o.openInterest })), "#1a7f37");
   }
   const q = `interval=${v.interval}&exchange=${v.exchange}&limit=300`;
-  const [perp, spot] = await Promise.all([
-    getJson<Bar[]>(`/v1/tokens/${v.base}/ohlcv?${q}&market=perp`).catch(() => []),
-    getJson<Bar[]>(`/v1/tokens/${v.base}/ohlcv?${q}&market=spot`).catch(() => []),
-  ]);
+  const [perp, spot] = listed("perp") && listed("spot")
+    ? await Promise.all([
+        getJson<Bar[]>(`/v1/tokens/${v.base}/ohlcv?${q}&market=perp`),
+        getJson<Bar[]>(`/v1/tokens/${v.base}/ohlcv?${q}&market=spot`),
+      ])
+    : [[], []];
   const spotBy = new Map(spot.map((b) => [b.ts, b.close]));
   const basis = perp.filter((b) => spotBy.has(b.ts)).map((b) => ({ ts: b.ts, value: b.close / spotBy.get(b.ts)! - 1 }));
   if (basis.length > 0) {

@@ -8,7 +8,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import websocket from "@fastify/websocket";
 import type { Dataset } from "@cexdata/client";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import type { Logger } from "pino";
 import { registerIndicatorRoutes } from "../rest/indicator-routes.js";
 import { ResponseCache } from "../rest/response-cache.js";
@@ -58,7 +58,7 @@ export async function buildApp(p: BuildAppParams): Promise<FastifyInstance> {
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode ?? 400;
       const name = status === 414 ? "UriTooLongError" : "InvalidParameterError";
-      void reply.code(status).send({ error: name, message: error.message, statusCode: status });
+      void (reply as FastifyReply).code(status).send({ error: name, message: error.message, statusCode: status });
     },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
