@@ -9,6 +9,14 @@ export interface StreamSessionOptions {
   readonly heartbeatMs?: number;
 }
 
+/** One event's wire text, serialised once however many subscribers it goes to. */
+const wireText = new WeakMap<StreamEvent, string>();
+function encodeEvent(topic: string, event: StreamEvent): string {
+  let text = wireText.get(event);
+  if (text === undefined) wireText.set(event, (text = JSON.stringify({ op: "event", topic, data: event.data })));
+  return text;
+}
+
 /** Close codes: 1008 policy violation for garbage, 4008 for a subscriber too slow to keep. */
 export const CLOSE_GARBAGE = 1008;
 export const CLOSE_TOO_SLOW = 4008;
@@ -23,16 +31,17 @@ export function attachStreamSession(ws: WebSocket, bus: TopicBus, opts: StreamSe
   let queued = 0;
   let closed = false;
   const onSent = () => void queued--;
-  const send = (message: unknown) => {
+  const sendText = (text: string) => {
     if (closed || ws.readyState !== ws.OPEN) return;
     queued++;
-    ws.send(JSON.stringify(message), onSent);
+    ws.send(text, onSent);
   };
+  const send = (message: unknown) => sendText(JSON.stringify(message));
   const sink: BusSink = {
     offer(topic: string, event: StreamEvent) {
       if (closed) return true;
       if (queued >= maxQueued) return false;
-      send({ op: "event", topic, data: event.data });
+      sendText(encodeEvent(topic, event));
       return true;
     },
     dropped(reason) {

@@ -14,11 +14,17 @@ const DAY = 86_400_000;
  * Bybit for BTC and ETH (candles, funding, open interest, liquidations, markets), three days back.
  * The simulator is stopped once the dataset is written: the server only reads files.
  */
-export async function writePipelineDataset(): Promise<string> {
+export async function writePipelineDataset(
+  opts: { exchanges?: string[]; bases?: string[]; days?: number } = {},
+): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), "cexdata-server-ds-"));
   const sim = await startExchangeSimulator({ seed: 3, nowMs: () => NOW });
   try {
-    const config = parseConfig({ exchanges: ["binance", "okx", "bybit"], bases: ["BTC", "ETH"], since: NOW - 3 * DAY });
+    const config = parseConfig({
+      exchanges: opts.exchanges ?? ["binance", "okx", "bybit"],
+      bases: opts.bases ?? ["BTC", "ETH"],
+      since: NOW - (opts.days ?? 3) * DAY,
+    });
     const { report } = await runCycle({
       config,
       datasetDir: dir,
