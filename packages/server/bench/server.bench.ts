@@ -101,7 +101,10 @@ try {
   bare.get("/v1/tokens/BTC/ohlcv", (_req, reply) => reply.type("application/json; charset=utf-8").send(body));
   const bareUrl = await bare.listen({ port: 0, host: "127.0.0.1" });
   // Interleaved, twice each, best run kept: both sides see the same machine state.
-  const runs = { ours: [] as Awaited<ReturnType<typeof load>>[], bare: [] as Awaited<ReturnType<typeof load>>[] };
+  const runs = {
+    ours: [] as Awaited<ReturnType<typeof load>>[],
+    bare: [] as Awaited<ReturnType<typeof load>>[],
+  };
   for (let i = 0; i < 2; i++) {
     runs.bare.push(await load(`${bareUrl}${route}`));
     runs.ours.push(await load(`${server.url}${route}`));
@@ -136,13 +139,21 @@ try {
   const oursLag = await fanOut(
     `${server.url.replace("http", "ws")}/v1/stream`,
     JSON.stringify({ op: "subscribe", topic: "large_trades" }),
-    (t) => server.bus.publish("large_trades", { data: { t, exchange: "binance", valueUsd: 250_000 }, valueUsd: 250_000 }),
+    (t) =>
+      server.bus.publish("large_trades", {
+        data: { t, exchange: "binance", valueUsd: 250_000 },
+        valueUsd: 250_000,
+      }),
   );
   const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
   await new Promise((r) => wss.once("listening", r));
   const { port } = wss.address() as { port: number };
   const bareLag = await fanOut(`ws://127.0.0.1:${port}`, null, (t) => {
-    const text = JSON.stringify({ op: "event", topic: "large_trades", data: { t, exchange: "binance", valueUsd: 250_000 } });
+    const text = JSON.stringify({
+      op: "event",
+      topic: "large_trades",
+      data: { t, exchange: "binance", valueUsd: 250_000 },
+    });
     for (const ws of wss.clients) ws.send(text);
   });
   await new Promise((r) => wss.close(r));

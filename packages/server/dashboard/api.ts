@@ -19,7 +19,10 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-export function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): HTMLElement {
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+): HTMLElement {
   const head = el("tr", {}, ...headers.map((h) => el("th", { scope: "col" }, h)));
   const body = rows.map((r) =>
     el("tr", {}, ...r.map((c) => el("td", typeof c === "number" ? { class: "num" } : {}, formatCell(c)))),
@@ -29,11 +32,23 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
 
 function formatCell(c: string | number): string {
   if (typeof c === "string") return c;
-  return Math.abs(c) >= 1000 ? c.toLocaleString("en-US", { maximumFractionDigits: 0 }) : String(Number(c.toPrecision(6)));
+  return Math.abs(c) >= 1000
+    ? c.toLocaleString("en-US", { maximumFractionDigits: 0 })
+    : String(Number(c.toPrecision(6)));
 }
 
-export function picker(label: string, name: string, options: readonly string[], value: string, onChange: (v: string) => void) {
-  const select = el("select", { name, "aria-label": label }, ...options.map((o) => el("option", { value: o }, o)));
+export function picker(
+  label: string,
+  name: string,
+  options: readonly string[],
+  value: string,
+  onChange: (v: string) => void,
+) {
+  const select = el(
+    "select",
+    { name, "aria-label": label },
+    ...options.map((o) => el("option", { value: o }, o)),
+  );
   select.value = value;
   select.addEventListener("change", () => onChange(select.value));
   return el("label", {}, label, select);

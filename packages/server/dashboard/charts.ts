@@ -48,11 +48,20 @@ export interface Bar {
 
 export function drawCandles(chart: IChartApi, el: HTMLElement, bars: readonly Bar[]) {
   const candles = chart.addSeries(CandlestickSeries, {});
-  candles.setData(bars.map((b) => ({ time: toTime(b.ts), open: b.open, high: b.high, low: b.low, close: b.close })));
-  const volume = chart.addSeries(HistogramSeries, { priceScaleId: "volume", priceFormat: { type: "volume" } });
+  candles.setData(
+    bars.map((b) => ({ time: toTime(b.ts), open: b.open, high: b.high, low: b.low, close: b.close })),
+  );
+  const volume = chart.addSeries(HistogramSeries, {
+    priceScaleId: "volume",
+    priceFormat: { type: "volume" },
+  });
   chart.priceScale("volume").applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
   volume.setData(
-    bars.map((b) => ({ time: toTime(b.ts), value: b.volume, color: b.close >= b.open ? "#8fd19e" : "#f1a9a9" })),
+    bars.map((b) => ({
+      time: toTime(b.ts),
+      value: b.volume,
+      color: b.close >= b.open ? "#8fd19e" : "#f1a9a9",
+    })),
   );
   count(el, bars.length);
   chart.timeScale().fitContent();
@@ -74,9 +83,15 @@ export function drawLine(
   return line;
 }
 
-export function drawHistogram(chart: IChartApi, el: HTMLElement, points: readonly { time: number; value: number; color?: string }[]) {
+export function drawHistogram(
+  chart: IChartApi,
+  el: HTMLElement,
+  points: readonly { time: number; value: number; color?: string }[],
+) {
   const series = chart.addSeries(HistogramSeries, {});
-  series.setData(points.map((p) => ({ time: p.time as UTCTimestamp, value: p.value, ...(p.color && { color: p.color }) })));
+  series.setData(
+    points.map((p) => ({ time: p.time as UTCTimestamp, value: p.value, ...(p.color && { color: p.color }) })),
+  );
   count(el, points.length);
   chart.timeScale().fitContent();
   return series;

@@ -19,7 +19,11 @@ export async function renderLive(root: HTMLElement): Promise<() => void> {
   for (const [topic, title, columns] of [
     ["liquidations", "Liquidations", ["ts", "exchange", "symbol", "side", "price", "value"]],
     ["large_trades", "Large trades", ["ts", "exchange", "symbol", "side", "price", "valueUsd"]],
-    ["oi_spikes", "Open interest / volume spikes", ["ts", "exchange", "symbol", "interval", "kind", "zScore"]],
+    [
+      "oi_spikes",
+      "Open interest / volume spikes",
+      ["ts", "exchange", "symbol", "interval", "kind", "zScore"],
+    ],
   ] as const) {
     const box = el("div", { "data-topic": topic, "data-count": "0" }, el("p", { class: "note" }, "waiting…"));
     root.append(el("h2", {}, title), box);
@@ -39,12 +43,16 @@ export async function renderLive(root: HTMLElement): Promise<() => void> {
     section.events.unshift(m.data);
     section.events.length = Math.min(section.events.length, SHOWN);
     section.box.dataset.count = String(Number(section.box.dataset.count) + 1);
-    const rows = section.events.map((e) => section.columns.map((c) => (typeof e[c] === "number" ? (e[c] as number) : String(e[c] ?? ""))));
+    const rows = section.events.map((e) =>
+      section.columns.map((c) => (typeof e[c] === "number" ? (e[c] as number) : String(e[c] ?? ""))),
+    );
     section.box.replaceChildren(table(section.columns, rows));
     if (m.topic === "liquidations" && typeof m.data.value === "number") {
       const second = toTime(m.data.ts);
       bars.set(second, (bars.get(second) ?? 0) + m.data.value);
-      const points = [...bars].sort((a, b) => a[0] - b[0]).map(([time, value]) => ({ time, value, color: "#cf222e" }));
+      const points = [...bars]
+        .sort((a, b) => a[0] - b[0])
+        .map(([time, value]) => ({ time, value, color: "#cf222e" }));
       if (!histogram.series) histogram.series = drawHistogram(chart, chartEl, points);
       else {
         histogram.series.setData(points.map((p) => ({ ...p, time: p.time as never })));

@@ -46,7 +46,8 @@ function navigate(url: string): void {
 
 document.addEventListener("click", (event) => {
   const a = (event.target as HTMLElement).closest("a");
-  if (!a || a.origin !== location.origin || a.pathname.startsWith("/docs") || event.metaKey || event.ctrlKey) return;
+  if (!a || a.origin !== location.origin || a.pathname.startsWith("/docs") || event.metaKey || event.ctrlKey)
+    return;
   event.preventDefault();
   navigate(a.pathname + a.search);
 });

@@ -29,11 +29,21 @@ export async function renderOverview(root: HTMLElement): Promise<void> {
       if (chartBars.length === 0) chartBars = bars;
       const change = dayAgo ? (last.close / dayAgo.close - 1) * 100 : 0;
       const volume = bars.slice(-24).reduce((a, b) => a + b.volume * b.close, 0);
-      rows.push([exchange, last.close, `${change >= 0 ? "+" : ""}${change.toFixed(2)}%`, `${(volume / 1e6).toFixed(1)}M`]);
+      rows.push([
+        exchange,
+        last.close,
+        `${change >= 0 ? "+" : ""}${change.toFixed(2)}%`,
+        `${(volume / 1e6).toFixed(1)}M`,
+      ]);
     }
     card.append(table(["exchange", "last", "24h", "24h vol (quote)"], rows));
     const chartEl = el("div", { class: "chart small", "data-chart": `overview-${token.base}` });
     card.append(chartEl);
-    drawLine(makeChart(chartEl), chartEl, chartBars.map((b) => ({ ts: b.ts, value: b.close })), "#0969da");
+    drawLine(
+      makeChart(chartEl),
+      chartEl,
+      chartBars.map((b) => ({ ts: b.ts, value: b.close })),
+      "#0969da",
+    );
   }
 }

@@ -4,7 +4,14 @@ import { drawCandles, drawLine, makeChart, markLiquidations, type Bar } from "./
 const INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"];
 const INDICATORS = ["bollinger", "vwap", "none"];
 const PANELS = ["rsi", "macd", "atr", "volatility", "drawdown"];
-const SECONDS: Record<string, number> = { "1m": 60, "5m": 300, "15m": 900, "1h": 3600, "4h": 14_400, "1d": 86_400 };
+const SECONDS: Record<string, number> = {
+  "1m": 60,
+  "5m": 300,
+  "15m": 900,
+  "1h": 3600,
+  "4h": 14_400,
+  "1d": 86_400,
+};
 
 interface Market {
   exchange: string;
@@ -34,13 +41,22 @@ export function readTokenView(url: URL): TokenView {
 }
 
 function viewUrl(v: TokenView): string {
-  const q = new URLSearchParams({ market: v.market, interval: v.interval, overlay: v.overlay, panel: v.panel });
+  const q = new URLSearchParams({
+    market: v.market,
+    interval: v.interval,
+    overlay: v.overlay,
+    panel: v.panel,
+  });
   if (v.exchange) q.set("exchange", v.exchange);
   return `/tokens/${v.base}?${q}`;
 }
 
 /** Token page: candles + volume, an overlay, an indicator panel, funding, open interest, basis, liquidations. */
-export async function renderToken(root: HTMLElement, view: TokenView, navigate: (url: string) => void): Promise<void> {
+export async function renderToken(
+  root: HTMLElement,
+  view: TokenView,
+  navigate: (url: string) => void,
+): Promise<void> {
   const markets = await getJson<Market[]>(`/v1/tokens/${view.base}/markets`);
   const tokens = await getJson<{ base: string }[]>("/v1/tokens");
   const exchanges = [...new Set(markets.filter((m) => m.market === view.market).map((m) => m.exchange))];
@@ -51,7 +67,13 @@ export async function renderToken(root: HTMLElement, view: TokenView, navigate: 
     el(
       "div",
       { class: "pickers" },
-      picker("token", "base", tokens.map((t) => t.base), v.base, (base) => go({ base, exchange: "" })),
+      picker(
+        "token",
+        "base",
+        tokens.map((t) => t.base),
+        v.base,
+        (base) => go({ base, exchange: "" }),
+      ),
       picker("exchange", "exchange", exchanges, v.exchange, (exchange) => go({ exchange })),
       picker("market", "market", ["spot", "perp"], v.market, (market) => go({ market, exchange: "" })),
       picker("interval", "interval", INTERVALS, v.interval, (interval) => go({ interval })),
@@ -66,35 +88,60 @@ export async function renderToken(root: HTMLElement, view: TokenView, navigate: 
   const price = makeChart(priceEl);
   const candles = drawCandles(price, priceEl, bars);
   if (v.overlay === "bollinger") {
-    const bands = await getJson<{ ts: string; middle: number | null; upper: number | null; lower: number | null }[]>(
-      `/v1/tokens/${v.base}/indicators/bollinger?${query}`,
-    );
-    for (const [key, color] of [["upper", "#8250df"], ["middle", "#bf8700"], ["lower", "#8250df"]] as const)
-      drawLine(price, priceEl, bands.map((b) => ({ ts: b.ts, value: b[key] })), color);
+    const bands = await getJson<
+      { ts: string; middle: number | null; upper: number | null; lower: number | null }[]
+    >(`/v1/tokens/${v.base}/indicators/bollinger?${query}`);
+    for (const [key, color] of [
+      ["upper", "#8250df"],
+      ["middle", "#bf8700"],
+      ["lower", "#8250df"],
+    ] as const)
+      drawLine(
+        price,
+        priceEl,
+        bands.map((b) => ({ ts: b.ts, value: b[key] })),
+        color,
+      );
   } else if (v.overlay === "vwap") {
-    const vwap = await getJson<{ ts: string; value: number | null }[]>(`/v1/tokens/${v.base}/indicators/vwap?${query}&window=20`);
+    const vwap = await getJson<{ ts: string; value: number | null }[]>(
+      `/v1/tokens/${v.base}/indicators/vwap?${query}&window=20`,
+    );
     drawLine(price, priceEl, vwap, "#bf8700");
   }
   // Only what the dataset holds is asked for (an exchange without a table answers 400, rightly).
-  const status = await getJson<{ freshness: { table: string; exchange: string; newestTs?: string }[] }>("/v1/status");
-  const has = (table: string) => status.freshness.some((f) => f.table === table && f.exchange === v.exchange && f.newestTs);
+  const status = await getJson<{ freshness: { table: string; exchange: string; newestTs?: string }[] }>(
+    "/v1/status",
+  );
+  const has = (table: string) =>
+    status.freshness.some((f) => f.table === table && f.exchange === v.exchange && f.newestTs);
   const listed = (market: string) => markets.some((m) => m.exchange === v.exchange && m.market === market);
   if (v.market === "perp" && has("liquidations")) {
     const liqs = await getJson<{ ts: string; side: string; value: number | null }[]>(
       `/v1/tokens/${v.base}/liquidations?exchange=${v.exchange}&limit=200`,
     );
     const first = bars[0]?.ts ?? "";
-    markLiquidations(candles, liqs.filter((l) => l.ts >= first), SECONDS[v.interval] ?? 3600);
+    markLiquidations(
+      candles,
+      liqs.filter((l) => l.ts >= first),
+      SECONDS[v.interval] ?? 3600,
+    );
   }
   root.append(el("h2", {}, `indicator: ${v.panel}`));
   const panelEl = el("div", { class: "chart small", "data-chart": "panel" });
   root.append(panelEl);
-  const panelRows = await getJson<Record<string, number | string | null>[]>(`/v1/tokens/${v.base}/indicators/${v.panel}?${query}`);
+  const panelRows = await getJson<Record<string, number | string | null>[]>(
+    `/v1/tokens/${v.base}/indicators/${v.panel}?${query}`,
+  );
   const panel = makeChart(panelEl);
   const keys = Object.keys(panelRows[0] ?? {}).filter((k) => k !== "ts");
   const colors = ["#0969da", "#bf8700", "#8250df"];
   keys.forEach((k, i) =>
-    drawLine(panel, panelEl, panelRows.map((r) => ({ ts: String(r.ts), value: r[k] as number | null })), colors[i % 3]!),
+    drawLine(
+      panel,
+      panelEl,
+      panelRows.map((r) => ({ ts: String(r.ts), value: r[k] as number | null })),
+      colors[i % 3]!,
+    ),
   );
   await renderDerivatives(root, v, has, listed);
 }
@@ -117,23 +164,36 @@ async function renderDerivatives(
     root.append(el("h2", {}, "funding rate"));
     const chartEl = el("div", { class: "chart small", "data-chart": "funding" });
     root.append(chartEl);
-    drawLine(makeChart(chartEl), chartEl, funding.map((f) => ({ ts: f.ts, value: f.fundingRate })), "#cf222e");
+    drawLine(
+      makeChart(chartEl),
+      chartEl,
+      funding.map((f) => ({ ts: f.ts, value: f.fundingRate })),
+      "#cf222e",
+    );
   }
   if (oi.length > 0) {
     root.append(el("h2", {}, "open interest"));
     const chartEl = el("div", { class: "chart small", "data-chart": "open-interest" });
     root.append(chartEl);
-    drawLine(makeChart(chartEl), chartEl, oi.map((o) => ({ ts: o.ts, value: o.openInterest })), "#1a7f37");
+    drawLine(
+      makeChart(chartEl),
+      chartEl,
+      oi.map((o) => ({ ts: o.ts, value: o.openInterest })),
+      "#1a7f37",
+    );
   }
   const q = `interval=${v.interval}&exchange=${v.exchange}&limit=300`;
-  const [perp, spot] = listed("perp") && listed("spot")
-    ? await Promise.all([
-        getJson<Bar[]>(`/v1/tokens/${v.base}/ohlcv?${q}&market=perp`),
-        getJson<Bar[]>(`/v1/tokens/${v.base}/ohlcv?${q}&market=spot`),
-      ])
-    : [[], []];
+  const [perp, spot] =
+    listed("perp") && listed("spot")
+      ? await Promise.all([
+          getJson<Bar[]>(`/v1/tokens/${v.base}/ohlcv?${q}&market=perp`),
+          getJson<Bar[]>(`/v1/tokens/${v.base}/ohlcv?${q}&market=spot`),
+        ])
+      : [[], []];
   const spotBy = new Map(spot.map((b) => [b.ts, b.close]));
-  const basis = perp.filter((b) => spotBy.has(b.ts)).map((b) => ({ ts: b.ts, value: b.close / spotBy.get(b.ts)! - 1 }));
+  const basis = perp
+    .filter((b) => spotBy.has(b.ts))
+    .map((b) => ({ ts: b.ts, value: b.close / spotBy.get(b.ts)! - 1 }));
   if (basis.length > 0) {
     root.append(el("h2", {}, "basis (perp / spot - 1)"));
     const chartEl = el("div", { class: "chart small", "data-chart": "basis" });

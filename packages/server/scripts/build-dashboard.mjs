@@ -18,5 +18,6 @@ await build({
   outfile: path.join(out, "app.js"),
   logLevel: "warning",
 });
-for (const file of ["index.html", "app.css"]) await copyFile(path.join(root, "dashboard", file), path.join(out, file));
+for (const file of ["index.html", "app.css"])
+  await copyFile(path.join(root, "dashboard", file), path.join(out, file));
 process.stdout.write(`dashboard built into ${path.relative(process.cwd(), out) || "."}\n`);

@@ -20,7 +20,13 @@ import { copyDataset, startTestServer } from "./support/start-test-server.js";
 // wrote, with --live streams from the testkit. Without Chromium this test fails, it never skips.
 // The dashboard is the package build's output (`pnpm --filter @cexdata/server build`).
 const CHROMIUM = process.env.CEXDATA_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+];
 export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "test-artifacts");
 
 let browser: Browser;
@@ -31,17 +37,30 @@ let server: Awaited<ReturnType<typeof startTestServer>>;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CEXDATA_CHROMIUM)`);
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CEXDATA_CHROMIUM)`,
+    );
   if (!existsSync(path.join(DEFAULT_DASHBOARD_DIR, "app.js")))
     throw new Error(`the dashboard is not built: run pnpm --filter @cexdata/server build`);
   await mkdir(ARTIFACTS, { recursive: true });
   sim = await startExchangeSimulator({ seed: 8 });
   feeds = [
     ...(["binance", "okx", "bybit"] as const).map((exchange) =>
-      attachLiquidationFeed(sim.httpServers[exchange], { exchange, symbols: ["BTC/USDT:USDT"], seed: 8, everyMs: 100 }),
+      attachLiquidationFeed(sim.httpServers[exchange], {
+        exchange,
+        symbols: ["BTC/USDT:USDT"],
+        seed: 8,
+        everyMs: 100,
+      }),
     ),
     ...(["binance", "okx", "bybit"] as const).map((exchange) =>
-      attachTradeFeed(sim.httpServers[exchange], { exchange, symbols: ["BTC/USDT:USDT"], seed: 8, everyMs: 50, largeEvery: 5 }),
+      attachTradeFeed(sim.httpServers[exchange], {
+        exchange,
+        symbols: ["BTC/USDT:USDT"],
+        seed: 8,
+        everyMs: 50,
+        largeEvery: 5,
+      }),
     ),
   ];
   dir = await copyDataset(inject("datasetDir"));
@@ -86,7 +105,8 @@ async function open(url: string, viewport = { width: 1280, height: 1000 }): Prom
 const ready = (page: Page) => page.waitForSelector('main[data-ready="true"]', { timeout: 30_000 });
 const points = (page: Page, chart: string) =>
   page.$eval(`[data-chart="${chart}"]`, (el) => Number((el as HTMLElement).dataset.points));
-const canvases = (page: Page, chart: string) => page.$$eval(`[data-chart="${chart}"] canvas`, (c) => c.length);
+const canvases = (page: Page, chart: string) =>
+  page.$$eval(`[data-chart="${chart}"] canvas`, (c) => c.length);
 
 describe("the dashboard in headless Chromium", () => {
   it("market overview: a card per token with prices per exchange and a chart with data", async () => {
@@ -95,7 +115,9 @@ describe("the dashboard in headless Chromium", () => {
     expect(cards).toEqual(["BTC", "ETH"]);
     expect(await points(page, "overview-BTC")).toBeGreaterThan(24);
     expect(await canvases(page, "overview-BTC")).toBeGreaterThan(0);
-    const exchanges = await page.$$eval("section.card:first-of-type tbody tr td:first-child", (t) => t.map((x) => x.textContent));
+    const exchanges = await page.$$eval("section.card:first-of-type tbody tr td:first-child", (t) =>
+      t.map((x) => x.textContent),
+    );
     expect(exchanges).toEqual(["binance", "okx", "bybit"]);
     await page.screenshot({ path: path.join(ARTIFACTS, "overview.png"), fullPage: true });
     expect(problems).toEqual([]);
@@ -120,7 +142,12 @@ describe("the dashboard in headless Chromium", () => {
     await page.selectOption('select[name="panel"]', "macd");
     await ready(page);
     const url = new URL(page.url());
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({ market: "perp", exchange: "okx", interval: "15m", panel: "macd" });
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      market: "perp",
+      exchange: "okx",
+      interval: "15m",
+      panel: "macd",
+    });
     expect(await page.textContent("h1")).toBe("BTC on okx (perp, 15m)");
     for (const chart of ["candles", "panel", "funding", "open-interest", "basis"])
       expect(await points(page, chart), chart).toBeGreaterThan(0);
@@ -140,7 +167,11 @@ describe("the dashboard in headless Chromium", () => {
     const focused: string[] = [];
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press("Tab");
-      focused.push(await page.evaluate(() => document.activeElement?.getAttribute("name") ?? document.activeElement?.tagName ?? ""));
+      focused.push(
+        await page.evaluate(
+          () => document.activeElement?.getAttribute("name") ?? document.activeElement?.tagName ?? "",
+        ),
+      );
     }
     expect(focused).toContain("interval");
     await page.screenshot({ path: path.join(ARTIFACTS, "token-phone.png"), fullPage: false });

@@ -29,7 +29,12 @@ beforeAll(async () => {
   cacheDir = await mkdtemp(path.join(tmpdir(), "cexdata-server-cache-"));
   const { port } = files.address() as AddressInfo;
   // ttl 0: every request re-checks spec.json, so the outage is noticed at once.
-  dataset = new Dataset({ source: `http://127.0.0.1:${port}`, cacheDir, ttlMs: 0, logger: { warn: () => undefined } });
+  dataset = new Dataset({
+    source: `http://127.0.0.1:${port}`,
+    cacheDir,
+    ttlMs: 0,
+    logger: { warn: () => undefined },
+  });
   server = await startServer({ dataset, port: 0, logger: captureLogs().logger });
 });
 afterAll(async () => {

@@ -39,7 +39,13 @@ beforeAll(async () => {
     attachLiquidationFeed(sim.httpServers[exchange], { exchange, symbols: SYMBOLS, seed: 5, everyMs: 20 }),
   );
   tradeFeeds = EXCHANGES.map((exchange) =>
-    attachTradeFeed(sim.httpServers[exchange], { exchange, symbols: SYMBOLS, seed: 5, everyMs: 10, nowMs: fastClock }),
+    attachTradeFeed(sim.httpServers[exchange], {
+      exchange,
+      symbols: SYMBOLS,
+      seed: 5,
+      everyMs: 10,
+      nowMs: fastClock,
+    }),
   );
   tickerFeed = attachTickerFeed(sim.httpServers.bybit, {
     exchange: "bybit",
@@ -83,11 +89,7 @@ it("streams the simulators' liquidations, large trades, candles and OI spikes, w
   const candles = await subscribe({ topic: "candles:okx:BTC/USDT:USDT:1m" });
   const spikes = await subscribe({ topic: "oi_spikes" });
 
-  await spikes.waitFor(
-    "an open-interest spike",
-    () => spikes.events().some(isTheJump),
-    45_000,
-  );
+  await spikes.waitFor("an open-interest spike", () => spikes.events().some(isTheJump), 45_000);
   await allLiquidations.waitFor("liquidations from every exchange", () =>
     Object.values(byExchange(allLiquidations.events())).every((n) => n >= 3),
   );
@@ -113,7 +115,9 @@ it("streams the simulators' liquidations, large trades, candles and OI spikes, w
   // Large trades: each one the simulator sent, worth what it says (OKX contracts times 0.01 BTC).
   const sentTrades = tradeFeeds.flatMap((f) => f.sent);
   for (const t of largeTrades.events()) {
-    const sent = sentTrades.find((s) => s.exchange === t.exchange && new Date(s.ts).toISOString() === t.ts && s.price === t.price);
+    const sent = sentTrades.find(
+      (s) => s.exchange === t.exchange && new Date(s.ts).toISOString() === t.ts && s.price === t.price,
+    );
     expect(sent, JSON.stringify(t)).toBeDefined();
     expect(t.amount as number).toBeCloseTo(sent!.amount, 9);
     expect(t.valueUsd as number).toBeCloseTo(sent!.amount * sent!.price, 4);
@@ -126,10 +130,18 @@ it("streams the simulators' liquidations, large trades, candles and OI spikes, w
   for (const c of candles.events().slice(1, 3)) {
     const start = Date.parse(c.ts as string);
     const inside = okxTrades.filter((t) => t.ts >= start && t.ts < start + 60_000);
-    expect(c).toMatchObject({ exchange: "okx", symbol: "BTC/USDT:USDT", interval: "1m", trades: inside.length });
+    expect(c).toMatchObject({
+      exchange: "okx",
+      symbol: "BTC/USDT:USDT",
+      interval: "1m",
+      trades: inside.length,
+    });
     expect(c.open).toBe(inside[0]!.price);
     expect(c.close).toBe(inside.at(-1)!.price);
-    expect(c.volume as number).toBeCloseTo(inside.reduce((a, t) => a + t.amount, 0), 9);
+    expect(c.volume as number).toBeCloseTo(
+      inside.reduce((a, t) => a + t.amount, 0),
+      9,
+    );
   }
 
   // The OI spike is the bucket where the simulator's open interest jumped.
@@ -148,12 +160,17 @@ it("liquidations streamed live are in the dataset once the server stops (the col
   await server.close();
   const dataset = new Dataset({ source: dir, cacheDir: path.join(dir, ".cache-check") });
   try {
-    const stored = await new Token("BTC", { dataset }).liquidations({ exchange: "bybit", start: t0 - 60_000 });
+    const stored = await new Token("BTC", { dataset }).liquidations({
+      exchange: "bybit",
+      start: t0 - 60_000,
+    });
     const ids = new Set(stored.map((r) => r.id));
     const bybit = streamed.filter((l) => l.exchange === "bybit");
     expect(bybit.length).toBeGreaterThan(0);
     for (const l of bybit) expect(ids.has(l.id as string), String(l.id)).toBe(true);
-    expect((await new Token("BTC", { dataset }).liquidationCoverage({ exchange: "bybit" })).length).toBeGreaterThan(0);
+    expect(
+      (await new Token("BTC", { dataset }).liquidationCoverage({ exchange: "bybit" })).length,
+    ).toBeGreaterThan(0);
   } finally {
     await dataset.close();
   }

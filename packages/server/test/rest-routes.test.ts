@@ -43,30 +43,51 @@ describe("every route answers exactly the client's rows for the same arguments",
     ["/v1/tokens/BTC", () => btc().info()],
     ["/v1/tokens/eth", () => new Token("ETH", { dataset }).info()],
     ["/v1/tokens/BTC/ohlcv", () => btc().ohlcv()],
-    ["/v1/tokens/BTC/ohlcv?interval=1m&exchange=okx&limit=500", () => btc().ohlcv({ interval: "1m", exchange: "okx", limit: 500 })],
-    ["/v1/tokens/BTC/ohlcv?interval=4h&market=perp&exchange=bybit", () => btc().ohlcv({ interval: "4h", market: "perp", exchange: "bybit" })],
+    [
+      "/v1/tokens/BTC/ohlcv?interval=1m&exchange=okx&limit=500",
+      () => btc().ohlcv({ interval: "1m", exchange: "okx", limit: 500 }),
+    ],
+    [
+      "/v1/tokens/BTC/ohlcv?interval=4h&market=perp&exchange=bybit",
+      () => btc().ohlcv({ interval: "4h", market: "perp", exchange: "bybit" }),
+    ],
     [
       "/v1/tokens/ETH/ohlcv?interval=1h&start=2026-11-18&end=2026-11-19T12:00:00Z",
-      () => new Token("ETH", { dataset }).ohlcv({ interval: "1h", start: "2026-11-18", end: "2026-11-19T12:00:00Z" }),
+      () =>
+        new Token("ETH", { dataset }).ohlcv({
+          interval: "1h",
+          start: "2026-11-18",
+          end: "2026-11-19T12:00:00Z",
+        }),
     ],
     [
       `/v1/tokens/BTC/ohlcv?interval=15m&start=${Date.UTC(2026, 10, 19)}`,
       () => btc().ohlcv({ interval: "15m", start: Date.UTC(2026, 10, 19) }),
     ],
     ["/v1/tokens/BTC/funding-rates", () => btc().fundingRates()],
-    ["/v1/tokens/BTC/funding-rates?exchange=okx&limit=3", () => btc().fundingRates({ exchange: "okx", limit: 3 })],
-    ["/v1/tokens/ETH/open-interest?exchange=bybit", () => new Token("ETH", { dataset }).openInterest({ exchange: "bybit" })],
+    [
+      "/v1/tokens/BTC/funding-rates?exchange=okx&limit=3",
+      () => btc().fundingRates({ exchange: "okx", limit: 3 }),
+    ],
+    [
+      "/v1/tokens/ETH/open-interest?exchange=bybit",
+      () => new Token("ETH", { dataset }).openInterest({ exchange: "bybit" }),
+    ],
     ["/v1/tokens/BTC/liquidations?exchange=okx", () => btc().liquidations({ exchange: "okx" })],
     ["/v1/tokens/BTC/markets", () => btc().markets()],
   ];
   it.each(cases)("%s", async (url, expected) => {
     const rows = await expected();
-    expect(Array.isArray(rows) ? (rows as unknown[]).length : 1, "the fixture has rows here").toBeGreaterThan(0);
+    expect(Array.isArray(rows) ? (rows as unknown[]).length : 1, "the fixture has rows here").toBeGreaterThan(
+      0,
+    );
     expect(await json(url)).toEqual(asJson(rows));
   });
 
   it("/v1/tokens/BTC/liquidation-coverage (empty until a collector has run)", async () => {
-    expect(await json("/v1/tokens/BTC/liquidation-coverage")).toEqual(asJson(await btc().liquidationCoverage()));
+    expect(await json("/v1/tokens/BTC/liquidation-coverage")).toEqual(
+      asJson(await btc().liquidationCoverage()),
+    );
   });
 
   it("indicators are the client's analytics over the client's candles", async () => {
@@ -77,11 +98,18 @@ describe("every route answers exactly the client's rows for the same arguments",
       asJson(candles.map((c, i) => ({ ts: c.ts, value: rsi[i] }))),
     );
     const bands = computeBollingerBands(closes, { period: 20 });
-    const body = (await json("/v1/tokens/BTC/indicators/bollinger?interval=1h&exchange=binance")) as { upper: number }[];
+    const body = (await json("/v1/tokens/BTC/indicators/bollinger?interval=1h&exchange=binance")) as {
+      upper: number;
+    }[];
     expect(body.map((r) => r.upper)).toEqual(bands.upper);
     const eth = await new Token("ETH", { dataset }).ohlcv({ interval: "1h" });
     expect(await json("/v1/tokens/BTC/indicators/correlation?interval=1h&with=ETH")).toEqual(
-      asJson(computeCorrelationMatrix({ BTC: selectCloses(await btc().ohlcv({ interval: "1h" })), ETH: selectCloses(eth) })),
+      asJson(
+        computeCorrelationMatrix({
+          BTC: selectCloses(await btc().ohlcv({ interval: "1h" })),
+          ETH: selectCloses(eth),
+        }),
+      ),
     );
     for (const name of INDICATOR_NAMES) {
       const answer = await get(`/v1/tokens/BTC/indicators/${name}?interval=1h&with=ETH`);

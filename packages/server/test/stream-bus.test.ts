@@ -74,16 +74,34 @@ describe("WS /v1/stream over the topic bus", () => {
     await waitUntil("earlier tests' sockets gone", () => serverSockets().length === 0);
     const client = await connectStream(server.url);
     const listeners = () =>
-      serverSockets().map((ws) => ws.eventNames().map((e) => `${String(e)}:${ws.listenerCount(e)}`).join(","));
+      serverSockets().map((ws) =>
+        ws
+          .eventNames()
+          .map((e) => `${String(e)}:${ws.listenerCount(e)}`)
+          .join(","),
+      );
     await waitUntil("the server side open", () => serverSockets().length === 1);
-    const before = { listeners: listeners(), subscriptions: server.bus.subscriberCount(), topics: server.bus.activeTopics };
-    const topics = ["liquidations", "large_trades", "oi_spikes", "candles:binance:BTC/USDT:USDT:1m", "candles:okx:ETH/USDT:USDT:5m"];
+    const before = {
+      listeners: listeners(),
+      subscriptions: server.bus.subscriberCount(),
+      topics: server.bus.activeTopics,
+    };
+    const topics = [
+      "liquidations",
+      "large_trades",
+      "oi_spikes",
+      "candles:binance:BTC/USDT:USDT:1m",
+      "candles:okx:ETH/USDT:USDT:5m",
+    ];
     for (let i = 0; i < 10_000; i++) {
       const topic = topics[i % topics.length]!;
       client.send({ op: "subscribe", topic, minValueUsd: i });
       client.send({ op: "unsubscribe", topic });
     }
-    await client.waitFor("10,000 unsubscribe acks", () => client.messages.filter((m) => m.op === "unsubscribed").length === 10_000);
+    await client.waitFor(
+      "10,000 unsubscribe acks",
+      () => client.messages.filter((m) => m.op === "unsubscribed").length === 10_000,
+    );
     expect(server.bus.subscriberCount()).toBe(before.subscriptions);
     expect(server.bus.activeTopics).toBe(before.topics);
     expect(listeners()).toEqual(before.listeners);
@@ -98,7 +116,11 @@ describe("WS /v1/stream over the topic bus", () => {
     ["not JSON", "hello there", /StreamProtocolError: message is not JSON/],
     ["a JSON array", "[1,2]", /not a JSON object/],
     ["an unknown op", JSON.stringify({ op: "drop_tables" }), /unknown op/],
-    ["a negative filter", JSON.stringify({ op: "subscribe", topic: "liquidations", minValueUsd: -1 }), /minValueUsd/],
+    [
+      "a negative filter",
+      JSON.stringify({ op: "subscribe", topic: "liquidations", minValueUsd: -1 }),
+      /minValueUsd/,
+    ],
     ["a huge message", "x".repeat(10_000), /over 4096 bytes/],
   ])("garbage (%s) closes the socket with a reason", async (_what, garbage, reason) => {
     const client = await connectStream(server.url);

@@ -58,7 +58,9 @@ export async function buildApp(p: BuildAppParams): Promise<FastifyInstance> {
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode ?? 400;
       const name = status === 414 ? "UriTooLongError" : "InvalidParameterError";
-      void (reply as FastifyReply).code(status).send({ error: name, message: error.message, statusCode: status });
+      void (reply as FastifyReply)
+        .code(status)
+        .send({ error: name, message: error.message, statusCode: status });
     },
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
@@ -93,7 +95,9 @@ export async function buildApp(p: BuildAppParams): Promise<FastifyInstance> {
       max: p.rateLimitPerMinute ?? 600,
       timeWindow: 60_000,
       errorResponseBuilder: (_request, context) =>
-        new RateLimitedError(`rate limit: at most ${context.max} requests per minute; retry in ${context.after}`),
+        new RateLimitedError(
+          `rate limit: at most ${context.max} requests per minute; retry in ${context.after}`,
+        ),
     });
   }
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
@@ -107,7 +111,12 @@ export async function buildApp(p: BuildAppParams): Promise<FastifyInstance> {
   const dashboardDir = p.dashboardDir ?? DEFAULT_DASHBOARD_DIR;
   const hasDashboard = existsSync(path.join(dashboardDir, "index.html"));
   if (hasDashboard) {
-    await app.register(fastifyStatic, { root: dashboardDir, prefix: "/", index: ["index.html"], wildcard: false });
+    await app.register(fastifyStatic, {
+      root: dashboardDir,
+      prefix: "/",
+      index: ["index.html"],
+      wildcard: false,
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split("?")[0] ?? "";
@@ -124,7 +133,9 @@ export async function buildApp(p: BuildAppParams): Promise<FastifyInstance> {
     registerTokenRoutes(scope, ctx);
     registerIndicatorRoutes(scope, ctx);
     registerStreamRoutes(scope, p.bus, p.live ?? false, p.stream ?? {});
-    scope.get("/openapi.json", { schema: { summary: "This OpenAPI document", tags: ["status"] } }, async () => app.swagger());
+    scope.get("/openapi.json", { schema: { summary: "This OpenAPI document", tags: ["status"] } }, async () =>
+      app.swagger(),
+    );
   });
   return app;
 }

@@ -50,7 +50,11 @@ export function describeError(error: unknown): ErrorBody {
     return { error: "InvalidParameterError", message: String(fastify.message), statusCode: 400 };
   }
   if (typeof fastify?.statusCode === "number" && fastify.statusCode < 500) {
-    return { error: fastify.name ?? "Error", message: String(fastify.message), statusCode: fastify.statusCode };
+    return {
+      error: fastify.name ?? "Error",
+      message: String(fastify.message),
+      statusCode: fastify.statusCode,
+    };
   }
   return { error: "InternalServerError", message: "the server failed to answer", statusCode: 500 };
 }

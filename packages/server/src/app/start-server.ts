@@ -6,8 +6,7 @@ import { startLiveSources, type LiveOptions, type LiveSources } from "../live/st
 import { TopicBus } from "../stream/topic-bus.js";
 import { buildApp, type BuildAppParams } from "./build-app.js";
 
-export interface StartServerParams
-  extends Omit<BuildAppParams, "dataset" | "bus" | "logger" | "live"> {
+export interface StartServerParams extends Omit<BuildAppParams, "dataset" | "bus" | "logger" | "live"> {
   /** A Dataset, or its source: a directory, `hf://datasets/org/name` or an https base. */
   readonly dataset: Dataset | string;
   /** Cache directory when `dataset` is a source string. */

@@ -63,12 +63,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     ...(values.live && {
       live: {
         datasetDir: liveDir!,
-        ...(values.bases !== undefined && { bases: values.bases.split(",").map((b) => b.trim().toUpperCase()) }),
+        ...(values.bases !== undefined && {
+          bases: values.bases.split(",").map((b) => b.trim().toUpperCase()),
+        }),
         ...(values["large-trade-usd"] !== undefined && { largeTradeUsd: Number(values["large-trade-usd"]) }),
       },
     }),
   });
-  process.stdout.write(`cexdata-server listening on ${server.url} (dashboard ${server.url}/, API docs ${server.url}/docs)\n`);
+  process.stdout.write(
+    `cexdata-server listening on ${server.url} (dashboard ${server.url}/, API docs ${server.url}/docs)\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);
     process.once("SIGTERM", resolve);
@@ -82,7 +86,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`${scrubSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error))}\n`);
+    process.stderr.write(
+      `${scrubSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error))}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -49,7 +49,15 @@ export class CandleBuilder {
       if (c && bucket < c.ts) continue;
       if (c && bucket > c.ts) this.onClose({ exchange: t.exchange, symbol: t.symbol, interval, ...c });
       if (!c || bucket > c.ts) {
-        this.forming.set(key, { ts: bucket, open: t.price, high: t.price, low: t.price, close: t.price, volume: t.amount, trades: 1 });
+        this.forming.set(key, {
+          ts: bucket,
+          open: t.price,
+          high: t.price,
+          low: t.price,
+          close: t.price,
+          volume: t.amount,
+          trades: 1,
+        });
         continue;
       }
       c.high = Math.max(c.high, t.price);

@@ -102,7 +102,13 @@ export class OpenInterestMonitor {
     }
   }
 
-  addClosedCandle(c: { exchange: string; symbol: string; interval: LiveInterval; ts: number; volume: number }): void {
+  addClosedCandle(c: {
+    exchange: string;
+    symbol: string;
+    interval: LiveInterval;
+    ts: number;
+    volume: number;
+  }): void {
     if (this.thresholds[c.interval] === undefined) return;
     this.score(`${c.exchange}|${c.symbol}|${c.interval}|volume`, { ...c, kind: "volume" }, c.volume);
   }
@@ -117,6 +123,15 @@ export class OpenInterestMonitor {
     const z = window.scoreThenAdd(value, this.minSamples);
     const threshold = this.thresholds[at.interval];
     if (z === null || threshold === undefined || Math.abs(z) < threshold) return;
-    this.onSpike({ exchange: at.exchange, symbol: at.symbol, interval: at.interval, ts: at.ts, kind: at.kind, value, zScore: z, threshold });
+    this.onSpike({
+      exchange: at.exchange,
+      symbol: at.symbol,
+      interval: at.interval,
+      ts: at.ts,
+      kind: at.kind,
+      value,
+      zScore: z,
+      threshold,
+    });
   }
 }

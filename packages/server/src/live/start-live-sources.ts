@@ -46,7 +46,8 @@ export function startLiveSources(p: LiveOptions & { bus: TopicBus; logger: Logge
   const logger = p.logger.child({ component: "live" });
 
   const monitor = new OpenInterestMonitor(
-    (s) => p.bus.publish("oi_spikes", { data: { ...s, ts: iso(s.ts) }, exchange: s.exchange, symbol: s.symbol }),
+    (s) =>
+      p.bus.publish("oi_spikes", { data: { ...s, ts: iso(s.ts) }, exchange: s.exchange, symbol: s.symbol }),
     p.monitor,
   );
   const candles = new CandleBuilder(p.candleIntervals ?? ["1m", "5m", "15m", "1h"], (c) => {
@@ -99,7 +100,13 @@ export function startLiveSources(p: LiveOptions & { bus: TopicBus; logger: Logge
   );
   if (exchanges.includes("bybit")) {
     opened.push(
-      watchOpenInterest({ bases, env, logger, signal: controller.signal, onSample: (s) => monitor.addOpenInterest(s) }),
+      watchOpenInterest({
+        bases,
+        env,
+        logger,
+        signal: controller.signal,
+        onSample: (s) => monitor.addOpenInterest(s),
+      }),
     );
   }
 

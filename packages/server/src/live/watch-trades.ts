@@ -17,7 +17,8 @@ export interface LiveTrade {
 }
 
 export function toLiveTrade(exchange: string, t: Trade, market: Market | undefined): LiveTrade | null {
-  if (typeof t.price !== "number" || typeof t.amount !== "number" || typeof t.timestamp !== "number") return null;
+  if (typeof t.price !== "number" || typeof t.amount !== "number" || typeof t.timestamp !== "number")
+    return null;
   // ccxt gives contracts for contract markets (OKX BTC-USDT-SWAP: 0.01 BTC each).
   const amount = t.amount * (market?.contract ? (market.contractSize ?? 1) : 1);
   return {

@@ -30,7 +30,8 @@ export async function answerCached(
     ctx.cache.set(key, rendered);
     return sendRendered(reply.header("x-cexdata-cache", "miss"), rendered);
   } catch (error) {
-    const stale = error instanceof DatasetUnavailableError ? ctx.cache.findAnyVersion(request.url) : undefined;
+    const stale =
+      error instanceof DatasetUnavailableError ? ctx.cache.findAnyVersion(request.url) : undefined;
     if (!stale) throw error;
     request.log.warn({ err: (error as Error).message }, "dataset unreachable; serving a cached answer");
     return sendRendered(reply.header("x-cexdata-stale", "1"), stale);

@@ -20,7 +20,12 @@ const indicatorQuerySchema = {
   properties: {
     ...ohlcvQuerySchema.properties,
     period: { type: "integer", minimum: 1, maximum: 1000, description: "rsi, atr, bollinger window" },
-    window: { type: "integer", minimum: 1, maximum: 10_000, description: "volatility and rolling vwap window" },
+    window: {
+      type: "integer",
+      minimum: 1,
+      maximum: 10_000,
+      description: "volatility and rolling vwap window",
+    },
     bins: { type: "integer", minimum: 1, maximum: 1000, description: "volume-profile bins" },
     kind: { type: "string", enum: ["simple", "log"], description: "returns and correlation" },
     with: {
@@ -51,7 +56,10 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: RestContext):
         response: {
           200: {
             description: "rows {ts, value...} per candle; one object for correlation and volume-profile",
-            anyOf: [{ type: "array", items: { type: "object", additionalProperties: true } }, { type: "object", additionalProperties: true }],
+            anyOf: [
+              { type: "array", items: { type: "object", additionalProperties: true } },
+              { type: "object", additionalProperties: true },
+            ],
           },
           400: errorResponseSchema,
           404: errorResponseSchema,
@@ -72,7 +80,10 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: RestContext):
         const candles = await new Token(base, { dataset: ctx.dataset }).ohlcv(options);
         const others: Record<string, Awaited<ReturnType<Token["ohlcv"]>>> = {};
         if (name === "correlation" && q.with) {
-          const bases = q.with.split(",").map((b) => b.trim()).filter(Boolean);
+          const bases = q.with
+            .split(",")
+            .map((b) => b.trim())
+            .filter(Boolean);
           const { exchange: _exchange, ...shared } = options;
           const rows = await new Tokens(bases, { dataset: ctx.dataset }).ohlcv(shared);
           for (const row of rows) (others[row.base] ??= []).push(row);

@@ -31,7 +31,10 @@ export const ohlcvQuerySchema = {
     // Left a free string so an unknown interval reaches the client and gets its named error and hints.
     interval: { type: "string", maxLength: 8, description: `one of ${INTERVALS.join(", ")}; default 1d` },
     market: { type: "string", maxLength: 8, description: `one of ${MARKETS.join(", ")}; default spot` },
-    partial: { type: "boolean", description: "include the still incomplete last bucket of a resampled interval" },
+    partial: {
+      type: "boolean",
+      description: "include the still incomplete last bucket of a resampled interval",
+    },
   },
 } as const;
 

@@ -20,7 +20,15 @@ export interface DatasetStatus {
   readonly version: number;
   readonly updateTime: string;
   readonly freshness: Awaited<ReturnType<Dataset["freshness"]>>;
-  readonly tables: { table: string; files: number; rows: number; bytes: number; gaps: number; coverageWindows: number; newestTs: string | null }[];
+  readonly tables: {
+    table: string;
+    files: number;
+    rows: number;
+    bytes: number;
+    gaps: number;
+    coverageWindows: number;
+    newestTs: string | null;
+  }[];
   readonly gaps: { table: string; [key: string]: unknown }[];
   readonly coverage: { table: string; exchange: string; start: string; end: string }[];
   /** Local datasets only: the last runs, newest first, and quarantined rows per file. */
@@ -79,7 +87,12 @@ export async function readDatasetStatus(dataset: Dataset): Promise<DatasetStatus
   const coverage: DatasetStatus["coverage"] = [];
   for (const [table, t] of Object.entries(spec.tables)) {
     if (!t) continue;
-    const newest = t.files.map((f) => f.max_ts).filter((x): x is string => !!x).sort().at(-1) ?? null;
+    const newest =
+      t.files
+        .map((f) => f.max_ts)
+        .filter((x): x is string => !!x)
+        .sort()
+        .at(-1) ?? null;
     tables.push({
       table,
       files: t.files.length,

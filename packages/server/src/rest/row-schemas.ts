@@ -19,7 +19,11 @@ export function tableRowSchema(table: TableName): Record<string, unknown> {
   const required: string[] = [];
   for (const [name, column] of Object.entries(TABLES[table].columns) as [string, ColumnDef][]) {
     const key = toCamelCase(name);
-    properties[key] = { ...JSON_TYPE[column.type], ...(column.nullable && { nullable: true }), description: column.doc };
+    properties[key] = {
+      ...JSON_TYPE[column.type],
+      ...(column.nullable && { nullable: true }),
+      description: column.doc,
+    };
     required.push(key);
   }
   return { type: "object", description: `a ${table} row`, properties, required };

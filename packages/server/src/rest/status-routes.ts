@@ -13,7 +13,9 @@ export function registerStatusRoutes(app: FastifyInstance, ctx: RestContext, sta
       schema: {
         summary: "The process is up (does not touch the dataset)",
         tags: ["status"],
-        response: { 200: { type: "object", properties: { ok: { type: "boolean" }, startedAt: { type: "string" } } } },
+        response: {
+          200: { type: "object", properties: { ok: { type: "boolean" }, startedAt: { type: "string" } } },
+        },
       },
     },
     async () => ({ ok: true, startedAt: startedAt.toISOString() }),
@@ -22,7 +24,8 @@ export function registerStatusRoutes(app: FastifyInstance, ctx: RestContext, sta
     "/v1/status",
     {
       schema: {
-        summary: "Dataset health: version, freshness per table and exchange, runs, gaps, quarantine, coverage",
+        summary:
+          "Dataset health: version, freshness per table and exchange, runs, gaps, quarantine, coverage",
         tags: ["status"],
         response: { 200: loose, 503: errorResponseSchema },
       },

@@ -22,9 +22,21 @@ type BaseParams = { base: string };
 
 /** The time-series tables a token can be read from, and the client method answering each. */
 const SERIES_ROUTES = [
-  { path: "funding-rates", table: "funding_rates", read: (t: Token, q: SeriesQuery) => t.fundingRates(toSeriesOptions(q)) },
-  { path: "open-interest", table: "open_interest", read: (t: Token, q: SeriesQuery) => t.openInterest(toSeriesOptions(q)) },
-  { path: "liquidations", table: "liquidations", read: (t: Token, q: SeriesQuery) => t.liquidations(toSeriesOptions(q)) },
+  {
+    path: "funding-rates",
+    table: "funding_rates",
+    read: (t: Token, q: SeriesQuery) => t.fundingRates(toSeriesOptions(q)),
+  },
+  {
+    path: "open-interest",
+    table: "open_interest",
+    read: (t: Token, q: SeriesQuery) => t.openInterest(toSeriesOptions(q)),
+  },
+  {
+    path: "liquidations",
+    table: "liquidations",
+    read: (t: Token, q: SeriesQuery) => t.liquidations(toSeriesOptions(q)),
+  },
 ] as const;
 
 /** `/v1/tokens...`: every table the client reads, one route each, answered by the client's own methods. */
@@ -37,7 +49,11 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RestContext): voi
       schema: {
         summary: "Every token of the dataset (token_info rows)",
         tags: ["tokens"],
-        querystring: { type: "object", additionalProperties: false, properties: { format: seriesQuerySchema.properties.format } },
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: { format: seriesQuerySchema.properties.format },
+        },
         response: rowsResponse(tableRowSchema("token_info")),
       },
     },
@@ -72,7 +88,9 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RestContext): voi
       },
     },
     (request, reply) =>
-      answerCached(ctx, request, reply, () => token(request.params.base).ohlcv(toOhlcvOptions(request.query))),
+      answerCached(ctx, request, reply, () =>
+        token(request.params.base).ohlcv(toOhlcvOptions(request.query)),
+      ),
   );
 
   for (const route of SERIES_ROUTES) {
@@ -99,7 +117,11 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RestContext): voi
         summary: "Every market listing the token (exchange_info rows)",
         tags: ["tables"],
         params: baseParams,
-        querystring: { type: "object", additionalProperties: false, properties: { format: seriesQuerySchema.properties.format } },
+        querystring: {
+          type: "object",
+          additionalProperties: false,
+          properties: { format: seriesQuerySchema.properties.format },
+        },
         response: rowsResponse(tableRowSchema("exchange_info")),
       },
     },
@@ -116,7 +138,10 @@ export function registerTokenRoutes(app: FastifyInstance, ctx: RestContext): voi
         querystring: {
           type: "object",
           additionalProperties: false,
-          properties: { exchange: seriesQuerySchema.properties.exchange, format: seriesQuerySchema.properties.format },
+          properties: {
+            exchange: seriesQuerySchema.properties.exchange,
+            format: seriesQuerySchema.properties.format,
+          },
         },
         response: rowsResponse({ type: "object", additionalProperties: true }),
       },

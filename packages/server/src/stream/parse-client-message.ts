@@ -27,7 +27,10 @@ const MAX_MESSAGE_BYTES = 4096;
 /** `liquidations`, `large_trades`, `oi_spikes` or `candles:<exchange>:<symbol>:<interval>`. */
 export function checkTopic(topic: string): string {
   if ((FIXED_TOPICS as readonly string[]).includes(topic)) return topic;
-  const m = /^candles:([a-z0-9]{2,32}):([A-Z0-9]{1,20}\/[A-Z0-9]{1,20}(?::[A-Z0-9]{1,20})?):([0-9]{1,2}[mh])$/.exec(topic);
+  const m =
+    /^candles:([a-z0-9]{2,32}):([A-Z0-9]{1,20}\/[A-Z0-9]{1,20}(?::[A-Z0-9]{1,20})?):([0-9]{1,2}[mh])$/.exec(
+      topic,
+    );
   if (m && (CANDLE_INTERVALS as readonly string[]).includes(m[3]!)) return topic;
   throw new UnknownTopicError(
     `unknown topic ${JSON.stringify(topic.slice(0, 80))}: topics are ${FIXED_TOPICS.join(", ")} and candles:<exchange>:<symbol>:<${CANDLE_INTERVALS.join("|")}>`,
@@ -43,7 +46,8 @@ function optionalString(m: Record<string, unknown>, key: string): string | undef
 
 /** Reads one client message, or throws StreamProtocolError (garbage) / UnknownTopicError. */
 export function parseClientMessage(raw: string): ClientMessage {
-  if (raw.length > MAX_MESSAGE_BYTES) throw new StreamProtocolError(`message over ${MAX_MESSAGE_BYTES} bytes`);
+  if (raw.length > MAX_MESSAGE_BYTES)
+    throw new StreamProtocolError(`message over ${MAX_MESSAGE_BYTES} bytes`);
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -55,7 +59,9 @@ export function parseClientMessage(raw: string): ClientMessage {
   const m = value as Record<string, unknown>;
   if (m.op === "ping") return { op: "ping" };
   if (m.op !== "subscribe" && m.op !== "unsubscribe")
-    throw new StreamProtocolError(`unknown op ${JSON.stringify(String(m.op).slice(0, 32))}: subscribe, unsubscribe or ping`);
+    throw new StreamProtocolError(
+      `unknown op ${JSON.stringify(String(m.op).slice(0, 32))}: subscribe, unsubscribe or ping`,
+    );
   if (typeof m.topic !== "string") throw new StreamProtocolError("topic must be a string");
   const topic = checkTopic(m.topic);
   if (m.op === "unsubscribe") return { op: "unsubscribe", topic };

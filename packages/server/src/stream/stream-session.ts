@@ -13,7 +13,8 @@ export interface StreamSessionOptions {
 const wireText = new WeakMap<StreamEvent, string>();
 function encodeEvent(topic: string, event: StreamEvent): string {
   let text = wireText.get(event);
-  if (text === undefined) wireText.set(event, (text = JSON.stringify({ op: "event", topic, data: event.data })));
+  if (text === undefined)
+    wireText.set(event, (text = JSON.stringify({ op: "event", topic, data: event.data })));
   return text;
 }
 
@@ -51,7 +52,10 @@ export function attachStreamSession(ws: WebSocket, bus: TopicBus, opts: StreamSe
       setTimeout(() => ws.terminate(), 1000).unref();
     },
   };
-  const heartbeat = setInterval(() => send({ op: "heartbeat", ts: new Date().toISOString() }), opts.heartbeatMs ?? 15_000);
+  const heartbeat = setInterval(
+    () => send({ op: "heartbeat", ts: new Date().toISOString() }),
+    opts.heartbeatMs ?? 15_000,
+  );
   heartbeat.unref();
   const closeWith = (code: number, reason: string) => {
     closed = true;

@@ -39,7 +39,9 @@ export async function connectStream(serverUrl: string): Promise<StreamClient> {
     closed,
     send: (message) => socket.send(typeof message === "string" ? message : JSON.stringify(message)),
     events: (topic) =>
-      messages.filter((m) => m.op === "event" && (topic === undefined || m.topic === topic)).map((m) => m.data!),
+      messages
+        .filter((m) => m.op === "event" && (topic === undefined || m.topic === topic))
+        .map((m) => m.data!),
     waitFor: waitUntil,
   };
 }

@@ -42,7 +42,6 @@ export function attachLiquidationFeed(server: Server, opts: LiquidationFeedOptio
   let seq = 0;
   let malformed = 0;
 
-
   const unsubscribe = (ws: WebSocket): void => {
     if (!subscribed.delete(ws)) return;
     const open = windows.at(-1);

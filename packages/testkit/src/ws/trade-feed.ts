@@ -3,7 +3,12 @@ import type { WebSocket } from "ws";
 import { hashString, roundTo, unitAt } from "../series/hash.js";
 import { modelSymbol, priceAt } from "../series/price-model.js";
 import { joinSharedSocketServer } from "./shared-socket-server.js";
-import { TRADE_WIRES, type FeedTicker, type FeedTrade, type TradeFeedExchange } from "./trade-wire-formats.js";
+import {
+  TRADE_WIRES,
+  type FeedTicker,
+  type FeedTrade,
+  type TradeFeedExchange,
+} from "./trade-wire-formats.js";
 
 export interface TradeFeedOptions {
   readonly exchange: TradeFeedExchange;
@@ -12,7 +17,7 @@ export interface TradeFeedOptions {
   readonly seed?: number;
   /** One trade every this many ms while anyone is subscribed (default 25). */
   readonly everyMs?: number;
-  /** Every this many trades one is a block trade worth ~50x a usual one (default 10). */
+  /** About one trade in this many is a block trade worth ~50x a usual one (default 10). */
   readonly largeEvery?: number;
   /** The exchange's clock stamped on each trade (default Date.now; an accelerated clock in tests). */
   readonly nowMs?: () => number;
@@ -42,7 +47,9 @@ export function makeFeedTrade(
   const price = roundTo(priceAt(model, Math.floor(ts / MINUTE) * MINUTE), model.priceDecimals);
   const lots = 1 + Math.floor(20 * unitAt(key ^ 0x33, seq));
   // Whole multiples of 0.01 base, so OKX's contract size (0.01 BTC) divides every amount.
-  const amount = roundTo(0.01 * lots * (largeEvery > 0 && seq % largeEvery === largeEvery - 1 ? 50 : 1), 2);
+  // About one trade in `largeEvery` is a block trade, whichever symbol its turn falls on.
+  const large = largeEvery > 0 && unitAt(key ^ 0x44, seq) < 1 / largeEvery;
+  const amount = roundTo(0.01 * lots * (large ? 50 : 1), 2);
   return { exchange, symbol, ts, side, price, amount, seq };
 }
 

@@ -78,7 +78,9 @@ const okxTrades: TradeWire = {
     if (topic !== "trades" || m?.op !== "subscribe") return undefined;
     const args = Array.isArray(m.args) ? (m.args as Record<string, unknown>[]) : [];
     const arg = args.find((a) => a?.channel === "trades");
-    return arg ? { reply: JSON.stringify({ event: "subscribe", arg, connId: "sim" }), subscribed: true } : undefined;
+    return arg
+      ? { reply: JSON.stringify({ event: "subscribe", arg, connId: "sim" }), subscribed: true }
+      : undefined;
   },
   encodeTrade: (e) =>
     JSON.stringify({
