@@ -104,7 +104,7 @@ async function open(url: string, viewport = { width: 1280, height: 1000 }): Prom
 
 const ready = (page: Page) => page.waitForSelector('main[data-ready="true"]', { timeout: 30_000 });
 const points = (page: Page, chart: string) =>
-  page.$eval(`[data-chart="${chart}"]`, (el) => Number((el as HTMLElement).dataset.points));
+  page.$eval(`[data-chart="${chart}"]`, (el) => Number(el.getAttribute("data-points")));
 const canvases = (page: Page, chart: string) =>
   page.$$eval(`[data-chart="${chart}"] canvas`, (c) => c.length);
 
@@ -162,14 +162,14 @@ describe("the dashboard in headless Chromium", () => {
 
   it("token page on a phone: no sideways scrolling, and the pickers are reachable by keyboard", async () => {
     const { page, problems } = await open("/tokens/ETH?interval=1h", { width: 390, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(0);
     const focused: string[] = [];
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press("Tab");
       focused.push(
         await page.evaluate(
-          () => document.activeElement?.getAttribute("name") ?? document.activeElement?.tagName ?? "",
+          'document.activeElement?.getAttribute("name") ?? document.activeElement?.tagName ?? ""',
         ),
       );
     }
@@ -182,9 +182,8 @@ describe("the dashboard in headless Chromium", () => {
   it("live page: liquidations and large trades arrive and are charted", async () => {
     const { page, problems } = await open("/live");
     await page.waitForFunction(
-      () =>
-        Number(document.querySelector<HTMLElement>('[data-topic="liquidations"]')?.dataset.count) >= 5 &&
-        Number(document.querySelector<HTMLElement>('[data-topic="large_trades"]')?.dataset.count) >= 2,
+      "Number(document.querySelector('[data-topic=\"liquidations\"]')?.dataset.count) >= 5 && " +
+        "Number(document.querySelector('[data-topic=\"large_trades\"]')?.dataset.count) >= 2",
       undefined,
       { timeout: 30_000 },
     );
