@@ -46,27 +46,31 @@ describe("WS /v1/stream over the topic bus", () => {
   it("a deliberately slow subscriber is dropped and told why, while a fast one loses nothing", async () => {
     const fast = await connectStream(server.url);
     const slow = await connectStream(server.url);
-    for (const c of [fast, slow]) {
-      c.send({ op: "subscribe", topic: "large_trades" });
-      await c.waitFor("the ack", () => c.messages.some((m) => m.op === "subscribed"));
+    try {
+      for (const c of [fast, slow]) {
+        c.send({ op: "subscribe", topic: "large_trades" });
+        await c.waitFor("the ack", () => c.messages.some((m) => m.op === "subscribed"));
+      }
+      // The slow one stops reading: TCP fills, and its queue on the server grows.
+      (slow.socket as WebSocket & { _socket: { pause(): void; resume(): void } })._socket.pause();
+      const total = 20_000;
+      for (let seq = 0; seq < total; seq++) {
+        server.bus.publish("large_trades", trade(seq, 200_000));
+        // Let sockets flush now and then, as a real publisher's events arrive over time.
+        if (seq % 200 === 199) await new Promise((r) => setImmediate(r));
+      }
+      await waitUntil("the slow one dropped", () => server.bus.subscriberCount("large_trades") === 1);
+      (slow.socket as WebSocket & { _socket: { resume(): void } })._socket.resume();
+      const closed = await slow.closed;
+      expect(closed.code).toBe(CLOSE_TOO_SLOW);
+      expect(closed.reason).toMatch(/too slow/);
+      expect(slow.events().length).toBeLessThan(total);
+      await fast.waitFor("every event", () => fast.events().length === total);
+      expect(fast.events().map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i));
+    } finally {
+      fast.socket.close();
+      slow.socket.terminate();
     }
-    // The slow one stops reading: TCP fills, and its queue on the server grows.
-    (slow.socket as WebSocket & { _socket: { pause(): void; resume(): void } })._socket.pause();
-    const total = 20_000;
-    for (let seq = 0; seq < total; seq++) {
-      server.bus.publish("large_trades", trade(seq, 200_000));
-      // Let sockets flush now and then, as a real publisher's events arrive over time.
-      if (seq % 200 === 199) await new Promise((r) => setImmediate(r));
-    }
-    await waitUntil("the slow one dropped", () => server.bus.subscriberCount("large_trades") === 1);
-    (slow.socket as WebSocket & { _socket: { resume(): void } })._socket.resume();
-    const closed = await slow.closed;
-    expect(closed.code).toBe(CLOSE_TOO_SLOW);
-    expect(closed.reason).toMatch(/too slow/);
-    expect(slow.events().length).toBeLessThan(total);
-    await fast.waitFor("every event", () => fast.events().length === total);
-    expect(fast.events().map((e) => e.seq)).toEqual(Array.from({ length: total }, (_, i) => i));
-    fast.socket.close();
   });
 
   it("10,000 subscribe/unsubscribe cycles leave no subscription, topic or listener behind", async () => {

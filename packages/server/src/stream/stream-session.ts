@@ -47,9 +47,10 @@ export function attachStreamSession(ws: WebSocket, bus: TopicBus, opts: StreamSe
     },
     dropped(reason) {
       closed = true;
-      // The close frame is queued behind the backlog; terminate shortly after if it cannot get out.
+      // The close frame is queued behind the backlog: the subscriber gets it once it reads again; one
+      // that never does is cut off after a grace period.
       ws.close(CLOSE_TOO_SLOW, reason.slice(0, 120));
-      setTimeout(() => ws.terminate(), 1000).unref();
+      setTimeout(() => ws.terminate(), 10_000).unref();
     },
   };
   const heartbeat = setInterval(
