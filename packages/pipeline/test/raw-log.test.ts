@@ -49,9 +49,9 @@ describe("raw layer files", () => {
 
     const files = await listRawFiles(dir);
     expect(files.map((f) => path.relative(dir, f))).toEqual([
-      `raw/okx/api-v5-public-funding-rate-history/2026-11-30.run-1.${process.pid}.jsonl.gz`,
-      `raw/okx/api-v5-public-funding-rate-history/2026-12-01.run-1.${process.pid}.jsonl.gz`,
-      `raw/okx/api-v5-public-liquidation-orders/2026-12-01.run-1.${process.pid}.jsonl.gz`,
+      `raw/okx/api-v5-public-funding-rate-history/2026-11-30.run-1.${process.pid}.0.jsonl.gz`,
+      `raw/okx/api-v5-public-funding-rate-history/2026-12-01.run-1.${process.pid}.0.jsonl.gz`,
+      `raw/okx/api-v5-public-liquidation-orders/2026-12-01.run-1.${process.pid}.0.jsonl.gz`,
     ]);
     // Plain gzip of JSON lines: readable with zcat and jq, not only by us.
     const first = JSON.parse(gunzipSync(await readFile(files[0]!)).toString()) as RawRecord;
@@ -69,7 +69,7 @@ describe("raw layer files", () => {
     const dir = await makeTempDir("raw-log-killed");
     const pid = Number(deadPid());
     const folder = path.join(dir, "raw/okx/api-v5-public-liquidation-orders");
-    const active = path.join(folder, `2026-12-01.run-0.${pid}.active.jsonl`);
+    const active = path.join(folder, `2026-12-01.run-0.${pid}.0.active.jsonl`);
     const whole = [record(DAY2, '{"a":1}'), record(DAY2 + 1, '{"a":2}')].map((r) =>
       JSON.stringify({ runId: "run-0", ...r }),
     );
@@ -85,7 +85,7 @@ describe("raw layer files", () => {
     const next = await RawLog.open(dir, "run-1");
     await next.seal();
     const files = await readdir(folder);
-    expect(files).toEqual([`2026-12-01.run-0.${pid}.jsonl.gz`]);
+    expect(files).toEqual([`2026-12-01.run-0.${pid}.0.jsonl.gz`]);
     const sealed = await readRawFile(path.join(folder, files[0]!));
     expect(sealed.records.map((r) => r.record.body)).toEqual(['{"a":1}', '{"a":2}']);
     expect(sealed.torn).toBe(0);
@@ -117,6 +117,19 @@ describe("raw layer files", () => {
         reason: expect.stringContaining("not JSON"),
       }),
     ]);
+  });
+
+  it("appends after a seal go to a new segment; nothing sealed is overwritten", async () => {
+    const dir = await makeTempDir("raw-log-segments");
+    const log = await RawLog.open(dir, "collect-1");
+    log.append(record(DAY2, '{"n":1}'));
+    await log.seal();
+    log.append(record(DAY2, '{"n":2}'));
+    await log.seal();
+    const bodies = [];
+    for (const f of await listRawFiles(dir))
+      bodies.push(...(await readRawFile(f)).records.map((r) => r.record.body));
+    expect(bodies).toEqual(['{"n":1}', '{"n":2}']);
   });
 
   it("lists by exchange and inclusive day range", async () => {

@@ -10,15 +10,17 @@ const ACTIVE_SUFFIX = ".active.jsonl";
 const SEALED_SUFFIX = ".jsonl.gz";
 
 /**
- * The raw layer of one run: `<dataset>/raw/<exchange>/<endpoint>/<day>.<runId>.<pid>.active.jsonl`
+ * The raw layer of one run: `<dataset>/raw/<exchange>/<endpoint>/<day>.<runId>.<pid>.<segment>.active.jsonl`
  * while the run appends (one JSON line per record, written to the OS at once like the collector's
  * write-ahead log, so a SIGKILL loses nothing written and tears at most the last line), gzipped to
- * `<day>.<runId>.<pid>.jsonl.gz` by `seal()`. A file belongs to one process, so runs and a collector
- * that capture side by side never write into each other's files.
+ * `....<segment>.jsonl.gz` by `seal()`, after which appends go to the next segment (a collector
+ * seals every time it merges). A file belongs to one process, so runs and a collector that capture
+ * side by side never write into each other's files.
  */
 export class RawLog {
   private readonly open = new Map<string, number>();
   private appended = 0;
+  private segment = 0;
   private bytes = 0;
 
   private constructor(
@@ -39,7 +41,7 @@ export class RawLog {
       RAW_DIR,
       full.exchange,
       endpointFolder(full.endpoint),
-      `${rawDay(full.receivedAt)}.${safeName(this.runId)}.${process.pid}${ACTIVE_SUFFIX}`,
+      `${rawDay(full.receivedAt)}.${safeName(this.runId)}.${process.pid}.${this.segment}${ACTIVE_SUFFIX}`,
     );
     let fd = this.open.get(file);
     if (fd === undefined) {
@@ -66,6 +68,7 @@ export class RawLog {
       closeSync(fd);
     }
     this.open.clear();
+    this.segment++;
     for (const file of files) await sealRawFile(file);
   }
 }
@@ -106,7 +109,7 @@ export async function sealDeadRunsRawFiles(datasetDir: string): Promise<number> 
   let sealed = 0;
   for (const file of await listRawFiles(datasetDir, { includeActive: true })) {
     if (!file.endsWith(ACTIVE_SUFFIX)) continue;
-    const pid = Number(path.basename(file).slice(0, -ACTIVE_SUFFIX.length).split(".").at(-1));
+    const pid = Number(path.basename(file).slice(0, -ACTIVE_SUFFIX.length).split(".").at(-2));
     if (Number.isInteger(pid) && isAlive(pid)) continue;
     await sealRawFile(file);
     sealed++;
