@@ -70,7 +70,13 @@ interface WsClientLike {
  */
 export function captureWebsocketMessages(
   exchange: Exchange,
-  p: { readonly log: RawLog; readonly table: string; readonly clockMs: () => number },
+  p: {
+    readonly log: RawLog;
+    readonly table: string;
+    /** What the subscriber kept (symbols, a minimum value), so a replay keeps the same. */
+    readonly params: Readonly<Record<string, string>>;
+    readonly clockMs: () => number;
+  },
 ): void {
   const hooked = exchange as unknown as { client(url: string): WsClientLike };
   const original = hooked.client.bind(exchange);
@@ -89,7 +95,7 @@ export function captureWebsocketMessages(
         exchange: exchange.id,
         transport: "ws",
         endpoint: endpoint === "" ? "/" : endpoint,
-        params: {},
+        params: { ...p.params },
         table: p.table,
         body,
       });
