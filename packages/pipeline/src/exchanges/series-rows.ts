@@ -1,12 +1,11 @@
-import type { FundingRateRow, LiquidationRow, OhlcvRow, OpenInterestRow } from "@cexdata/schema";
+import {
+  parseSymbol,
+  type FundingRateRow,
+  type LiquidationRow,
+  type OhlcvRow,
+  type OpenInterestRow,
+} from "@cexdata/schema";
 import type { SeriesRef } from "./types.js";
-
-/** `BTC/USDT:USDT` -> { base: "BTC", quote: "USDT" }. */
-export function splitSymbol(symbol: string): { base: string; quote: string } {
-  const [pair = ""] = symbol.split(":");
-  const [base = "", quote = ""] = pair.split("/");
-  return { base, quote };
-}
 
 export interface CandleValues {
   readonly ts: number;
@@ -20,7 +19,7 @@ export interface CandleValues {
 }
 
 export function ohlcvRow(series: SeriesRef, v: CandleValues): OhlcvRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return {
     exchange: series.exchange,
     market: series.market,
@@ -42,7 +41,7 @@ export function fundingRow(
   series: SeriesRef,
   v: { ts: number; funding_rate: number; mark_price: number | null; interval_hours: number },
 ): FundingRateRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return { exchange: series.exchange, symbol: series.symbol, base, quote, ...v };
 }
 
@@ -50,7 +49,7 @@ export function openInterestRow(
   series: SeriesRef,
   v: { ts: number; open_interest: number; open_interest_value: number | null },
 ): OpenInterestRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return { exchange: series.exchange, symbol: series.symbol, base, quote, ...v };
 }
 
@@ -58,7 +57,7 @@ export function liquidationRow(
   series: SeriesRef,
   v: { ts: number; id: string; side: "long" | "short"; price: number; amount: number },
 ): LiquidationRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return {
     exchange: series.exchange,
     symbol: series.symbol,

@@ -6,7 +6,7 @@ import {
   tableDef,
   type DatasetSpec,
   type Market,
-  type TableName,
+  type TableName,baseOf
 } from "@cexdata/schema";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
 
@@ -33,7 +33,7 @@ export async function readWatermark(params: {
   const { conn, dir, spec, table, series } = params;
   const files = spec?.tables[table]?.files ?? [];
   const byBase = TABLES[table].partition.byBase;
-  const base = series.symbol.split("/")[0];
+  const base = baseOf(series.symbol);
   const candidates = files
     .filter((f) => !byBase || parsePartitionPath(f.path)?.base === base)
     .filter((f) => f.max_ts !== null)
