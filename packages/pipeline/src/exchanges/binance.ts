@@ -232,6 +232,7 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     earliest: (nowMs) => Math.ceil((nowMs - OI_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
+    replay: (series, body) => mapBinanceOpenInterest(series, body),
     fetchPage: async (q) => {
       const end = windowEnd(q, OI_PAGE, HOUR);
       const body = await requestJson(exchange, "fapiDataGetOpenInterestHist", {
@@ -268,7 +269,9 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
       loadMarkets,
       // With fapi blocked ccxt has no perpetual markets: the archive names them by the same rule.
       symbolFor: (b, market) =>
-        market === "perp" && perpBlocked !== null ? unifiedSymbol(b, "USDT", "perp") : base.symbolFor(b, market),
+        market === "perp" && perpBlocked !== null
+          ? unifiedSymbol(b, "USDT", "perp")
+          : base.symbolFor(b, market),
       blockedMarket: (market) => (market === "perp" ? perpBlocked : null),
       archivedTables: BINANCE_ARCHIVED_TABLES,
     },

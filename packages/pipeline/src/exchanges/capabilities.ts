@@ -20,7 +20,10 @@ export interface AdapterDeclaration {
 
 /** The same entry for every candle table of the schema (an exchange's kline endpoint serves them all). */
 export function forEachCandleTable(capability: TableCapability): Record<CandleTable, TableCapability> {
-  return Object.fromEntries(CANDLE_TABLES.map((t) => [t, capability])) as Record<CandleTable, TableCapability>;
+  return Object.fromEntries(CANDLE_TABLES.map((t) => [t, capability])) as Record<
+    CandleTable,
+    TableCapability
+  >;
 }
 
 export class TableNotServedError extends Error {
@@ -53,7 +56,9 @@ export function unsupportedBy(
 export function completeAdapter(
   base: BaseAdapter,
   declaration: AdapterDeclaration,
-  overrides: Partial<Omit<ExchangeAdapter, "tables" | "unsupported" | "earliestMs" | "pageSize" | "fetchPage">> = {},
+  overrides: Partial<
+    Omit<ExchangeAdapter, "tables" | "unsupported" | "earliestMs" | "pageSize" | "fetchPage">
+  > = {},
 ): ExchangeAdapter {
   const { market: _market, ...shared } = base;
   const entry = (table: SeriesTable): TableCapability => {

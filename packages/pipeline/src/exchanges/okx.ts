@@ -123,7 +123,9 @@ export function mapOkxLiquidations(series: SeriesRef, body: unknown, contractSiz
 
 /** The position a liquidation on the `liquidation-orders` channel closed: OKX says it in `details[0].posSide`. */
 export function okxWsLiquidationSide(info: Record<string, unknown>): "long" | "short" | undefined {
-  const details = Array.isArray(info.details) ? (info.details[0] as Record<string, unknown> | undefined) : undefined;
+  const details = Array.isArray(info.details)
+    ? (info.details[0] as Record<string, unknown> | undefined)
+    : undefined;
   return details?.posSide === "long" || details?.posSide === "short" ? details.posSide : undefined;
 }
 
@@ -176,6 +178,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const fundingRates: TableCapability = {
     pageSize: FUNDING_PAGE,
     earliest: (nowMs) => nowMs - FUNDING_HISTORY_DAYS * DAY,
+    replay: (series, body) => mapOkxFunding(series, body),
     fetchPage: async (q) => {
       // Newest first from `after`: page backwards from the end of the range.
       const body = await requestJson(exchange, "publicGetPublicFundingRateHistory", {
@@ -198,6 +201,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     earliest: (nowMs) => Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR,
+    replay: (series, body) => mapOkxOpenInterest(series, body),
     fetchPage: async (q) => {
       // A window of at most 100 hours fits one page; `begin`/`end` are exclusive.
       const end = windowEnd(q, OI_PAGE, HOUR);
@@ -227,6 +231,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const liquidations: TableCapability = {
     pageSize: LIQUIDATION_PAGE,
     earliest: (nowMs) => nowMs - LIQUIDATION_HISTORY_HOURS * HOUR,
+    replay: (series, body, market) => mapOkxLiquidations(series, body, market.contractSize ?? 1),
     fetchPage: async (q) => {
       const market = base.market(q.series.symbol);
       const body = await requestJson(exchange, "publicGetPublicLiquidationOrders", {

@@ -1,4 +1,4 @@
-import type { Exchange } from "ccxt";
+import type { Exchange, MarketInterface } from "ccxt";
 import type { ExchangeInfoRow, Market, Row, SeriesTable } from "@cexdata/schema";
 import type { ExchangeGeoBlockedError } from "./geo-block.js";
 
@@ -40,13 +40,28 @@ export interface FetchedPage {
  * How an exchange serves one table over REST. An exchange that does not serve a table has no entry
  * for it; which markets a table has comes from the schema (`TABLES[t].markets`).
  */
-export interface TableCapability {
+export type TableCapability = {
   /** Rows per request at the exchange's lowest cost per row (per market where they differ). */
   readonly pageSize: number | ((market: Market) => number);
-  /** The earliest time the exchange still serves, given the clock (Binance open interest: 30 days). */
-  readonly earliest?: (nowMs: number) => number;
   /** One request. Exchange errors propagate as ccxt errors (the pager decides on retries). */
   readonly fetchPage: (query: PageQuery) => Promise<FetchedPage>;
+} & (ForeverHistory | ForgottenHistory);
+
+/** The exchange keeps this history for ever: nothing to capture, the next fetch gets it again. */
+interface ForeverHistory {
+  readonly earliest?: undefined;
+  readonly replay?: undefined;
+}
+
+/**
+ * The exchange forgets this history (a REST horizon): every body fetched for it is kept in the raw
+ * layer as received, and `replay` re-derives its rows later with today's parser (`cexdata replay`).
+ */
+interface ForgottenHistory {
+  /** The earliest time the exchange still serves, given the clock (Binance open interest: 30 days). */
+  readonly earliest: (nowMs: number) => number;
+  /** Rows of one raw response body, as `fetchPage` maps them. */
+  readonly replay: (series: SeriesRef, body: unknown, market: MarketInterface) => readonly SeriesRow[];
 }
 
 /** The tables an exchange serves over REST: an absent entry is a table it does not serve. */

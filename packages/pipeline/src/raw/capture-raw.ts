@@ -1,6 +1,12 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Exchange } from "ccxt";
+import type { Capabilities } from "../exchanges/types.js";
 import type { RawLog } from "./raw-log.js";
+
+/** The tables whose history an exchange forgets: entries that carry a horizon and a replay parser. */
+export function forgettingTables(tables: Capabilities): ReadonlySet<string> {
+  return new Set(Object.entries(tables).flatMap(([table, entry]) => (entry?.replay ? [table] : [])));
+}
 
 /** What a REST request is being sent for, carried through ccxt's promise chain to its response hook. */
 export interface RawRequestContext {

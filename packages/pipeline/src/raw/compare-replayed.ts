@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { TABLES, type TableName } from "@cexdata/schema";
+import { TABLES, type Columns, type TableName } from "@cexdata/schema";
 import { openDuckDB, quoteIdentifier, quoteSqlString } from "../store/index.js";
 
 /** What a replay would change (or changed) for one table, exchange and UTC day. */
@@ -12,15 +12,15 @@ export interface ReplayChange {
   readonly added: number;
   /** Replayed rows whose key the dataset holds with other values. */
   readonly changed: number;
-  /** Up to three rows of each kind: the stored values (absent when added) and the replayed ones. */
-  readonly examples: readonly {
-    readonly kind: "added" | "changed";
-    readonly before?: Readonly<Record<string, unknown>>;
-    readonly after: Readonly<Record<string, unknown>>;
-  }[];
+  /** Every added or changed row: the stored values (absent when added) and the replayed ones. */
+  readonly rows: readonly ReplayedRowChange[];
 }
 
-const EXAMPLES = 3;
+export interface ReplayedRowChange {
+  readonly kind: "added" | "changed";
+  readonly before?: Readonly<Record<string, unknown>>;
+  readonly after: Readonly<Record<string, unknown>>;
+}
 
 function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === "number" && typeof b === "number") return a === b || (Number.isNaN(a) && Number.isNaN(b));
@@ -41,7 +41,8 @@ export async function compareWithStored(
 ): Promise<ReplayChange[]> {
   if (rows.length === 0) return [];
   const def = TABLES[table];
-  const columns = Object.keys(def.columns);
+  const types = def.columns as Columns;
+  const columns = Object.keys(types);
   const keyOf = (r: Readonly<Record<string, unknown>>) => JSON.stringify(def.key.map((k) => r[k]));
   const stored = new Map<string, Record<string, unknown>>();
   const tableDir = path.join(datasetDir, "data", table);
@@ -52,7 +53,7 @@ export async function compareWithStored(
     const select = columns
       .map((c) => {
         const q = quoteIdentifier(c);
-        return def.columns[c]!.type === "TIMESTAMP_MS" ? `epoch_ms(${q})::DOUBLE AS ${q}` : q;
+        return types[c]!.type === "TIMESTAMP_MS" ? `epoch_ms(${q})::DOUBLE AS ${q}` : q;
       })
       .join(", ");
     const duck = await openDuckDB();
@@ -71,10 +72,7 @@ export async function compareWithStored(
       duck.close();
     }
   }
-  const byGroup = new Map<
-    string,
-    { added: number; changed: number; examples: ReplayChange["examples"][number][] }
-  >();
+  const byGroup = new Map<string, { added: number; changed: number; rows: ReplayedRowChange[] }>();
   for (const row of rows) {
     const before = stored.get(keyOf(row));
     const kind =
@@ -82,13 +80,9 @@ export async function compareWithStored(
     if (kind === null) continue;
     const day = new Date(Number(row[def.timeColumn])).toISOString().slice(0, 10);
     const group = `${String(row.exchange)}|${day}`;
-    const entry = byGroup.get(group) ?? { added: 0, changed: 0, examples: [] };
+    const entry = byGroup.get(group) ?? { added: 0, changed: 0, rows: [] };
     entry[kind]++;
-    if (entry.examples.filter((e) => e.kind === kind).length < EXAMPLES) {
-      entry.examples.push(
-        before === undefined ? { kind, after: { ...row } } : { kind, before, after: { ...row } },
-      );
-    }
+    entry.rows.push(before === undefined ? { kind, after: { ...row } } : { kind, before, after: { ...row } });
     byGroup.set(group, entry);
   }
   return [...byGroup.entries()]

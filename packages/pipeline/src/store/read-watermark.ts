@@ -6,7 +6,8 @@ import {
   tableDef,
   type DatasetSpec,
   type Market,
-  type TableName,baseOf
+  type TableName,
+  baseOf,
 } from "@cexdata/schema";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
 

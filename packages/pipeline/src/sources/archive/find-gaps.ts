@@ -5,7 +5,8 @@ import {
   parsePartitionPath,
   tableDef,
   type DatasetSpec,
-  type TableName,baseOf
+  type TableName,
+  baseOf,
 } from "@cexdata/schema";
 import type { TimeRange } from "./archive-files.js";
 import { sqlString } from "./archive-rows-sql.js";
