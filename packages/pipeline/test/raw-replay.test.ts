@@ -8,7 +8,7 @@ import { pino } from "pino";
 import { startExchangeSimulator, type ExchangeSimulator } from "@cexdata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/load-config.js";
-import { listRawFiles, readRawFile } from "../src/raw/raw-log.js";
+import { RawLog, listRawFiles, readRawFile } from "../src/raw/raw-log.js";
 import { replayRaw } from "../src/raw/replay-raw.js";
 import { runCycle } from "../src/run/run-cycle.js";
 import { openDatasetStore, readSpec, verifyDataset } from "../src/store/index.js";
@@ -198,5 +198,52 @@ describe("cexdata replay", () => {
     });
     expect(second.changes).toEqual([]);
     expect(second.report.commit).toBeNull();
+  });
+
+  it("a record that no longer parses is named by file and offset and skipped; the rest replays", async () => {
+    const fresh = await mkdtemp(path.join(tmpdir(), "cexdata-replay-format-"));
+    // A real OKX funding-rate-history answer, then the same answer after a format change, then one cut short.
+    const recorded = await readFile(
+      path.join(here, "fixtures/exchanges/okx/http_get_funding_rate_history.json"),
+      "utf8",
+    );
+    const renamed = JSON.stringify({
+      ...JSON.parse(recorded),
+      data: undefined,
+      result: JSON.parse(recorded).data,
+    });
+    const log = await RawLog.open(fresh, "run-format");
+    const record = (body: string, at: number) => ({
+      receivedAt: at,
+      exchange: "okx",
+      transport: "rest" as const,
+      endpoint: "/api/v5/public/funding-rate-history",
+      params: { instId: "BTC-USDT-SWAP", limit: "400" },
+      table: "funding_rates",
+      symbol: SYMBOL,
+      status: 200,
+      body,
+    });
+    const day = Date.UTC(2024, 0, 1, 1);
+    log.append(record(renamed, day));
+    log.append(record(recorded.slice(0, 90), day + 1));
+    log.append(record(recorded, day + 2));
+    await log.seal();
+    const [file] = await listRawFiles(fresh);
+
+    const result = await replayRaw({ datasetDir: fresh, logger, env: sim.env(), nowMs: () => now });
+    expect(result.problems.map((p) => ({ file: p.file, reason: p.reason.split(":")[0] }))).toEqual([
+      { file, reason: "does not parse" },
+      { file, reason: "does not parse" },
+    ]);
+    const offsets = result.problems.map((p) => p.offset);
+    expect(offsets[0]).toBe(0);
+    expect(offsets[1]).toBeGreaterThan(0);
+    // The good record's rows are stored, with the rate OKX paid.
+    expect(pick(await readTable(fresh, "funding_rates"), ["ts", "funding_rate"])).toEqual([
+      { ts: Date.UTC(2023, 11, 31, 16), funding_rate: -0.00002 },
+      { ts: Date.UTC(2024, 0, 1), funding_rate: 0.00015 },
+    ]);
+    await rm(fresh, { recursive: true, force: true });
   });
 });

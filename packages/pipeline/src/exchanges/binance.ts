@@ -4,7 +4,14 @@ import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { ExchangeGeoBlockedError } from "./geo-block.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
-import { readArray, readEpochMs, readNullableNumber, readNumber, readRecord } from "./parse-values.js";
+import {
+  expectArrayAt,
+  readArray,
+  readEpochMs,
+  readNullableNumber,
+  readNumber,
+  readRecord,
+} from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable, TableCapability } from "./types.js";
@@ -232,7 +239,7 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     earliest: (nowMs) => Math.ceil((nowMs - OI_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
-    replay: (series, body) => mapBinanceOpenInterest(series, body),
+    replay: (series, body) => mapBinanceOpenInterest(series, expectArrayAt(body)),
     fetchPage: async (q) => {
       const end = windowEnd(q, OI_PAGE, HOUR);
       const body = await requestJson(exchange, "fapiDataGetOpenInterestHist", {

@@ -4,6 +4,7 @@ import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
 import {
+  expectArrayAt,
   readArray,
   readEpochMs,
   readNullableNumber,
@@ -178,7 +179,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const fundingRates: TableCapability = {
     pageSize: FUNDING_PAGE,
     earliest: (nowMs) => nowMs - FUNDING_HISTORY_DAYS * DAY,
-    replay: (series, body) => mapOkxFunding(series, body),
+    replay: (series, body) => mapOkxFunding(series, expectArrayAt(body, "data")),
     fetchPage: async (q) => {
       // Newest first from `after`: page backwards from the end of the range.
       const body = await requestJson(exchange, "publicGetPublicFundingRateHistory", {
@@ -201,7 +202,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     earliest: (nowMs) => Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR,
-    replay: (series, body) => mapOkxOpenInterest(series, body),
+    replay: (series, body) => mapOkxOpenInterest(series, expectArrayAt(body, "data")),
     fetchPage: async (q) => {
       // A window of at most 100 hours fits one page; `begin`/`end` are exclusive.
       const end = windowEnd(q, OI_PAGE, HOUR);
@@ -231,7 +232,8 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const liquidations: TableCapability = {
     pageSize: LIQUIDATION_PAGE,
     earliest: (nowMs) => nowMs - LIQUIDATION_HISTORY_HOURS * HOUR,
-    replay: (series, body, market) => mapOkxLiquidations(series, body, market.contractSize ?? 1),
+    replay: (series, body, market) =>
+      mapOkxLiquidations(series, expectArrayAt(body, "data"), market.contractSize ?? 1),
     fetchPage: async (q) => {
       const market = base.market(q.series.symbol);
       const body = await requestJson(exchange, "publicGetPublicLiquidationOrders", {
