@@ -21,7 +21,10 @@ export const EXCHANGE_QUOTES: Readonly<Record<(typeof CORE_EXCHANGES)[number], Q
   coinbase: { spot: ["USD", "USDC", "USDT"], perp: [] },
 };
 
-export const OTHER_EXCHANGE_QUOTES: QuotePreference = { spot: ["USDT", "USD", "USDC"], perp: ["USDT", "USDC"] };
+export const OTHER_EXCHANGE_QUOTES: QuotePreference = {
+  spot: ["USDT", "USD", "USDC"],
+  perp: ["USDT", "USDC"],
+};
 
 /** The quotes tried in order for a base on an exchange's market. */
 export function quotesOf(exchange: string, market: Market): readonly string[] {

@@ -49,6 +49,11 @@ export interface TableDef<C extends Columns = Columns, K extends TableKind = Tab
   /** The markets the table has rows for (funding exists for perpetuals only). */
   readonly markets: readonly Market[];
   readonly merge: MergeRule;
+  /**
+   * What a table's age is measured from: its newest stored row, or the last run that fetched it,
+   * where a quiet market stores no rows (liquidations) or the rows are snapshots.
+   */
+  readonly freshFrom: "newest-row" | "last-run";
   readonly columns: C;
   /** The grain: no two stored rows share these values. Also the sort order of every file. */
   readonly key: readonly (keyof C & string)[];
@@ -57,7 +62,9 @@ export interface TableDef<C extends Columns = Columns, K extends TableKind = Tab
   readonly timeColumn: keyof C & string;
 }
 
-function defineTable<const C extends Columns, const K extends TableKind>(def: TableDef<C, K>): TableDef<C, K> {
+function defineTable<const C extends Columns, const K extends TableKind>(
+  def: TableDef<C, K>,
+): TableDef<C, K> {
   return def;
 }
 
@@ -80,6 +87,7 @@ function ohlcvTable<const N extends string>(
     cadence,
     markets: MARKETS,
     merge: "time-series",
+    freshFrom: "newest-row",
     columns: {
       exchange,
       market,
@@ -113,6 +121,7 @@ export const fundingRates = defineTable({
   kind: "event-series",
   markets: PERP_ONLY,
   merge: "time-series",
+  freshFrom: "newest-row",
   columns: {
     exchange,
     symbol,
@@ -136,6 +145,7 @@ export const openInterest = defineTable({
   cadence: "1h",
   markets: PERP_ONLY,
   merge: "time-series",
+  freshFrom: "newest-row",
   columns: {
     exchange,
     symbol,
@@ -156,6 +166,7 @@ export const liquidations = defineTable({
   kind: "event-series",
   markets: PERP_ONLY,
   merge: "time-series",
+  freshFrom: "last-run",
   columns: {
     exchange,
     symbol,
@@ -179,6 +190,7 @@ export const exchangeInfo = defineTable({
   kind: "snapshot",
   markets: MARKETS,
   merge: "snapshot",
+  freshFrom: "last-run",
   columns: {
     exchange,
     symbol,
@@ -208,6 +220,7 @@ export const tokenInfo = defineTable({
   kind: "snapshot",
   markets: MARKETS,
   merge: "snapshot",
+  freshFrom: "last-run",
   columns: {
     base,
     name: nullable(col.text("asset name, where an exchange reports it")),
@@ -251,6 +264,7 @@ export interface AnyTable {
   readonly cadence?: NativeInterval;
   readonly markets: readonly Market[];
   readonly merge: MergeRule;
+  readonly freshFrom: "newest-row" | "last-run";
   readonly columns: Columns;
   readonly key: readonly string[];
   readonly partition: PartitionRule;

@@ -1,10 +1,4 @@
-import {
-  compareExchanges,
-  defaultQuote,
-  type Market,
-  type SpecFile,
-  type TableName,
-} from "@cexdata/schema";
+import { compareExchanges, defaultQuote, type Market, type SpecFile, type TableName } from "@cexdata/schema";
 import { findCloseMatches, loadTemplate } from "@cexdata/sql-templates";
 import { InvalidArgumentError, UnknownTokenError } from "../errors.js";
 import type { SpecSnapshot } from "../source/SpecTracker.js";

@@ -1,11 +1,33 @@
 import {
+  isKeyedByMarket,
   parseSymbol,
   type FundingRateRow,
   type LiquidationRow,
   type OhlcvRow,
   type OpenInterestRow,
+  type Row,
+  type SeriesTable,
 } from "@cexdata/schema";
 import type { SeriesRef } from "./types.js";
+
+/** The columns a series gives every row of it: which exchange, symbol, base, quote (and market). */
+type IdentityColumn = "exchange" | "symbol" | "base" | "quote" | "market";
+
+/**
+ * A row of any series table: the identity columns from the series (base and quote parsed from its
+ * symbol, market where the table has that column) and the table's own values. A new table's mapper
+ * needs nothing else.
+ */
+export function seriesRow<T extends SeriesTable>(
+  series: SeriesRef & { readonly table: T },
+  values: Omit<Row<T>, IdentityColumn>,
+): Row<T> {
+  const { base, quote } = parseSymbol(series.symbol);
+  const identity = isKeyedByMarket(series.table)
+    ? { exchange: series.exchange, market: series.market, symbol: series.symbol, base, quote }
+    : { exchange: series.exchange, symbol: series.symbol, base, quote };
+  return { ...identity, ...values } as unknown as Row<T>;
+}
 
 export interface CandleValues {
   readonly ts: number;

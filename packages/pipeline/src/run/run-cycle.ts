@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Market, SpecGap, TableName } from "@cexdata/schema";
+import type { Market, SpecGap } from "@cexdata/schema";
 import { resolveSince, type PipelineConfig } from "../config/config-schema.js";
 import { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
 import { RefusedHosts } from "../exchanges/refused-hosts.js";

@@ -1,4 +1,4 @@
-import { candleMsOf, type SpecGap, type TableName } from "@cexdata/schema";
+import { candleMsOf, type SpecGap } from "@cexdata/schema";
 import type { PlannedSeries } from "../plan/plan-series.js";
 import type { ExchangeAdapter, SeriesRow } from "../exchanges/types.js";
 import { countsOf, type RunReport } from "../report/run-report.js";
