@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Market, SpecGap, TableName } from "@cexdata/schema";
+import type { Market, SpecGap } from "@cexdata/schema";
 import { resolveSince, type PipelineConfig } from "../config/config-schema.js";
 import { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
 import { RefusedHosts } from "../exchanges/refused-hosts.js";
@@ -27,7 +27,10 @@ import { RequestStats } from "../sources/rest/request-stats.js";
 import { StoppedError, stopOnAbort } from "../sources/rest/stop-on-abort.js";
 import { withRetry, type RetryPolicy } from "../sources/rest/with-retry.js";
 import { DiskFullError, openDatasetStore } from "../store/index.js";
-import { appendQuarantine, quarantinePath } from "../validate/index.js";
+import { storeSink } from "../ingest/index.js";
+import { quarantinePath } from "../validate/index.js";
+import { captureRestResponses, forgettingTables } from "../raw/capture-raw.js";
+import { RawLog } from "../raw/raw-log.js";
 import { SerialLock } from "./serial-lock.js";
 import { finishCycle } from "./finish-cycle.js";
 import { errorMessage, errorName } from "./describe-error.js";
@@ -48,6 +51,11 @@ export interface RunCycleParams {
   readonly sleep?: (ms: number) => Promise<void>;
   /** The wall clock that waits and bans are measured on (Date.now); tests pass the one `sleep` advances. */
   readonly clockMs?: () => number;
+  /**
+   * Keep every body fetched for history the exchange forgets in `<dataset>/raw` (default true), so
+   * `cexdata replay` can re-derive it with a fixed parser after the exchange no longer serves it.
+   */
+  readonly captureRaw?: boolean;
   /** Explicit series instead of the config's (backfill); `sinceMs`/`untilMs` bound each. */
   readonly only?: { series: SeriesRef; sinceMs: number; untilMs?: number }[];
   /** Per-series progress, for progress bars. */
@@ -93,6 +101,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   // ban ends, by any exchange's series.
   const refusedHosts = new RefusedHosts(p.clockMs);
   const store = await openDatasetStore({ dir: p.datasetDir, nowMs: clock });
+  const raw = p.captureRaw === false ? null : await RawLog.open(p.datasetDir, runId);
   let quarantined = 0;
   // A full disk ends the whole run (see fetchOneSeries).
   let diskFull: DiskFullError | null = null;
@@ -106,6 +115,12 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     const blockedExchanges: { adapter: ExchangeAdapter; error: ExchangeGeoBlockedError }[] = [];
     for (const id of exchangeIds) {
       const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, refusedHosts });
+      if (raw)
+        captureRestResponses(adapter.ccxt, {
+          log: raw,
+          tables: forgettingTables(adapter.tables),
+          clockMs: clock,
+        });
       try {
         await stopOnAbort(
           withRetry(() => adapter.loadMarkets(), {
@@ -137,14 +152,11 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
         });
       }
     }
-    const sink = {
-      stage: (table: TableName, rows: readonly unknown[]) =>
-        lock.run(() => store.stage(table, rows as never, "rest")),
-      quarantine: async (rejected: Parameters<typeof appendQuarantine>[2]) => {
-        quarantined += rejected.length;
-        await appendQuarantine(p.datasetDir, runId, rejected);
-      },
-    };
+    const sink = storeSink(
+      store,
+      { datasetDir: p.datasetDir, runId, onQuarantined: (n) => (quarantined += n) },
+      (fn) => lock.run(fn),
+    );
 
     const tables = p.only
       ? [...new Set(p.only.map((o) => o.series.table))]
@@ -271,6 +283,8 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
       report.stopped = { reason, unfinishedSeries: unfinished };
     }
     await store.close();
+    await raw?.seal();
+    report.raw = raw ? raw.stats : null;
   }
   if (diskFull !== null) {
     // The store has freed its temp files, so the report may fit; if not, the error says it all.

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { CliContext } from "../context.js";
 import { registerBackfillCommand } from "./backfill.js";
+import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
 import { registerScheduleCommand } from "./schedule.js";
 import { registerStatusCommand } from "./status.js";
@@ -35,5 +36,6 @@ export async function registerCommands(program: Command, ctx: CliContext): Promi
   registerVerifyCommand(program, ctx);
   registerScheduleCommand(program, ctx);
   registerStatusCommand(program, ctx);
+  registerReplayCommand(program, ctx);
   for (const register of later) register(program, ctx);
 }
