@@ -65,7 +65,6 @@ const binanceTrades: TradeWire = {
       t: 5_000_000 + e.seq,
       p: String(e.price),
       q: String(e.amount),
-      X: "MARKET",
       m: e.side === "sell",
     }),
 };
@@ -93,7 +92,6 @@ const okxTrades: TradeWire = {
           sz: String(Math.round((e.amount / okxContractSize(e.symbol)) * 1e8) / 1e8),
           side: e.side,
           ts: String(e.ts),
-          count: "1",
         },
       ],
     }),
