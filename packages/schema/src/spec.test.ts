@@ -39,6 +39,17 @@ describe("spec.json", () => {
     expect(parseDatasetSpec(spec).version).toBe(3);
   });
 
+  it("refuses a table it does not know for a writer, leaves it out for a reader", () => {
+    const newer = {
+      ...spec,
+      tables: { ...spec.tables, sentiment_1h: { columns: [], files: [], some_new_key: 1 } },
+    };
+    expect(fieldOf(newer)).toBe("tables.sentiment_1h");
+    const read = parseDatasetSpec(newer, { unknownTables: "ignore" });
+    expect(Object.keys(read.tables)).toEqual(["ohlcv_1d"]);
+    expect(read.tables.ohlcv_1d?.files).toHaveLength(1);
+  });
+
   it("names the field that is wrong", () => {
     expect(fieldOf({ ...spec, version: 0 })).toBe("version");
     expect(fieldOf({ ...spec, update_time: "2024-01-11 00:05" })).toBe("update_time");

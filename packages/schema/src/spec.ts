@@ -176,11 +176,29 @@ export class SpecValidationError extends Error {
   }
 }
 
+export interface ParseSpecOptions {
+  /**
+   * `refuse` (the pipeline, which rewrites spec.json and must not lose a table it does not know):
+   * a table name outside the schema is an error. `ignore` (readers): such a table is left out of
+   * the result, so a client keeps reading a dataset that a newer pipeline added tables to.
+   */
+  readonly unknownTables?: "refuse" | "ignore";
+}
+
 /** Validates a parsed spec.json; the error names the field that is wrong. */
-export function parseDatasetSpec(value: unknown): DatasetSpec {
+export function parseDatasetSpec(value: unknown, options: ParseSpecOptions = {}): DatasetSpec {
+  if (options.unknownTables === "ignore") value = withoutUnknownTables(value);
   const result = datasetSpecSchema.safeParse(value);
   if (result.success) return result.data as DatasetSpec;
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join(".") || "(root)";
   throw new SpecValidationError(`spec.json: ${field}: ${issue.message}`, field);
+}
+
+function withoutUnknownTables(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const tables = (value as { tables?: unknown }).tables;
+  if (tables === null || typeof tables !== "object" || Array.isArray(tables)) return value;
+  const known = Object.entries(tables).filter(([name]) => tableNameSchema.safeParse(name).success);
+  return { ...value, tables: Object.fromEntries(known) };
 }
