@@ -23,6 +23,11 @@ export interface TableDef<C extends Columns = Columns> {
   readonly partition: PartitionRule;
   /** The column a table's time range (min_ts / max_ts in spec.json) is measured on. */
   readonly timeColumn: keyof C & string;
+  /**
+   * For candle tables, the candle's length in ms: `ts` is aligned to it and a row is stored only once
+   * its candle has closed (`ts + candleMs <= now`).
+   */
+  readonly candleMs?: number;
 }
 
 function defineTable<const C extends Columns>(def: TableDef<C>): TableDef<C> {
@@ -35,7 +40,13 @@ const symbol = col.text("ccxt unified symbol, e.g. `BTC/USDT` or `BTC/USDT:USDT`
 const base = col.text("base asset, upper case, e.g. `BTC`", assetSchema);
 const quote = col.text("quote asset, upper case, e.g. `USDT`", assetSchema);
 
-function ohlcvTable<const N extends string>(name: N, span: string, period: PartitionRule["period"]) {
+const CANDLE_MS = { "1-minute": 60_000, "1-hour": 3_600_000, "1-day": 86_400_000 } as const;
+
+function ohlcvTable<const N extends string>(
+  name: N,
+  span: keyof typeof CANDLE_MS,
+  period: PartitionRule["period"],
+) {
   return defineTable({
     name,
     doc: `Closed ${span} candles, spot and perpetual. The candle still forming is never stored.`,
@@ -53,16 +64,97 @@ function ohlcvTable<const N extends string>(name: N, span: string, period: Parti
       volume: col.amount("traded volume in base units"),
       quote_volume: nullable(col.amount("traded volume in quote units")),
       trades: nullable(col.count("number of trades, where the exchange reports it")),
+      taker_buy_volume: nullable(
+        col.amount("volume bought by takers, base units, where the exchange reports it (Binance)"),
+      ),
+      taker_buy_quote_volume: nullable(
+        col.amount("volume bought by takers, quote units, where the exchange reports it (Binance)"),
+      ),
     },
     key: ["exchange", "market", "symbol", "ts"],
     partition: { byBase: true, period, timeColumn: "ts" },
     timeColumn: "ts",
+    candleMs: CANDLE_MS[span],
   });
 }
 
 export const ohlcv1m = ohlcvTable("ohlcv_1m", "1-minute", "month");
 export const ohlcv1h = ohlcvTable("ohlcv_1h", "1-hour", "year");
 export const ohlcv1d = ohlcvTable("ohlcv_1d", "1-day", "none");
+
+/**
+ * Hourly candles of a perpetual's reference price: its mark price, its index (the spot basket) or its
+ * premium index. Only closed candles, as for OHLCV; no volume (these prices are not traded).
+ */
+function priceCandleTable<const N extends string>(name: N, doc: string, what: string, signed: boolean) {
+  const value = (d: string) => (signed ? col.number(`${d} ${what}`) : col.price(`${d} ${what}`));
+  return defineTable({
+    name,
+    doc,
+    columns: {
+      exchange,
+      symbol,
+      ts: col.timestamp("open time of the candle, UTC"),
+      base,
+      quote,
+      open: value("first"),
+      high: value("highest"),
+      low: value("lowest"),
+      close: value("last"),
+    },
+    key: ["exchange", "symbol", "ts"],
+    partition: { byBase: true, period: "year", timeColumn: "ts" },
+    timeColumn: "ts",
+    candleMs: CANDLE_MS["1-hour"],
+  });
+}
+
+export const markOhlcv1h = priceCandleTable(
+  "mark_ohlcv_1h",
+  "Closed 1-hour candles of the mark price of perpetual swaps: the price funding, PnL and liquidations use.",
+  "mark price",
+  false,
+);
+export const indexOhlcv1h = priceCandleTable(
+  "index_ohlcv_1h",
+  "Closed 1-hour candles of the index price of perpetual swaps: the exchange's spot basket the contract tracks.",
+  "index price",
+  false,
+);
+export const premiumIndexOhlcv1h = priceCandleTable(
+  "premium_index_ohlcv_1h",
+  "Closed 1-hour candles of the premium index of perpetual swaps ((impact price - index) / index, the input " +
+    "of the funding rate); negative when the contract trades below its index.",
+  "premium index (a fraction, 0.0001 = 0.01%)",
+  true,
+);
+
+export const longShortRatios = defineTable({
+  name: "long_short_ratios",
+  doc:
+    "Positioning of perpetual traders, hourly: the value at the top of each UTC hour. A ratio is longs / " +
+    "shorts (1.5 = 60% long); null where the exchange does not publish it.",
+  columns: {
+    exchange,
+    symbol,
+    ts: col.timestamp("top of the UTC hour the ratios were taken at"),
+    base,
+    quote,
+    top_trader_account_ratio: nullable(
+      col.amount("long / short accounts among the top 20% of traders by margin (Binance)"),
+    ),
+    top_trader_position_ratio: nullable(
+      col.amount("long / short position size of the top 20% of traders by margin (Binance)"),
+    ),
+    global_account_ratio: nullable(col.amount("long / short accounts among all traders")),
+    taker_buy_sell_ratio: nullable(
+      col.amount("taker buy volume / taker sell volume over the hour before ts (Binance, OKX)"),
+    ),
+  },
+  key: ["exchange", "symbol", "ts"],
+  partition: { byBase: true, period: "year", timeColumn: "ts" },
+  timeColumn: "ts",
+});
 
 export const fundingRates = defineTable({
   name: "funding_rates",
@@ -172,6 +264,10 @@ export const TABLES = {
   liquidations,
   exchange_info: exchangeInfo,
   token_info: tokenInfo,
+  mark_ohlcv_1h: markOhlcv1h,
+  index_ohlcv_1h: indexOhlcv1h,
+  premium_index_ohlcv_1h: premiumIndexOhlcv1h,
+  long_short_ratios: longShortRatios,
 } as const;
 
 export type Tables = typeof TABLES;
@@ -194,6 +290,7 @@ export interface AnyTable {
   readonly key: readonly string[];
   readonly partition: PartitionRule;
   readonly timeColumn: string;
+  readonly candleMs?: number;
 }
 
 export function tableDef(name: TableName): AnyTable {

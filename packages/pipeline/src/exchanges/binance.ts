@@ -56,7 +56,8 @@ function binanceGeoBlockRemedy(host: string): string {
 }
 
 /**
- * Binance: kline arrays `[openTime, o, h, l, c, volume, closeTime, quoteVolume, trades, ...]` with
+ * Binance: kline arrays `[openTime, o, h, l, c, volume, closeTime, quoteVolume, trades,
+ * takerBuyVolume, takerBuyQuoteVolume, ignore]` with
  * prices as strings, oldest first, `startTime` inclusive. Funding times carry a few ms past the hour.
  */
 export function mapBinanceKlines(series: SeriesRef, body: unknown) {
@@ -71,6 +72,8 @@ export function mapBinanceKlines(series: SeriesRef, body: unknown) {
       volume: readNumber(a[5]),
       quote_volume: readNullableNumber(a[7]),
       trades: readNullableNumber(a[8]),
+      taker_buy_volume: readNullableNumber(a[9]),
+      taker_buy_quote_volume: readNullableNumber(a[10]),
     });
   });
 }

@@ -17,6 +17,9 @@ export interface CandleValues {
   readonly volume: number;
   readonly quote_volume: number | null;
   readonly trades: number | null;
+  /** Taker-buy volume, base and quote units, where the exchange gives it (Binance klines). */
+  readonly taker_buy_volume?: number | null;
+  readonly taker_buy_quote_volume?: number | null;
 }
 
 export function ohlcvRow(series: SeriesRef, v: CandleValues): OhlcvRow {
@@ -35,6 +38,8 @@ export function ohlcvRow(series: SeriesRef, v: CandleValues): OhlcvRow {
     volume: v.volume,
     quote_volume: v.quote_volume,
     trades: v.trades,
+    taker_buy_volume: v.taker_buy_volume ?? null,
+    taker_buy_quote_volume: v.taker_buy_quote_volume ?? null,
   };
 }
 

@@ -46,6 +46,10 @@ export const MERGE_POLICIES = {
   funding_rates: TIME_SERIES,
   open_interest: TIME_SERIES,
   liquidations: TIME_SERIES,
+  mark_ohlcv_1h: TIME_SERIES,
+  index_ohlcv_1h: TIME_SERIES,
+  premium_index_ohlcv_1h: TIME_SERIES,
+  long_short_ratios: TIME_SERIES,
   exchange_info: SNAPSHOT,
   token_info: SNAPSHOT,
 } as const satisfies Record<TableName, MergePolicy>;

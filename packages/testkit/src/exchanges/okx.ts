@@ -1,6 +1,7 @@
 import { hashString, roundTo, unitAt } from "../series/hash.js";
 import { INTERVAL_MS, modelSymbol, type SimCandle, type SimInterval } from "../series/index.js";
 import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { createOkxDerivativeRoutes } from "./okx-derivatives.js";
 import { OKX_INSTRUMENTS, okxInstrument, type OkxInstrument } from "./okx-markets.js";
 import { RateWindow } from "./rate-window.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
@@ -52,7 +53,7 @@ function predictedRate(symbol: string, ts: number, realized: number): number {
  * Records with before < ts < after, newest first, at most `limit`: the newest ones, or with only
  * `before` the ones right after it (so that paging forward from a `since` works).
  */
-function pageNewestFirst<T extends { ts: number }>(
+export function pageNewestFirst<T extends { ts: number }>(
   rows: readonly T[],
   bounds: { after: number | undefined; before: number | undefined },
   limit: number,
@@ -285,6 +286,7 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     "/api/v5/rubik/stat/contracts/open-interest-history": openInterestHistory,
     "/api/v5/public/liquidation-orders": liquidationOrders,
     "/api/v5/market/ticker": ticker,
+    ...createOkxDerivativeRoutes(series),
   };
 
   const rateLimited = (retryAfterSeconds: number, status: 429 | 418): SimReply => ({

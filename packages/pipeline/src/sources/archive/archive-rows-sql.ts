@@ -50,11 +50,15 @@ export function archiveRowsSql(
         AND epoch_ms(create_time) >= $start_ms AND epoch_ms(create_time) < $end_ms`;
   }
   const ts = msOf("open_time", format);
-  // COIN-M: `volume` counts contracts and the 8th column is the base volume; no quote volume is given.
-  const [volume, quoteVolume] =
-    symbol.venue === "cm" ? ["quote_volume", "CAST(NULL AS DOUBLE)"] : ["volume", "quote_volume"];
+  // COIN-M: `volume` counts contracts and the 8th column is the base volume; no quote volume is
+  // given. The taker-buy pair follows the same layout (contracts, then base).
+  const nothing = "CAST(NULL AS DOUBLE)";
+  const [volume, quoteVolume, takerBuy, takerBuyQuote] =
+    symbol.venue === "cm"
+      ? ["quote_volume", nothing, "taker_buy_quote_volume", nothing]
+      : ["volume", "quote_volume", "taker_buy_volume", "taker_buy_quote_volume"];
   return `SELECT ${ident}, ${sqlString(marketOf(symbol.venue))} AS market, $symbol AS symbol, ${ts} AS ts,
     $base AS base, $quote AS quote, open, high, low, close, ${volume} AS volume, ${quoteVolume} AS quote_volume,
-    count AS trades
+    count AS trades, ${takerBuy} AS taker_buy_volume, ${takerBuyQuote} AS taker_buy_quote_volume
     FROM ${from} WHERE ${ts} >= $start_ms AND ${ts} < $end_ms`;
 }
