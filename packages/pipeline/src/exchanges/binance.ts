@@ -1,5 +1,11 @@
 import { INTERVAL_INFO, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import {
+  BINANCE_PRICE_KLINE_PAGE,
+  BINANCE_STATS_DAYS,
+  BINANCE_STATS_PAGE,
+  fetchBinanceDerivativePage,
+} from "./binance-derivatives.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { ExchangeGeoBlockedError } from "./geo-block.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
@@ -7,6 +13,7 @@ import { readArray, readEpochMs, readNullableNumber, readNumber, readRecord } fr
 import { requestJson } from "./request-json.js";
 import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
 import {
+  isDerivativeTable,
   OHLCV_INTERVAL,
   type ExchangeAdapter,
   type FetchedPage,
@@ -41,8 +48,21 @@ const klinePage = (market: Market): number => (market === "spot" ? SPOT_KLINE_PA
  */
 const SPOT_MARKET_DATA_URL = "https://data-api.binance.vision/api/v3";
 
-/** Closed days of these USDⓈ-M tables are in data.binance.vision (klines, fundingRate, metrics). */
-const ARCHIVED_TABLES = ["ohlcv_1m", "ohlcv_1h", "ohlcv_1d", "funding_rates", "open_interest"] as const;
+/**
+ * Closed days of these USDⓈ-M tables are in data.binance.vision (klines, fundingRate, metrics,
+ * markPriceKlines, indexPriceKlines, premiumIndexKlines).
+ */
+const ARCHIVED_TABLES = [
+  "ohlcv_1m",
+  "ohlcv_1h",
+  "ohlcv_1d",
+  "funding_rates",
+  "open_interest",
+  "mark_ohlcv_1h",
+  "index_ohlcv_1h",
+  "premium_index_ohlcv_1h",
+  "long_short_ratios",
+] as const;
 
 /** What to do when a Binance host refuses the runner's location (GitHub's runners are US addresses). */
 function binanceGeoBlockRemedy(host: string): string {
@@ -160,6 +180,10 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
 
   const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
     const market = base.market(q.series.symbol);
+    const table = q.series.table;
+    if (isDerivativeTable(table)) {
+      return fetchBinanceDerivativePage(exchange, market, { ...q, series: { ...q.series, table } });
+    }
     const interval = OHLCV_INTERVAL[q.series.table];
     if (interval !== undefined) {
       const stepMs = INTERVAL_INFO[interval].ms;
@@ -250,14 +274,28 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
     archivedTables: ARCHIVED_TABLES,
     unsupported(table: SeriesTable, market: Market) {
       if (table === "liquidations") return "not served over REST (Binance ended public liquidation history)";
-      if ((table === "funding_rates" || table === "open_interest") && market !== "perp")
+      if (
+        (table === "funding_rates" || table === "open_interest" || isDerivativeTable(table)) &&
+        market !== "perp"
+      )
         return "perpetuals only";
       return null;
     },
-    earliestMs: (table, nowMs) =>
-      table === "open_interest" ? Math.ceil((nowMs - OI_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR : 0,
-    pageSize: (table, market) =>
-      table === "open_interest" ? OI_PAGE : table === "funding_rates" ? FUNDING_PAGE : klinePage(market),
+    earliestMs: (table, nowMs) => {
+      if (table === "open_interest") return Math.ceil((nowMs - OI_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR;
+      if (table === "long_short_ratios")
+        return Math.ceil((nowMs - BINANCE_STATS_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR;
+      return 0;
+    },
+    pageSize: (table, market) => {
+      if (table === "long_short_ratios") return BINANCE_STATS_PAGE;
+      if (isDerivativeTable(table)) return BINANCE_PRICE_KLINE_PAGE;
+      return table === "open_interest"
+        ? OI_PAGE
+        : table === "funding_rates"
+          ? FUNDING_PAGE
+          : klinePage(market);
+    },
     fetchPage,
   };
 }

@@ -1,5 +1,6 @@
 import { INTERVAL_INFO, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { BYBIT_PRICE_KLINE_PAGE, BYBIT_RATIO_PAGE, fetchBybitDerivativePage } from "./bybit-derivatives.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import type { BanRule } from "./ip-ban.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
@@ -14,6 +15,7 @@ import {
 import { requestJson } from "./request-json.js";
 import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
 import {
+  isDerivativeTable,
   OHLCV_INTERVAL,
   type ExchangeAdapter,
   type FetchedPage,
@@ -139,6 +141,10 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
 
   const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
     const market = base.market(q.series.symbol);
+    const table = q.series.table;
+    if (isDerivativeTable(table)) {
+      return fetchBybitDerivativePage(exchange, market, { ...q, series: { ...q.series, table } });
+    }
     const category = q.series.market === "spot" ? "spot" : "linear";
     const interval = OHLCV_INTERVAL[q.series.table];
     if (interval !== undefined) {
@@ -225,13 +231,19 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
     unsupported(table: SeriesTable, market: Market) {
       if (table === "liquidations")
         return "not served over REST (Bybit publishes liquidations on websocket only)";
-      if ((table === "funding_rates" || table === "open_interest") && market !== "perp")
+      if (
+        (table === "funding_rates" || table === "open_interest" || isDerivativeTable(table)) &&
+        market !== "perp"
+      )
         return "perpetuals only";
       return null;
     },
     earliestMs: () => 0,
-    pageSize: (table) =>
-      table === "funding_rates" ? FUNDING_PAGE : table === "open_interest" ? OI_PAGE : KLINE_PAGE,
+    pageSize: (table) => {
+      if (table === "long_short_ratios") return BYBIT_RATIO_PAGE;
+      if (isDerivativeTable(table)) return BYBIT_PRICE_KLINE_PAGE;
+      return table === "funding_rates" ? FUNDING_PAGE : table === "open_interest" ? OI_PAGE : KLINE_PAGE;
+    },
     fetchPage,
   };
 }

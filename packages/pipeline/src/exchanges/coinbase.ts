@@ -12,6 +12,7 @@ import {
   type PageQuery,
   type SeriesRef,
   type SeriesTable,
+  isDerivativeTable,
 } from "./types.js";
 
 /**
@@ -82,7 +83,8 @@ export function createCoinbaseAdapter(params: AdapterParams = {}): ExchangeAdapt
     unsupported(table: SeriesTable, market: Market) {
       if (market !== "spot") return "Coinbase perpetuals are not collected (spot only)";
       if (table === "liquidations") return "not served over REST";
-      if (table === "funding_rates" || table === "open_interest") return "perpetuals only";
+      if (table === "funding_rates" || table === "open_interest" || isDerivativeTable(table))
+        return "perpetuals only";
       return null;
     },
     earliestMs: () => 0,

@@ -1,6 +1,12 @@
 import { INTERVAL_INFO, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
+import {
+  fetchOkxDerivativePage,
+  OKX_DERIVATIVE_PAGE,
+  OKX_PREMIUM_HISTORY_DAYS,
+  OKX_STATS_HOURS,
+} from "./okx-derivatives.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
 import {
   readArray,
@@ -13,6 +19,7 @@ import {
 import { requestJson } from "./request-json.js";
 import { fundingIntervals, fundingRow, liquidationRow, ohlcvRow, openInterestRow } from "./series-rows.js";
 import {
+  isDerivativeTable,
   OHLCV_INTERVAL,
   type ExchangeAdapter,
   type FetchedPage,
@@ -148,6 +155,10 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
 
   const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
     const market = base.market(q.series.symbol);
+    const table = q.series.table;
+    if (isDerivativeTable(table)) {
+      return fetchOkxDerivativePage(exchange, market, { ...q, series: { ...q.series, table } });
+    }
     const interval = OHLCV_INTERVAL[q.series.table];
     if (interval !== undefined) {
       const stepMs = INTERVAL_INFO[interval].ms;
@@ -238,7 +249,10 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
     ...base,
     unsupported(table: SeriesTable, market: Market) {
       if (
-        (table === "funding_rates" || table === "open_interest" || table === "liquidations") &&
+        (table === "funding_rates" ||
+          table === "open_interest" ||
+          table === "liquidations" ||
+          isDerivativeTable(table)) &&
         market !== "perp"
       )
         return "perpetuals only";
@@ -248,16 +262,21 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
       if (table === "open_interest") return Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR;
       if (table === "funding_rates") return nowMs - FUNDING_HISTORY_DAYS * DAY;
       if (table === "liquidations") return nowMs - LIQUIDATION_HISTORY_HOURS * HOUR;
+      if (table === "premium_index_ohlcv_1h")
+        return Math.ceil((nowMs - OKX_PREMIUM_HISTORY_DAYS * DAY) / HOUR) * HOUR;
+      if (table === "long_short_ratios") return Math.floor(nowMs / HOUR) * HOUR - OKX_STATS_HOURS * HOUR;
       return 0;
     },
     pageSize: (table) =>
-      table === "funding_rates"
-        ? FUNDING_PAGE
-        : table === "open_interest"
-          ? OI_PAGE
-          : table === "liquidations"
-            ? LIQUIDATION_PAGE
-            : HISTORY_PAGE,
+      isDerivativeTable(table)
+        ? OKX_DERIVATIVE_PAGE
+        : table === "funding_rates"
+          ? FUNDING_PAGE
+          : table === "open_interest"
+            ? OI_PAGE
+            : table === "liquidations"
+              ? LIQUIDATION_PAGE
+              : HISTORY_PAGE,
     fetchPage,
   };
 }

@@ -1,4 +1,11 @@
-import type { FundingRateRow, LiquidationRow, OhlcvRow, OpenInterestRow } from "@cexdata/schema";
+import type {
+  FundingRateRow,
+  LiquidationRow,
+  LongShortRatioRow,
+  OhlcvRow,
+  OpenInterestRow,
+  PriceCandleRow,
+} from "@cexdata/schema";
 import type { SeriesRef } from "./types.js";
 
 /** `BTC/USDT:USDT` -> { base: "BTC", quote: "USDT" }. */
@@ -90,4 +97,59 @@ export function fundingIntervals(tsAscending: readonly number[], statedHours: nu
     const hours = Math.round(neighbour / 3_600_000);
     return [1, 2, 4, 8].includes(hours) ? hours : statedHours;
   });
+}
+
+export interface PriceCandleValues {
+  readonly ts: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+}
+
+/** A row of mark_ohlcv_1h, index_ohlcv_1h or premium_index_ohlcv_1h (they share their columns). */
+export function priceCandleRow(series: SeriesRef, v: PriceCandleValues): PriceCandleRow {
+  const { base, quote } = splitSymbol(series.symbol);
+  return { exchange: series.exchange, symbol: series.symbol, ts: v.ts, base, quote, ...pickOhlc(v) };
+}
+
+const pickOhlc = (v: PriceCandleValues) => ({ open: v.open, high: v.high, low: v.low, close: v.close });
+
+export interface LongShortValues {
+  readonly top_trader_account_ratio: number | null;
+  readonly top_trader_position_ratio: number | null;
+  readonly global_account_ratio: number | null;
+  readonly taker_buy_sell_ratio: number | null;
+}
+
+export const NO_RATIOS: LongShortValues = {
+  top_trader_account_ratio: null,
+  top_trader_position_ratio: null,
+  global_account_ratio: null,
+  taker_buy_sell_ratio: null,
+};
+
+/**
+ * long_short_ratios rows from the ratios each endpoint gave, merged by time: an hour one endpoint
+ * did not answer keeps that ratio null (never invented); the others still count.
+ */
+export function longShortRows(
+  series: SeriesRef,
+  parts: readonly (readonly { ts: number; values: Partial<LongShortValues> }[])[],
+): LongShortRatioRow[] {
+  const { base, quote } = splitSymbol(series.symbol);
+  const byTs = new Map<number, LongShortValues>();
+  for (const part of parts) {
+    for (const { ts, values } of part) byTs.set(ts, { ...(byTs.get(ts) ?? NO_RATIOS), ...values });
+  }
+  return [...byTs]
+    .sort(([a], [b]) => a - b)
+    .map(([ts, values]) => ({
+      exchange: series.exchange,
+      symbol: series.symbol,
+      ts,
+      base,
+      quote,
+      ...values,
+    }));
 }

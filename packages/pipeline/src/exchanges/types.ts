@@ -1,5 +1,5 @@
 import type { Exchange } from "ccxt";
-import type { ExchangeInfoRow, Market, NativeInterval, Row } from "@cexdata/schema";
+import { tableDef, type ExchangeInfoRow, type Market, type NativeInterval, type Row } from "@cexdata/schema";
 import type { ExchangeGeoBlockedError } from "./geo-block.js";
 
 /** Tables fetched as time series, page by page. */
@@ -10,6 +10,10 @@ export const SERIES_TABLES = [
   "funding_rates",
   "open_interest",
   "liquidations",
+  "mark_ohlcv_1h",
+  "index_ohlcv_1h",
+  "premium_index_ohlcv_1h",
+  "long_short_ratios",
 ] as const;
 export type SeriesTable = (typeof SERIES_TABLES)[number];
 
@@ -24,9 +28,30 @@ export const OHLCV_INTERVAL: Readonly<Partial<Record<SeriesTable, NativeInterval
  * open-interest snapshot (exchanges disagree on serving the current hour, so it waits until closed).
  */
 export function closingPeriodMs(table: SeriesTable): number {
-  const interval = OHLCV_INTERVAL[table];
-  if (interval !== undefined) return { "1m": 60_000, "1h": 3_600_000, "1d": 86_400_000 }[interval];
-  return table === "open_interest" ? 3_600_000 : 0;
+  const candleMs = tableDef(table).candleMs;
+  if (candleMs !== undefined) return candleMs;
+  return table === "open_interest" || table === "long_short_ratios" ? 3_600_000 : 0;
+}
+
+/**
+ * The spacing of a series whose every period should hold a row, so a missing one is a gap: candles
+ * and the hourly long/short ratios. Undefined for event tables and open interest.
+ */
+export function expectedSpacingMs(table: SeriesTable): number | undefined {
+  return tableDef(table).candleMs ?? (table === "long_short_ratios" ? 3_600_000 : undefined);
+}
+
+/** The derivatives tables: perpetuals only, on the exchanges that publish them. */
+export const DERIVATIVE_TABLES = [
+  "mark_ohlcv_1h",
+  "index_ohlcv_1h",
+  "premium_index_ohlcv_1h",
+  "long_short_ratios",
+] as const satisfies readonly SeriesTable[];
+export type DerivativeTable = (typeof DERIVATIVE_TABLES)[number];
+
+export function isDerivativeTable(table: SeriesTable): table is DerivativeTable {
+  return (DERIVATIVE_TABLES as readonly string[]).includes(table);
 }
 
 export function isSeriesTable(name: string): name is SeriesTable {

@@ -1,6 +1,6 @@
-import { INTERVAL_INFO, type SpecGap, type TableName } from "@cexdata/schema";
+import type { SpecGap, TableName } from "@cexdata/schema";
 import type { PlannedSeries } from "../plan/plan-series.js";
-import { OHLCV_INTERVAL, type ExchangeAdapter, type SeriesRow } from "../exchanges/types.js";
+import { expectedSpacingMs, type ExchangeAdapter, type SeriesRow } from "../exchanges/types.js";
 import { countsOf, type RunReport } from "../report/run-report.js";
 import { fetchSeries } from "../sources/rest/fetch-series.js";
 import type { RequestStats } from "../sources/rest/request-stats.js";
@@ -46,8 +46,8 @@ export async function stageSeries(p: {
 }): Promise<StageSeriesResult> {
   const { series } = p.planned;
   const counts = countsOf(p.report, series.table, series.exchange);
-  const interval = OHLCV_INTERVAL[series.table];
-  const gaps = interval ? new GapTracker(series, INTERVAL_INFO[interval].ms, p.previousTs) : null;
+  const spacingMs = expectedSpacingMs(series.table);
+  const gaps = spacingMs ? new GapTracker(series, spacingMs, p.previousTs) : null;
   const held: SeriesRow[] = [];
   for await (const page of fetchSeries({
     adapter: p.adapter,

@@ -10,6 +10,7 @@ import {
   backfillFromArchive,
   createRestFillGap,
   formatArchiveReport,
+  ARCHIVE_TABLES,
   isArchiveTable,
 } from "../../sources/archive/index.js";
 import type { CliContext } from "../context.js";
@@ -20,7 +21,7 @@ function archiveSource(mode: "archive" | "auto"): BackfillSource {
     const { series } = request;
     if (series.exchange !== "binance" || !isArchiveTable(series.table)) {
       ctx.logger.error(
-        `--source ${mode}: the archive holds Binance ohlcv, funding_rates and open_interest only; use --source rest`,
+        `--source ${mode}: the archive holds Binance ${ARCHIVE_TABLES.join(", ")} only; use --source rest`,
       );
       return false;
     }

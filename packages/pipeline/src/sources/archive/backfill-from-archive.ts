@@ -1,6 +1,6 @@
-import type { DatasetSpec, Market, SpecGap, TableName } from "@cexdata/schema";
+import { tableDef, type DatasetSpec, type Market, type SpecGap, type TableName } from "@cexdata/schema";
 import type { CommitResult, SeriesRef } from "../../store/index.js";
-import type { ArchiveDataset, TimeRange } from "./archive-files.js";
+import type { ArchiveDataset, PriceKlineKind, TimeRange } from "./archive-files.js";
 import { toArchiveSymbol, type ArchiveSymbol } from "./archive-symbol.js";
 import type { ArchiveTable } from "./archive-rows-sql.js";
 import type { DownloadArchiveZipParams } from "./download-archive-zip.js";
@@ -76,12 +76,21 @@ export interface ArchiveBackfillResult {
   readonly commits: CommitResult[];
 }
 
+const PRICE_KLINES: Readonly<Partial<Record<ArchiveTable, PriceKlineKind>>> = {
+  mark_ohlcv_1h: "markPriceKlines",
+  index_ohlcv_1h: "indexPriceKlines",
+  premium_index_ohlcv_1h: "premiumIndexKlines",
+};
+
 function datasetOf(table: ArchiveTable, symbol: ArchiveSymbol): ArchiveDataset {
-  const perpOnly = table === "funding_rates" || table === "open_interest";
+  const perpOnly = !table.startsWith("ohlcv_");
   if (perpOnly && symbol.venue !== "um")
     throw new ArchiveUnsupportedError(`${table} is archived for USDⓈ-M perpetuals only`);
   if (table === "funding_rates") return { kind: "fundingRate" };
-  if (table === "open_interest") return { kind: "metrics" };
+  // The daily metrics files carry both the open interest and the long/short ratios.
+  if (table === "open_interest" || table === "long_short_ratios") return { kind: "metrics" };
+  const priceKind = PRICE_KLINES[table];
+  if (priceKind !== undefined) return { kind: priceKind, interval: "1h" };
   return { kind: "klines", interval: table === "ohlcv_1m" ? "1m" : table === "ohlcv_1h" ? "1h" : "1d" };
 }
 
@@ -192,7 +201,7 @@ function toSpecGap(gap: TimeRange, p: BackfillFromArchiveParams): SpecGap {
   return {
     exchange: "binance",
     symbol: p.symbol,
-    ...(p.table === "open_interest" || p.table === "funding_rates" ? {} : { market: p.market }),
+    ...("market" in tableDef(p.table).columns ? { market: p.market } : {}),
     start: new Date(gap.startMs).toISOString(),
     end: new Date(gap.endMs).toISOString(),
     missing: Math.round((gap.endMs - gap.startMs) / step),

@@ -12,9 +12,9 @@ import { sqlString } from "./archive-rows-sql.js";
 
 /** The step of a table whose rows are expected at every multiple of it; undefined where they are not (funding). */
 export function expectedStepMs(table: TableName): number | undefined {
-  if (table === "ohlcv_1m") return INTERVAL_INFO["1m"].ms;
-  if (table === "ohlcv_1h" || table === "open_interest") return INTERVAL_INFO["1h"].ms;
-  if (table === "ohlcv_1d") return INTERVAL_INFO["1d"].ms;
+  const candleMs = tableDef(table).candleMs;
+  if (candleMs !== undefined) return candleMs;
+  if (table === "open_interest" || table === "long_short_ratios") return INTERVAL_INFO["1h"].ms;
   return undefined;
 }
 

@@ -5,7 +5,17 @@ import { DAY_MS, type TimeRange } from "./archive-files.js";
 export type BackfillSource = "archive" | "rest" | "auto";
 export const BACKFILL_SOURCES: readonly BackfillSource[] = ["archive", "rest", "auto"];
 
-export const ARCHIVE_TABLES = ["ohlcv_1m", "ohlcv_1h", "ohlcv_1d", "funding_rates", "open_interest"] as const;
+export const ARCHIVE_TABLES = [
+  "ohlcv_1m",
+  "ohlcv_1h",
+  "ohlcv_1d",
+  "funding_rates",
+  "open_interest",
+  "mark_ohlcv_1h",
+  "index_ohlcv_1h",
+  "premium_index_ohlcv_1h",
+  "long_short_ratios",
+] as const;
 
 export function isArchiveTable(table: TableName): table is (typeof ARCHIVE_TABLES)[number] {
   return (ARCHIVE_TABLES as readonly string[]).includes(table);
