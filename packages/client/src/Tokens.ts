@@ -8,7 +8,8 @@ import {
   queryOpenInterest,
   queryTokenInfo,
 } from "./query/query-tables.js";
-import type { OhlcvOptions, SeriesOptions } from "./query/row-types.js";
+import { queryBasis, queryLongShortRatios, queryPriceCandles } from "./query/query-derivatives.js";
+import type { BasisOptions, OhlcvOptions, PriceCandleOptions, SeriesOptions } from "./query/row-types.js";
 import { useDataset } from "./query/use-dataset.js";
 import type { TokenOptions } from "./Token.js";
 
@@ -37,6 +38,26 @@ export class Tokens {
 
   liquidations(options: SeriesOptions = {}) {
     return queryLiquidations(this.dataset, this.bases, options);
+  }
+
+  markOhlcv(options: PriceCandleOptions = {}) {
+    return queryPriceCandles(this.dataset, "mark_ohlcv_1h", this.bases, options);
+  }
+
+  indexOhlcv(options: PriceCandleOptions = {}) {
+    return queryPriceCandles(this.dataset, "index_ohlcv_1h", this.bases, options);
+  }
+
+  premiumIndexOhlcv(options: PriceCandleOptions = {}) {
+    return queryPriceCandles(this.dataset, "premium_index_ohlcv_1h", this.bases, options);
+  }
+
+  longShortRatios(options: SeriesOptions = {}) {
+    return queryLongShortRatios(this.dataset, this.bases, options);
+  }
+
+  basis(options: BasisOptions = {}) {
+    return queryBasis(this.dataset, this.bases, options);
   }
 
   info() {
