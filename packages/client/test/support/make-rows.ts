@@ -102,6 +102,12 @@ function sum(values: number[]): number {
 
 /** Stored candles as the client returns them (camelCase, Date). */
 export function toClientCandle(row: Candle) {
-  const { quote_volume, ...rest } = row;
-  return { ...rest, ts: new Date(row.ts), quoteVolume: quote_volume };
+  const { quote_volume, taker_buy_volume, taker_buy_quote_volume, ...rest } = row;
+  return {
+    ...rest,
+    ts: new Date(row.ts),
+    quoteVolume: quote_volume,
+    takerBuyVolume: taker_buy_volume,
+    takerBuyQuoteVolume: taker_buy_quote_volume,
+  };
 }
