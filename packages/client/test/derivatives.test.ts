@@ -182,6 +182,24 @@ describe("derivatives on Token and Tokens", () => {
     expect(new Set((await tokens.markOhlcv()).map((r) => r.base))).toEqual(new Set(["BTC"]));
   });
 
+  it("the tearsheet gains basis and long/short panels when the data exists, and not otherwise", async () => {
+    const html = (await new Token("BTC", { dataset }).tearsheet({ interval: "1h", market: "perp" })).toHTML();
+    expect(html).toContain("Basis (perpetual close / reference close - 1)");
+    expect(html).toContain("vs index");
+    expect(html).toContain("vs spot");
+    expect(html).toContain("Long / short ratios");
+    expect(html).toContain("top traders, positions");
+    expect(html).toContain(`<dt>Long/short hours</dt><dd>${HOURS}</dd>`);
+    // ETH: no spot market, so no "vs spot" line; no mark candles are needed for either panel.
+    const eth = (await new Token("ETH", { dataset }).tearsheet({ interval: "1h", market: "perp" })).toHTML();
+    expect(eth).toContain("vs index");
+    expect(eth).not.toContain("vs spot");
+    // Without the perpetual's panels, none of them.
+    const spotOnly = (await new Token("BTC", { dataset }).tearsheet({ interval: "1h", perp: false })).toHTML();
+    expect(spotOnly).not.toContain("Basis (");
+    expect(spotOnly).not.toContain("Long / short ratios");
+  });
+
   it("refuses a dataset of a newer major schema, naming both versions", async () => {
     const newer = await mkdtemp(join(tmpdir(), "cexdata-newer-"));
     try {
