@@ -42,10 +42,11 @@ describe("derivatives mappers on recorded payloads", () => {
     expect(mark.map((r) => [r.ts, r.open, r.high, r.low, r.close])).toEqual(
       raw.map((k) => [k[0], Number(k[1]), Number(k[2]), Number(k[3]), Number(k[4])]),
     );
-    // The last recorded kline was still forming at the recording time: validation keeps it out.
-    const { accepted, rejected } = validateRows("mark_ohlcv_1h", mark, { source: "rest", nowMs: NOW });
-    expect(accepted).toHaveLength(99);
-    expect(rejected.map((r) => r.reason)).toEqual(["candle_not_closed"]);
+    // Every recorded row has a valid shape; the last was still forming when recorded (the pager
+    // keeps the hour still running out, by the table's hourly cadence: see run-derivatives.test.ts).
+    const { accepted } = validateRows("mark_ohlcv_1h", mark, { source: "rest", nowMs: NOW });
+    expect(accepted).toHaveLength(100);
+    expect(mark.at(-1)!.ts + 3_600_000).toBeGreaterThan(NOW);
 
     const index = mapBinancePriceKlines(
       perp("binance", "index_ohlcv_1h"),

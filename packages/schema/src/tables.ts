@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { col, nullable, type Columns } from "./columns.js";
-import { assetSchema, exchangeIdSchema, marketSchema, symbolSchema } from "./enums.js";
+import {
+  assetSchema,
+  exchangeIdSchema,
+  marketSchema,
+  symbolSchema,
+  MARKETS,
+  type Market,
+  type NativeInterval,
+} from "./enums.js";
 
 /**
  * How a table's files are cut: by base asset (a query for one token downloads only its files),
@@ -14,23 +22,49 @@ export interface PartitionRule {
   readonly timeColumn?: string;
 }
 
-export interface TableDef<C extends Columns = Columns> {
+/**
+ * What a table's rows are, which decides how every layer treats it:
+ * - `candle-series`: one closed candle per `cadence` (fetched page by page, aligned, never the one forming);
+ * - `event-series`: rows at the times things happened (fundings, liquidations; hourly snapshots of open
+ *   interest are events with a `cadence`);
+ * - `snapshot`: the state of something now (a market, a token), replaced by its next reading.
+ */
+export type TableKind = "candle-series" | "event-series" | "snapshot";
+
+/**
+ * How the store settles two rows with one key: `time-series` keeps what is stored (the archive, the
+ * exchange's own record, over both); `snapshot` keeps the newest by the table's time column.
+ */
+export type MergeRule = "time-series" | "snapshot";
+
+export interface TableDef<C extends Columns = Columns, K extends TableKind = TableKind> {
   readonly name: string;
   readonly doc: string;
+  readonly kind: K;
+  /**
+   * The period each row covers, where rows come at a fixed step and close like candles (a candle's
+   * interval, open interest's hourly snapshot). Absent where rows come when things happen.
+   */
+  readonly cadence?: NativeInterval;
+  /** The markets the table has rows for (funding exists for perpetuals only). */
+  readonly markets: readonly Market[];
+  readonly merge: MergeRule;
+  /**
+   * What a table's age is measured from: its newest stored row, or the last run that fetched it,
+   * where a quiet market stores no rows (liquidations) or the rows are snapshots.
+   */
+  readonly freshFrom: "newest-row" | "last-run";
   readonly columns: C;
   /** The grain: no two stored rows share these values. Also the sort order of every file. */
   readonly key: readonly (keyof C & string)[];
   readonly partition: PartitionRule;
   /** The column a table's time range (min_ts / max_ts in spec.json) is measured on. */
   readonly timeColumn: keyof C & string;
-  /**
-   * For candle tables, the candle's length in ms: `ts` is aligned to it and a row is stored only once
-   * its candle has closed (`ts + candleMs <= now`).
-   */
-  readonly candleMs?: number;
 }
 
-function defineTable<const C extends Columns>(def: TableDef<C>): TableDef<C> {
+function defineTable<const C extends Columns, const K extends TableKind>(
+  def: TableDef<C, K>,
+): TableDef<C, K> {
   return def;
 }
 
@@ -40,16 +74,20 @@ const symbol = col.text("ccxt unified symbol, e.g. `BTC/USDT` or `BTC/USDT:USDT`
 const base = col.text("base asset, upper case, e.g. `BTC`", assetSchema);
 const quote = col.text("quote asset, upper case, e.g. `USDT`", assetSchema);
 
-const CANDLE_MS = { "1-minute": 60_000, "1-hour": 3_600_000, "1-day": 86_400_000 } as const;
-
 function ohlcvTable<const N extends string>(
   name: N,
-  span: keyof typeof CANDLE_MS,
+  span: string,
+  cadence: NativeInterval,
   period: PartitionRule["period"],
 ) {
   return defineTable({
     name,
     doc: `Closed ${span} candles, spot and perpetual. The candle still forming is never stored.`,
+    kind: "candle-series",
+    cadence,
+    markets: MARKETS,
+    merge: "time-series",
+    freshFrom: "newest-row",
     columns: {
       exchange,
       market,
@@ -74,23 +112,100 @@ function ohlcvTable<const N extends string>(
     key: ["exchange", "market", "symbol", "ts"],
     partition: { byBase: true, period, timeColumn: "ts" },
     timeColumn: "ts",
-    candleMs: CANDLE_MS[span],
   });
 }
 
-export const ohlcv1m = ohlcvTable("ohlcv_1m", "1-minute", "month");
-export const ohlcv1h = ohlcvTable("ohlcv_1h", "1-hour", "year");
-export const ohlcv1d = ohlcvTable("ohlcv_1d", "1-day", "none");
+export const ohlcv1m = ohlcvTable("ohlcv_1m", "1-minute", "1m", "month");
+export const ohlcv1h = ohlcvTable("ohlcv_1h", "1-hour", "1h", "year");
+export const ohlcv1d = ohlcvTable("ohlcv_1d", "1-day", "1d", "none");
+
+const PERP_ONLY = ["perp"] as const;
+
+export const fundingRates = defineTable({
+  name: "funding_rates",
+  doc: "Funding payments of perpetual swaps, one row per funding time.",
+  kind: "event-series",
+  markets: PERP_ONLY,
+  merge: "time-series",
+  freshFrom: "newest-row",
+  columns: {
+    exchange,
+    symbol,
+    ts: col.timestamp("funding time, UTC, as the exchange reports it (Binance's carry a few ms)"),
+    base,
+    quote,
+    funding_rate: col.number("rate paid from longs to shorts for one interval (0.0001 = 0.01%)"),
+    mark_price: nullable(col.price("mark price at the funding time, where the exchange reports it")),
+    interval_hours: col.number("hours between fundings for this contract at this time (8, 4 or 1)"),
+  },
+  key: ["exchange", "symbol", "ts"],
+  partition: { byBase: true, period: "year", timeColumn: "ts" },
+  timeColumn: "ts",
+});
+
+export const openInterest = defineTable({
+  name: "open_interest",
+  doc: "Open interest of perpetual swaps, hourly snapshots.",
+  kind: "event-series",
+  // Exchanges disagree on serving the current hour, so a snapshot waits until its hour has closed.
+  cadence: "1h",
+  markets: PERP_ONLY,
+  merge: "time-series",
+  freshFrom: "newest-row",
+  columns: {
+    exchange,
+    symbol,
+    ts: col.timestamp("snapshot time, UTC"),
+    base,
+    quote,
+    open_interest: col.amount("open contracts in base units, each counted once (one side: longs = shorts)"),
+    open_interest_value: nullable(col.amount("open interest in quote units, one side")),
+  },
+  key: ["exchange", "symbol", "ts"],
+  partition: { byBase: true, period: "year", timeColumn: "ts" },
+  timeColumn: "ts",
+});
+
+export const liquidations = defineTable({
+  name: "liquidations",
+  doc: "Forced liquidations of perpetual positions, from REST history and websocket collectors.",
+  kind: "event-series",
+  markets: PERP_ONLY,
+  merge: "time-series",
+  freshFrom: "last-run",
+  columns: {
+    exchange,
+    symbol,
+    ts: col.timestamp("event time, UTC"),
+    id: col.text("exchange's id for the event, or a content hash where it gives none"),
+    base,
+    quote,
+    side: col.text("side of the position liquidated: `long` or `short`", z.enum(["long", "short"])),
+    price: col.price("price of the liquidation order"),
+    amount: col.amount("size liquidated, base units"),
+    value: col.amount("price * amount, quote units"),
+  },
+  key: ["exchange", "symbol", "ts", "id"],
+  partition: { byBase: true, period: "month", timeColumn: "ts" },
+  timeColumn: "ts",
+});
 
 /**
  * Hourly candles of a perpetual's reference price: its mark price, its index (the spot basket) or its
- * premium index. Only closed candles, as for OHLCV; no volume (these prices are not traded).
+ * premium index. Not traded, so no volume. Rows at a fixed hourly step that close like candles
+ * (`cadence`): the hour still running is never stored and a missing hour is a gap. They are
+ * `event-series`, not `candle-series`, which the schema keeps for the trade candles (ohlcv_*).
  */
 function priceCandleTable<const N extends string>(name: N, doc: string, what: string, signed: boolean) {
   const value = (d: string) => (signed ? col.number(`${d} ${what}`) : col.price(`${d} ${what}`));
   return defineTable({
     name,
     doc,
+    kind: "event-series",
+    cadence: "1h",
+    markets: PERP_ONLY,
+    merge: "time-series",
+    freshFrom: "newest-row",
     columns: {
       exchange,
       symbol,
@@ -105,7 +220,6 @@ function priceCandleTable<const N extends string>(name: N, doc: string, what: st
     key: ["exchange", "symbol", "ts"],
     partition: { byBase: true, period: "year", timeColumn: "ts" },
     timeColumn: "ts",
-    candleMs: CANDLE_MS["1-hour"],
   });
 }
 
@@ -134,6 +248,12 @@ export const longShortRatios = defineTable({
   doc:
     "Positioning of perpetual traders, hourly: the value at the top of each UTC hour. A ratio is longs / " +
     "shorts (1.5 = 60% long); null where the exchange does not publish it.",
+  kind: "event-series",
+  // Exchanges publish an hour's statistics once it is over, as for open interest.
+  cadence: "1h",
+  markets: PERP_ONLY,
+  merge: "time-series",
+  freshFrom: "newest-row",
   columns: {
     exchange,
     symbol,
@@ -141,79 +261,30 @@ export const longShortRatios = defineTable({
     base,
     quote,
     top_trader_account_ratio: nullable(
-      col.amount("long / short accounts among the top 20% of traders by margin (Binance)"),
+      col.amount("long / short accounts among the top 20% of traders by margin (Binance, OKX)"),
     ),
     top_trader_position_ratio: nullable(
-      col.amount("long / short position size of the top 20% of traders by margin (Binance)"),
+      col.amount("long / short position size of the top 20% of traders by margin (Binance, OKX)"),
     ),
     global_account_ratio: nullable(col.amount("long / short accounts among all traders")),
     taker_buy_sell_ratio: nullable(
-      col.amount("taker buy volume / taker sell volume over the hour before ts (Binance, OKX)"),
+      col.amount(
+        "taker buy volume / taker sell volume (REST: the hour's; Binance's archive: the 5-minute period's)",
+      ),
     ),
   },
   key: ["exchange", "symbol", "ts"],
   partition: { byBase: true, period: "year", timeColumn: "ts" },
-  timeColumn: "ts",
-});
-
-export const fundingRates = defineTable({
-  name: "funding_rates",
-  doc: "Funding payments of perpetual swaps, one row per funding time.",
-  columns: {
-    exchange,
-    symbol,
-    ts: col.timestamp("funding time, UTC, as the exchange reports it (Binance's carry a few ms)"),
-    base,
-    quote,
-    funding_rate: col.number("rate paid from longs to shorts for one interval (0.0001 = 0.01%)"),
-    mark_price: nullable(col.price("mark price at the funding time, where the exchange reports it")),
-    interval_hours: col.number("hours between fundings for this contract at this time (8, 4 or 1)"),
-  },
-  key: ["exchange", "symbol", "ts"],
-  partition: { byBase: true, period: "year", timeColumn: "ts" },
-  timeColumn: "ts",
-});
-
-export const openInterest = defineTable({
-  name: "open_interest",
-  doc: "Open interest of perpetual swaps, hourly snapshots.",
-  columns: {
-    exchange,
-    symbol,
-    ts: col.timestamp("snapshot time, UTC"),
-    base,
-    quote,
-    open_interest: col.amount("open contracts in base units, each counted once (one side: longs = shorts)"),
-    open_interest_value: nullable(col.amount("open interest in quote units, one side")),
-  },
-  key: ["exchange", "symbol", "ts"],
-  partition: { byBase: true, period: "year", timeColumn: "ts" },
-  timeColumn: "ts",
-});
-
-export const liquidations = defineTable({
-  name: "liquidations",
-  doc: "Forced liquidations of perpetual positions, from REST history and websocket collectors.",
-  columns: {
-    exchange,
-    symbol,
-    ts: col.timestamp("event time, UTC"),
-    id: col.text("exchange's id for the event, or a content hash where it gives none"),
-    base,
-    quote,
-    side: col.text("side of the position liquidated: `long` or `short`", z.enum(["long", "short"])),
-    price: col.price("price of the liquidation order"),
-    amount: col.amount("size liquidated, base units"),
-    value: col.amount("price * amount, quote units"),
-  },
-  key: ["exchange", "symbol", "ts", "id"],
-  partition: { byBase: true, period: "month", timeColumn: "ts" },
   timeColumn: "ts",
 });
 
 export const exchangeInfo = defineTable({
   name: "exchange_info",
   doc: "Every spot and perpetual market of the configured exchanges, as last seen.",
+  kind: "snapshot",
+  markets: MARKETS,
+  merge: "snapshot",
+  freshFrom: "last-run",
   columns: {
     exchange,
     symbol,
@@ -240,6 +311,10 @@ export const exchangeInfo = defineTable({
 export const tokenInfo = defineTable({
   name: "token_info",
   doc: "One row per base asset across the exchanges, derived from exchange_info and the stored series.",
+  kind: "snapshot",
+  markets: MARKETS,
+  merge: "snapshot",
+  freshFrom: "last-run",
   columns: {
     base,
     name: nullable(col.text("asset name, where an exchange reports it")),
@@ -279,18 +354,19 @@ export function isTableName(name: string): name is TableName {
   return Object.hasOwn(TABLES, name);
 }
 
-/** The OHLCV table that stores a native interval. */
-export const OHLCV_TABLE_BY_INTERVAL = { "1m": "ohlcv_1m", "1h": "ohlcv_1h", "1d": "ohlcv_1d" } as const;
-
 /** Any table, seen through the parts every table has (for code that walks all tables). */
 export interface AnyTable {
   readonly name: TableName;
   readonly doc: string;
+  readonly kind: TableKind;
+  readonly cadence?: NativeInterval;
+  readonly markets: readonly Market[];
+  readonly merge: MergeRule;
+  readonly freshFrom: "newest-row" | "last-run";
   readonly columns: Columns;
   readonly key: readonly string[];
   readonly partition: PartitionRule;
   readonly timeColumn: string;
-  readonly candleMs?: number;
 }
 
 export function tableDef(name: TableName): AnyTable {

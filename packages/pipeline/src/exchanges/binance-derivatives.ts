@@ -3,7 +3,7 @@ import { nextCursor, windowEnd } from "./page-cursor.js";
 import { readArray, readEpochMs, readNullableNumber, readNumber, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { longShortRows, priceCandleRow, type LongShortValues } from "./series-rows.js";
-import type { DerivativeTable, FetchedPage, PageQuery, SeriesRef } from "./types.js";
+import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
 /** Mark/index/premium klines weigh as klines: 499 rows for weight 2 is the cheapest per row. */
@@ -58,38 +58,70 @@ export function mapBinanceLongShort(series: SeriesRef, bodies: readonly unknown[
   );
 }
 
-export async function fetchBinanceDerivativePage(
+type PriceTable = keyof typeof PRICE_KLINES;
+
+/**
+ * The derivatives tables Binance serves over REST, as entries of its `tables` map: mark, index and
+ * premium-index klines (`/fapi/v1`), and long/short ratios from the four `/futures/data` statistics
+ * (the last 30 days only: older days come from the archive's metrics).
+ */
+export function binanceDerivativeTables(
+  exchange: Exchange,
+  marketOf: (symbol: string) => MarketInterface,
+): Record<PriceTable | "long_short_ratios", TableCapability> {
+  const priceKlines = (table: PriceTable): TableCapability => ({
+    pageSize: BINANCE_PRICE_KLINE_PAGE,
+    fetchPage: (q) => fetchPriceKlines(exchange, marketOf(q.series.symbol), table, q),
+  });
+  return {
+    mark_ohlcv_1h: priceKlines("mark_ohlcv_1h"),
+    index_ohlcv_1h: priceKlines("index_ohlcv_1h"),
+    premium_index_ohlcv_1h: priceKlines("premium_index_ohlcv_1h"),
+    long_short_ratios: {
+      pageSize: BINANCE_STATS_PAGE,
+      earliest: (nowMs) => Math.ceil((nowMs - BINANCE_STATS_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
+      fetchPage: (q) => fetchLongShort(exchange, marketOf(q.series.symbol), q),
+    },
+  };
+}
+
+async function fetchLongShort(
   exchange: Exchange,
   market: MarketInterface,
-  q: PageQuery & { series: SeriesRef & { table: DerivativeTable } },
+  q: PageQuery,
 ): Promise<FetchedPage> {
-  const table = q.series.table;
-  if (table === "long_short_ratios") {
-    const end = windowEnd(q, BINANCE_STATS_PAGE, HOUR);
-    const params = {
-      symbol: String(market.id),
-      period: "1h",
-      startTime: q.sinceMs,
-      endTime: end - 1,
+  const end = windowEnd(q, BINANCE_STATS_PAGE, HOUR);
+  const params = {
+    symbol: String(market.id),
+    period: "1h",
+    startTime: q.sinceMs,
+    endTime: end - 1,
+    limit: BINANCE_STATS_PAGE,
+  };
+  // Sequential: the four share one limiter, and a failure of any retries the window whole.
+  const bodies: unknown[] = [];
+  for (const [method] of STATISTICS) bodies.push(await requestJson(exchange, method, params));
+  return {
+    rows: mapBinanceLongShort(q.series, bodies),
+    limit: BINANCE_STATS_PAGE,
+    next: nextCursor({
+      cursor: q,
+      rawCount: 0,
       limit: BINANCE_STATS_PAGE,
-    };
-    // Sequential: the four share one limiter, and a failure of any retries the window whole.
-    const bodies: unknown[] = [];
-    for (const [method] of STATISTICS) bodies.push(await requestJson(exchange, method, params));
-    return {
-      rows: mapBinanceLongShort(q.series, bodies),
-      limit: BINANCE_STATS_PAGE,
-      next: nextCursor({
-        cursor: q,
-        rawCount: 0,
-        limit: BINANCE_STATS_PAGE,
-        lastTs: undefined,
-        stepMs: HOUR,
-        windowEndMs: end,
-        fullPageMayContinue: false,
-      }),
-    };
-  }
+      lastTs: undefined,
+      stepMs: HOUR,
+      windowEndMs: end,
+      fullPageMayContinue: false,
+    }),
+  };
+}
+
+async function fetchPriceKlines(
+  exchange: Exchange,
+  market: MarketInterface,
+  table: PriceTable,
+  q: PageQuery,
+): Promise<FetchedPage> {
   const limit = BINANCE_PRICE_KLINE_PAGE;
   // The index is the pair's (indexPriceKlines takes `pair`), the same id for a USDⓈ-M perpetual.
   const id =

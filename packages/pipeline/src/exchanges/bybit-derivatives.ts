@@ -3,7 +3,7 @@ import { nextCursor, windowEnd } from "./page-cursor.js";
 import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { longShortRows, priceCandleRow } from "./series-rows.js";
-import type { DerivativeTable, FetchedPage, PageQuery, SeriesRef } from "./types.js";
+import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
 /** mark-, index- and premium-index-price-kline: cap 1000, as /v5/market/kline. */
@@ -46,12 +46,31 @@ export function mapBybitAccountRatio(series: SeriesRef, body: unknown) {
   return longShortRows(series, [items]);
 }
 
-export async function fetchBybitDerivativePage(
+type PriceTable = keyof typeof PRICE_KLINES;
+
+/** The derivatives tables Bybit serves, as entries of its `tables` map. */
+export function bybitDerivativeTables(
+  exchange: Exchange,
+  marketOf: (symbol: string) => MarketInterface,
+): Record<PriceTable | "long_short_ratios", TableCapability> {
+  const entry = (table: PriceTable | "long_short_ratios"): TableCapability => ({
+    pageSize: table === "long_short_ratios" ? BYBIT_RATIO_PAGE : BYBIT_PRICE_KLINE_PAGE,
+    fetchPage: (q) => fetchBybitPage(exchange, marketOf(q.series.symbol), table, q),
+  });
+  return {
+    mark_ohlcv_1h: entry("mark_ohlcv_1h"),
+    index_ohlcv_1h: entry("index_ohlcv_1h"),
+    premium_index_ohlcv_1h: entry("premium_index_ohlcv_1h"),
+    long_short_ratios: entry("long_short_ratios"),
+  };
+}
+
+async function fetchBybitPage(
   exchange: Exchange,
   market: MarketInterface,
-  q: PageQuery & { series: SeriesRef & { table: DerivativeTable } },
+  table: PriceTable | "long_short_ratios",
+  q: PageQuery,
 ): Promise<FetchedPage> {
-  const table = q.series.table;
   const limit = table === "long_short_ratios" ? BYBIT_RATIO_PAGE : BYBIT_PRICE_KLINE_PAGE;
   // A window of exactly one page of hours: whichever end Bybit fills from, nothing is skipped.
   const end = windowEnd(q, limit, HOUR);

@@ -10,7 +10,7 @@ import {
 } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { longShortRows, priceCandleRow, type LongShortValues } from "./series-rows.js";
-import type { DerivativeTable, FetchedPage, PageQuery, SeriesRef } from "./types.js";
+import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
 /** history-mark-price-candles, history-index-candles, premium-history and the rubik statistics: cap 100. */
@@ -114,12 +114,42 @@ const windowDone = (q: PageQuery, end: number) =>
     fullPageMayContinue: false,
   });
 
-export async function fetchOkxDerivativePage(
+type DerivativeTable = "mark_ohlcv_1h" | "index_ohlcv_1h" | "premium_index_ohlcv_1h" | "long_short_ratios";
+
+/**
+ * The derivatives tables OKX serves, as entries of its `tables` map: history mark and index candles,
+ * premium samples built into hourly candles (6 months kept) and the rubik contract statistics (the
+ * latest 1,440 hours).
+ */
+export function okxDerivativeTables(
+  exchange: Exchange,
+  marketOf: (symbol: string) => MarketInterface,
+): Record<DerivativeTable, TableCapability> {
+  const entry = (table: DerivativeTable, earliest?: (nowMs: number) => number): TableCapability => ({
+    pageSize: OKX_DERIVATIVE_PAGE,
+    ...(earliest && { earliest }),
+    fetchPage: (q) => fetchOkxDerivativePage(exchange, marketOf(q.series.symbol), table, q),
+  });
+  return {
+    mark_ohlcv_1h: entry("mark_ohlcv_1h"),
+    index_ohlcv_1h: entry("index_ohlcv_1h"),
+    premium_index_ohlcv_1h: entry(
+      "premium_index_ohlcv_1h",
+      (nowMs) => Math.ceil((nowMs - OKX_PREMIUM_HISTORY_DAYS * 24 * HOUR) / HOUR) * HOUR,
+    ),
+    long_short_ratios: entry(
+      "long_short_ratios",
+      (nowMs) => Math.floor(nowMs / HOUR) * HOUR - OKX_STATS_HOURS * HOUR,
+    ),
+  };
+}
+
+async function fetchOkxDerivativePage(
   exchange: Exchange,
   market: MarketInterface,
-  q: PageQuery & { series: SeriesRef & { table: DerivativeTable } },
+  table: DerivativeTable,
+  q: PageQuery,
 ): Promise<FetchedPage> {
-  const table = q.series.table;
   const limit = OKX_DERIVATIVE_PAGE;
   if (table === "premium_index_ohlcv_1h") {
     const end = windowEnd(q, PREMIUM_WINDOW_HOURS, HOUR);

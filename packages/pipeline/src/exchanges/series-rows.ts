@@ -1,18 +1,32 @@
-import type {
-  FundingRateRow,
-  LiquidationRow,
-  LongShortRatioRow,
-  OhlcvRow,
-  OpenInterestRow,
-  PriceCandleRow,
+import {
+  isKeyedByMarket,
+  parseSymbol,
+  type FundingRateRow,
+  type LiquidationRow,
+  type OhlcvRow,
+  type OpenInterestRow,
+  type Row,
+  type SeriesTable,
 } from "@cexdata/schema";
 import type { SeriesRef } from "./types.js";
 
-/** `BTC/USDT:USDT` -> { base: "BTC", quote: "USDT" }. */
-export function splitSymbol(symbol: string): { base: string; quote: string } {
-  const [pair = ""] = symbol.split(":");
-  const [base = "", quote = ""] = pair.split("/");
-  return { base, quote };
+/** The columns a series gives every row of it: which exchange, symbol, base, quote (and market). */
+type IdentityColumn = "exchange" | "symbol" | "base" | "quote" | "market";
+
+/**
+ * A row of any series table: the identity columns from the series (base and quote parsed from its
+ * symbol, market where the table has that column) and the table's own values. A new table's mapper
+ * needs nothing else.
+ */
+export function seriesRow<T extends SeriesTable>(
+  series: SeriesRef & { readonly table: T },
+  values: Omit<Row<T>, IdentityColumn>,
+): Row<T> {
+  const { base, quote } = parseSymbol(series.symbol);
+  const identity = isKeyedByMarket(series.table)
+    ? { exchange: series.exchange, market: series.market, symbol: series.symbol, base, quote }
+    : { exchange: series.exchange, symbol: series.symbol, base, quote };
+  return { ...identity, ...values } as unknown as Row<T>;
 }
 
 export interface CandleValues {
@@ -30,7 +44,7 @@ export interface CandleValues {
 }
 
 export function ohlcvRow(series: SeriesRef, v: CandleValues): OhlcvRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return {
     exchange: series.exchange,
     market: series.market,
@@ -54,7 +68,7 @@ export function fundingRow(
   series: SeriesRef,
   v: { ts: number; funding_rate: number; mark_price: number | null; interval_hours: number },
 ): FundingRateRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return { exchange: series.exchange, symbol: series.symbol, base, quote, ...v };
 }
 
@@ -62,7 +76,7 @@ export function openInterestRow(
   series: SeriesRef,
   v: { ts: number; open_interest: number; open_interest_value: number | null },
 ): OpenInterestRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return { exchange: series.exchange, symbol: series.symbol, base, quote, ...v };
 }
 
@@ -70,7 +84,7 @@ export function liquidationRow(
   series: SeriesRef,
   v: { ts: number; id: string; side: "long" | "short"; price: number; amount: number },
 ): LiquidationRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return {
     exchange: series.exchange,
     symbol: series.symbol,
@@ -99,28 +113,18 @@ export function fundingIntervals(tsAscending: readonly number[], statedHours: nu
   });
 }
 
-export interface PriceCandleValues {
-  readonly ts: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-}
+/** The tables of a perpetual's reference-price candles (mark, index, premium index). */
+export type PriceCandleTable = "mark_ohlcv_1h" | "index_ohlcv_1h" | "premium_index_ohlcv_1h";
 
 /** A row of mark_ohlcv_1h, index_ohlcv_1h or premium_index_ohlcv_1h (they share their columns). */
-export function priceCandleRow(series: SeriesRef, v: PriceCandleValues): PriceCandleRow {
-  const { base, quote } = splitSymbol(series.symbol);
-  return { exchange: series.exchange, symbol: series.symbol, ts: v.ts, base, quote, ...pickOhlc(v) };
+export function priceCandleRow(
+  series: SeriesRef,
+  v: { ts: number; open: number; high: number; low: number; close: number },
+): Row<PriceCandleTable> {
+  return seriesRow({ ...series, table: "mark_ohlcv_1h" }, v);
 }
 
-const pickOhlc = (v: PriceCandleValues) => ({ open: v.open, high: v.high, low: v.low, close: v.close });
-
-export interface LongShortValues {
-  readonly top_trader_account_ratio: number | null;
-  readonly top_trader_position_ratio: number | null;
-  readonly global_account_ratio: number | null;
-  readonly taker_buy_sell_ratio: number | null;
-}
+export type LongShortValues = Omit<Row<"long_short_ratios">, IdentityColumn | "ts">;
 
 export const NO_RATIOS: LongShortValues = {
   top_trader_account_ratio: null,
@@ -136,20 +140,12 @@ export const NO_RATIOS: LongShortValues = {
 export function longShortRows(
   series: SeriesRef,
   parts: readonly (readonly { ts: number; values: Partial<LongShortValues> }[])[],
-): LongShortRatioRow[] {
-  const { base, quote } = splitSymbol(series.symbol);
+): Row<"long_short_ratios">[] {
   const byTs = new Map<number, LongShortValues>();
   for (const part of parts) {
     for (const { ts, values } of part) byTs.set(ts, { ...(byTs.get(ts) ?? NO_RATIOS), ...values });
   }
   return [...byTs]
     .sort(([a], [b]) => a - b)
-    .map(([ts, values]) => ({
-      exchange: series.exchange,
-      symbol: series.symbol,
-      ts,
-      base,
-      quote,
-      ...values,
-    }));
+    .map(([ts, values]) => seriesRow({ ...series, table: "long_short_ratios" }, { ts, ...values }));
 }

@@ -1,4 +1,4 @@
-import { tableDef, type TableName } from "@cexdata/schema";
+import { candleMsOf, tableDef, type TableName } from "@cexdata/schema";
 
 /** Where a row came from. With the table's merge policy (store/merge-policy.ts) it decides which row a key keeps. */
 export type RowSource = "rest" | "archive" | "ws";
@@ -27,10 +27,8 @@ export interface ValidationRule {
   readonly sql: (table: TableName) => string;
 }
 
-/** The candle length of a candle table (OHLCV, mark/index/premium) in ms, or undefined for any other table. */
-export function intervalMsOf(table: TableName): number | undefined {
-  return tableDef(table).candleMs;
-}
+/** The candle length of a candle table in ms, or undefined for any other table (the schema's fact). */
+export const intervalMsOf = candleMsOf;
 
 const hasColumns =
   (...names: string[]) =>

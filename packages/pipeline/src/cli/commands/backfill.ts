@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import cliProgress from "cli-progress";
-import { isTableName, marketSchema, type Market } from "@cexdata/schema";
-import { isSeriesTable, SERIES_TABLES, type SeriesRef } from "../../exchanges/types.js";
+import { isSeriesTable, isTableName, marketSchema, SERIES_TABLES, type Market } from "@cexdata/schema";
+import type { SeriesRef } from "../../exchanges/types.js";
 import { logReport } from "../../report/summarize-report.js";
 import { runCycle } from "../../run/run-cycle.js";
 import { addConfigOptions, loadCommandConfig, type CliContext } from "../context.js";
@@ -94,7 +94,10 @@ export function registerBackfillCommand(program: Command, ctx: CliContext): void
       "-s, --symbol <symbol>",
       "ccxt unified symbol: BTC/USDT (spot) or BTC/USDT:USDT (perpetual)",
     )
-    .requiredOption("-t, --table <table>", SERIES_TABLES.join(", "))
+    .requiredOption(
+      "-t, --table <table>",
+      "ohlcv_1m, ohlcv_1h, ohlcv_1d, funding_rates, open_interest or liquidations",
+    )
     .requiredOption("--since <date>", "start (inclusive): 2024-01-01, an ISO time or epoch ms")
     .option("--until <date>", "end (exclusive); default: now (closed candles only)")
     .addOption(

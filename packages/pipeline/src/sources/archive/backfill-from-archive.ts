@@ -1,12 +1,21 @@
-import { tableDef, type DatasetSpec, type Market, type SpecGap, type TableName } from "@cexdata/schema";
+import {
+  cadenceMsOf,
+  candleIntervalOf,
+  isKeyedByMarket,
+  tableHasMarket,
+  type DatasetSpec,
+  type Market,
+  type SpecGap,
+  type TableName,
+} from "@cexdata/schema";
 import type { CommitResult, SeriesRef } from "../../store/index.js";
-import type { ArchiveDataset, PriceKlineKind, TimeRange } from "./archive-files.js";
+import type { ArchiveDataset, TimeRange } from "./archive-files.js";
 import { toArchiveSymbol, type ArchiveSymbol } from "./archive-symbol.js";
 import type { ArchiveTable } from "./archive-rows-sql.js";
 import type { DownloadArchiveZipParams } from "./download-archive-zip.js";
 import { ArchiveUnsupportedError } from "./errors.js";
 import { fillFromRest, type FillGap, type RestFill } from "./fill-from-rest.js";
-import { expectedStepMs, findGaps } from "./find-gaps.js";
+import { findGaps } from "./find-gaps.js";
 import { importArchiveRange, type ArchiveImport, type ArchiveLeftover } from "./import-archive-range.js";
 import { planBackfill, type BackfillSource } from "./plan-backfill.js";
 import { createProxiedFetch } from "../../proxy/create-proxied-fetch.js";
@@ -76,22 +85,25 @@ export interface ArchiveBackfillResult {
   readonly commits: CommitResult[];
 }
 
-const PRICE_KLINES: Readonly<Partial<Record<ArchiveTable, PriceKlineKind>>> = {
-  mark_ohlcv_1h: "markPriceKlines",
-  index_ohlcv_1h: "indexPriceKlines",
-  premium_index_ohlcv_1h: "premiumIndexKlines",
+/** The archive's datasets other than klines (which every candle table reads, by its interval). */
+const EVENT_DATASETS: Readonly<Partial<Record<ArchiveTable, ArchiveDataset>>> = {
+  funding_rates: { kind: "fundingRate" },
+  // The daily metrics files carry both the open interest and the long/short ratios.
+  open_interest: { kind: "metrics" },
+  long_short_ratios: { kind: "metrics" },
+  mark_ohlcv_1h: { kind: "markPriceKlines", interval: "1h" },
+  index_ohlcv_1h: { kind: "indexPriceKlines", interval: "1h" },
+  premium_index_ohlcv_1h: { kind: "premiumIndexKlines", interval: "1h" },
 };
 
 function datasetOf(table: ArchiveTable, symbol: ArchiveSymbol): ArchiveDataset {
-  const perpOnly = !table.startsWith("ohlcv_");
-  if (perpOnly && symbol.venue !== "um")
+  if (!tableHasMarket(table, "spot") && symbol.venue !== "um")
     throw new ArchiveUnsupportedError(`${table} is archived for USDⓈ-M perpetuals only`);
-  if (table === "funding_rates") return { kind: "fundingRate" };
-  // The daily metrics files carry both the open interest and the long/short ratios.
-  if (table === "open_interest" || table === "long_short_ratios") return { kind: "metrics" };
-  const priceKind = PRICE_KLINES[table];
-  if (priceKind !== undefined) return { kind: priceKind, interval: "1h" };
-  return { kind: "klines", interval: table === "ohlcv_1m" ? "1m" : table === "ohlcv_1h" ? "1h" : "1d" };
+  const interval = candleIntervalOf(table);
+  if (interval !== undefined) return { kind: "klines", interval };
+  const dataset = EVENT_DATASETS[table];
+  if (dataset === undefined) throw new ArchiveUnsupportedError(`${table} is not read from the archive`);
+  return dataset;
 }
 
 /**
@@ -197,11 +209,11 @@ async function backfillWith(
 }
 
 function toSpecGap(gap: TimeRange, p: BackfillFromArchiveParams): SpecGap {
-  const step = expectedStepMs(p.table) ?? 1;
+  const step = cadenceMsOf(p.table) ?? 1;
   return {
     exchange: "binance",
     symbol: p.symbol,
-    ...("market" in tableDef(p.table).columns ? { market: p.market } : {}),
+    ...(isKeyedByMarket(p.table) ? { market: p.market } : {}),
     start: new Date(gap.startMs).toISOString(),
     end: new Date(gap.endMs).toISOString(),
     missing: Math.round((gap.endMs - gap.startMs) / step),
