@@ -2,6 +2,7 @@ import type { Dataset, DatasetOptions } from "./Dataset.js";
 import { UnknownTokenError } from "./errors.js";
 import { normalizeBase } from "./query/normalize-args.js";
 import {
+  queryEventTable,
   queryFundingRates,
   queryLiquidations,
   queryMarkets,
@@ -9,8 +10,14 @@ import {
   queryOpenInterest,
   queryTokenInfo,
 } from "./query/query-tables.js";
-import { queryBasis, queryLongShortRatios, queryPriceCandles } from "./query/query-derivatives.js";
-import type { BasisOptions, OhlcvOptions, PriceCandleOptions, SeriesOptions } from "./query/row-types.js";
+import { queryBasis, queryPriceCandles } from "./query/query-derivatives.js";
+import type {
+  BasisOptions,
+  LongShortRatio,
+  OhlcvOptions,
+  PriceCandleOptions,
+  SeriesOptions,
+} from "./query/row-types.js";
 import { queryLiquidationCoverage } from "./query/query-coverage.js";
 import { useDataset } from "./query/use-dataset.js";
 import { tearsheetForToken, type TokenTearsheetOptions } from "./tearsheet/index.js";
@@ -64,7 +71,7 @@ export class Token {
 
   /** Hourly long/short ratios: top traders' accounts and positions, all accounts, taker buy/sell. */
   longShortRatios(options: SeriesOptions = {}) {
-    return queryLongShortRatios(this.dataset, [this.base], options);
+    return queryEventTable<LongShortRatio>(this.dataset, "long_short_ratios", [this.base], options);
   }
 
   /** The perpetual's close against its index and its spot close: fraction and annualised. */

@@ -1,6 +1,7 @@
 import type { Dataset } from "./Dataset.js";
 import { normalizeBase } from "./query/normalize-args.js";
 import {
+  queryEventTable,
   queryFundingRates,
   queryLiquidations,
   queryMarkets,
@@ -8,8 +9,14 @@ import {
   queryOpenInterest,
   queryTokenInfo,
 } from "./query/query-tables.js";
-import { queryBasis, queryLongShortRatios, queryPriceCandles } from "./query/query-derivatives.js";
-import type { BasisOptions, OhlcvOptions, PriceCandleOptions, SeriesOptions } from "./query/row-types.js";
+import { queryBasis, queryPriceCandles } from "./query/query-derivatives.js";
+import type {
+  BasisOptions,
+  LongShortRatio,
+  OhlcvOptions,
+  PriceCandleOptions,
+  SeriesOptions,
+} from "./query/row-types.js";
 import { useDataset } from "./query/use-dataset.js";
 import type { TokenOptions } from "./Token.js";
 
@@ -53,7 +60,7 @@ export class Tokens {
   }
 
   longShortRatios(options: SeriesOptions = {}) {
-    return queryLongShortRatios(this.dataset, this.bases, options);
+    return queryEventTable<LongShortRatio>(this.dataset, "long_short_ratios", this.bases, options);
   }
 
   basis(options: BasisOptions = {}) {

@@ -66,27 +66,6 @@ export async function queryPriceCandles(
   return rows as unknown as PriceCandle[];
 }
 
-export async function queryLongShortRatios(
-  ctx: QueryContext,
-  bases: readonly string[],
-  options: SeriesOptions = {},
-): Promise<LongShortRatio[]> {
-  const plan = await planSeries(ctx, "long_short_ratios", bases, {
-    ...options,
-    ...normalizeRange(options),
-    market: "perp",
-  });
-  if (!plan) return [];
-  const template = loadTemplate("select_long_short_ratios_by_symbol", {
-    ...plan.params,
-    limit: normalizeLimit(options.limit),
-  });
-  const rows = await ctx.runTemplate(plan.snapshot, template, [
-    { view: "long_short_ratios", table: "long_short_ratios", files: plan.files },
-  ]);
-  return rows as unknown as LongShortRatio[];
-}
-
 /**
  * Basis of perpetuals at the end of each bucket: the contract's close (ohlcv_1h, perp) against its
  * index close (index_ohlcv_1h) and against the same exchange's spot close (ohlcv_1h, spot).
