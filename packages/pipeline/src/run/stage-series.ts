@@ -55,7 +55,10 @@ export async function stageSeries(p: {
     untilMs: p.planned.untilMs,
     nowMs: p.nowMs,
     marketClockMs: p.marketClockMs,
-    onHorizon: p.onHorizon,
+    onHorizon: (stretch) => {
+      gaps?.skipTo(stretch.endMs);
+      p.onHorizon?.(stretch);
+    },
     stats: p.stats,
     retry: p.retry,
     sleep: p.sleep,
