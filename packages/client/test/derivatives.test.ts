@@ -195,7 +195,9 @@ describe("derivatives on Token and Tokens", () => {
     expect(eth).toContain("vs index");
     expect(eth).not.toContain("vs spot");
     // Without the perpetual's panels, none of them.
-    const spotOnly = (await new Token("BTC", { dataset }).tearsheet({ interval: "1h", perp: false })).toHTML();
+    const spotOnly = (
+      await new Token("BTC", { dataset }).tearsheet({ interval: "1h", perp: false })
+    ).toHTML();
     expect(spotOnly).not.toContain("Basis (");
     expect(spotOnly).not.toContain("Long / short ratios");
   });

@@ -56,7 +56,9 @@ it("an empty page for a range OKX should cover is a gap in the report and spec.j
   const spec = JSON.parse(await readFile(path.join(dir, "spec.json"), "utf8")) as {
     tables: { mark_ohlcv_1h: { gaps: unknown[] } };
   };
-  expect(spec.tables.mark_ohlcv_1h.gaps).toEqual([{ exchange: "okx", symbol: "BTC/USDT:USDT", market: "perp", ...gap }]);
+  expect(spec.tables.mark_ohlcv_1h.gaps).toEqual([
+    { exchange: "okx", symbol: "BTC/USDT:USDT", market: "perp", ...gap },
+  ]);
 
   // Stored: exactly the simulator's hours outside the empty page; nothing invented inside it.
   const stored = await readTable(dir, "mark_ohlcv_1h");

@@ -4,14 +4,7 @@ import { InvalidArgumentError } from "../errors.js";
 import { normalizeInterval, normalizeLimit, normalizeRange } from "./normalize-args.js";
 import type { QueryContext } from "./query-context.js";
 import { planSeries } from "./query-tables.js";
-import type {
-  BasisOptions,
-  BasisRow,
-  LongShortRatio,
-  PriceCandle,
-  PriceCandleOptions,
-  SeriesOptions,
-} from "./row-types.js";
+import type { BasisOptions, BasisRow, PriceCandle, PriceCandleOptions, SeriesOptions } from "./row-types.js";
 import { selectFiles } from "./select-files.js";
 
 /** The intervals of the hourly derivatives tables: stored (1h) or built from it. */
