@@ -6,7 +6,7 @@ import {
   type SimInterval,
 } from "../series/index.js";
 import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
-import { pageNewestFirst } from "./okx.js";
+import { pageNewestFirst } from "./okx-paging.js";
 import { okxInstrument } from "./okx-markets.js";
 import type { RouteHandler, SimReply, SimRequest } from "./types.js";
 
