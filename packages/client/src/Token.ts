@@ -1,5 +1,5 @@
 import type { Dataset, DatasetOptions } from "./Dataset.js";
-import { UnknownTokenError } from "./errors.js";
+import { UnknownTokenError } from "./errors/index.js";
 import { normalizeBase } from "./query/normalize-args.js";
 import {
   queryEventTable,
@@ -19,7 +19,7 @@ import type {
   SeriesOptions,
 } from "./query/row-types.js";
 import { queryLiquidationCoverage } from "./query/query-coverage.js";
-import { useDataset } from "./query/use-dataset.js";
+import { useDataset } from "./use-dataset.js";
 import { tearsheetForToken, type TokenTearsheetOptions } from "./tearsheet/index.js";
 
 export interface TokenOptions {

@@ -17,7 +17,7 @@ import type {
   PriceCandleOptions,
   SeriesOptions,
 } from "./query/row-types.js";
-import { useDataset } from "./query/use-dataset.js";
+import { useDataset } from "./use-dataset.js";
 import type { TokenOptions } from "./Token.js";
 
 /** Several tokens answered together: each method runs ONE query for all of them. */

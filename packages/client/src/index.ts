@@ -12,7 +12,7 @@ export {
   InvalidArgumentError,
   SpecError,
   UnknownTokenError,
-} from "./errors.js";
+} from "./errors/index.js";
 export { SchemaVersionError, SCHEMA_VERSION } from "@cexdata/schema";
 export type {
   BasisOptions,

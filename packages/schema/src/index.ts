@@ -10,3 +10,4 @@ export * from "./exchanges.js";
 export * from "./dated.js";
 export * from "./schema-version.js";
 export * from "./read-files-sql.js";
+export * from "./retry.js";

@@ -1,6 +1,6 @@
 import { bucketStart, INTERVAL_INFO, type Interval } from "@cexdata/schema";
 import { loadTemplate } from "@cexdata/sql-templates";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../errors/index.js";
 import { normalizeInterval, normalizeLimit, normalizeRange } from "./normalize-args.js";
 import type { QueryContext } from "./query-context.js";
 import { planSeries } from "./query-tables.js";

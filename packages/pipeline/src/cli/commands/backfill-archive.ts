@@ -13,7 +13,7 @@ import {
   ARCHIVE_TABLES,
   isArchiveTable,
 } from "../../sources/archive/index.js";
-import type { CliContext } from "../context.js";
+import type { CliContext } from "./context.js";
 import { backfillOverRest, registerBackfillSource, type BackfillSource } from "./backfill.js";
 
 function archiveSource(mode: "archive" | "auto"): BackfillSource {
