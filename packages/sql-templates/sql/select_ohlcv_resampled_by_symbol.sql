@@ -1,6 +1,6 @@
 -- Candles of a derived interval (5m, 15m, 30m, 4h, 12h, 1w) built from a finer stored interval:
 -- open of the first candle, highest high, lowest low, close of the last, volumes (taker-buy volumes
--- too: NULL when none of the bucket's candles carries one) and trades summed.
+-- too: NULL unless every candle of the bucket carries one) and trades summed.
 -- A bucket starts at offset_ms + k * bucket_ms after the epoch (weeks start on Monday).
 -- Only closed buckets (the stored series reaches the bucket's end) unless `partial` is true.
 -- `start` and `end` should be aligned to bucket boundaries by the caller.
@@ -32,8 +32,9 @@ buckets AS (
     sum(volume) AS volume,
     sum(quote_volume) AS quote_volume,
     sum(trades) AS trades,
-    sum(taker_buy_volume) AS taker_buy_volume,
-    sum(taker_buy_quote_volume) AS taker_buy_quote_volume,
+    -- A bucket's taker-buy volume only where every candle of it carries one: never a partial sum.
+    CASE WHEN count(taker_buy_volume) = count(*) THEN sum(taker_buy_volume) END AS taker_buy_volume,
+    CASE WHEN count(taker_buy_quote_volume) = count(*) THEN sum(taker_buy_quote_volume) END AS taker_buy_quote_volume,
     max(max(epoch_ms(ts))) OVER (PARTITION BY exchange, symbol) AS series_last_ms
   FROM source
   GROUP BY exchange, market, symbol, bucket
