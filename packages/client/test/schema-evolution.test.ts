@@ -102,6 +102,19 @@ describe("schema evolution", () => {
       // Rows written before the columns existed read null; rows fetched since carry Binance's values.
       expect(old.every((c) => c.takerBuyVolume === null && c.takerBuyQuoteVolume === null)).toBe(true);
       expect(fresh.every((c) => typeof c.takerBuyVolume === "number" && c.takerBuyVolume > 0)).toBe(true);
+      // Built 4h candles: the bucket that mixes old and new hours has no taker-buy volume, never a partial sum.
+      const fourHours = await token.ohlcv({ interval: "4h", exchange: "binance", market: "perp" });
+      const mixed = fourHours.find((c) => c.ts.getTime() === Date.UTC(2024, 4, 15, 8));
+      expect(mixed?.takerBuyVolume).toBeNull();
+      const after = fourHours.find((c) => c.ts.getTime() === Date.UTC(2024, 4, 15, 12));
+      expect(after?.takerBuyVolume).toBeCloseTo(
+        fresh
+          .filter(
+            (c) => c.ts.getTime() >= Date.UTC(2024, 4, 15, 12) && c.ts.getTime() < Date.UTC(2024, 4, 15, 16),
+          )
+          .reduce((n, c) => n + c.takerBuyVolume!, 0),
+        6,
+      );
       expect((await token.markOhlcv({ exchange: "okx" })).length).toBeGreaterThan(90);
       expect((await token.basis({ exchange: "binance", interval: "1d" })).length).toBeGreaterThan(0);
     } finally {
