@@ -12,9 +12,15 @@ export {
   InvalidArgumentError,
   SpecError,
   UnknownTokenError,
-} from "./errors.js";
+} from "./errors/index.js";
+export { SchemaVersionError, SCHEMA_VERSION } from "@cexdata/schema";
 export type {
+  BasisOptions,
+  BasisRow,
   Candle,
+  LongShortRatio,
+  PriceCandle,
+  PriceCandleOptions,
   FundingRate,
   Liquidation,
   MarketInfo,

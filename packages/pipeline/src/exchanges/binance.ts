@@ -1,5 +1,6 @@
 import { candleIntervalOf, INTERVAL_INFO, unifiedSymbol, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { binanceDerivativeTables } from "./binance-derivatives.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { ExchangeGeoBlockedError } from "./geo-block.js";
@@ -12,6 +13,7 @@ import {
   readNumber,
   readRecord,
 } from "./parse-values.js";
+import { replayEachBody } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
 import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable, TableCapability } from "./types.js";
@@ -43,7 +45,8 @@ const klinePage = (market: Market): number => (market === "spot" ? SPOT_KLINE_PA
 const SPOT_MARKET_DATA_URL = "https://data-api.binance.vision/api/v3";
 
 /**
- * Closed days of these tables are in data.binance.vision (klines, fundingRate, metrics): the one
+ * Closed days of these tables are in data.binance.vision (klines, fundingRate, metrics, markPriceKlines,
+ * indexPriceKlines, premiumIndexKlines): the one
  * list of what the archive holds (sources/archive reads it).
  */
 export const BINANCE_ARCHIVED_TABLES = [
@@ -52,6 +55,10 @@ export const BINANCE_ARCHIVED_TABLES = [
   "ohlcv_1d",
   "funding_rates",
   "open_interest",
+  "mark_ohlcv_1h",
+  "index_ohlcv_1h",
+  "premium_index_ohlcv_1h",
+  "long_short_ratios",
 ] as const satisfies readonly SeriesTable[];
 export type BinanceArchivedTable = (typeof BINANCE_ARCHIVED_TABLES)[number];
 
@@ -82,6 +89,8 @@ export function mapBinanceKlines(series: SeriesRef, body: unknown) {
       volume: readNumber(a[5]),
       quote_volume: readNullableNumber(a[7]),
       trades: readNullableNumber(a[8]),
+      taker_buy_volume: readNullableNumber(a[9]),
+      taker_buy_quote_volume: readNullableNumber(a[10]),
     });
   });
 }
@@ -239,7 +248,7 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     earliest: (nowMs) => Math.ceil((nowMs - OI_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
-    replay: (series, body) => mapBinanceOpenInterest(series, expectArrayAt(body)),
+    replay: replayEachBody((series, body) => mapBinanceOpenInterest(series, expectArrayAt(body))),
     fetchPage: async (q) => {
       const end = windowEnd(q, OI_PAGE, HOUR);
       const body = await requestJson(exchange, "fapiDataGetOpenInterestHist", {
@@ -269,7 +278,12 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
   return completeAdapter(
     base,
     {
-      tables: { ...forEachCandleTable(klines), funding_rates: fundingRates, open_interest: openInterest },
+      tables: {
+        ...forEachCandleTable(klines),
+        funding_rates: fundingRates,
+        open_interest: openInterest,
+        ...binanceDerivativeTables(exchange, base.market),
+      },
       notServed: { liquidations: "not served over REST (Binance ended public liquidation history)" },
     },
     {

@@ -60,8 +60,8 @@ interface ForeverHistory {
 interface ForgottenHistory {
   /** The earliest time the exchange still serves, given the clock (Binance open interest: 30 days). */
   readonly earliest: (nowMs: number) => number;
-  /** Rows of one raw response body, as `fetchPage` maps them. */
-  readonly replay: (series: SeriesRef, body: unknown, market: MarketInterface) => readonly SeriesRow[];
+  /** The series' rows from every raw body captured for it, as `fetchPage` maps them. */
+  readonly replay: ReplayParser;
 }
 
 /** The tables an exchange serves over REST: an absent entry is a table it does not serve. */
@@ -105,3 +105,24 @@ export interface ExchangeAdapter {
   /** Tables whose closed days a public archive keeps, fetched from there when REST is blocked. */
   readonly archivedTables: readonly SeriesTable[];
 }
+
+/** One captured response body (parsed JSON) and the URL path it answered. */
+export interface RawBody {
+  readonly body: unknown;
+  readonly endpoint: string;
+}
+
+/**
+ * Re-derives a series' rows from the bodies captured for it, oldest first: all at once, because
+ * some rows are built from several bodies (a long/short row from four statistics, an OKX premium
+ * candle from a window's pages). A body whose envelope changed is `unreadable` (by its index) and
+ * contributes nothing; the others still do.
+ */
+export type ReplayParser = (
+  series: SeriesRef,
+  bodies: readonly RawBody[],
+  market: MarketInterface,
+) => {
+  readonly rows: readonly SeriesRow[];
+  readonly unreadable: readonly { index: number; reason: string }[];
+};

@@ -2,7 +2,7 @@ import { parseSymbol, TABLES, type TableName } from "@cexdata/schema";
 import type { Exchange, Market } from "ccxt";
 import { createProExchange } from "../collect/liquidation-collector.js";
 import { createAdapter } from "../exchanges/registry.js";
-import type { ExchangeAdapter, SeriesTable } from "../exchanges/types.js";
+import type { ExchangeAdapter, RawBody, SeriesTable } from "../exchanges/types.js";
 import { emptyCounts, ingestRows, storeSink } from "../ingest/index.js";
 import type { Logger } from "../log/create-logger.js";
 import { createRunReport, type RunReport } from "../report/run-report.js";
@@ -55,39 +55,55 @@ async function marketsOf(adapter: ExchangeAdapter): Promise<Record<string, Marke
   return adapter.ccxt.markets as Record<string, Market>;
 }
 
+/**
+ * Rows of every series the REST records were fetched for: the records of one series (table and
+ * symbol) go to its adapter entry's replay parser together, oldest first, since some rows are built
+ * from several bodies. A record that is not JSON, or whose envelope changed, is a problem, skipped.
+ */
 function restRows(
   adapter: ExchangeAdapter,
   markets: Readonly<Record<string, Market>>,
   records: readonly Located[],
   problems: RawFileProblem[],
 ): Map<TableName, Record<string, unknown>[]> {
+  const bySeries = new Map<string, Located[]>();
+  for (const located of records) {
+    const key = `${located.record.table ?? ""}|${located.record.symbol ?? ""}`;
+    bySeries.set(key, [...(bySeries.get(key) ?? []), located]);
+  }
   const out = new Map<TableName, Record<string, unknown>[]>();
-  for (const { record, file, offset } of records) {
-    const table = record.table as SeriesTable;
-    const parse = adapter.tables[table]?.replay;
-    const market = record.symbol ? markets[record.symbol] : undefined;
-    if (!parse || !record.symbol || !market) {
-      problems.push({
-        file,
-        offset,
-        reason: !parse
-          ? `${adapter.id} has no replay parser for ${record.table ?? "(no table)"}`
-          : `${adapter.id} does not list ${record.symbol ?? "(no symbol)"} any more`,
-      });
+  for (const [key, located] of bySeries) {
+    const [table, symbol] = key.split("|") as [SeriesTable, string];
+    const replay = adapter.tables[table]?.replay;
+    const market = markets[symbol];
+    if (!replay || !market) {
+      const reason = !replay
+        ? `${adapter.id} has no replay parser for ${table || "(no table)"}`
+        : `${adapter.id} does not list ${symbol || "(no symbol)"} any more`;
+      for (const { file, offset } of located) problems.push({ file, offset, reason });
       continue;
     }
-    try {
-      const series = {
-        table,
-        exchange: adapter.id,
-        market: parseSymbol(record.symbol).market,
-        symbol: record.symbol,
-      };
-      const rows = parse(series, JSON.parse(record.body), market) as unknown as Record<string, unknown>[];
-      out.set(table, [...(out.get(table) ?? []), ...rows]);
-    } catch (error) {
-      problems.push({ file, offset, reason: `does not parse: ${(error as Error).message}` });
+    const readable: Located[] = [];
+    const bodies: RawBody[] = [];
+    for (const l of [...located].sort((a, b) => a.record.receivedAt - b.record.receivedAt)) {
+      try {
+        bodies.push({ body: JSON.parse(l.record.body) as unknown, endpoint: l.record.endpoint });
+        readable.push(l);
+      } catch (error) {
+        problems.push({
+          file: l.file,
+          offset: l.offset,
+          reason: `does not parse: ${(error as Error).message}`,
+        });
+      }
     }
+    const series = { table, exchange: adapter.id, market: parseSymbol(symbol).market, symbol };
+    const { rows, unreadable } = replay(series, bodies, market);
+    for (const { index, reason } of unreadable) {
+      const l = readable[index]!;
+      problems.push({ file: l.file, offset: l.offset, reason: `does not parse: ${reason}` });
+    }
+    out.set(table, [...(out.get(table) ?? []), ...(rows as unknown as Record<string, unknown>[])]);
   }
   return out;
 }
@@ -183,6 +199,7 @@ export async function replayRaw(p: ReplayParams): Promise<ReplayResult> {
   } finally {
     await store?.close();
   }
+  problems.sort((a, b) => a.file.localeCompare(b.file) || a.offset - b.offset);
   report.finishedAt = new Date(clock()).toISOString();
   report.replay = {
     dryRun: p.dryRun === true,

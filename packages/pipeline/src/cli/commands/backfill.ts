@@ -4,7 +4,7 @@ import { isSeriesTable, isTableName, marketSchema, SERIES_TABLES, type Market } 
 import type { SeriesRef } from "../../exchanges/types.js";
 import { logReport } from "../../report/summarize-report.js";
 import { runCycle } from "../../run/run-cycle.js";
-import { addConfigOptions, loadCommandConfig, type CliContext } from "../context.js";
+import { addConfigOptions, loadCommandConfig, type CliContext } from "./context.js";
 
 export interface BackfillRequest {
   readonly series: SeriesRef;
@@ -72,6 +72,9 @@ const restSource: BackfillSource = async (ctx, request) => {
   }
 };
 sources.set("rest", restSource);
+
+/** `--source rest`: every row over REST, through the same cycle as `cexdata run`. */
+export const backfillOverRest: BackfillSource = restSource;
 
 function parseTime(value: string, flag: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type Command } from "commander";
 import { TABLE_NAMES, type TableName } from "@cexdata/schema";
 import { closeMatches } from "../../config/close-matches.js";
 import { replayRaw } from "../../raw/replay-raw.js";
-import type { CliContext } from "../context.js";
+import type { CliContext } from "./context.js";
 
 function parseTable(value: string): TableName {
   if ((TABLE_NAMES as readonly string[]).includes(value)) return value as TableName;

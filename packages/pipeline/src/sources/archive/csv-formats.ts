@@ -93,6 +93,8 @@ export const METRICS: CsvFormat = { id: "metrics", columns: METRICS_COLUMNS, hea
 export function csvFormatFor(venue: ArchiveVenue, dataset: ArchiveDataset, fileStartMs: number): CsvFormat {
   if (dataset.kind === "fundingRate") return FUNDING_RATE;
   if (dataset.kind === "metrics") return METRICS;
+  // Mark/index/premium klines: the futures kline layout and, assumed, its header rule (no file of
+  // these datasets from before 2022-05 was found to check).
   if (venue === "spot") return fileStartMs >= SPOT_MICROSECONDS_FROM_MS ? SPOT_KLINES_US : SPOT_KLINES_MS;
   return fileStartMs >= FUTURES_KLINE_HEADER_FROM_MS ? FUTURES_KLINES_HEADER : FUTURES_KLINES_BARE;
 }
