@@ -12,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProExchange } from "../src/collect/liquidation-collector.js";
 import { listRawFiles, readRawFile } from "../src/raw/raw-log.js";
-import { liquidationRowsFromMessages } from "../src/raw/replay-websocket.js";
+import { liquidationRowsFromMessages } from "../src/replay/replay-websocket.js";
 import { openDuckDB, quoteSqlString, verifyDataset } from "../src/store/index.js";
 import { validateRows } from "../src/validate/index.js";
 

@@ -9,7 +9,7 @@ import { startExchangeSimulator, type ExchangeSimulator } from "@cexdata/testkit
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/load-config.js";
 import { RawLog, listRawFiles, readRawFile } from "../src/raw/raw-log.js";
-import { replayRaw } from "../src/raw/replay-raw.js";
+import { replayRaw } from "../src/replay/replay-raw.js";
 import { runCycle } from "../src/run/run-cycle.js";
 import { openDatasetStore, readSpec, verifyDataset } from "../src/store/index.js";
 import { expectedSeries } from "./helpers/expected-series.js";

@@ -1,10 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pino } from "pino";
 import { simulatedDerivativeRows, startExchangeSimulator, type ExchangeSimulator } from "@cexdata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/load-config.js";
+import { replayRaw } from "../src/replay/replay-raw.js";
 import { runCycle } from "../src/run/run-cycle.js";
 import { verifyDataset } from "../src/store/index.js";
 import { readTable } from "./helpers/read-table.js";
@@ -92,5 +93,27 @@ describe("cexdata run: the derivatives tables", () => {
     expect(report.ok).toBe(true);
     expect(report.tables.long_short_ratios?.binance?.fetched ?? 0).toBe(0);
     expect(await readTable(dir, "long_short_ratios")).toEqual(before);
+  });
+
+  it("what Binance and OKX forget (ratios, OKX premium) replays from the raw layer to exactly the stored rows", async () => {
+    // Rebuilt from the raw layer alone: a long/short row joins four captured statistics, an OKX
+    // premium hour the minute samples of several pages.
+    const rebuilt = await mkdtemp(path.join(tmpdir(), "cexdata-derivatives-raw-"));
+    await cp(path.join(dir, "raw"), path.join(rebuilt, "raw"), { recursive: true });
+    const result = await replayRaw({ datasetDir: rebuilt, logger, env: sim.env(), nowMs: () => NOW });
+    expect(result.problems).toEqual([]);
+    const forgotten = (rows: Record<string, unknown>[], exchanges: string[]) =>
+      rows.filter((r) => exchanges.includes(String(r.exchange)));
+    const ratios = await readTable(dir, "long_short_ratios");
+    expect(forgotten(ratios, ["binance", "okx"]).length).toBeGreaterThan(0);
+    expect(forgotten(await readTable(rebuilt, "long_short_ratios"), ["binance", "okx"])).toEqual(
+      forgotten(ratios, ["binance", "okx"]),
+    );
+    expect(forgotten(await readTable(rebuilt, "premium_index_ohlcv_1h"), ["okx"])).toEqual(
+      forgotten(await readTable(dir, "premium_index_ohlcv_1h"), ["okx"]),
+    );
+    // Tables the exchanges keep for ever are not captured.
+    expect(await readTable(rebuilt, "mark_ohlcv_1h")).toEqual([]);
+    await rm(rebuilt, { recursive: true, force: true });
   });
 });

@@ -11,7 +11,7 @@ import { connectExchange } from "../exchanges/connect-exchange.js";
 import { RefusedHosts } from "../exchanges/refused-hosts.js";
 import { captureWebsocketMessages } from "../raw/capture-raw.js";
 import { RawLog } from "../raw/raw-log.js";
-import { newRunId } from "../run/run-cycle.js";
+import { newRunId } from "../report/run-id.js";
 import { liquidationRowFrom } from "./liquidation-rows.js";
 import { StreamLiveness } from "./stream-liveness.js";
 import { mergeWalIntoDataset } from "./merge-wal.js";

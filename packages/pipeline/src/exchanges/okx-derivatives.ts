@@ -144,7 +144,11 @@ export function okxDerivativeTables(
       earliest: (nowMs) => Math.ceil((nowMs - OKX_PREMIUM_HISTORY_DAYS * 24 * HOUR) / HOUR) * HOUR,
       // An hour's samples span pages: the hours are built from every page captured, as fetched.
       replay: replayBodies(
-        (_series, raw) => readOkxPremiumSamples(expectArrayAt(raw.body, "data")),
+        // As fetched: an hour starting before the page's start was not built from this body.
+        (_series, raw) =>
+          readOkxPremiumSamples(expectArrayAt(raw.body, "data")).filter(
+            (s) => Math.floor(s.ts / HOUR) * HOUR >= (raw.pageSinceMs ?? -Infinity),
+          ),
         (series, parts) => {
           const samples = [...new Map(parts.flat().map((s) => [s.ts, s])).values()];
           if (samples.length === 0) return [];

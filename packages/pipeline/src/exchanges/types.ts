@@ -110,6 +110,8 @@ export interface ExchangeAdapter {
 export interface RawBody {
   readonly body: unknown;
   readonly endpoint: string;
+  /** Start of the page it was asked for, where known: a fetch kept nothing older from it. */
+  readonly pageSinceMs?: number;
 }
 
 /**

@@ -1,17 +1,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Exchange } from "ccxt";
-import type { Capabilities } from "../exchanges/types.js";
 import type { RawLog } from "./raw-log.js";
-
-/** The tables whose history an exchange forgets: entries that carry a horizon and a replay parser. */
-export function forgettingTables(tables: Capabilities): ReadonlySet<string> {
-  return new Set(Object.entries(tables).flatMap(([table, entry]) => (entry?.replay ? [table] : [])));
-}
 
 /** What a REST request is being sent for, carried through ccxt's promise chain to its response hook. */
 export interface RawRequestContext {
   readonly table: string;
   readonly symbol: string;
+  /** Where the page asked for starts (epoch ms): rows before it were not kept from this body. */
+  readonly sinceMs?: number;
 }
 
 const requestContext = new AsyncLocalStorage<RawRequestContext>();
@@ -57,6 +53,7 @@ export function captureRestResponses(
         params: Object.fromEntries(parsed.searchParams),
         table: context.table,
         symbol: context.symbol,
+        ...(context.sinceMs !== undefined && { pageSinceMs: context.sinceMs }),
         status,
         body,
       });

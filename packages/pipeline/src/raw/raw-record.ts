@@ -21,6 +21,8 @@ export const rawRecordSchema = z.object({
   table: z.string().min(1).optional(),
   /** The series the body was fetched for. */
   symbol: z.string().min(1).optional(),
+  /** Start of the page the body was asked for (REST only): what came before it was not kept. */
+  pageSinceMs: z.number().int().optional(),
   /** HTTP status (REST only). */
   status: z.number().int().optional(),
   body: z.string(),

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { newRunId } from "../report/run-id.js";
 import type { Market, SpecGap } from "@cexdata/schema";
 import { resolveSince } from "../config/config-schema.js";
 import { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
@@ -28,7 +28,8 @@ import { withRetry } from "../sources/rest/with-retry.js";
 import { DiskFullError, openDatasetStore } from "../store/index.js";
 import { storeSink } from "../ingest/index.js";
 import { quarantinePath } from "../validate/index.js";
-import { captureRestResponses, forgettingTables } from "../raw/capture-raw.js";
+import { forgettingTables } from "../exchanges/capabilities.js";
+import { captureRestResponses } from "../raw/capture-raw.js";
 import { RawLog } from "../raw/raw-log.js";
 import { SerialLock } from "./serial-lock.js";
 import { finishCycle } from "./finish-cycle.js";
@@ -42,10 +43,6 @@ export type { RunCycleParams };
 export interface RunCycleResult {
   readonly report: RunReport;
   readonly reportFile: string;
-}
-
-export function newRunId(nowMs: number): string {
-  return `${new Date(nowMs).toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { startExchangeSimulator, type ExchangeSimulator } from "@cexdata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRawFiles, readRawFile } from "../../src/raw/raw-log.js";
-import { replayRaw } from "../../src/raw/replay-raw.js";
+import { replayRaw } from "../../src/replay/replay-raw.js";
 import { FULL, readAllTables, runCycleChild, seededRandom } from "./reliability-support.js";
 
 // Issue 22: "a SIGKILL during capture, then a rerun and a replay, leaves no duplicate and no lost

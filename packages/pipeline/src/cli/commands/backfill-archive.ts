@@ -4,7 +4,7 @@
  * sources/archive; the command itself and `--source rest` stay in backfill.ts.
  */
 import { createAdapter } from "../../exchanges/registry.js";
-import { newRunId } from "../../run/run-cycle.js";
+import { newRunId } from "../../report/run-id.js";
 import { openDatasetStore } from "../../store/index.js";
 import {
   backfillFromArchive,

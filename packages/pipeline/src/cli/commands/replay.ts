@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { TABLE_NAMES, type TableName } from "@cexdata/schema";
 import { closeMatches } from "../../config/close-matches.js";
-import { replayRaw } from "../../raw/replay-raw.js";
+import { replayRaw } from "../../replay/replay-raw.js";
 import type { CliContext } from "./context.js";
 
 function parseTable(value: string): TableName {

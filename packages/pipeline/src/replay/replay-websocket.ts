@@ -1,7 +1,7 @@
 import type { Exchange, Liquidation, Market } from "ccxt";
 import { liquidationRowFrom } from "../collect/liquidation-rows.js";
-import type { RawFileProblem } from "./raw-log.js";
-import type { RawRecord } from "./raw-record.js";
+import type { RawFileProblem } from "../raw/raw-log.js";
+import type { RawRecord } from "../raw/raw-record.js";
 
 /** A client as far as ccxt's message handlers use one when nobody is waiting for a result. */
 function detachedClient(url: string) {

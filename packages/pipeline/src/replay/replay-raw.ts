@@ -9,10 +9,10 @@ import { createRunReport, type RunReport } from "../report/run-report.js";
 import { writeRunReport } from "../report/write-report.js";
 import { openDatasetStore } from "../store/index.js";
 import { validateRows } from "../validate/index.js";
-import { newRunId } from "../run/run-cycle.js";
+import { newRunId } from "../report/run-id.js";
 import { compareWithStored, type ReplayChange } from "./compare-replayed.js";
-import { listRawFiles, readRawFile, sealDeadRunsRawFiles, type RawFileProblem } from "./raw-log.js";
-import type { RawRecord } from "./raw-record.js";
+import { listRawFiles, readRawFile, sealDeadRunsRawFiles, type RawFileProblem } from "../raw/raw-log.js";
+import type { RawRecord } from "../raw/raw-record.js";
 import { liquidationRowsFromMessages } from "./replay-websocket.js";
 
 export interface ReplayParams {
@@ -87,7 +87,11 @@ function restRows(
     const bodies: RawBody[] = [];
     for (const l of [...located].sort((a, b) => a.record.receivedAt - b.record.receivedAt)) {
       try {
-        bodies.push({ body: JSON.parse(l.record.body) as unknown, endpoint: l.record.endpoint });
+        bodies.push({
+          body: JSON.parse(l.record.body) as unknown,
+          endpoint: l.record.endpoint,
+          ...(l.record.pageSinceMs !== undefined && { pageSinceMs: l.record.pageSinceMs }),
+        });
         readable.push(l);
       } catch (error) {
         problems.push({
