@@ -1,5 +1,5 @@
 import { HubApiError, listFiles, pathsInfo } from "@huggingface/hub";
-import { datasetRepo, type HubParams } from "./hub-state.js";
+import { hubArgs, type HubParams } from "./hub-state.js";
 
 // The Hub's tag, refs and super-squash endpoints, which @huggingface/hub 2.17 has no function for:
 // called as huggingface_hub's create_tag, delete_tag, list_repo_refs and super_squash_history call them.
@@ -69,14 +69,6 @@ export async function superSquash(p: HubParams, branch: string, message: string)
   await call(p, "POST", `super-squash/${encodeURIComponent(branch)}`, { message });
 }
 
-function common(p: HubParams) {
-  return {
-    repo: datasetRepo(p.repo),
-    ...(p.accessToken ? { accessToken: p.accessToken } : {}),
-    ...(p.hubUrl !== undefined && { hubUrl: p.hubUrl }),
-    ...(p.fetch !== undefined && { fetch: p.fetch }),
-  };
-}
 
 /** Paths asked per paths-info request, as huggingface_hub chunks its own lookups. */
 const PATHS_PER_REQUEST = 100;
@@ -90,7 +82,7 @@ export async function lfsShasAt(
   const out = new Map<string, string>();
   for (let i = 0; i < paths.length; i += PATHS_PER_REQUEST) {
     const chunk = paths.slice(i, i + PATHS_PER_REQUEST);
-    for (const info of await pathsInfo({ ...common(p), paths: chunk, revision })) {
+    for (const info of await pathsInfo({ ...hubArgs(p), paths: chunk, revision })) {
       if (info.type === "file" && info.lfs) out.set(info.path, info.lfs.oid);
     }
   }
@@ -101,7 +93,7 @@ export async function lfsShasAt(
 export async function listPathsAt(p: HubParams, revision: string, folder: string): Promise<string[]> {
   const out: string[] = [];
   try {
-    for await (const entry of listFiles({ ...common(p), path: folder, recursive: true, revision })) {
+    for await (const entry of listFiles({ ...hubArgs(p), path: folder, recursive: true, revision })) {
       if (entry.type === "file") out.push(entry.path);
     }
   } catch (error) {

@@ -5,7 +5,7 @@ import { createLogger, scrubSecrets, type Logger } from "../log/create-logger.js
 import { checkLayout, HUB_LAYOUT_LIMITS, type LayoutLimits } from "./check-layout.js";
 import { renderDatasetCard } from "./dataset-card.js";
 import { PublishError } from "./errors.js";
-import { finishPublish, versionTag } from "./finish-publish.js";
+import { finishPublish } from "./finish-publish.js";
 import { lfsShasAt } from "./hub-refs.js";
 import { ensureDatasetRepo, readHubState, type HubParams, type HubState } from "./hub-state.js";
 import { filesOf, readVerifiedDataset } from "./local-dataset.js";
@@ -210,7 +210,6 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
   );
 }
 
-export { versionTag };
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
