@@ -1,7 +1,12 @@
 import { rm } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import type { SpecFile } from "@cexdata/schema";
-import { DatasetAccessError, DatasetUnavailableError, IntegrityError } from "../errors.js";
+import {
+  DatasetAccessError,
+  DatasetUnavailableError,
+  IntegrityError,
+  RevisionNotFoundError,
+} from "../errors.js";
 import { buildFileUrl, type DatasetSource } from "../source/dataset-source.js";
 import { downloadBlob } from "./download-blob.js";
 import { forgetVerified, markVerified, verifyFile } from "./verify-file.js";
@@ -69,14 +74,17 @@ async function fillBlob(params: EnsureFilesParams, file: SpecFile, blobPath: str
   const url = buildFileUrl(params.source, file.path, params.revision);
   for (let attempt = 1; ; attempt++) {
     try {
-      const bytes = await downloadBlob({ url, file, blobPath, fetch: params.fetch });
+      const { source } = params;
+      const pin = source.kind === "hub" ? { repo: source.repo, revision: params.revision ?? source.revision } : null;
+      const bytes = await downloadBlob({ url, file, blobPath, fetch: params.fetch, pin });
       params.stats.downloads += 1;
       params.stats.bytesDownloaded += bytes;
       break;
     } catch (error) {
       if (error instanceof IntegrityError && attempt < DOWNLOAD_ATTEMPTS) continue;
-      // A refusal (DatasetAccessError) already says what to do; it is not wrapped.
-      if (error instanceof DatasetUnavailableError && !(error instanceof DatasetAccessError)) {
+      // A refusal or a revision gone already says what to do; neither is wrapped.
+      const explained = error instanceof DatasetAccessError || error instanceof RevisionNotFoundError;
+      if (error instanceof DatasetUnavailableError && !explained) {
         throw new DatasetUnavailableError(
           `cexdata: cannot download ${file.path}: ${error.message}; it is not in the cache (${params.cacheDir})`,
           { url, status: error.status, cause: error },
