@@ -44,6 +44,7 @@ export interface PublishResult {
   /** The commit the run's first commit was made on (the head that was compared against). */
   readonly parent: string | null;
   readonly version: number;
+  /** Data files this run committed (not those an interrupted run had already committed). */
   readonly uploaded: readonly string[];
   readonly deleted: readonly string[];
   /** True when another publisher's files were merged into the published spec.json. */
@@ -179,7 +180,7 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
         ...result,
         parent: state.head,
         commit: ids.at(-1) ?? null,
-        uploaded: plan.uploads,
+        uploaded: uploads,
         deleted: plan.deletes,
         commits: made,
         tag: finish.tag,
