@@ -75,7 +75,8 @@ async function fillBlob(params: EnsureFilesParams, file: SpecFile, blobPath: str
   for (let attempt = 1; ; attempt++) {
     try {
       const { source } = params;
-      const pin = source.kind === "hub" ? { repo: source.repo, revision: params.revision ?? source.revision } : null;
+      const pin =
+        source.kind === "hub" ? { repo: source.repo, revision: params.revision ?? source.revision } : null;
       const bytes = await downloadBlob({ url, file, blobPath, fetch: params.fetch, pin });
       params.stats.downloads += 1;
       params.stats.bytesDownloaded += bytes;

@@ -109,7 +109,12 @@ export class SpecTracker {
   private async specCommitOf(head: string | null): Promise<string | null> {
     const { source } = this.params;
     if (source.kind !== "hub" || head === null || isPinnedRevision(source)) return head;
-    return resolveSpecCommit({ hubUrl: source.hubUrl, repo: source.repo, revision: head, fetch: this.params.fetch });
+    return resolveSpecCommit({
+      hubUrl: source.hubUrl,
+      repo: source.repo,
+      revision: head,
+      fetch: this.params.fetch,
+    });
   }
 
   private explain(error: unknown): unknown {

@@ -50,7 +50,12 @@ export async function readRefs(p: HubParams): Promise<HubRefs> {
 }
 
 /** Tags `revision`; false when the tag already exists (the Hub answers 409). */
-export async function createTag(p: HubParams, tag: string, revision: string, message?: string): Promise<boolean> {
+export async function createTag(
+  p: HubParams,
+  tag: string,
+  revision: string,
+  message?: string,
+): Promise<boolean> {
   try {
     await call(p, "POST", `tag/${encodeURIComponent(revision)}`, { tag, ...(message && { message }) });
     return true;
@@ -68,7 +73,6 @@ export async function deleteTag(p: HubParams, tag: string): Promise<void> {
 export async function superSquash(p: HubParams, branch: string, message: string): Promise<void> {
   await call(p, "POST", `super-squash/${encodeURIComponent(branch)}`, { message });
 }
-
 
 /** Paths asked per paths-info request, as huggingface_hub chunks its own lookups. */
 const PATHS_PER_REQUEST = 100;

@@ -1,6 +1,12 @@
 export { publishDataset, type PublishDatasetParams, type PublishResult } from "./publish-dataset.js";
 export { versionTag } from "./finish-publish.js";
-export { checkLayout, measureLayout, HUB_LAYOUT_LIMITS, type LayoutLimits, type LayoutReport } from "./check-layout.js";
+export {
+  checkLayout,
+  measureLayout,
+  HUB_LAYOUT_LIMITS,
+  type LayoutLimits,
+  type LayoutReport,
+} from "./check-layout.js";
 export { planCommits, type PlannedCommit } from "./plan-commits.js";
 export {
   squashHistory,

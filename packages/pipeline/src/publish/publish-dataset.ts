@@ -125,8 +125,10 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
         made.push(...finish.commits);
         const { unanswered } = pending;
         const landed = unanswered !== null && state.head !== unanswered.parent ? unanswered : null;
-        if (landed) log.info({ commit: state.head }, "published (the spec commit had landed; its answer was lost)");
-        else if (made.length === 0) log.info({ version: plan.spec.version }, "the Hub already holds this dataset");
+        if (landed)
+          log.info({ commit: state.head }, "published (the spec commit had landed; its answer was lost)");
+        else if (made.length === 0)
+          log.info({ version: plan.spec.version }, "the Hub already holds this dataset");
         return {
           ...result,
           parent: landed ? landed.parent : state.head,
@@ -167,12 +169,19 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
         : plan.specIsLocal
           ? local.specBytes
           : new TextEncoder().encode(JSON.stringify(plan.spec, null, 2) + "\n");
-      const content = { dir: local.dir, specBytes, card: cardChanged ? card : null, version: plan.spec.version };
-      const ids = await runCommits({ hub, head: state.head, commits, content, log }).catch((error: unknown) => {
-        if (error instanceof UnansweredCommitError && error.planned.publishesSpec)
-          pending.unanswered = { parent: state!.head, plan: plan! };
-        throw error;
-      });
+      const content = {
+        dir: local.dir,
+        specBytes,
+        card: cardChanged ? card : null,
+        version: plan.spec.version,
+      };
+      const ids = await runCommits({ hub, head: state.head, commits, content, log }).catch(
+        (error: unknown) => {
+          if (error instanceof UnansweredCommitError && error.planned.publishesSpec)
+            pending.unanswered = { parent: state!.head, plan: plan! };
+          throw error;
+        },
+      );
       made.push(...ids);
       const finish = await finishPublish({ hub, spec: plan.spec, head: ids.at(-1)!, maxOperations, log });
       log.info({ commit: ids.at(-1), version: plan.spec.version, commits: ids.length }, "published");
@@ -188,7 +197,10 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
     } catch (caught) {
       const error = caught instanceof UnansweredCommitError ? caught.cause : caught;
       if (caught instanceof StaleHeadError) {
-        log.warn({ attempt, parent: state?.head }, "another publisher moved the branch head; re-reading and retrying");
+        log.warn(
+          { attempt, parent: state?.head },
+          "another publisher moved the branch head; re-reading and retrying",
+        );
         continue;
       }
       if (error instanceof PublishError) throw error;
@@ -210,7 +222,6 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
     `the branch head of ${params.repo} kept moving during ${maxAttempts} attempts; readers still see its previous version`,
   );
 }
-
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

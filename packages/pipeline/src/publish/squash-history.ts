@@ -124,4 +124,3 @@ async function headOf(hub: HubParams): Promise<string> {
   for await (const c of listCommits({ ...hubArgs(hub), batchSize: 1 })) return c.oid;
   throw new PublishError("hub", `${hub.repo} has no commit after the squash`);
 }
-

@@ -46,10 +46,16 @@ export async function deriveVersion(
   const tables: DatasetSpec["tables"] = {};
   for (const [name, table] of Object.entries(from.spec.tables)) {
     const files = table!.files.map((f) => replaced.get(f.path) ?? f);
-    for (const f of replaced.values()) if (f.path.startsWith(`data/${name}/`) && !files.some((x) => x.path === f.path)) files.push(f);
+    for (const f of replaced.values())
+      if (f.path.startsWith(`data/${name}/`) && !files.some((x) => x.path === f.path)) files.push(f);
     tables[name as keyof DatasetSpec["tables"]] = { ...table!, files };
   }
-  const spec: DatasetSpec = { ...from.spec, version, update_time: `2024-06-0${version}T00:00:00.000Z`, tables };
+  const spec: DatasetSpec = {
+    ...from.spec,
+    version,
+    update_time: `2024-06-0${version}T00:00:00.000Z`,
+    tables,
+  };
   await writeFile(path.join(to, "spec.json"), JSON.stringify(spec, null, 2) + "\n");
   return spec;
 }

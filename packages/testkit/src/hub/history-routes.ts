@@ -28,7 +28,8 @@ export const historyRoutes: readonly HubRouteDef[] = [
       const repo = repoOf(ctx);
       if (ctx.req.method === "DELETE") {
         const tag = ctx.params[3]!;
-        if (!repo.tags.delete(tag)) throw new HubResponseError(404, `Invalid rev id: ${tag}`, "RevisionNotFound");
+        if (!repo.tags.delete(tag))
+          throw new HubResponseError(404, `Invalid rev id: ${tag}`, "RevisionNotFound");
         // A deleted tag no longer holds its history: what nothing else reaches goes.
         collectGarbage(repo);
         sendJson(ctx.res, 200, {});

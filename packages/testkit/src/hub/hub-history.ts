@@ -13,7 +13,11 @@ export function superSquash(store: HubStore, repo: HubRepoState, branch: string,
   }
   const head = repo.headOf(branch);
   if (!head) throw new HubResponseError(404, `Invalid rev id: ${branch}`, "RevisionNotFound");
-  const squashed = store.addCommit(repo, branch, { parent: null, title: message, files: new Map(head.files) });
+  const squashed = store.addCommit(repo, branch, {
+    parent: null,
+    title: message,
+    files: new Map(head.files),
+  });
   collectGarbage(repo);
   return squashed.oid;
 }
