@@ -56,9 +56,14 @@ export {
   type BackfillFromArchiveParams,
 } from "./sources/archive/index.js";
 
-// Publishing to the Hub.
+// Merging shard datasets into one (the store), then publishing it to the Hub.
 export {
   mergeDatasetShards,
+  LocalDatasetError,
+  type MergeDatasetShardsParams,
+  type MergeDatasetShardsResult,
+} from "./store/index.js";
+export {
   publishDataset,
   PublishError,
   pullDataset,
@@ -72,8 +77,6 @@ export {
   type LayoutReport,
   type SquashHistoryParams,
   type SquashHistoryResult,
-  type MergeDatasetShardsParams,
-  type MergeDatasetShardsResult,
   type PublishDatasetParams,
   type PublishErrorCode,
   type PublishResult,

@@ -1,6 +1,6 @@
 import type { DatasetSpec } from "@cexdata/schema";
 import { PublishError } from "./errors.js";
-import { filesOf } from "./local-dataset.js";
+import { filesOf } from "../store/read-local-dataset.js";
 
 /**
  * The Hub's "Repository limitations and recommendations" (huggingface.co/docs/hub/storage-limits):

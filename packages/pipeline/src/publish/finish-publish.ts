@@ -2,7 +2,7 @@ import type { DatasetSpec } from "@cexdata/schema";
 import type { Logger } from "../log/create-logger.js";
 import { createTag, listPathsAt, readRefs } from "./hub-refs.js";
 import type { HubParams } from "./hub-state.js";
-import { filesOf } from "./local-dataset.js";
+import { filesOf } from "../store/read-local-dataset.js";
 import { planDeletions } from "./plan-commits.js";
 import { runCommits } from "./run-commits.js";
 

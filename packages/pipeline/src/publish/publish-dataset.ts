@@ -8,7 +8,8 @@ import { PublishError } from "./errors.js";
 import { finishPublish } from "./finish-publish.js";
 import { lfsShasAt } from "./hub-refs.js";
 import { ensureDatasetRepo, readHubState, type HubParams, type HubState } from "./hub-state.js";
-import { filesOf, readVerifiedDataset } from "./local-dataset.js";
+import { LocalDatasetError } from "../store/local-dataset-error.js";
+import { filesOf, readVerifiedDataset } from "../store/read-local-dataset.js";
 import { planCommits } from "./plan-commits.js";
 import { planPublish, type PublishPlan } from "./plan-publish.js";
 import { runCommits, StaleHeadError, UnansweredCommitError } from "./run-commits.js";
@@ -80,7 +81,10 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
   const scrub = (text: string) => scrubSecrets(text).split(accessToken).join("[redacted]");
   const retryDelayMs = params.retryDelayMs ?? 2_000;
 
-  const local = await readVerifiedDataset(params.datasetDir);
+  const local = await readVerifiedDataset(params.datasetDir).catch((cause: unknown) => {
+    if (!(cause instanceof LocalDatasetError)) throw cause;
+    throw new PublishError("local-dataset", cause.message, { cause });
+  });
   const layout = checkLayout(local.spec, limits);
   await writeFile(
     path.join(local.dir, "README.md"),

@@ -1,10 +1,11 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { mkdir } from "node:fs/promises";
 import { downloadFile } from "@huggingface/hub";
 import { partitionTimeRange, type DatasetSpec, type SpecFile } from "@cexdata/schema";
 import { PublishError } from "./errors.js";
 import { datasetRepo, readHubState } from "./hub-state.js";
-import { filesOf, sha256File } from "./local-dataset.js";
+import { LocalDatasetError } from "../store/local-dataset-error.js";
+import { filesOf } from "../store/read-local-dataset.js";
+import { writePulledFile, writePulledSpec } from "../store/write-pulled-files.js";
 
 export interface PullDatasetParams {
   readonly repo: string;
@@ -58,21 +59,15 @@ export async function pullDataset(params: PullDatasetParams): Promise<PullDatase
         "hub",
         `${file.path} is listed in the Hub's spec.json but missing at ${state.head}`,
       );
-    const target = path.join(params.datasetDir, file.path);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.part`;
-    await writeFile(temp, new Uint8Array(await blob.arrayBuffer()));
-    const sha = await sha256File(temp);
-    if (sha !== file.sha256) {
-      throw new PublishError(
-        "hub",
-        `${file.path} from the Hub has sha256 ${sha}, its spec.json says ${file.sha256}`,
-      );
+    try {
+      await writePulledFile(params.datasetDir, file, new Uint8Array(await blob.arrayBuffer()));
+    } catch (cause) {
+      if (!(cause instanceof LocalDatasetError)) throw cause;
+      throw new PublishError("hub", cause.message, { cause });
     }
-    await rename(temp, target);
     downloaded.push(file.path);
   }
-  await writeFile(path.join(params.datasetDir, "spec.json"), JSON.stringify(state.spec, null, 2) + "\n");
+  await writePulledSpec(params.datasetDir, state.spec);
   return { revision: state.head, spec: state.spec, downloaded };
 }
 

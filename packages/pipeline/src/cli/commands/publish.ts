@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
 import { parseDatasetSpec } from "@cexdata/schema";
 import { scrubSecrets } from "../../log/create-logger.js";
+import { mergeDatasetShards } from "../../store/index.js";
 import {
-  mergeDatasetShards,
   publishDataset,
   PublishError,
   pullDataset,

@@ -8,11 +8,13 @@ import {
   type SpecTable,
   type TableName,
 } from "@cexdata/schema";
-import { openDatasetStore, openDuckDB, readSpec, writeSpec } from "../store/index.js";
-import { mergeFreshness } from "../store/merge-freshness.js";
+import { openDatasetStore } from "./dataset-store.js";
+import { openDuckDB } from "./duckdb.js";
+import { readSpec, writeSpec } from "./manifest.js";
+import { mergeFreshness } from "./merge-freshness.js";
 import { validateRows } from "../validate/index.js";
-import { PublishError } from "./errors.js";
-import { filesOf, readVerifiedDataset, type LocalDataset } from "./local-dataset.js";
+import { LocalDatasetError } from "./local-dataset-error.js";
+import { filesOf, readVerifiedDataset, type LocalDataset } from "./read-local-dataset.js";
 import { deriveMergedTokenInfo, TOKEN_INFO_PATH } from "./merged-token-info.js";
 import { readParquetRows } from "./read-parquet-rows.js";
 
@@ -46,13 +48,9 @@ export interface MergeDatasetShardsResult {
 export async function mergeDatasetShards(
   params: MergeDatasetShardsParams,
 ): Promise<MergeDatasetShardsResult> {
-  if (params.shardDirs.length === 0)
-    throw new PublishError("local-dataset", "merge-shards needs at least one shard");
+  if (params.shardDirs.length === 0) throw new LocalDatasetError("merge-shards needs at least one shard");
   if (await readSpec(params.outDir)) {
-    throw new PublishError(
-      "local-dataset",
-      `${params.outDir} already holds a dataset; merge into an empty dir`,
-    );
+    throw new LocalDatasetError(`${params.outDir} already holds a dataset; merge into an empty dir`);
   }
   const base = params.baseSpec ?? null;
   const baseFiles = base ? filesOf(base) : new Map<string, SpecFile>();
@@ -64,10 +62,7 @@ export async function mergeDatasetShards(
     for (const [p, file] of shard.files) {
       if (baseFiles.get(p)?.sha256 === file.sha256) continue;
       if (shard.missing.has(p)) {
-        throw new PublishError(
-          "local-dataset",
-          `${shard.dir}: ${p} changed in spec.json but the file is missing`,
-        );
+        throw new LocalDatasetError(`${shard.dir}: ${p} changed in spec.json but the file is missing`);
       }
       changers.set(p, [...(changers.get(p) ?? []), shard]);
     }
