@@ -4,7 +4,7 @@ import { parseDatasetSpec, type DatasetSpec } from "@cexdata/schema";
 import { startHubSimulator, type HubSimulator } from "@cexdata/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../src/log/create-logger.js";
-import { PublishError, publishDataset } from "../src/publish/index.js";
+import { PublishError, publishDataset, pullDataset } from "../src/publish/index.js";
 import { deriveVersion, yearlyFiles } from "./helpers/many-files.js";
 import { makeTempDir, sha256Hex, writeTestDataset } from "./publish-fixture.js";
 import { FULL, TSX_LOADER, seededRandom } from "./reliability/reliability-support.js";
@@ -18,6 +18,7 @@ const quiet = createLogger({ level: "silent" });
 let tmp: Awaited<ReturnType<typeof makeTempDir>>;
 let v1: { dir: string; spec: DatasetSpec };
 let v2: { dir: string; spec: DatasetSpec };
+let v3: { dir: string; spec: DatasetSpec };
 let hub: HubSimulator;
 
 beforeAll(async () => {
@@ -31,6 +32,9 @@ beforeAll(async () => {
   );
   const dir2 = path.join(tmp.dir, "v2");
   v2 = { dir: dir2, spec: await deriveVersion(v1, dir2, changed, 2) };
+  const dir3 = path.join(tmp.dir, "v3");
+  const again = yearlyFiles(250, 700).filter((f) => f.start.startsWith("2024") || f.start.startsWith("2022"));
+  v3 = { dir: dir3, spec: await deriveVersion(v2, dir3, again.slice(0, 400), 3) };
   hub = await startHubSimulator({ maxOperationsPerCommit: LIMIT });
 }, 120_000);
 afterAll(async () => {
@@ -103,6 +107,44 @@ describe("publishing 2,000 files to a Hub that refuses commits over 100 operatio
     expect(third.commit).toBeNull();
     expect(hub.counters.commits).toBe(commitsBefore);
     expect(hub.counters.requests["lfs-upload"]).toBe(requestsBefore["lfs-upload"]);
+  });
+
+  it("a commit failing mid-publish: readers and `pull` still get v2 whole, the rerun sends only the rest", async () => {
+    const head = hub.headOf(`datasets/${REPO}`)!;
+    hub.faults.inject({ route: "commit", skip: 2, status: 500 });
+    const failed = await publishDataset({
+      datasetDir: v3.dir,
+      repo: REPO,
+      accessToken: hub.token,
+      hubUrl: hub.url,
+      logger: quiet,
+      maxAttempts: 1,
+    }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(PublishError);
+    // Two batches landed: 200 of v3's files are at the head, under v2's spec.json.
+    const landed = hub.listCommits(`datasets/${REPO}`).findIndex((c) => c.oid === head);
+    expect(landed).toBe(2);
+    expect(specAt(REPO, "main")!.version).toBe(2);
+    const pullDir = path.join(tmp.dir, "pulled");
+    // The newest year's files: the failed publish rewrote 100 of them at the head already.
+    const pulled = await pullDataset({
+      repo: REPO,
+      datasetDir: pullDir,
+      accessToken: hub.token,
+      hubUrl: hub.url,
+      include: (f) => f.path.endsWith("2024.parquet"),
+    });
+    expect(pulled.revision).toBe(head);
+    expect(pulled.spec!.version).toBe(2);
+    expect(pulled.downloaded).toHaveLength(250);
+
+    const lfsBefore = hub.counters.lfsUploads;
+    const rerun = await publish(REPO, v3.dir);
+    expect(rerun.uploaded).toHaveLength(200);
+    // The third batch's objects reached the LFS store before its commit failed: not sent again.
+    expect(hub.counters.lfsUploads - lfsBefore).toBe(100);
+    expect(expectCompleteAt(REPO, "main").version).toBe(3);
+    expect(expectCompleteAt(REPO, "v2").version).toBe(2);
   });
 
   it("refuses a layout over the Hub's recommendations before touching the Hub", async () => {

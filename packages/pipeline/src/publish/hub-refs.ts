@@ -107,3 +107,12 @@ export async function listPathsAt(p: HubParams, revision: string, folder: string
   }
   return out;
 }
+
+/**
+ * The commit that last wrote spec.json, seen from `revision` (the Hub's `lastCommit`): every data file
+ * the spec lists is, at that commit, the one it describes. `revision` when the Hub does not say.
+ */
+export async function specCommitAt(p: HubParams, revision: string): Promise<string> {
+  const [info] = await pathsInfo({ ...hubArgs(p), paths: ["spec.json"], revision, expand: true });
+  return info?.lastCommit?.id ?? revision;
+}

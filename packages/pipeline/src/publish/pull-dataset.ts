@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import { downloadFile } from "@huggingface/hub";
 import { partitionTimeRange, type DatasetSpec, type SpecFile } from "@cexdata/schema";
 import { PublishError } from "./errors.js";
+import { specCommitAt } from "./hub-refs.js";
 import { datasetRepo, readHubState } from "./hub-state.js";
 import { LocalDatasetError } from "../store/local-dataset-error.js";
 import { filesOf } from "../store/read-local-dataset.js";
@@ -27,7 +28,8 @@ export interface PullDatasetResult {
 }
 
 /**
- * Seeds a local dataset dir from the Hub's head commit: spec.json and the files `include` picks (each
+ * Seeds a local dataset dir from the Hub's head: spec.json and, at the commit that wrote it (a publish
+ * in progress may already have rewritten files at the head), the files `include` picks (each
  * checked against its sha256), so a run can resume from the stored watermarks and rewrite only the
  * partitions it touches. The files left out stay listed; publishing accepts them as unchanged.
  */
@@ -40,8 +42,10 @@ export async function pullDataset(params: PullDatasetParams): Promise<PullDatase
     ...(hubUrl !== undefined && { hubUrl: hubUrl.replace(/\/+$/, "") }),
     ...(params.fetch !== undefined && { fetch: params.fetch }),
   };
-  const state = await readHubState(hub);
-  if (state.head === null || state.spec === null) return { revision: state.head, spec: null, downloaded: [] };
+  const head = await readHubState(hub);
+  if (head.head === null || head.spec === null) return { revision: head.head, spec: null, downloaded: [] };
+  // Files are read where spec.json was written: a publish in progress may have rewritten some at the head.
+  const state = { spec: head.spec, head: await specCommitAt(hub, head.head) };
   await mkdir(params.datasetDir, { recursive: true });
   const downloaded: string[] = [];
   for (const file of filesOf(state.spec).values()) {
