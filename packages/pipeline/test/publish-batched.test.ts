@@ -164,6 +164,59 @@ describe("publishing 2,000 files to a Hub that refuses commits over 100 operatio
   });
 });
 
+describe("a new version published over an unfinished one", () => {
+  it("puts back the files the unfinished publish rewrote, from the Hub when they are not on disk", async () => {
+    const repo = "cexdata/unfinished";
+    const dir = (name: string) => path.join(tmp.dir, `small-${name}`);
+    // 40 bases x 8 years = 320 files.
+    const a = {
+      dir: dir("a"),
+      spec: await writeTestDataset(dir("a"), { version: 1, files: yearlyFiles(40) }),
+    };
+    await publish(repo, a.dir);
+    // Version 2 rewrites 200 files; its publish fails after its first batch of 100 landed.
+    const b = {
+      dir: dir("b"),
+      spec: await deriveVersion(a, dir("b"), yearlyFiles(40, 300).slice(0, 200), 2),
+    };
+    hub.faults.inject({ route: "commit", skip: 1, status: 500 });
+    await publishDataset({
+      datasetDir: b.dir,
+      repo,
+      accessToken: hub.token,
+      hubUrl: hub.url,
+      logger: quiet,
+      maxAttempts: 1,
+    }).catch((e: unknown) => expect(e).toBeInstanceOf(PublishError));
+    expect(specAt(repo, "main")!.version).toBe(1);
+
+    // Another run pulled version 1's newest partitions only and changed 5 other files.
+    const pulledDir = dir("pulled");
+    const pulled = await pullDataset({
+      repo,
+      datasetDir: pulledDir,
+      accessToken: hub.token,
+      hubUrl: hub.url,
+      include: (f) => f.path.endsWith("2024.parquet"),
+    });
+    const c = {
+      dir: dir("c"),
+      spec: await deriveVersion(
+        { dir: pulledDir, spec: pulled.spec! },
+        dir("c"),
+        yearlyFiles(40, 900).slice(-5),
+        3,
+      ),
+    };
+    const result = await publish(repo, c.dir);
+    // The 5 changed files, and the 100 the failed publish rewrote: its 2024 files from disk, the rest
+    // (not pulled) from the Hub at version 1.
+    expect(result.uploaded).toHaveLength(105);
+    expect(expectCompleteAt(repo, "main").version).toBe(3);
+    expect(expectCompleteAt(repo, "v3").version).toBe(3);
+  });
+});
+
 /** `cexdata publish` of `dir` as a child process, SIGKILLed when the Hub receives its `killAt`-th request. */
 function publishKilledAt(
   repo: string,

@@ -32,7 +32,12 @@ export async function finishPublish(p: {
     hub: p.hub,
     head: p.head,
     commits: planDeletions(stale, p.maxOperations),
-    content: { dir: "", specBytes: null, card: null, version: p.spec.version },
+    content: {
+      blobOf: () => Promise.reject(new Error("a deletion commit uploads nothing")),
+      specBytes: null,
+      card: null,
+      version: p.spec.version,
+    },
     log: p.log,
   });
   const at = commits.at(-1) ?? p.head;

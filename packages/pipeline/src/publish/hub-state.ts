@@ -88,3 +88,10 @@ async function readText(p: HubParams, path: string, revision: string): Promise<s
   const blob = await downloadFile({ ...hubArgs(p), path, revision });
   return blob === null ? null : blob.text();
 }
+
+/** A file's bytes at a revision; a missing file is an error here, as the caller knows it is listed. */
+export async function readBlob(p: HubParams, path: string, revision: string): Promise<Blob> {
+  const blob = await downloadFile({ ...hubArgs(p), path, revision });
+  if (blob === null) throw new PublishError("hub", `${path} is missing at ${revision} of ${p.repo}`);
+  return blob;
+}

@@ -1,3 +1,4 @@
+import { openAsBlob } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { HubApiError } from "@huggingface/hub";
@@ -6,8 +7,8 @@ import { checkLayout, HUB_LAYOUT_LIMITS, type LayoutLimits } from "./check-layou
 import { renderDatasetCard } from "./dataset-card.js";
 import { PublishError } from "./errors.js";
 import { finishPublish } from "./finish-publish.js";
-import { lfsShasAt } from "./hub-refs.js";
-import { ensureDatasetRepo, readHubState, type HubParams, type HubState } from "./hub-state.js";
+import { lfsShasAt, specCommitAt } from "./hub-refs.js";
+import { ensureDatasetRepo, readBlob, readHubState, type HubParams, type HubState } from "./hub-state.js";
 import { LocalDatasetError } from "../store/local-dataset-error.js";
 import { filesOf, readVerifiedDataset } from "../store/read-local-dataset.js";
 import { planCommits } from "./plan-commits.js";
@@ -145,9 +146,17 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
       }
       pending.unanswered = null;
       // Resume: files an interrupted run already committed with the same content are not sent again.
+      // When commits followed the Hub's spec.json commit (an unfinished publish's data batches), every
+      // listed file is checked, and one such a batch rewrote is put back, so this version is whole.
       const wanted = filesOf(plan.spec);
-      const there = state.head === null ? new Map() : await lfsShasAt(hub, state.head, plan.uploads);
-      const uploads = plan.uploads.filter((p) => there.get(p) !== wanted.get(p)?.sha256);
+      const specCommit = state.head !== null && state.spec ? await specCommitAt(hub, state.head) : state.head;
+      const checked = specCommit === state.head ? plan.uploads : [...wanted.keys()];
+      const there = state.head === null ? new Map() : await lfsShasAt(hub, state.head, checked);
+      const uploads = checked.filter((p) => there.get(p) !== wanted.get(p)?.sha256);
+      const changed = new Set(plan.uploads);
+      // A listed file the plan leaves unchanged is the one at the spec's commit: taken from there when
+      // it is not on disk (a pulled dataset holds only recent partitions).
+      const restoreFrom = (p: string) => (!changed.has(p) && local.missing.has(p) ? specCommit : null);
       const cardChanged = state.readme !== card;
       const commits = planCommits({
         uploads,
@@ -161,7 +170,8 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
           parent: state.head,
           version: plan.spec.version,
           uploads: uploads.length,
-          alreadyThere: plan.uploads.length - uploads.length,
+          alreadyThere: plan.uploads.filter((p) => !uploads.includes(p)).length,
+          putBack: uploads.filter((p) => !changed.has(p)).length,
           deletes: plan.deletes.length,
           commits: commits.length,
           merged: plan.merged,
@@ -174,7 +184,11 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
           ? local.specBytes
           : new TextEncoder().encode(JSON.stringify(plan.spec, null, 2) + "\n");
       const content = {
-        dir: local.dir,
+        blobOf: async (p: string): Promise<Blob> => {
+          const revision = restoreFrom(p);
+          // Only paths of the verified local spec reach here; spec paths cannot escape the dataset dir.
+          return revision === null ? openAsBlob(path.join(local.dir, p)) : readBlob(hub, p, revision);
+        },
         specBytes,
         card: cardChanged ? card : null,
         version: plan.spec.version,

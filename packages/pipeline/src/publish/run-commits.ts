@@ -1,13 +1,11 @@
-import { openAsBlob } from "node:fs";
-import path from "node:path";
 import { commit, HubApiError, type CommitOperation } from "@huggingface/hub";
 import type { Logger } from "../log/create-logger.js";
 import { datasetRepo, type HubParams } from "./hub-state.js";
 import type { PlannedCommit } from "./plan-commits.js";
 
 export interface CommitContent {
-  /** The local dataset dir the uploads are read from. */
-  readonly dir: string;
+  /** The bytes of a data file to upload. */
+  readonly blobOf: (path: string) => Promise<Blob>;
   /** spec.json's bytes when the spec commit writes it; null when only the card changed. */
   readonly specBytes: Uint8Array | null;
   /** README.md when the spec commit writes it; null when unchanged. */
@@ -88,10 +86,8 @@ function titleOf(planned: PlannedCommit, index: number, total: number, version: 
 
 async function operationsOf(planned: PlannedCommit, content: CommitContent): Promise<CommitOperation[]> {
   const ops: CommitOperation[] = [];
-  for (const p of planned.uploads) {
-    // Only paths of the verified local spec reach here; spec paths cannot escape the dataset dir.
-    ops.push({ operation: "addOrUpdate", path: p, content: await openAsBlob(path.join(content.dir, p)) });
-  }
+  for (const p of planned.uploads)
+    ops.push({ operation: "addOrUpdate", path: p, content: await content.blobOf(p) });
   if (planned.publishesSpec) {
     if (content.specBytes) {
       ops.push({ operation: "addOrUpdate", path: "spec.json", content: new Blob([content.specBytes]) });
