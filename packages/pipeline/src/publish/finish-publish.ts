@@ -22,12 +22,18 @@ export async function finishPublish(p: {
   head: string;
   maxOperations: number;
   log: Logger;
+  /**
+   * Whether data files no spec lists may be at the head (left by an unfinished publish): listed and
+   * deleted then. Default true; false right after a publish that started from a finished one.
+   */
+  sweep?: boolean;
 }): Promise<{ commits: string[]; deleted: string[]; tag: string }> {
   const tag = versionTag(p.spec.version);
   const refs = await readRefs(p.hub);
   if (refs.tags.has(tag)) return { commits: [], deleted: [], tag };
   const listed = filesOf(p.spec);
-  const stale = (await listPathsAt(p.hub, p.head, "data")).filter((path) => !listed.has(path));
+  const atHead = p.sweep === false ? [] : await listPathsAt(p.hub, p.head, "data");
+  const stale = atHead.filter((path) => !listed.has(path));
   const commits = await runCommits({
     hub: p.hub,
     head: p.head,

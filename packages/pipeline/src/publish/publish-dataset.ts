@@ -201,7 +201,14 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
         },
       );
       made.push(...ids);
-      const finish = await finishPublish({ hub, spec: plan.spec, head: ids.at(-1)!, maxOperations, log });
+      const finish = await finishPublish({
+        hub,
+        spec: plan.spec,
+        head: ids.at(-1)!,
+        maxOperations,
+        log,
+        sweep: state.spec === null || specCommit !== state.head,
+      });
       log.info({ commit: ids.at(-1), version: plan.spec.version, commits: ids.length }, "published");
       return {
         ...result,
