@@ -11,7 +11,7 @@ import { pruneCache } from "./cache/prune-cache.js";
 import type { PlainRow } from "./duckdb/convert-rows.js";
 import { closeDatabase, openDatabase } from "./duckdb/open-database.js";
 import { runQuery, type Database, type QueryValue } from "./duckdb/run-query.js";
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError } from "./errors/index.js";
 import type { QueryContext, RunnableQuery, ViewFiles } from "./query/query-context.js";
 import { selectFiles } from "./query/select-files.js";
 import { DEFAULT_DATASET, resolveDatasetSource, type DatasetSource } from "./source/dataset-source.js";

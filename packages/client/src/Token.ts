@@ -1,5 +1,5 @@
 import type { Dataset, DatasetOptions } from "./Dataset.js";
-import { UnknownTokenError } from "./errors.js";
+import { UnknownTokenError } from "./errors/index.js";
 import { normalizeBase } from "./query/normalize-args.js";
 import {
   queryFundingRates,
@@ -11,7 +11,7 @@ import {
 } from "./query/query-tables.js";
 import type { OhlcvOptions, SeriesOptions } from "./query/row-types.js";
 import { queryLiquidationCoverage } from "./query/query-coverage.js";
-import { useDataset } from "./query/use-dataset.js";
+import { useDataset } from "./use-dataset.js";
 import { tearsheetForToken, type TokenTearsheetOptions } from "./tearsheet/index.js";
 
 export interface TokenOptions {

@@ -9,7 +9,7 @@ import {
   queryTokenInfo,
 } from "./query/query-tables.js";
 import type { OhlcvOptions, SeriesOptions } from "./query/row-types.js";
-import { useDataset } from "./query/use-dataset.js";
+import { useDataset } from "./use-dataset.js";
 import type { TokenOptions } from "./Token.js";
 
 /** Several tokens answered together: each method runs ONE query for all of them. */

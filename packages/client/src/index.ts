@@ -13,7 +13,7 @@ export {
   RevisionNotFoundError,
   SpecError,
   UnknownTokenError,
-} from "./errors.js";
+} from "./errors/index.js";
 export type {
   Candle,
   FundingRate,

@@ -36,6 +36,16 @@ export {
   type ValidationContext,
   type ValidationResult,
 } from "./validate/index.js";
+// The one ingest path: validate -> quarantine -> stage -> counts, for rows from any source.
+export {
+  emptyCounts,
+  ingestRows,
+  storeSink,
+  type IngestCounts,
+  type IngestParams,
+  type IngestResult,
+  type IngestSink,
+} from "./ingest/index.js";
 export {
   DatasetLockedError,
   DatasetRecoveryError,
@@ -56,13 +66,13 @@ export {
   type BackfillFromArchiveParams,
 } from "./sources/archive/index.js";
 
-// Merging shard datasets into one (the store), then publishing it to the Hub.
+// Merging shard datasets into one, then publishing it to the Hub.
+export { LocalDatasetError } from "./store/index.js";
 export {
   mergeDatasetShards,
-  LocalDatasetError,
   type MergeDatasetShardsParams,
   type MergeDatasetShardsResult,
-} from "./store/index.js";
+} from "./shards/index.js";
 export {
   publishDataset,
   PublishError,

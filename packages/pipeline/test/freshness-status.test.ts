@@ -12,7 +12,8 @@ import { parseConfig } from "../src/config/load-config.js";
 import { publishDataset, pullDataset } from "../src/publish/index.js";
 import { recordFreshness } from "../src/run/record-freshness.js";
 import { runCycle } from "../src/run/run-cycle.js";
-import { mergeDatasetShards, openDatasetStore, readSpec } from "../src/store/index.js";
+import { mergeDatasetShards } from "../src/shards/index.js";
+import { openDatasetStore, readSpec } from "../src/store/index.js";
 import { readTable } from "./helpers/read-table.js";
 
 // Freshness in spec.json, written by real cycles against the exchange simulators, and `cexdata status`

@@ -6,7 +6,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { parseDatasetSpec } from "@cexdata/schema";
 import { startHubSimulator, type HubSimulator } from "@cexdata/testkit";
 import { publishDataset, pullDataset, recentPartitions } from "../src/publish/index.js";
-import { mergeDatasetShards } from "../src/store/index.js";
+import { mergeDatasetShards } from "../src/shards/index.js";
 import {
   captureLogger,
   makeTempDir,

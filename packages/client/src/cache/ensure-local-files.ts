@@ -1,12 +1,12 @@
 import { rm } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import type { SpecFile } from "@cexdata/schema";
+import { retrying, type RetryPolicy, type SpecFile } from "@cexdata/schema";
 import {
   DatasetAccessError,
   DatasetUnavailableError,
   IntegrityError,
   RevisionNotFoundError,
-} from "../errors.js";
+} from "../errors/index.js";
 import { buildFileUrl, type DatasetSource } from "../source/dataset-source.js";
 import { downloadBlob } from "./download-blob.js";
 import { forgetVerified, markVerified, verifyFile } from "./verify-file.js";
@@ -26,7 +26,11 @@ export interface EnsureFilesParams {
   stats: TransferStats;
 }
 
-const DOWNLOAD_ATTEMPTS = 2;
+/**
+ * A download that arrived damaged (wrong size or digest, or cut off) is asked once more at once; a
+ * refusal or an unreachable host is not retried here (the Hub fetch retries 429s itself).
+ */
+const DOWNLOAD_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 0, maxDelayMs: 0, jitter: "none" };
 const PARALLEL_DOWNLOADS = 4;
 const inFlight = new Map<string, Promise<string>>();
 
@@ -72,27 +76,25 @@ async function fillBlob(params: EnsureFilesParams, file: SpecFile, blobPath: str
     await rm(blobPath, { force: true });
   }
   const url = buildFileUrl(params.source, file.path, params.revision);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const { source } = params;
-      const pin =
-        source.kind === "hub" ? { repo: source.repo, revision: params.revision ?? source.revision } : null;
-      const bytes = await downloadBlob({ url, file, blobPath, fetch: params.fetch, pin });
-      params.stats.downloads += 1;
-      params.stats.bytesDownloaded += bytes;
-      break;
-    } catch (error) {
-      if (error instanceof IntegrityError && attempt < DOWNLOAD_ATTEMPTS) continue;
-      // A refusal or a revision gone already says what to do; neither is wrapped.
-      const explained = error instanceof DatasetAccessError || error instanceof RevisionNotFoundError;
-      if (error instanceof DatasetUnavailableError && !explained) {
-        throw new DatasetUnavailableError(
-          `cexdata: cannot download ${file.path}: ${error.message}; it is not in the cache (${params.cacheDir})`,
-          { url, status: error.status, cause: error },
-        );
-      }
-      throw error;
+  const { source } = params;
+  const pin = source.kind === "hub" ? { repo: source.repo, revision: params.revision ?? source.revision } : null;
+  try {
+    const bytes = await retrying(() => downloadBlob({ url, file, blobPath, fetch: params.fetch, pin }), {
+      policy: DOWNLOAD_RETRY,
+      classify: (error) => ({ retry: error instanceof IntegrityError }),
+    });
+    params.stats.downloads += 1;
+    params.stats.bytesDownloaded += bytes;
+  } catch (error) {
+    // A refusal or a revision gone already says what to do; neither is wrapped.
+    const explained = error instanceof DatasetAccessError || error instanceof RevisionNotFoundError;
+    if (error instanceof DatasetUnavailableError && !explained) {
+      throw new DatasetUnavailableError(
+        `cexdata: cannot download ${file.path}: ${error.message}; it is not in the cache (${params.cacheDir})`,
+        { url, status: error.status, cause: error },
+      );
     }
+    throw error;
   }
   await markVerified(blobPath, file);
   return blobPath;

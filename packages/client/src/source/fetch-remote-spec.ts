@@ -1,4 +1,4 @@
-import { CexdataError, DatasetUnavailableError } from "../errors.js";
+import { CexdataError, DatasetUnavailableError } from "../errors/index.js";
 import { throwIfRevisionGone } from "./revision-not-found.js";
 
 export type RemoteSpecResponse =

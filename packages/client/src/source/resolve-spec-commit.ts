@@ -1,4 +1,4 @@
-import { DatasetUnavailableError } from "../errors.js";
+import { DatasetUnavailableError } from "../errors/index.js";
 import { describeError } from "./fetch-remote-spec.js";
 import { throwIfRevisionGone } from "./revision-not-found.js";
 

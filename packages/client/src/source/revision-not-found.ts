@@ -1,4 +1,4 @@
-import { RevisionNotFoundError } from "../errors.js";
+import { RevisionNotFoundError } from "../errors/index.js";
 
 /**
  * Turns the Hub's answer for a revision it cannot resolve (404 with `X-Error-Code: RevisionNotFound`:

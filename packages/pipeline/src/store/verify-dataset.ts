@@ -2,7 +2,7 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
-  OHLCV_TABLE_BY_INTERVAL,
+  CANDLE_TABLES,
   datasetSpecSchema,
   isTableName,
   specFileSchema,
@@ -13,14 +13,10 @@ import { openDuckDB } from "./duckdb.js";
 import { findSeriesGaps, type SeriesCoverage } from "./find-series-gaps.js";
 import { hashFile } from "./fs-atomic.js";
 import { SPEC_FILE } from "./manifest.js";
-import { checkFileContents } from "./check-file-contents.js";
+import { checkFileContents, type VerifyProblem } from "./check-file-contents.js";
 
 /** One thing wrong with the dataset, naming the file (dataset-relative) and a groupable reason. */
-export interface VerifyProblem {
-  readonly file: string;
-  readonly reason: string;
-  readonly detail: string;
-}
+export type { VerifyProblem };
 
 export interface VerifyReport {
   /** True when there is no problem. Gaps in series are listed but are not problems. */
@@ -155,7 +151,7 @@ export async function verifyDataset(params: VerifyDatasetParams): Promise<Verify
         readable.set(entry.table, [...(readable.get(entry.table) ?? []), path.join(dir, entry.file.path)]);
       }
     }
-    for (const table of Object.values(OHLCV_TABLE_BY_INTERVAL)) {
+    for (const table of CANDLE_TABLES) {
       series.push(...(await findSeriesGaps(duck.connection, table, readable.get(table) ?? [])));
     }
   } finally {

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
 import { parseDatasetSpec } from "@cexdata/schema";
 import { scrubSecrets } from "../../log/create-logger.js";
-import { mergeDatasetShards } from "../../store/index.js";
+import { mergeDatasetShards } from "../../shards/index.js";
 import {
   publishDataset,
   PublishError,
@@ -10,8 +10,8 @@ import {
   recentPartitions,
   squashHistory,
 } from "../../publish/index.js";
-import type { CliContext } from "../context.js";
-import { extendCycleCommands } from "../cycle-hooks.js";
+import type { CliContext } from "./context.js";
+import { extendCycleCommands } from "./cycle-hooks.js";
 
 // Plugin for cli/commands/index.ts: `run --publish`, and the publish, pull and merge-shards commands.
 // The Hub token comes from HF_TOKEN only (never an option: it would land in shell history and `ps`).

@@ -8,15 +8,13 @@ import {
   type SpecTable,
   type TableName,
 } from "@cexdata/schema";
-import { openDatasetStore } from "./dataset-store.js";
-import { openDuckDB } from "./duckdb.js";
-import { readSpec, writeSpec } from "./manifest.js";
-import { mergeFreshness } from "./merge-freshness.js";
-import { validateRows } from "../validate/index.js";
-import { LocalDatasetError } from "./local-dataset-error.js";
-import { filesOf, readVerifiedDataset, type LocalDataset } from "./read-local-dataset.js";
+import { openDatasetStore, openDuckDB, readSpec, writeSpec } from "../store/index.js";
+import { mergeFreshness } from "../store/merge-freshness.js";
+import { ingestRows, type IngestSink } from "../ingest/index.js";
+import { LocalDatasetError } from "../store/local-dataset-error.js";
+import { filesOf, readVerifiedDataset, type LocalDataset } from "../store/read-local-dataset.js";
 import { deriveMergedTokenInfo, TOKEN_INFO_PATH } from "./merged-token-info.js";
-import { readParquetRows } from "./read-parquet-rows.js";
+import { readParquetRows } from "../store/read-parquet-rows.js";
 
 export interface MergeDatasetShardsParams {
   /** Dataset dirs of the shards (spec.json and the files each shard wrote); their order breaks ties. */
@@ -109,13 +107,24 @@ export async function mergeDatasetShards(
 
   const store = await openDatasetStore({ dir: params.outDir });
   const reader = await openDuckDB();
+  const nowMs = params.nowMs ?? Date.now;
+  // Shard rows were validated when their shard stored them: one refused now means a damaged shard.
+  const sink: IngestSink = {
+    stage: (table, rows, source) => store.stage(table, rows, source),
+    quarantine: async (rejected) => {
+      if (rejected.length === 0) return;
+      throw new LocalDatasetError(
+        `a shard holds ${rejected.length} rows the rules refuse (first: ${rejected[0]!.reason}); verify the shards`,
+      );
+    },
+  };
   try {
     for (const p of merged.sort()) {
       const table = parsePartitionPath(p)!.table;
       for (const shard of changers.get(p)!.slice(1)) {
         const rows = await readParquetRows(reader, table, path.join(shard.dir, p));
         // Ranked below the stored rows: a key both shards hold keeps the first shard's row.
-        await store.stage(table, rows, "rest");
+        await ingestRows({ table, source: "rest", nowMs: nowMs(), input: { rows }, sink });
       }
     }
     await store.commit();
@@ -128,11 +137,7 @@ export async function mergeDatasetShards(
         shardDirs: shards.map((s) => s.dir),
       });
       if (rows !== null) {
-        await store.stage(
-          "token_info",
-          validateRows("token_info", rows, { source: "rest", nowMs: (params.nowMs ?? Date.now)() }).accepted,
-          "rest",
-        );
+        await ingestRows({ table: "token_info", source: "rest", nowMs: nowMs(), input: { rows }, sink });
         await store.commit();
         if (!merged.includes(TOKEN_INFO_PATH)) {
           copied.splice(copied.indexOf(TOKEN_INFO_PATH), 1);
