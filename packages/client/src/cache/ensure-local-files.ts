@@ -77,7 +77,8 @@ async function fillBlob(params: EnsureFilesParams, file: SpecFile, blobPath: str
   }
   const url = buildFileUrl(params.source, file.path, params.revision);
   const { source } = params;
-  const pin = source.kind === "hub" ? { repo: source.repo, revision: params.revision ?? source.revision } : null;
+  const pin =
+    source.kind === "hub" ? { repo: source.repo, revision: params.revision ?? source.revision } : null;
   try {
     const bytes = await retrying(() => downloadBlob({ url, file, blobPath, fetch: params.fetch, pin }), {
       policy: DOWNLOAD_RETRY,
