@@ -10,6 +10,7 @@ export {
   DatasetUnavailableError,
   IntegrityError,
   InvalidArgumentError,
+  RevisionNotFoundError,
   SpecError,
   UnknownTokenError,
 } from "./errors/index.js";

@@ -66,15 +66,27 @@ export {
   type BackfillFromArchiveParams,
 } from "./sources/archive/index.js";
 
-// Publishing to the Hub.
+// Merging shard datasets into one, then publishing it to the Hub.
+export { LocalDatasetError } from "./store/index.js";
 export {
   mergeDatasetShards,
+  type MergeDatasetShardsParams,
+  type MergeDatasetShardsResult,
+} from "./shards/index.js";
+export {
   publishDataset,
   PublishError,
   pullDataset,
   recentPartitions,
-  type MergeDatasetShardsParams,
-  type MergeDatasetShardsResult,
+  squashHistory,
+  checkLayout,
+  measureLayout,
+  versionTag,
+  HUB_LAYOUT_LIMITS,
+  type LayoutLimits,
+  type LayoutReport,
+  type SquashHistoryParams,
+  type SquashHistoryResult,
   type PublishDatasetParams,
   type PublishErrorCode,
   type PublishResult,

@@ -7,7 +7,7 @@ import {
 } from "@cexdata/schema";
 import { mergeFreshness } from "../store/merge-freshness.js";
 import { PublishError } from "./errors.js";
-import { filesOf } from "./local-dataset.js";
+import { filesOf } from "../store/read-local-dataset.js";
 
 /** What the Hub holds at one revision, as far as publishing cares. */
 export interface HubSnapshot {

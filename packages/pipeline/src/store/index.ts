@@ -13,3 +13,5 @@ export { verifyDataset } from "./verify-dataset.js";
 export type { VerifyDatasetParams, VerifyProblem, VerifyReport } from "./verify-dataset.js";
 export type { SeriesCoverage, MissingRun } from "./find-series-gaps.js";
 export { DiskFullError, DatasetNotWritableError } from "./errors.js";
+export { LocalDatasetError } from "./local-dataset-error.js";
+export { readVerifiedDataset, filesOf, type LocalDataset } from "./read-local-dataset.js";

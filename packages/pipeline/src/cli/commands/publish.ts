@@ -2,12 +2,13 @@ import { readFile } from "node:fs/promises";
 import { InvalidArgumentError, type Command } from "commander";
 import { parseDatasetSpec } from "@cexdata/schema";
 import { scrubSecrets } from "../../log/create-logger.js";
+import { mergeDatasetShards } from "../../shards/index.js";
 import {
-  mergeDatasetShards,
   publishDataset,
   PublishError,
   pullDataset,
   recentPartitions,
+  squashHistory,
 } from "../../publish/index.js";
 import type { CliContext } from "./context.js";
 import { extendCycleCommands } from "./cycle-hooks.js";
@@ -19,7 +20,7 @@ const REPO_HELP = "Hub dataset repo, <org>/<name>";
 
 /**
  * `run --publish --repo <org>/<name>` and `schedule --publish --repo <org>/<name>`: publish the dataset
- * after each cycle, as one commit.
+ * after each cycle (batched within the Hub's per-commit limit, spec.json last).
  */
 export function extend(ctx: CliContext): void {
   extendCycleCommands(ctx, {
@@ -40,7 +41,8 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command("publish")
     .description(
-      "publish a verified dataset to the Hub in one commit (changed files, spec.json, dataset card)",
+      "publish a verified dataset to the Hub: changed files in commits of at most --max-operations, " +
+        "spec.json and the dataset card last, then the tag v<version>; a stopped publish resumes",
     )
     .option("-d, --dataset <dir>", "dataset directory", "./dataset")
     .requiredOption("--repo <org/name>", REPO_HELP)
@@ -50,11 +52,44 @@ export function register(program: Command, ctx: CliContext): void {
       positiveInteger,
       4,
     )
-    .action(async (opts: { dataset: string; repo: string; maxAttempts: number }) => {
+    .option(
+      "--max-operations <n>",
+      "file uploads and deletions per commit (the Hub recommends under 100 files per commit)",
+      positiveInteger,
+      100,
+    )
+    .action(async (opts: { dataset: string; repo: string; maxAttempts: number; maxOperations: number }) => {
       await publishOrFail(ctx, {
         datasetDir: opts.dataset,
         repo: opts.repo,
         maxAttempts: opts.maxAttempts,
+        maxOperationsPerCommit: opts.maxOperations,
+      });
+    });
+
+  program
+    .command("squash")
+    .description(
+      "squash the Hub history of main into one commit (non-revertible): the current version's tag " +
+        "moves onto it; older version tags are kept unless --keep-versions, which needs --yes",
+    )
+    .requiredOption("--repo <org/name>", REPO_HELP)
+    .option("--keep-versions <n>", "version tags to keep, the current one included", positiveInteger)
+    .option("--yes", "go ahead although version tags users may have pinned would be deleted")
+    .option("--dry-run", "print what the squash would do and change nothing")
+    .action(async (opts: { repo: string; keepVersions?: number; yes?: boolean; dryRun?: boolean }) => {
+      await failOn(ctx, async () => {
+        const { HF_TOKEN, HF_ENDPOINT } = ctx.env;
+        const result = await squashHistory({
+          repo: opts.repo,
+          logger: ctx.logger,
+          ...(HF_TOKEN && { accessToken: HF_TOKEN }),
+          ...(HF_ENDPOINT && { hubUrl: HF_ENDPOINT }),
+          ...(opts.keepVersions !== undefined && { keepVersions: opts.keepVersions }),
+          ...(opts.yes && { confirm: true }),
+          ...(opts.dryRun && { dryRun: true }),
+        });
+        process.stdout.write(`${JSON.stringify(result)}\n`);
       });
     });
 
@@ -112,7 +147,10 @@ export function register(program: Command, ctx: CliContext): void {
     });
 }
 
-async function publishOrFail(ctx: CliContext, p: { datasetDir: string; repo: string; maxAttempts?: number }) {
+async function publishOrFail(
+  ctx: CliContext,
+  p: { datasetDir: string; repo: string; maxAttempts?: number; maxOperationsPerCommit?: number },
+) {
   await failOn(ctx, async () => {
     const { HF_TOKEN, HF_ENDPOINT } = ctx.env;
     const result = await publishDataset({
@@ -127,6 +165,8 @@ async function publishOrFail(ctx: CliContext, p: { datasetDir: string; repo: str
       uploaded: result.uploaded.length,
       deleted: result.deleted.length,
       merged: result.merged,
+      commits: result.commits.length,
+      tag: result.tag,
     };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   });

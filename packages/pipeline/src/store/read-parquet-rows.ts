@@ -1,5 +1,5 @@
 import { readTableFilesSql, tableDef, type Row, type TableName } from "@cexdata/schema";
-import { quoteIdentifier, quoteSqlString, type DuckDBHandle } from "../store/index.js";
+import { quoteIdentifier, quoteSqlString, type DuckDBHandle } from "./duckdb.js";
 
 /** A dataset file's rows as pipeline rows (timestamps as epoch ms, numbers as numbers), for staging. */
 export async function readParquetRows<T extends TableName>(
