@@ -1,5 +1,8 @@
+import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { startHubSimulator, type HubSimulator } from "@cexdata/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { publishRawLayer, pullRawLayer } from "../src/publish/raw-layer-hub.js";
@@ -41,6 +44,27 @@ async function rawLayer(days: number, from = 0): Promise<{ dir: string; files: s
   }
   await log.seal();
   return { dir, files: (await listRawFiles(dir)).map((f) => path.relative(dir, f)) };
+}
+
+const here = import.meta.dirname;
+const tsxLoader = pathToFileURL(path.resolve(here, "../../../node_modules/tsx/dist/loader.mjs")).href;
+const cli = path.resolve(here, "../src/cli/main.ts");
+
+async function cexdata(env: Record<string, string>, ...args: string[]) {
+  return promisify(execFile)(
+    process.execPath,
+    ["--conditions=@cexdata/source", "--import", tsxLoader, cli, ...args],
+    {
+      env: { ...process.env, CEXDATA_LOG_LEVEL: "warn", ...env },
+    },
+  ).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr,
+    }),
+  );
 }
 
 const hubParams = () => ({ repo: REPO, accessToken: hub.token, hubUrl: hub.url });
@@ -101,5 +125,30 @@ describe("the raw layer on the Hub", () => {
         logger: captureLogger().logger,
       }),
     ).rejects.toThrow(/HF_TOKEN/);
+  });
+
+  it("cexdata publish --raw-repo and pull --raw carry the raw layer through the Hub; the token never shows", async () => {
+    const { dir, files } = await rawLayer(3);
+    const env = { HF_TOKEN: hub.token, HF_ENDPOINT: hub.url };
+    const published = await cexdata(env, "publish", "--dataset", dir, "--raw-repo", REPO);
+    expect(published.code, published.stderr).toBe(0);
+    expect(JSON.parse(published.stdout.trim())).toMatchObject({
+      rawRepo: REPO,
+      uploaded: 3,
+      alreadyThere: 0,
+      commits: 1,
+    });
+    expect(published.stdout + published.stderr).not.toContain(hub.token);
+
+    const fresh = await makeTempDir("raw-pull-cli");
+    const pulled = await cexdata({ HF_ENDPOINT: hub.url }, "pull", "--dataset", fresh, "--raw", REPO);
+    expect(pulled.code, pulled.stderr).toBe(0);
+    expect(JSON.parse(pulled.stdout.trim())).toMatchObject({ rawRepo: REPO, downloaded: 3 });
+    for (const f of files)
+      expect(await readFile(path.join(fresh, f))).toEqual(await readFile(path.join(dir, f)));
+
+    const neither = await cexdata(env, "publish", "--dataset", dir);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toMatch(/--repo .*--raw-repo/);
   });
 });
