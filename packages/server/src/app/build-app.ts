@@ -17,7 +17,7 @@ import { registerTokenRoutes } from "../rest/token-routes.js";
 import { registerStreamRoutes } from "../stream/stream-routes.js";
 import type { StreamSessionOptions } from "../stream/stream-session.js";
 import type { TopicBus } from "../stream/topic-bus.js";
-import { describeError, NotFoundError, RateLimitedError } from "./http-errors.js";
+import { describeError, NotFoundError, RateLimitedError } from "../rest/http-errors.js";
 
 export interface BuildAppParams {
   readonly dataset: Dataset;

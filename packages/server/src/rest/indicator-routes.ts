@@ -1,7 +1,7 @@
 import { findCloseMatches } from "@cexdata/sql-templates";
 import { Token, Tokens, type Interval } from "@cexdata/client";
 import type { FastifyInstance } from "fastify";
-import { NotFoundError } from "../app/http-errors.js";
+import { NotFoundError } from "./http-errors.js";
 import { answerCached, type RestContext } from "./answer-cached.js";
 import { computeIndicator, INDICATOR_NAMES, type IndicatorName } from "./compute-indicator.js";
 import { ohlcvQuerySchema, toOhlcvOptions, type OhlcvQuery } from "./query-params.js";
