@@ -2,6 +2,7 @@ import type { Dataset, DatasetOptions } from "./Dataset.js";
 import { UnknownTokenError } from "./errors/index.js";
 import { normalizeBase } from "./query/normalize-args.js";
 import {
+  queryEventTable,
   queryFundingRates,
   queryLiquidations,
   queryMarkets,
@@ -9,7 +10,14 @@ import {
   queryOpenInterest,
   queryTokenInfo,
 } from "./query/query-tables.js";
-import type { OhlcvOptions, SeriesOptions } from "./query/row-types.js";
+import { queryBasis, queryPriceCandles } from "./query/query-derivatives.js";
+import type {
+  BasisOptions,
+  LongShortRatio,
+  OhlcvOptions,
+  PriceCandleOptions,
+  SeriesOptions,
+} from "./query/row-types.js";
 import { queryLiquidationCoverage } from "./query/query-coverage.js";
 import { useDataset } from "./use-dataset.js";
 import { tearsheetForToken, type TokenTearsheetOptions } from "./tearsheet/index.js";
@@ -44,6 +52,31 @@ export class Token {
 
   liquidations(options: SeriesOptions = {}) {
     return queryLiquidations(this.dataset, [this.base], options);
+  }
+
+  /** Mark-price candles of the perpetual: 1h, or 4h, 12h, 1d, 1w built from it. */
+  markOhlcv(options: PriceCandleOptions = {}) {
+    return queryPriceCandles(this.dataset, "mark_ohlcv_1h", [this.base], options);
+  }
+
+  /** Index-price candles (the spot basket the perpetual tracks). */
+  indexOhlcv(options: PriceCandleOptions = {}) {
+    return queryPriceCandles(this.dataset, "index_ohlcv_1h", [this.base], options);
+  }
+
+  /** Premium-index candles (signed fractions: the input of the funding rate). */
+  premiumIndexOhlcv(options: PriceCandleOptions = {}) {
+    return queryPriceCandles(this.dataset, "premium_index_ohlcv_1h", [this.base], options);
+  }
+
+  /** Hourly long/short ratios: top traders' accounts and positions, all accounts, taker buy/sell. */
+  longShortRatios(options: SeriesOptions = {}) {
+    return queryEventTable<LongShortRatio>(this.dataset, "long_short_ratios", [this.base], options);
+  }
+
+  /** The perpetual's close against its index and its spot close: fraction and annualised. */
+  basis(options: BasisOptions = {}) {
+    return queryBasis(this.dataset, [this.base], options);
   }
 
   /** When liquidations were being collected, per exchange: tells "none happened" from "not listening". */

@@ -1,6 +1,7 @@
 import type { Dataset } from "./Dataset.js";
 import { normalizeBase } from "./query/normalize-args.js";
 import {
+  queryEventTable,
   queryFundingRates,
   queryLiquidations,
   queryMarkets,
@@ -8,7 +9,14 @@ import {
   queryOpenInterest,
   queryTokenInfo,
 } from "./query/query-tables.js";
-import type { OhlcvOptions, SeriesOptions } from "./query/row-types.js";
+import { queryBasis, queryPriceCandles } from "./query/query-derivatives.js";
+import type {
+  BasisOptions,
+  LongShortRatio,
+  OhlcvOptions,
+  PriceCandleOptions,
+  SeriesOptions,
+} from "./query/row-types.js";
 import { useDataset } from "./use-dataset.js";
 import type { TokenOptions } from "./Token.js";
 
@@ -37,6 +45,26 @@ export class Tokens {
 
   liquidations(options: SeriesOptions = {}) {
     return queryLiquidations(this.dataset, this.bases, options);
+  }
+
+  markOhlcv(options: PriceCandleOptions = {}) {
+    return queryPriceCandles(this.dataset, "mark_ohlcv_1h", this.bases, options);
+  }
+
+  indexOhlcv(options: PriceCandleOptions = {}) {
+    return queryPriceCandles(this.dataset, "index_ohlcv_1h", this.bases, options);
+  }
+
+  premiumIndexOhlcv(options: PriceCandleOptions = {}) {
+    return queryPriceCandles(this.dataset, "premium_index_ohlcv_1h", this.bases, options);
+  }
+
+  longShortRatios(options: SeriesOptions = {}) {
+    return queryEventTable<LongShortRatio>(this.dataset, "long_short_ratios", this.bases, options);
+  }
+
+  basis(options: BasisOptions = {}) {
+    return queryBasis(this.dataset, this.bases, options);
   }
 
   info() {

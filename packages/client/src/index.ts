@@ -13,8 +13,14 @@ export {
   SpecError,
   UnknownTokenError,
 } from "./errors/index.js";
+export { SchemaVersionError, SCHEMA_VERSION } from "@cexdata/schema";
 export type {
+  BasisOptions,
+  BasisRow,
   Candle,
+  LongShortRatio,
+  PriceCandle,
+  PriceCandleOptions,
   FundingRate,
   Liquidation,
   MarketInfo,

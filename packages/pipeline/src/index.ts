@@ -85,7 +85,11 @@ export {
 // Websocket liquidation collectors.
 export {
   collectLiquidations,
+  createProExchange,
   mergeWalIntoDataset,
   type CollectLiquidationsParams,
   type MergeWalResult,
 } from "./collect/index.js";
+
+// Logging, for processes built on the pipeline (the server) to log the same way.
+export { createLogger, scrubSecrets, type CreateLoggerParams } from "./log/create-logger.js";

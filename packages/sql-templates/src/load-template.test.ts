@@ -42,6 +42,26 @@ const DECLARED: { [N in TemplateName]: (keyof TemplateParams[N])[] } = {
     "periods_per_year",
   ],
   select_sma_by_symbol: ["exchanges", "symbols", "market", "start", "end", "window"],
+  select_price_candles_by_symbol: [
+    "exchanges",
+    "symbols",
+    "start",
+    "end",
+    "limit",
+    "bucket_ms",
+    "offset_ms",
+    "partial",
+  ],
+  select_long_short_ratios_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
+  select_basis_by_symbol: [
+    "exchanges",
+    "perp_symbols",
+    "spot_symbols",
+    "start",
+    "end",
+    "bucket_ms",
+    "offset_ms",
+  ],
 };
 
 const ohlcvParams = {

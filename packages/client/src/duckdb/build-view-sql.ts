@@ -1,4 +1,4 @@
-import { quoteSqlString, TABLES, type TableName } from "@cexdata/schema";
+import { quoteSqlString, readTableFilesSql, TABLES, type TableName } from "@cexdata/schema";
 
 /** A view a query reads: a table's files, or `series` (exchange, symbol, base, quote, market) of them. */
 export interface ViewSource {
@@ -19,7 +19,8 @@ export function buildViewSql(source: ViewSource): string {
   const columns = TABLES[source.table].columns as Record<string, { type: string }>;
   const from =
     source.paths.length > 0
-      ? `SELECT * FROM read_parquet([${source.paths.map(quoteSqlString).join(", ")}])`
+      ? // Files written under an older minor schema lack the columns added since: they read NULL.
+        `SELECT * FROM ${readTableFilesSql(source.table, `[${source.paths.map(quoteSqlString).join(", ")}]`)}`
       : `SELECT ${Object.entries(columns)
           .map(([name, c]) => `CAST(NULL AS ${c.type}) AS ${name}`)
           .join(", ")} WHERE false`;

@@ -129,7 +129,7 @@ export async function queryEventTable<R>(
 }
 
 /** Validates the arguments, picks the files and the series of each base; null when nothing matches. */
-async function planSeries(
+export async function planSeries(
   ctx: QueryContext,
   table: TableName,
   input: readonly string[],

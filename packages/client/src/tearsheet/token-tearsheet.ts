@@ -1,6 +1,6 @@
 import type { ClientRow, Interval, Market } from "@cexdata/schema";
 import { Tearsheet } from "./Tearsheet.js";
-import type { TearsheetInput } from "./tearsheet-input.js";
+import type { TearsheetBasisRow, TearsheetInput, TearsheetLongShortRow } from "./tearsheet-input.js";
 
 type TimeInput = Date | string | number;
 
@@ -25,7 +25,13 @@ export interface TearsheetToken {
   ohlcv(options: SeriesQuery & { interval?: Interval; market?: Market }): Promise<ClientRow<"ohlcv_1m">[]>;
   fundingRates(options: SeriesQuery): Promise<ClientRow<"funding_rates">[]>;
   openInterest(options: SeriesQuery): Promise<ClientRow<"open_interest">[]>;
+  /** Optional: a token source without the derivatives tables simply draws no such panels. */
+  basis?(options: SeriesQuery & { interval?: Interval }): Promise<readonly TearsheetBasisRow[]>;
+  longShortRatios?(options: SeriesQuery): Promise<readonly TearsheetLongShortRow[]>;
 }
+
+/** The basis is built from hourly closes: the sheet's interval where it is one of those, else hourly. */
+const BASIS_INTERVALS: readonly Interval[] = ["1h", "4h", "12h", "1d", "1w"];
 
 export interface TokenTearsheetOptions {
   /** Candle interval. Default 1d. */
@@ -65,16 +71,21 @@ export async function tearsheetForToken(
   const exchange = candles[0]?.exchange ?? options.exchange;
   const perpQuery = { ...withQuote, ...(exchange === undefined ? {} : { exchange }) };
   const wantPerp = options.perp !== false;
-  const [fundingRates, openInterest, spec] = await Promise.all([
+  const basisInterval = BASIS_INTERVALS.includes(interval) ? interval : "1h";
+  const [fundingRates, openInterest, spec, basis, longShortRatios] = await Promise.all([
     wantPerp ? token.fundingRates(perpQuery) : Promise.resolve([]),
     wantPerp ? token.openInterest(perpQuery) : Promise.resolve([]),
     token.dataset.spec(),
+    wantPerp && token.basis ? token.basis({ ...perpQuery, interval: basisInterval }) : Promise.resolve([]),
+    wantPerp && token.longShortRatios ? token.longShortRatios(perpQuery) : Promise.resolve([]),
   ]);
   const exchanges = [...new Set([...candles, ...fundingRates, ...openInterest].map((r) => r.exchange))];
   const input: TearsheetInput = {
     candles,
     fundingRates,
     openInterest,
+    basis,
+    longShortRatios,
     provenance: {
       datasetVersion: spec.version,
       updateTime: spec.update_time,

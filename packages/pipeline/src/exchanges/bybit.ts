@@ -1,5 +1,6 @@
 import { candleIntervalOf, inForceAt, INTERVAL_INFO, type Dated, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { bybitDerivativeTables } from "./bybit-derivatives.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import type { BanRule } from "./ip-ban.js";
@@ -175,7 +176,12 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
   };
 
   return completeAdapter(base, {
-    tables: { ...forEachCandleTable(klines), funding_rates: fundingRates, open_interest: openInterest },
+    tables: {
+      ...forEachCandleTable(klines),
+      funding_rates: fundingRates,
+      open_interest: openInterest,
+      ...bybitDerivativeTables(exchange, base.market),
+    },
     notServed: { liquidations: "not served over REST (Bybit publishes liquidations on websocket only)" },
   });
 }

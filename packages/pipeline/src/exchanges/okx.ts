@@ -1,9 +1,11 @@
 import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { okxDerivativeTables } from "./okx-derivatives.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { nextCursor, nextWindow, windowEnd } from "./page-cursor.js";
 import {
+  expectArrayAt,
   readArray,
   readEpochMs,
   readNullableNumber,
@@ -11,6 +13,7 @@ import {
   readPath,
   readRecord,
 } from "./parse-values.js";
+import { replayEachBody } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
 import { candleFromArray, fundingRows, liquidationRow, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, PageCursor, SeriesRef, TableCapability } from "./types.js";
@@ -159,6 +162,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const fundingRates: TableCapability = {
     pageSize: FUNDING_PAGE,
     earliest: (nowMs) => nowMs - FUNDING_HISTORY_DAYS * DAY,
+    replay: replayEachBody((series, body) => mapOkxFunding(series, expectArrayAt(body, "data"))),
     fetchPage: async (q) => {
       // Newest first from `after`: page backwards from the end of the range.
       const body = await requestJson(exchange, "publicGetPublicFundingRateHistory", {
@@ -181,6 +185,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     earliest: (nowMs) => Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR,
+    replay: replayEachBody((series, body) => mapOkxOpenInterest(series, expectArrayAt(body, "data"))),
     fetchPage: async (q) => {
       // A window of at most 100 hours fits one page; `begin`/`end` are exclusive.
       const end = windowEnd(q, OI_PAGE, HOUR);
@@ -202,6 +207,9 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const liquidations: TableCapability = {
     pageSize: LIQUIDATION_PAGE,
     earliest: (nowMs) => nowMs - LIQUIDATION_HISTORY_HOURS * HOUR,
+    replay: replayEachBody((series, body, market) =>
+      mapOkxLiquidations(series, expectArrayAt(body, "data"), market.contractSize ?? 1),
+    ),
     fetchPage: async (q) => {
       const market = base.market(q.series.symbol);
       const body = await requestJson(exchange, "publicGetPublicLiquidationOrders", {
@@ -230,6 +238,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
       funding_rates: fundingRates,
       open_interest: openInterest,
       liquidations,
+      ...okxDerivativeTables(exchange, base.market),
     },
   });
 }

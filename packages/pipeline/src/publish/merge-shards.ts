@@ -1,6 +1,7 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import {
+  SCHEMA_VERSION,
   TABLE_NAMES,
   parsePartitionPath,
   type DatasetSpec,
@@ -85,6 +86,7 @@ export async function mergeDatasetShards(
   }
   const spec: DatasetSpec = {
     version: Math.max(base?.version ?? 0, ...shards.map((s) => s.spec.version)),
+    schema_version: SCHEMA_VERSION,
     update_time: shards
       .map((s) => s.spec.update_time)
       .sort()

@@ -1,4 +1,4 @@
-import { tableDef, type Row, type TableName } from "@cexdata/schema";
+import { readTableFilesSql, tableDef, type Row, type TableName } from "@cexdata/schema";
 import { quoteIdentifier, quoteSqlString, type DuckDBHandle } from "../store/index.js";
 
 /** A dataset file's rows as pipeline rows (timestamps as epoch ms, numbers as numbers), for staging. */
@@ -15,7 +15,7 @@ export async function readParquetRows<T extends TableName>(
     return id;
   });
   const result = await duck.connection.runAndReadAll(
-    `SELECT ${columns.join(", ")} FROM read_parquet(${quoteSqlString(file)})`,
+    `SELECT ${columns.join(", ")} FROM ${readTableFilesSql(table, quoteSqlString(file))}`,
   );
   return result.getRowObjectsJS() as unknown as Row<T>[];
 }

@@ -8,6 +8,7 @@ import { StoppedError } from "../sources/rest/stop-on-abort.js";
 import type { RequestStats } from "../exchanges/request-stats.js";
 import { DiskFullError, type DatasetStore } from "../store/index.js";
 import { mapDiskFullError } from "../store/map-disk-full-error.js";
+import { fetchingFor } from "../raw/capture-raw.js";
 import { addHorizonGap } from "./add-horizon-gap.js";
 import { errorMessage, errorName } from "./describe-error.js";
 import { fetchFromArchive } from "./fetch-from-archive.js";
@@ -103,29 +104,33 @@ export async function fetchOneSeries(
   // since the rows committed after them move the watermark past them.
   const lost: SpecGap[] = [];
   try {
-    const result = await stageSeries({
-      planned: item,
-      adapter,
-      sink: c.sink,
-      report,
-      nowMs: clock(),
-      marketClockMs: clock,
-      onHorizon: (stretch) => addHorizonGap(lost, series, stretch),
-      previousTs:
-        previousTs === null ? null : await lock.run(() => store.readWatermark(series.table, series)),
-      stats: c.stats,
-      retry: p.retry,
-      sleep: p.sleep,
-      clockMs: p.clockMs,
-      signal: p.signal,
-      onRetry: ({ attempt, delayMs, error }) =>
-        log.warn(
-          { exchange: adapter.id, symbol: series.symbol, attempt, delayMs: Math.round(delayMs) },
-          `retrying: ${error.message}`,
-        ),
-      onPage: ({ rows, progressMs }) =>
-        p.onProgress?.({ series, sinceMs: item.sinceMs, untilMs: item.untilMs, progressMs, rows }),
-    });
+    const watermark =
+      previousTs === null ? null : await lock.run(() => store.readWatermark(series.table, series));
+    // Bodies of what the exchange forgets reach the raw layer named by this series (see capture-raw.ts).
+    const result = await fetchingFor({ table: series.table, symbol: series.symbol }, () =>
+      stageSeries({
+        planned: item,
+        adapter,
+        sink: c.sink,
+        report,
+        nowMs: clock(),
+        marketClockMs: clock,
+        onHorizon: (stretch) => addHorizonGap(lost, series, stretch),
+        previousTs: watermark,
+        stats: c.stats,
+        retry: p.retry,
+        sleep: p.sleep,
+        clockMs: p.clockMs,
+        signal: p.signal,
+        onRetry: ({ attempt, delayMs, error }) =>
+          log.warn(
+            { exchange: adapter.id, symbol: series.symbol, attempt, delayMs: Math.round(delayMs) },
+            `retrying: ${error.message}`,
+          ),
+        onPage: ({ rows, progressMs }) =>
+          p.onProgress?.({ series, sinceMs: item.sinceMs, untilMs: item.untilMs, progressMs, rows }),
+      }),
+    );
     recordGaps(c, series, [...lost, ...result.gaps], result);
     const commit = await lock.run(() => store.commit());
     log.info(

@@ -27,6 +27,8 @@ import { withRetry } from "../sources/rest/with-retry.js";
 import { DiskFullError, openDatasetStore } from "../store/index.js";
 import { storeSink } from "../ingest/index.js";
 import { quarantinePath } from "../validate/index.js";
+import { captureRestResponses, forgettingTables } from "../raw/capture-raw.js";
+import { RawLog } from "../raw/raw-log.js";
 import { SerialLock } from "./serial-lock.js";
 import { finishCycle } from "./finish-cycle.js";
 import { errorMessage, errorName } from "./describe-error.js";
@@ -68,6 +70,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   // ban ends, by any exchange's series.
   const refusedHosts = new RefusedHosts(p.clockMs);
   const store = await openDatasetStore({ dir: p.datasetDir, nowMs: clock });
+  const raw = p.captureRaw === false ? null : await RawLog.open(p.datasetDir, runId);
   let quarantined = 0;
   // A full disk ends the whole run (see fetchOneSeries).
   let diskFull: DiskFullError | null = null;
@@ -81,6 +84,12 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     const blockedExchanges: { adapter: ExchangeAdapter; error: ExchangeGeoBlockedError }[] = [];
     for (const id of exchangeIds) {
       const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, refusedHosts });
+      if (raw)
+        captureRestResponses(adapter.ccxt, {
+          log: raw,
+          tables: forgettingTables(adapter.tables),
+          clockMs: clock,
+        });
       try {
         await stopOnAbort(
           withRetry(() => adapter.loadMarkets(), {
@@ -243,6 +252,8 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
       report.stopped = { reason, unfinishedSeries: unfinished };
     }
     await store.close();
+    await raw?.seal();
+    report.raw = raw ? raw.stats : null;
   }
   if (diskFull !== null) {
     // The store has freed its temp files, so the report may fit; if not, the error says it all.

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { TABLES, tableDef, type TableName } from "@cexdata/schema";
+import { readTableFilesSql, TABLES, tableDef, type TableName } from "@cexdata/schema";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import { castFromStaged, type StagingLayout } from "./staging.js";
@@ -59,7 +59,7 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
   if (existingFile !== null) {
     parts.push(
       `SELECT ${selectColumnsSql(table)}, ${policy.rank.stored} AS _prec, 0 AS _seq ` +
-        `FROM read_parquet(${quoteSqlString(existingFile)})`,
+        `FROM ${readTableFilesSql(table, quoteSqlString(existingFile))}`,
     );
   }
   const merged =

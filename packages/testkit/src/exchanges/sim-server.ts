@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { FaultTable, HTML_ERROR_PAGE, isMalformation, truncateReply, type FaultSpec } from "./faults.js";
-import { malformRows } from "./malform-rows.js";
+import { emptyRows, malformRows } from "./malform-rows.js";
 import type { ExchangeApi, ExchangeCounters, RouteHandler, SimReply, SimRequest } from "./types.js";
 
 export interface SimServer {
@@ -131,6 +131,9 @@ export async function startSimServer(p: SimServerParams): Promise<SimServer> {
     if (fault !== undefined && isMalformation(fault.kind)) {
       reply = { ...reply, body: structuredClone(reply.body) };
       malformRows(reply.body, fault.kind, counters.requests[simReq.route] ?? 0);
+    } else if (fault?.kind === "empty-page") {
+      reply = { ...reply, body: structuredClone(reply.body) };
+      emptyRows(reply.body);
     }
     send(res, fault?.kind === "truncated" ? truncateReply(reply) : reply);
   };

@@ -92,7 +92,12 @@ export interface ArchiveBackfillResult {
 /** The archive's datasets other than klines (which every candle table reads, by its interval). */
 const EVENT_DATASETS: Readonly<Partial<Record<ArchiveTable, ArchiveDataset>>> = {
   funding_rates: { kind: "fundingRate" },
+  // The daily metrics files carry both the open interest and the long/short ratios.
   open_interest: { kind: "metrics" },
+  long_short_ratios: { kind: "metrics" },
+  mark_ohlcv_1h: { kind: "markPriceKlines", interval: "1h" },
+  index_ohlcv_1h: { kind: "indexPriceKlines", interval: "1h" },
+  premium_index_ohlcv_1h: { kind: "premiumIndexKlines", interval: "1h" },
 };
 
 function datasetOf(table: ArchiveTable, symbol: ArchiveSymbol): ArchiveDataset {

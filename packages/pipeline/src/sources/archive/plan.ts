@@ -59,10 +59,21 @@ export function planBackfill(params: {
 /** What is read from the archive: klines of one interval, funding rates, or the 5-minute metrics. */
 export type ArchiveDataset =
   | { readonly kind: "klines"; readonly interval: "1m" | "1h" | "1d" }
+  /** USDⓈ-M reference-price klines: the kline layout under their own folder. */
+  | { readonly kind: PriceKlineKind; readonly interval: "1h" }
   | { readonly kind: "fundingRate" }
   | { readonly kind: "metrics" };
 
 export type ArchiveGranularity = "monthly" | "daily";
+
+export type PriceKlineKind = "markPriceKlines" | "indexPriceKlines" | "premiumIndexKlines";
+
+/** Datasets in the kline layout (a folder per interval, `<SYMBOL>-<interval>-<period>.zip`). */
+export function isKlineLayout(
+  dataset: ArchiveDataset,
+): dataset is Extract<ArchiveDataset, { readonly interval: string }> {
+  return "interval" in dataset;
+}
 
 /** One zip of the archive and the [startMs, endMs) period its rows cover. */
 export interface ArchiveFile {
@@ -117,14 +128,12 @@ export function archiveFile(
   const root = symbol.venue === "spot" ? "data/spot" : `data/futures/${symbol.venue}`;
   const label = periodLabel(granularity, startMs);
   const endMs = granularity === "monthly" ? nextMonth(startMs) : startMs + DAY_MS;
-  const folder =
-    dataset.kind === "klines"
-      ? `${root}/${granularity}/klines/${symbol.id}/${dataset.interval}`
-      : `${root}/${granularity}/${dataset.kind}/${symbol.id}`;
-  const name =
-    dataset.kind === "klines"
-      ? `${symbol.id}-${dataset.interval}-${label}.zip`
-      : `${symbol.id}-${dataset.kind}-${label}.zip`;
+  const folder = isKlineLayout(dataset)
+    ? `${root}/${granularity}/${dataset.kind}/${symbol.id}/${dataset.interval}`
+    : `${root}/${granularity}/${dataset.kind}/${symbol.id}`;
+  const name = isKlineLayout(dataset)
+    ? `${symbol.id}-${dataset.interval}-${label}.zip`
+    : `${symbol.id}-${dataset.kind}-${label}.zip`;
   return { path: `${folder}/${name}`, name, granularity, startMs, endMs };
 }
 
