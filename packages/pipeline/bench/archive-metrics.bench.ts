@@ -11,10 +11,10 @@ import path from "node:path";
 import { benchShort, reportBench } from "../../../bench/report.js";
 import { openDuckDB } from "../src/store/duckdb.js";
 import { openDatasetStore } from "../src/store/index.js";
-import { toArchiveSymbol } from "../src/sources/archive/archive-symbol.js";
-import { readCsvSql } from "../src/sources/archive/archive-rows-sql.js";
-import { METRICS } from "../src/sources/archive/csv-formats.js";
-import { importArchiveCsvs } from "../src/sources/archive/import-archive-csvs.js";
+import { toArchiveSymbol } from "../src/sources/archive/plan.js";
+import { readCsvSql } from "../src/sources/archive/formats.js";
+import { METRICS } from "../src/sources/archive/formats.js";
+import { importArchiveCsvs } from "../src/sources/archive/import.js";
 
 const DAY = 86_400_000;
 const SYMBOLS = ["BTC", "ETH", "SOL", "BNB", "XRP", "DOGE", "ADA", "AVAX", "LINK", "DOT"].slice(

@@ -11,3 +11,5 @@ export * from "./dated.js";
 export * from "./schema-version.js";
 export * from "./read-files-sql.js";
 export * from "./retry.js";
+export * from "./close-matches.js";
+export * from "./sql-quote.js";

@@ -1,4 +1,4 @@
-import { readTableFilesSql, TABLES, type TableName } from "@cexdata/schema";
+import { quoteSqlString, readTableFilesSql, TABLES, type TableName } from "@cexdata/schema";
 
 /** A view a query reads: a table's files, or `series` (exchange, symbol, base, quote, market) of them. */
 export interface ViewSource {
@@ -20,7 +20,7 @@ export function buildViewSql(source: ViewSource): string {
   const from =
     source.paths.length > 0
       ? // Files written under an older minor schema lack the columns added since: they read NULL.
-        `SELECT * FROM ${readTableFilesSql(source.table, `[${source.paths.map(quoteLiteral).join(", ")}]`)}`
+        `SELECT * FROM ${readTableFilesSql(source.table, `[${source.paths.map(quoteSqlString).join(", ")}]`)}`
       : `SELECT ${Object.entries(columns)
           .map(([name, c]) => `CAST(NULL AS ${c.type}) AS ${name}`)
           .join(", ")} WHERE false`;
@@ -29,8 +29,4 @@ export function buildViewSql(source: ViewSource): string {
       ? `SELECT exchange, symbol, base, quote, ${"market" in columns ? "market" : "'perp'"} AS market FROM (${from})`
       : from;
   return `CREATE OR REPLACE TEMP VIEW ${source.view} AS ${body}`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -8,7 +8,7 @@ import {
   type Interval,
   type Market,
 } from "@cexdata/schema";
-import { findCloseMatches } from "@cexdata/sql-templates";
+import { findCloseMatches } from "@cexdata/schema";
 import { InvalidArgumentError } from "../errors/index.js";
 
 /** A point in time: a Date, an ISO-8601 string (`2024-01-01`, `2024-01-01T00:00:00Z`) or epoch ms. */

@@ -5,6 +5,7 @@ import {
   isNativeInterval,
   TABLES,
   type CandleTable,
+  type ClientRow,
   type Market,
   type SeriesTable,
   type SnapshotTable,
@@ -22,16 +23,7 @@ import {
   normalizeRange,
 } from "./normalize-args.js";
 import { checkBasesKnown, resolveSeries } from "./resolve-series.js";
-import type {
-  Candle,
-  FundingRate,
-  Liquidation,
-  MarketInfo,
-  OhlcvOptions,
-  OpenInterest,
-  SeriesOptions,
-  TokenInfo,
-} from "./row-types.js";
+import type { OhlcvOptions, SeriesOptions } from "./row-types.js";
 import { selectFiles } from "./select-files.js";
 
 /** Candles of `bases` in one query: stored intervals directly, others resampled from their source. */
@@ -39,7 +31,7 @@ export async function queryOhlcv(
   ctx: QueryContext,
   bases: readonly string[],
   options: OhlcvOptions = {},
-): Promise<Candle[]> {
+): Promise<ClientRow<"ohlcv_1m">[]> {
   const interval = normalizeInterval(options.interval);
   const info = INTERVAL_INFO[interval];
   const range = normalizeRange(options);
@@ -60,29 +52,35 @@ export async function queryOhlcv(
         partial: options.partial === true,
       });
   const rows = await ctx.runTemplate(plan.snapshot, template, [{ view: "ohlcv", table, files: plan.files }]);
-  return rows as unknown as Candle[];
+  return rows as unknown as ClientRow<"ohlcv_1m">[];
 }
 
 export function queryFundingRates(ctx: QueryContext, bases: readonly string[], options: SeriesOptions = {}) {
-  return queryEventTable<FundingRate>(ctx, "funding_rates", bases, options);
+  return queryEventTable<ClientRow<"funding_rates">>(ctx, "funding_rates", bases, options);
 }
 
 export function queryOpenInterest(ctx: QueryContext, bases: readonly string[], options: SeriesOptions = {}) {
-  return queryEventTable<OpenInterest>(ctx, "open_interest", bases, options);
+  return queryEventTable<ClientRow<"open_interest">>(ctx, "open_interest", bases, options);
 }
 
 export function queryLiquidations(ctx: QueryContext, bases: readonly string[], options: SeriesOptions = {}) {
-  return queryEventTable<Liquidation>(ctx, "liquidations", bases, options);
+  return queryEventTable<ClientRow<"liquidations">>(ctx, "liquidations", bases, options);
 }
 
 /** token_info rows of `bases` (a base the dataset does not hold is an UnknownTokenError). */
-export async function queryTokenInfo(ctx: QueryContext, bases: readonly string[]): Promise<TokenInfo[]> {
-  return (await queryReference(ctx, "token_info", bases)) as unknown as TokenInfo[];
+export async function queryTokenInfo(
+  ctx: QueryContext,
+  bases: readonly string[],
+): Promise<ClientRow<"token_info">[]> {
+  return (await queryReference(ctx, "token_info", bases)) as unknown as ClientRow<"token_info">[];
 }
 
 /** exchange_info rows (every market listing the bases). */
-export async function queryMarkets(ctx: QueryContext, bases: readonly string[]): Promise<MarketInfo[]> {
-  return (await queryReference(ctx, "exchange_info", bases)) as unknown as MarketInfo[];
+export async function queryMarkets(
+  ctx: QueryContext,
+  bases: readonly string[],
+): Promise<ClientRow<"exchange_info">[]> {
+  return (await queryReference(ctx, "exchange_info", bases)) as unknown as ClientRow<"exchange_info">[];
 }
 
 /** The template of each snapshot table, by base: a new snapshot table must name one here. */

@@ -1,12 +1,11 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { TABLE_NAMES, type TableName } from "@cexdata/schema";
-import { closeMatches } from "../../config/close-matches.js";
+import { findCloseMatches, TABLE_NAMES, type TableName } from "@cexdata/schema";
 import { replayRaw } from "../../replay/replay-raw.js";
 import type { CliContext } from "./context.js";
 
 function parseTable(value: string): TableName {
   if ((TABLE_NAMES as readonly string[]).includes(value)) return value as TableName;
-  const close = closeMatches(value, TABLE_NAMES);
+  const close = findCloseMatches(value, TABLE_NAMES);
   throw new InvalidArgumentError(
     `unknown table '${value}'${close.length ? `; did you mean ${close.join(", ")}?` : ""}`,
   );
