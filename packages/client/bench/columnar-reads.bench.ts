@@ -67,7 +67,11 @@ try {
     `CREATE VIEW ohlcv AS SELECT * FROM read_parquet([${pathsOf("ohlcv_1m").map(quote).join(", ")}])`,
   );
   const executeAndFetch = async () => {
-    const values = { ...template.values, exchanges: listValue(["binance"]), symbols: listValue(["BTC/USDT"]) };
+    const values = {
+      ...template.values,
+      exchanges: listValue(["binance"]),
+      symbols: listValue(["BTC/USDT"]),
+    };
     const result = await connection.run(template.sql, values as never, {
       exchanges: listOfVarchar,
       symbols: listOfVarchar,
@@ -78,10 +82,24 @@ try {
   };
   const token = new Token("BTC", { dataset });
   const asRows = async () => (await token.ohlcv(query)).length;
-  const measured = await interleave({ "DuckDB execute+fetch": executeAndFetch, rows: asRows });
-  if (measured.counts.rows !== candles || measured.counts["DuckDB execute+fetch"] !== candles)
-    throw new Error(`expected ${candles} candles, got ${JSON.stringify(measured.counts)}`);
+  const asColumns = async () => (await token.ohlcv({ ...query, as: "columns" })).length;
+  const measured = await interleave({
+    "DuckDB execute+fetch": executeAndFetch,
+    columns: asColumns,
+    rows: asRows,
+  });
+  for (const [name, count] of Object.entries(measured.counts))
+    if (count !== candles) throw new Error(`${name}: expected ${candles} candles, got ${count}`);
   const fetchMs = measured.medians["DuckDB execute+fetch"]!;
+  reportBench({
+    name: "client 1M candles as columns",
+    unit: "ms (median)",
+    ours: measured.medians.columns!,
+    baseline: fetchMs,
+    baselineName: "DuckDB execute+fetch of the same query, no JS values",
+    target: "<= 1.5",
+    notes: `${candles} candles, ${runs} runs`,
+  });
   reportBench({
     name: "client 1M candles as rows",
     unit: "ms (median)",

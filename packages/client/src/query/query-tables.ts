@@ -7,6 +7,8 @@ import {
   type TableName,
 } from "@cexdata/schema";
 import { loadTemplate } from "@cexdata/sql-templates";
+import type { ResultShape, ShapedResult } from "../duckdb/run-query.js";
+import { emptyResult } from "./empty-result.js";
 import type { QueryContext } from "./query-context.js";
 import {
   normalizeBase,
@@ -18,24 +20,18 @@ import {
   normalizeRange,
 } from "./normalize-args.js";
 import { checkBasesKnown, resolveSeries } from "./resolve-series.js";
-import type {
-  Candle,
-  FundingRate,
-  Liquidation,
-  MarketInfo,
-  OhlcvOptions,
-  OpenInterest,
-  SeriesOptions,
-  TokenInfo,
-} from "./row-types.js";
+import type { OhlcvOptions, SeriesOptions } from "./row-types.js";
 import { selectFiles } from "./select-files.js";
+
+/** How the caller wants the result (`as`); rows by default. */
+type Shaped = { as?: ResultShape };
 
 /** Candles of `bases` in one query: stored intervals directly, others resampled from their source. */
 export async function queryOhlcv(
   ctx: QueryContext,
   bases: readonly string[],
-  options: OhlcvOptions = {},
-): Promise<Candle[]> {
+  options: OhlcvOptions & Shaped = {},
+): Promise<ShapedResult> {
   const interval = normalizeInterval(options.interval);
   const info = INTERVAL_INFO[interval];
   const range = normalizeRange(options);
@@ -44,7 +40,7 @@ export async function queryOhlcv(
   const end = Math.min(bucketStart(range.end - 1, interval) + info.ms, Date.UTC(2200, 0, 1));
   const table = OHLCV_TABLE_BY_INTERVAL[info.source];
   const plan = await planSeries(ctx, table, bases, { ...options, start, end });
-  if (!plan) return [];
+  if (!plan) return emptyResult(table, options.as);
   const common = { ...plan.params, market: plan.market, limit: normalizeLimit(options.limit) };
   const template = isNativeInterval(interval)
     ? loadTemplate("select_ohlcv_by_symbol", common)
@@ -55,37 +51,49 @@ export async function queryOhlcv(
         source_ms: INTERVAL_INFO[info.source].ms,
         partial: options.partial === true,
       });
-  const rows = await ctx.runTemplate(plan.snapshot, template, [{ view: "ohlcv", table, files: plan.files }]);
-  return rows as unknown as Candle[];
+  return ctx.runTemplate(plan.snapshot, template, [{ view: "ohlcv", table, files: plan.files }], options.as);
 }
 
-export function queryFundingRates(ctx: QueryContext, bases: readonly string[], options: SeriesOptions = {}) {
-  return queryPerpTable<FundingRate>(ctx, "funding_rates", bases, options);
+export function queryFundingRates(
+  ctx: QueryContext,
+  bases: readonly string[],
+  options: SeriesOptions & Shaped = {},
+) {
+  return queryPerpTable(ctx, "funding_rates", bases, options);
 }
 
-export function queryOpenInterest(ctx: QueryContext, bases: readonly string[], options: SeriesOptions = {}) {
-  return queryPerpTable<OpenInterest>(ctx, "open_interest", bases, options);
+export function queryOpenInterest(
+  ctx: QueryContext,
+  bases: readonly string[],
+  options: SeriesOptions & Shaped = {},
+) {
+  return queryPerpTable(ctx, "open_interest", bases, options);
 }
 
-export function queryLiquidations(ctx: QueryContext, bases: readonly string[], options: SeriesOptions = {}) {
-  return queryPerpTable<Liquidation>(ctx, "liquidations", bases, options);
+export function queryLiquidations(
+  ctx: QueryContext,
+  bases: readonly string[],
+  options: SeriesOptions & Shaped = {},
+) {
+  return queryPerpTable(ctx, "liquidations", bases, options);
 }
 
 /** token_info rows of `bases` (a base the dataset does not hold is an UnknownTokenError). */
-export async function queryTokenInfo(ctx: QueryContext, bases: readonly string[]): Promise<TokenInfo[]> {
-  return (await queryReference(ctx, "token_info", bases)) as unknown as TokenInfo[];
+export function queryTokenInfo(ctx: QueryContext, bases: readonly string[], options: Shaped = {}) {
+  return queryReference(ctx, "token_info", bases, options);
 }
 
 /** exchange_info rows (every market listing the bases). */
-export async function queryMarkets(ctx: QueryContext, bases: readonly string[]): Promise<MarketInfo[]> {
-  return (await queryReference(ctx, "exchange_info", bases)) as unknown as MarketInfo[];
+export function queryMarkets(ctx: QueryContext, bases: readonly string[], options: Shaped = {}) {
+  return queryReference(ctx, "exchange_info", bases, options);
 }
 
 async function queryReference(
   ctx: QueryContext,
   table: "token_info" | "exchange_info",
   input: readonly string[],
-) {
+  options: Shaped,
+): Promise<ShapedResult> {
   const bases = input.map(normalizeBase);
   const snapshot = await ctx.readSnapshot();
   checkBasesKnown(snapshot, bases);
@@ -94,21 +102,21 @@ async function queryReference(
     table === "token_info"
       ? loadTemplate("select_token_info_by_base", { bases })
       : loadTemplate("select_markets_by_base", { bases });
-  return ctx.runTemplate(snapshot, template, [{ view: table, table, files }]);
+  return ctx.runTemplate(snapshot, template, [{ view: table, table, files }], options.as);
 }
 
-async function queryPerpTable<R>(
+async function queryPerpTable(
   ctx: QueryContext,
   table: "funding_rates" | "open_interest" | "liquidations",
   bases: readonly string[],
-  options: SeriesOptions,
-): Promise<R[]> {
+  options: SeriesOptions & Shaped,
+): Promise<ShapedResult> {
   const plan = await planSeries(ctx, table, bases, {
     ...options,
     ...normalizeRange(options),
     market: "perp",
   });
-  if (!plan) return [];
+  if (!plan) return emptyResult(table, options.as);
   const params = { ...plan.params, limit: normalizeLimit(options.limit) };
   const template =
     table === "funding_rates"
@@ -116,8 +124,7 @@ async function queryPerpTable<R>(
       : table === "open_interest"
         ? loadTemplate("select_open_interest_by_symbol", params)
         : loadTemplate("select_liquidations_by_symbol", params);
-  const rows = await ctx.runTemplate(plan.snapshot, template, [{ view: table, table, files: plan.files }]);
-  return rows as unknown as R[];
+  return ctx.runTemplate(plan.snapshot, template, [{ view: table, table, files: plan.files }], options.as);
 }
 
 /** Validates the arguments, picks the files and the series of each base; null when nothing matches. */
