@@ -1,47 +1,56 @@
 import { DuckDBTypeId, type DuckDBMaterializedResult } from "@duckdb/node-api";
 import type { PlainRow, PlainValue } from "./plain-value.js";
 import { chunksOf, describeColumns, type Chunk, type ResultColumn } from "./read-columns.js";
-import { isValid, readNumbers, readValidity, StringDictionary } from "./read-vector.js";
+import { readNumbers, readValidity, StringDictionary } from "./read-vector.js";
 
 export type { PlainRow, PlainValue } from "./plain-value.js";
 
-/** Reads one column of the current chunk; `get(i)` is row i's plain value. */
+/**
+ * One column of the current chunk: `load` reads its vector into `state`, and `value` is a JS
+ * expression of row `i`'s plain value in terms of `$` (the state), for the generated row builder.
+ */
 interface CellReader {
+  readonly state: object;
   load(chunk: Chunk): void;
-  get(i: number): PlainValue;
+  readonly value: string;
 }
 
 /** The vector size DuckDB fills a chunk to at most. */
 const CHUNK_CAPACITY = 2048;
 
+/** Row i is not null: its bit in the validity mask is set, or there is no mask (no nulls). */
+const VALID = "($.validity === null || ($.validity[i >> 3] & (1 << (i & 7))) !== 0)";
+
 function cellReader(column: ResultColumn, index: number): CellReader {
   switch (column.kind) {
     case "number":
     case "time": {
-      const numbers = new Float64Array(CHUNK_CAPACITY);
-      let validity: Uint8Array | null = null;
+      const state = { numbers: new Float64Array(CHUNK_CAPACITY), validity: null as Uint8Array | null };
       const load = (chunk: Chunk) => {
         const vector = chunk.vector(index);
-        readNumbers(vector, column.typeId, chunk.size, numbers, 0);
-        validity = readValidity(vector, chunk.size);
+        readNumbers(vector, column.typeId, chunk.size, state.numbers, 0);
+        state.validity = readValidity(vector, chunk.size);
       };
-      if (column.kind === "time")
-        return { load, get: (i) => (isValid(validity, i) ? new Date(numbers[i]!) : null) };
-      if (column.typeId === DuckDBTypeId.BOOLEAN)
-        return { load, get: (i) => (isValid(validity, i) ? numbers[i] === 1 : null) };
-      return { load, get: (i) => (isValid(validity, i) ? numbers[i]! : null) };
+      const value =
+        column.kind === "time"
+          ? "new Date($.numbers[i])"
+          : column.typeId === DuckDBTypeId.BOOLEAN
+            ? "$.numbers[i] === 1"
+            : "$.numbers[i]";
+      return { state, load, value: `${VALID} ? ${value} : null` };
     }
     case "string": {
-      const codes = new Int32Array(CHUNK_CAPACITY);
       const dictionary = new StringDictionary();
+      const state = { codes: new Int32Array(CHUNK_CAPACITY), values: dictionary.values };
       return {
-        load: (chunk) => dictionary.read(chunk.vector(index), chunk.size, codes, 0),
-        get: (i) => (codes[i]! < 0 ? null : dictionary.values[codes[i]!]!),
+        state,
+        load: (chunk) => dictionary.read(chunk.vector(index), chunk.size, state.codes, 0),
+        value: "$.codes[i] < 0 ? null : $.values[$.codes[i]]",
       };
     }
     default: {
-      let values: PlainValue[] = [];
-      return { load: (chunk) => (values = chunk.values(index)), get: (i) => values[i]! };
+      const state = { values: [] as PlainValue[] };
+      return { state, load: (chunk) => (state.values = chunk.values(index)), value: "$.values[i]" };
     }
   }
 }
@@ -53,7 +62,7 @@ function cellReader(column: ResultColumn, index: number): CellReader {
 export function convertRows(result: DuckDBMaterializedResult): PlainRow[] {
   const described = describeColumns(result);
   const readers = described.map(cellReader);
-  const makeRow = rowFactory(
+  const makeRow = rowBuilder(
     described.map((c) => c.name),
     readers,
   );
@@ -68,28 +77,32 @@ export function convertRows(result: DuckDBMaterializedResult): PlainRow[] {
 
 /**
  * Builds row i of the current chunk. Generated once per result as one object literal naming every
- * column: V8 then gives every row one shape with its properties in the object (adding them one by
- * one would grow a property store per row, and a million rows spend most of their time in the
- * garbage collector), and each column's read is its own call site. Names are JSON-quoted; a column
- * named `__proto__`, which a literal would take as the prototype, gets the plain loop.
+ * column, each value read straight from its column's arrays: V8 then gives every row one shape with
+ * its properties in the object (adding them one by one grows a property store per row, and a
+ * million rows spend most of their time in the garbage collector) and no call per cell. Names are
+ * JSON-quoted; a column named `__proto__`, which a literal would take as the prototype, gets a loop.
  */
-function rowFactory(names: readonly string[], readers: readonly CellReader[]): (i: number) => PlainRow {
+function rowBuilder(names: readonly string[], readers: readonly CellReader[]): (i: number) => PlainRow {
+  const states = readers.map((r) => r.state);
   if (names.includes("__proto__")) {
+    const getters = readers.map((r) => new Function("$", "i", `return ${r.value};`));
     return (i) => {
       const row: PlainRow = {};
-      for (let c = 0; c < readers.length; c++)
-        Object.defineProperty(row, names[c]!, {
-          value: readers[c]!.get(i),
+      names.forEach((name, c) =>
+        Object.defineProperty(row, name, {
+          value: getters[c]!(states[c], i),
           enumerable: true,
           writable: true,
           configurable: true,
-        });
+        }),
+      );
       return row;
     };
   }
-  const fields = names.map((name, c) => `${JSON.stringify(name)}: r[${c}].get(i)`).join(", ");
-  const build = new Function("r", `"use strict"; return (i) => ({ ${fields} });`) as (
-    r: readonly CellReader[],
-  ) => (i: number) => PlainRow;
-  return build(readers);
+  const fields = names.map(
+    (name, c) => `${JSON.stringify(name)}: ${readers[c]!.value.replaceAll("$", `s${c}`)}`,
+  );
+  const params = states.map((_, c) => `s${c}`);
+  const build = new Function(...params, `"use strict"; return (i) => ({ ${fields.join(", ")} });`);
+  return build(...states) as (i: number) => PlainRow;
 }
