@@ -36,6 +36,16 @@ export {
   type ValidationContext,
   type ValidationResult,
 } from "./validate/index.js";
+// The one ingest path: validate -> quarantine -> stage -> counts, for rows from any source.
+export {
+  emptyCounts,
+  ingestRows,
+  storeSink,
+  type IngestCounts,
+  type IngestParams,
+  type IngestResult,
+  type IngestSink,
+} from "./ingest/index.js";
 export {
   DatasetLockedError,
   DatasetRecoveryError,

@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { col, nullable, type Columns } from "./columns.js";
-import { assetSchema, exchangeIdSchema, marketSchema, symbolSchema } from "./enums.js";
+import {
+  assetSchema,
+  exchangeIdSchema,
+  marketSchema,
+  symbolSchema,
+  MARKETS,
+  type Market,
+  type NativeInterval,
+} from "./enums.js";
 
 /**
  * How a table's files are cut: by base asset (a query for one token downloads only its files),
@@ -14,9 +22,38 @@ export interface PartitionRule {
   readonly timeColumn?: string;
 }
 
-export interface TableDef<C extends Columns = Columns> {
+/**
+ * What a table's rows are, which decides how every layer treats it:
+ * - `candle-series`: one closed candle per `cadence` (fetched page by page, aligned, never the one forming);
+ * - `event-series`: rows at the times things happened (fundings, liquidations; hourly snapshots of open
+ *   interest are events with a `cadence`);
+ * - `snapshot`: the state of something now (a market, a token), replaced by its next reading.
+ */
+export type TableKind = "candle-series" | "event-series" | "snapshot";
+
+/**
+ * How the store settles two rows with one key: `time-series` keeps what is stored (the archive, the
+ * exchange's own record, over both); `snapshot` keeps the newest by the table's time column.
+ */
+export type MergeRule = "time-series" | "snapshot";
+
+export interface TableDef<C extends Columns = Columns, K extends TableKind = TableKind> {
   readonly name: string;
   readonly doc: string;
+  readonly kind: K;
+  /**
+   * The period each row covers, where rows come at a fixed step and close like candles (a candle's
+   * interval, open interest's hourly snapshot). Absent where rows come when things happen.
+   */
+  readonly cadence?: NativeInterval;
+  /** The markets the table has rows for (funding exists for perpetuals only). */
+  readonly markets: readonly Market[];
+  readonly merge: MergeRule;
+  /**
+   * What a table's age is measured from: its newest stored row, or the last run that fetched it,
+   * where a quiet market stores no rows (liquidations) or the rows are snapshots.
+   */
+  readonly freshFrom: "newest-row" | "last-run";
   readonly columns: C;
   /** The grain: no two stored rows share these values. Also the sort order of every file. */
   readonly key: readonly (keyof C & string)[];
@@ -25,7 +62,9 @@ export interface TableDef<C extends Columns = Columns> {
   readonly timeColumn: keyof C & string;
 }
 
-function defineTable<const C extends Columns>(def: TableDef<C>): TableDef<C> {
+function defineTable<const C extends Columns, const K extends TableKind>(
+  def: TableDef<C, K>,
+): TableDef<C, K> {
   return def;
 }
 
@@ -35,10 +74,20 @@ const symbol = col.text("ccxt unified symbol, e.g. `BTC/USDT` or `BTC/USDT:USDT`
 const base = col.text("base asset, upper case, e.g. `BTC`", assetSchema);
 const quote = col.text("quote asset, upper case, e.g. `USDT`", assetSchema);
 
-function ohlcvTable<const N extends string>(name: N, span: string, period: PartitionRule["period"]) {
+function ohlcvTable<const N extends string>(
+  name: N,
+  span: string,
+  cadence: NativeInterval,
+  period: PartitionRule["period"],
+) {
   return defineTable({
     name,
     doc: `Closed ${span} candles, spot and perpetual. The candle still forming is never stored.`,
+    kind: "candle-series",
+    cadence,
+    markets: MARKETS,
+    merge: "time-series",
+    freshFrom: "newest-row",
     columns: {
       exchange,
       market,
@@ -60,13 +109,19 @@ function ohlcvTable<const N extends string>(name: N, span: string, period: Parti
   });
 }
 
-export const ohlcv1m = ohlcvTable("ohlcv_1m", "1-minute", "month");
-export const ohlcv1h = ohlcvTable("ohlcv_1h", "1-hour", "year");
-export const ohlcv1d = ohlcvTable("ohlcv_1d", "1-day", "none");
+export const ohlcv1m = ohlcvTable("ohlcv_1m", "1-minute", "1m", "month");
+export const ohlcv1h = ohlcvTable("ohlcv_1h", "1-hour", "1h", "year");
+export const ohlcv1d = ohlcvTable("ohlcv_1d", "1-day", "1d", "none");
+
+const PERP_ONLY = ["perp"] as const;
 
 export const fundingRates = defineTable({
   name: "funding_rates",
   doc: "Funding payments of perpetual swaps, one row per funding time.",
+  kind: "event-series",
+  markets: PERP_ONLY,
+  merge: "time-series",
+  freshFrom: "newest-row",
   columns: {
     exchange,
     symbol,
@@ -85,6 +140,12 @@ export const fundingRates = defineTable({
 export const openInterest = defineTable({
   name: "open_interest",
   doc: "Open interest of perpetual swaps, hourly snapshots.",
+  kind: "event-series",
+  // Exchanges disagree on serving the current hour, so a snapshot waits until its hour has closed.
+  cadence: "1h",
+  markets: PERP_ONLY,
+  merge: "time-series",
+  freshFrom: "newest-row",
   columns: {
     exchange,
     symbol,
@@ -102,6 +163,10 @@ export const openInterest = defineTable({
 export const liquidations = defineTable({
   name: "liquidations",
   doc: "Forced liquidations of perpetual positions, from REST history and websocket collectors.",
+  kind: "event-series",
+  markets: PERP_ONLY,
+  merge: "time-series",
+  freshFrom: "last-run",
   columns: {
     exchange,
     symbol,
@@ -122,6 +187,10 @@ export const liquidations = defineTable({
 export const exchangeInfo = defineTable({
   name: "exchange_info",
   doc: "Every spot and perpetual market of the configured exchanges, as last seen.",
+  kind: "snapshot",
+  markets: MARKETS,
+  merge: "snapshot",
+  freshFrom: "last-run",
   columns: {
     exchange,
     symbol,
@@ -148,6 +217,10 @@ export const exchangeInfo = defineTable({
 export const tokenInfo = defineTable({
   name: "token_info",
   doc: "One row per base asset across the exchanges, derived from exchange_info and the stored series.",
+  kind: "snapshot",
+  markets: MARKETS,
+  merge: "snapshot",
+  freshFrom: "last-run",
   columns: {
     base,
     name: nullable(col.text("asset name, where an exchange reports it")),
@@ -183,13 +256,15 @@ export function isTableName(name: string): name is TableName {
   return Object.hasOwn(TABLES, name);
 }
 
-/** The OHLCV table that stores a native interval. */
-export const OHLCV_TABLE_BY_INTERVAL = { "1m": "ohlcv_1m", "1h": "ohlcv_1h", "1d": "ohlcv_1d" } as const;
-
 /** Any table, seen through the parts every table has (for code that walks all tables). */
 export interface AnyTable {
   readonly name: TableName;
   readonly doc: string;
+  readonly kind: TableKind;
+  readonly cadence?: NativeInterval;
+  readonly markets: readonly Market[];
+  readonly merge: MergeRule;
+  readonly freshFrom: "newest-row" | "last-run";
   readonly columns: Columns;
   readonly key: readonly string[];
   readonly partition: PartitionRule;

@@ -1,12 +1,16 @@
 import {
   bucketStart,
+  CANDLE_TABLE_BY_INTERVAL,
   INTERVAL_INFO,
   isNativeInterval,
-  OHLCV_TABLE_BY_INTERVAL,
+  TABLES,
+  type CandleTable,
   type Market,
+  type SeriesTable,
+  type SnapshotTable,
   type TableName,
 } from "@cexdata/schema";
-import { loadTemplate } from "@cexdata/sql-templates";
+import { loadTemplate, type TemplateName } from "@cexdata/sql-templates";
 import type { ResultShape, ShapedResult } from "../duckdb/run-query.js";
 import { emptyResult } from "./empty-result.js";
 import type { QueryContext } from "./query-context.js";
@@ -23,7 +27,7 @@ import { checkBasesKnown, resolveSeries } from "./resolve-series.js";
 import type { OhlcvOptions, SeriesOptions } from "./row-types.js";
 import { selectFiles } from "./select-files.js";
 
-/** How the caller wants the result (`as`); rows by default. */
+/** How the caller wants the result (`as`): rows by default, else columns or an Arrow table. */
 type Shaped = { as?: ResultShape };
 
 /** Candles of `bases` in one query: stored intervals directly, others resampled from their source. */
@@ -38,7 +42,7 @@ export async function queryOhlcv(
   // A resampled bucket is read whole: start and end move out to bucket boundaries.
   const start = bucketStart(range.start, interval);
   const end = Math.min(bucketStart(range.end - 1, interval) + info.ms, Date.UTC(2200, 0, 1));
-  const table = OHLCV_TABLE_BY_INTERVAL[info.source];
+  const table = CANDLE_TABLE_BY_INTERVAL[info.source];
   const plan = await planSeries(ctx, table, bases, { ...options, start, end });
   if (!plan) return emptyResult(table, options.as);
   const common = { ...plan.params, market: plan.market, limit: normalizeLimit(options.limit) };
@@ -59,7 +63,7 @@ export function queryFundingRates(
   bases: readonly string[],
   options: SeriesOptions & Shaped = {},
 ) {
-  return queryPerpTable(ctx, "funding_rates", bases, options);
+  return queryEventTable(ctx, "funding_rates", bases, options);
 }
 
 export function queryOpenInterest(
@@ -67,7 +71,7 @@ export function queryOpenInterest(
   bases: readonly string[],
   options: SeriesOptions & Shaped = {},
 ) {
-  return queryPerpTable(ctx, "open_interest", bases, options);
+  return queryEventTable(ctx, "open_interest", bases, options);
 }
 
 export function queryLiquidations(
@@ -75,7 +79,7 @@ export function queryLiquidations(
   bases: readonly string[],
   options: SeriesOptions & Shaped = {},
 ) {
-  return queryPerpTable(ctx, "liquidations", bases, options);
+  return queryEventTable(ctx, "liquidations", bases, options);
 }
 
 /** token_info rows of `bases` (a base the dataset does not hold is an UnknownTokenError). */
@@ -88,9 +92,15 @@ export function queryMarkets(ctx: QueryContext, bases: readonly string[], option
   return queryReference(ctx, "exchange_info", bases, options);
 }
 
+/** The template of each snapshot table, by base: a new snapshot table must name one here. */
+const SNAPSHOT_TEMPLATES = {
+  token_info: "select_token_info_by_base",
+  exchange_info: "select_markets_by_base",
+} as const satisfies Record<SnapshotTable, TemplateName>;
+
 async function queryReference(
   ctx: QueryContext,
-  table: "token_info" | "exchange_info",
+  table: SnapshotTable,
   input: readonly string[],
   options: Shaped,
 ): Promise<ShapedResult> {
@@ -98,32 +108,36 @@ async function queryReference(
   const snapshot = await ctx.readSnapshot();
   checkBasesKnown(snapshot, bases);
   const files = selectFiles(snapshot.spec, table);
-  const template =
-    table === "token_info"
-      ? loadTemplate("select_token_info_by_base", { bases })
-      : loadTemplate("select_markets_by_base", { bases });
+  const template = loadTemplate(SNAPSHOT_TEMPLATES[table], { bases });
   return ctx.runTemplate(snapshot, template, [{ view: table, table, files }], options.as);
 }
 
-async function queryPerpTable(
+/** Series tables other than candles: funding, open interest, liquidations, and any added later. */
+export type EventTable = Exclude<SeriesTable, CandleTable>;
+
+/** The template of an event table's rows by symbol: `select_<table>_by_symbol` (one per table). */
+type EventTemplate<T extends EventTable> = Extract<`select_${T}_by_symbol`, TemplateName>;
+
+/**
+ * Rows of an event table for `bases`. A table the schema keeps for one market only (perpetuals) is
+ * read on that market whatever the options say; others take `options.market` (spot by default).
+ */
+export async function queryEventTable(
   ctx: QueryContext,
-  table: "funding_rates" | "open_interest" | "liquidations",
+  table: EventTable,
   bases: readonly string[],
-  options: SeriesOptions & Shaped,
+  options: SeriesOptions & Shaped & { market?: unknown } = {},
 ): Promise<ShapedResult> {
+  const markets: readonly Market[] = TABLES[table].markets;
   const plan = await planSeries(ctx, table, bases, {
     ...options,
     ...normalizeRange(options),
-    market: "perp",
+    market: markets.length === 1 ? markets[0] : options.market,
   });
   if (!plan) return emptyResult(table, options.as);
   const params = { ...plan.params, limit: normalizeLimit(options.limit) };
-  const template =
-    table === "funding_rates"
-      ? loadTemplate("select_funding_rates_by_symbol", params)
-      : table === "open_interest"
-        ? loadTemplate("select_open_interest_by_symbol", params)
-        : loadTemplate("select_liquidations_by_symbol", params);
+  const name = `select_${table}_by_symbol` as EventTemplate<EventTable>;
+  const template = loadTemplate(name, params);
   return ctx.runTemplate(plan.snapshot, template, [{ view: table, table, files: plan.files }], options.as);
 }
 

@@ -1,4 +1,4 @@
-import { CORE_EXCHANGES, type Market, type SpecFile, type TableName } from "@cexdata/schema";
+import { compareExchanges, defaultQuote, type Market, type SpecFile, type TableName } from "@cexdata/schema";
 import { findCloseMatches, loadTemplate } from "@cexdata/sql-templates";
 import { InvalidArgumentError, UnknownTokenError } from "../errors.js";
 import type { SpecSnapshot } from "../source/SpecTracker.js";
@@ -26,8 +26,8 @@ export function checkBasesKnown(snapshot: SpecSnapshot, bases: readonly string[]
 
 /**
  * Picks the series of each base from the files the query reads (so no extra download): the given
- * exchange, else the first of CORE_EXCHANGES (then others by name) that has the market with the given
- * quote, else the default quote (USDT; USD on coinbase). A base with no data in the range gets none.
+ * exchange, else the first in the schema's exchange order (then others by name) that has the market
+ * with the given quote, else the exchange's default quote (the schema's `defaultQuote`). A base with no data in the range gets none.
  */
 export async function resolveSeries(
   ctx: QueryContext,
@@ -102,19 +102,6 @@ function chooseSeries(
   return matching.sort(compareSeries)[0];
 }
 
-export function defaultQuote(exchange: string): string {
-  return exchange === "coinbase" ? "USD" : "USDT";
-}
-
 function compareSeries(a: Candidate, b: Candidate): number {
-  return (
-    rankExchange(a.exchange) - rankExchange(b.exchange) ||
-    a.exchange.localeCompare(b.exchange) ||
-    a.symbol.localeCompare(b.symbol)
-  );
-}
-
-function rankExchange(exchange: string): number {
-  const index = (CORE_EXCHANGES as readonly string[]).indexOf(exchange);
-  return index === -1 ? CORE_EXCHANGES.length : index;
+  return compareExchanges(a.exchange, b.exchange) || a.symbol.localeCompare(b.symbol);
 }

@@ -1,25 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Liquidation, Market } from "ccxt";
+import { WS_LIQUIDATION_SIDE } from "../exchanges/registry.js";
 
-/**
- * Which position a liquidation closed, per exchange: the streams disagree on what their side field means.
- * Binance `S` is the liquidation ORDER's side (SELL closes a long); Bybit `S` is the POSITION's side
- * (Buy: a long was liquidated); OKX says it outright in `details[0].posSide`.
- */
-const POSITION_SIDE: Readonly<
-  Record<string, (info: Record<string, unknown>) => "long" | "short" | undefined>
-> = {
-  binance: (info) => (info.S === "SELL" ? "long" : info.S === "BUY" ? "short" : undefined),
-  bybit: (info) => (info.S === "Buy" ? "long" : info.S === "Sell" ? "short" : undefined),
-  okx: (info) => {
-    const details = Array.isArray(info.details)
-      ? (info.details[0] as Record<string, unknown> | undefined)
-      : undefined;
-    return details?.posSide === "long" || details?.posSide === "short" ? details.posSide : undefined;
-  },
-};
-
-export const COLLECTABLE_EXCHANGES = Object.keys(POSITION_SIDE);
+/** The exchanges with a public liquidation stream the collector reads. */
+export const COLLECTABLE_EXCHANGES = Object.keys(WS_LIQUIDATION_SIDE);
 
 /**
  * A `liquidations` row candidate from ccxt's unified liquidation (validated downstream like any row).
@@ -32,7 +16,7 @@ export function liquidationRowFrom(
   market: Market | undefined,
 ): Record<string, unknown> {
   const info = (liq.info ?? {}) as Record<string, unknown>;
-  const side = POSITION_SIDE[exchange]?.(info) ?? null;
+  const side = WS_LIQUIDATION_SIDE[exchange]?.(info) ?? null;
   const contractSize = liq.contractSize ?? market?.contractSize ?? 1;
   const amount = liq.baseValue ?? (liq.contracts !== undefined ? liq.contracts * contractSize : null);
   const price = liq.price ?? null;

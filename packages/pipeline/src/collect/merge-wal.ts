@@ -2,7 +2,7 @@ import type { SpecCoverage } from "@cexdata/schema";
 import type { Logger } from "pino";
 import { newRunId } from "../run/run-cycle.js";
 import { openDatasetStore } from "../store/index.js";
-import { appendQuarantine, validateRows } from "../validate/index.js";
+import { emptyCounts, ingestRows, storeSink } from "../ingest/index.js";
 import { computeCoverage } from "./coverage-windows.js";
 import { listWalFiles, readWalRecords, removeWalFiles, type WalRecord } from "./write-ahead-log.js";
 
@@ -38,14 +38,20 @@ export async function mergeWalIntoDataset(p: {
   const rows = records.flatMap((r) => (r.t === "row" ? [r.row] : []));
   const coverage = computeCoverage(records);
   const nowMs = p.nowMs ?? Date.now;
-  const { accepted, rejected } = validateRows("liquidations", rows, { source: "ws", nowMs: nowMs() });
   const runId = p.runId ?? `collect-${newRunId(nowMs())}`;
-  if (rejected.length > 0) await appendQuarantine(p.datasetDir, runId, rejected);
+  const counts = emptyCounts();
   let version = 0;
   if (files.length > 0) {
     const store = await openDatasetStore({ dir: p.datasetDir, nowMs });
     try {
-      if (accepted.length > 0) await store.stage("liquidations", accepted, "ws");
+      await ingestRows({
+        table: "liquidations",
+        source: "ws",
+        nowMs: nowMs(),
+        input: { rows },
+        sink: storeSink(store, { datasetDir: p.datasetDir, runId }),
+        counts,
+      });
       if (coverage.length > 0) store.addCoverage("liquidations", coverage);
       version = (await store.commit()).version;
     } finally {
@@ -56,8 +62,8 @@ export async function mergeWalIntoDataset(p: {
   const result = {
     files: files.length,
     rows: rows.length,
-    accepted: accepted.length,
-    quarantined: rejected.length,
+    accepted: counts.accepted,
+    quarantined: Object.values(counts.quarantined).reduce((a, b) => a + b, 0),
     coverage,
     version,
   };

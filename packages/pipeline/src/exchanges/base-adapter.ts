@@ -1,5 +1,5 @@
 import type { Exchange, MarketInterface as CcxtMarket } from "ccxt";
-import type { ExchangeInfoRow, Market } from "@cexdata/schema";
+import { quotesOf, unifiedSymbol, type ExchangeInfoRow, type Market } from "@cexdata/schema";
 import { mapMarketInfo, marketTypeOf } from "./market-info.js";
 import type { ExchangeAdapter } from "./types.js";
 
@@ -20,13 +20,11 @@ export type BaseAdapter = Pick<
   market(symbol: string): CcxtMarket;
 };
 
-export interface BaseAdapterOptions {
-  /** Quote assets tried in order when a config names a base (`BTC` -> `BTC/USDT`). */
-  readonly spotQuotes: readonly string[];
-  readonly perpSettles: readonly string[];
-}
-
-export function createBaseAdapter(exchange: Exchange, options: BaseAdapterOptions): BaseAdapter {
+/**
+ * The parts every adapter shares. A base named alone resolves by the schema's quote preference of
+ * the exchange (`BTC` -> `BTC/USDT`; `BTC/USD` on Coinbase).
+ */
+export function createBaseAdapter(exchange: Exchange): BaseAdapter {
   let loading: Promise<void> | undefined;
   const marketsOf = (): CcxtMarket[] =>
     Object.values(exchange.markets ?? {}).filter((m): m is CcxtMarket => !!m) as CcxtMarket[];
@@ -45,9 +43,8 @@ export function createBaseAdapter(exchange: Exchange, options: BaseAdapterOption
     },
     market: (symbol) => exchange.market(symbol) as CcxtMarket,
     symbolFor(base, market) {
-      const quotes = market === "spot" ? options.spotQuotes : options.perpSettles;
-      for (const q of quotes) {
-        const symbol = market === "spot" ? `${base}/${q}` : `${base}/${q}:${q}`;
+      for (const q of quotesOf(exchange.id, market)) {
+        const symbol = unifiedSymbol(base, q, market);
         const m = exchange.markets?.[symbol];
         if (m && marketTypeOf(m) === market) return symbol;
       }

@@ -1,19 +1,13 @@
-import { INTERVAL_INFO, type Market } from "@cexdata/schema";
+import { candleIntervalOf, INTERVAL_INFO, unifiedSymbol, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { ExchangeGeoBlockedError } from "./geo-block.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
 import { readArray, readEpochMs, readNullableNumber, readNumber, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
-import {
-  OHLCV_INTERVAL,
-  type ExchangeAdapter,
-  type FetchedPage,
-  type PageQuery,
-  type SeriesRef,
-  type SeriesTable,
-} from "./types.js";
+import type { ExchangeAdapter, SeriesRef, SeriesTable, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
 /**
@@ -41,8 +35,18 @@ const klinePage = (market: Market): number => (market === "spot" ? SPOT_KLINE_PA
  */
 const SPOT_MARKET_DATA_URL = "https://data-api.binance.vision/api/v3";
 
-/** Closed days of these USDⓈ-M tables are in data.binance.vision (klines, fundingRate, metrics). */
-const ARCHIVED_TABLES = ["ohlcv_1m", "ohlcv_1h", "ohlcv_1d", "funding_rates", "open_interest"] as const;
+/**
+ * Closed days of these tables are in data.binance.vision (klines, fundingRate, metrics): the one
+ * list of what the archive holds (sources/archive reads it).
+ */
+export const BINANCE_ARCHIVED_TABLES = [
+  "ohlcv_1m",
+  "ohlcv_1h",
+  "ohlcv_1d",
+  "funding_rates",
+  "open_interest",
+] as const satisfies readonly SeriesTable[];
+export type BinanceArchivedTable = (typeof BINANCE_ARCHIVED_TABLES)[number];
 
 /** What to do when a Binance host refuses the runner's location (GitHub's runners are US addresses). */
 function binanceGeoBlockRemedy(host: string): string {
@@ -106,6 +110,14 @@ export function mapBinanceOpenInterest(series: SeriesRef, body: unknown) {
     );
 }
 
+/**
+ * The position a liquidation on the `forceOrder` stream closed: `S` is the liquidation ORDER's side,
+ * so SELL closes a long.
+ */
+export function binanceWsLiquidationSide(info: Record<string, unknown>): "long" | "short" | undefined {
+  return info.S === "SELL" ? "long" : info.S === "BUY" ? "short" : undefined;
+}
+
 export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const exchange = createCcxtExchange(
     "binance",
@@ -116,7 +128,7 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
     params,
     { geoBlockRemedy: binanceGeoBlockRemedy },
   );
-  const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
+  const base = createBaseAdapter(exchange);
   let fundingHours: Promise<Map<string, number>> | undefined;
   /** Set when fapi.binance.com refused the runner's location while loading markets. */
   let perpBlocked: ExchangeGeoBlockedError | null = null;
@@ -155,17 +167,17 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
     return h !== undefined && Number.isFinite(h) && h > 0 ? h : 8;
   };
 
-  const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
-    const market = base.market(q.series.symbol);
-    const interval = OHLCV_INTERVAL[q.series.table];
-    if (interval !== undefined) {
+  const klines: TableCapability = {
+    pageSize: klinePage,
+    fetchPage: async (q) => {
+      const interval = candleIntervalOf(q.series.table)!;
       const stepMs = INTERVAL_INFO[interval].ms;
       const limit = klinePage(q.series.market);
       const body = await requestJson(
         exchange,
         q.series.market === "spot" ? "publicGetKlines" : "fapiPublicGetKlines",
         {
-          symbol: String(market.id),
+          symbol: String(base.market(q.series.symbol).id),
           interval,
           startTime: q.sinceMs,
           endTime: q.untilMs - 1,
@@ -187,15 +199,20 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
           fullPageMayContinue: true,
         }),
       };
-    }
-    if (q.series.table === "funding_rates") {
+    },
+  };
+
+  const fundingRates: TableCapability = {
+    pageSize: FUNDING_PAGE,
+    fetchPage: async (q) => {
+      const marketId = String(base.market(q.series.symbol).id);
       const body = await requestJson(exchange, "fapiPublicGetFundingRate", {
-        symbol: String(market.id),
+        symbol: marketId,
         startTime: q.sinceMs,
         endTime: q.untilMs - 1,
         limit: FUNDING_PAGE,
       });
-      const rows = mapBinanceFunding(q.series, body, await statedFundingHours(String(market.id)));
+      const rows = mapBinanceFunding(q.series, body, await statedFundingHours(marketId));
       return {
         rows,
         limit: FUNDING_PAGE,
@@ -209,11 +226,16 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
           fullPageMayContinue: true,
         }),
       };
-    }
-    if (q.series.table === "open_interest") {
+    },
+  };
+
+  const openInterest: TableCapability = {
+    pageSize: OI_PAGE,
+    earliest: (nowMs) => Math.ceil((nowMs - OI_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
+    fetchPage: async (q) => {
       const end = windowEnd(q, OI_PAGE, HOUR);
       const body = await requestJson(exchange, "fapiDataGetOpenInterestHist", {
-        symbol: String(market.id),
+        symbol: String(base.market(q.series.symbol).id),
         period: "1h",
         startTime: q.sinceMs,
         endTime: end - 1,
@@ -233,28 +255,24 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
           fullPageMayContinue: true,
         }),
       };
-    }
-    throw new Error(`binance: ${q.series.table} is not fetched over REST`);
+    },
   };
 
-  return {
-    ...base,
-    loadMarkets,
-    // With fapi blocked ccxt has no perpetual markets: the archive names them by the same rule.
-    symbolFor: (b, market) =>
-      market === "perp" && perpBlocked !== null ? `${b}/USDT:USDT` : base.symbolFor(b, market),
-    blockedMarket: (market) => (market === "perp" ? perpBlocked : null),
-    archivedTables: ARCHIVED_TABLES,
-    unsupported(table: SeriesTable, market: Market) {
-      if (table === "liquidations") return "not served over REST (Binance ended public liquidation history)";
-      if ((table === "funding_rates" || table === "open_interest") && market !== "perp")
-        return "perpetuals only";
-      return null;
+  return completeAdapter(
+    base,
+    {
+      tables: { ...forEachCandleTable(klines), funding_rates: fundingRates, open_interest: openInterest },
+      notServed: { liquidations: "not served over REST (Binance ended public liquidation history)" },
     },
-    earliestMs: (table, nowMs) =>
-      table === "open_interest" ? Math.ceil((nowMs - OI_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR : 0,
-    pageSize: (table, market) =>
-      table === "open_interest" ? OI_PAGE : table === "funding_rates" ? FUNDING_PAGE : klinePage(market),
-    fetchPage,
-  };
+    {
+      loadMarkets,
+      // With fapi blocked ccxt has no perpetual markets: the archive names them by the same rule.
+      symbolFor: (b, market) =>
+        market === "perp" && perpBlocked !== null
+          ? unifiedSymbol(b, "USDT", "perp")
+          : base.symbolFor(b, market),
+      blockedMarket: (market) => (market === "perp" ? perpBlocked : null),
+      archivedTables: BINANCE_ARCHIVED_TABLES,
+    },
+  );
 }

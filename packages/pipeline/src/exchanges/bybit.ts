@@ -1,5 +1,6 @@
-import { INTERVAL_INFO, type Market } from "@cexdata/schema";
+import { candleIntervalOf, inForceAt, INTERVAL_INFO, type Dated, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import type { BanRule } from "./ip-ban.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
@@ -13,14 +14,7 @@ import {
 } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
-import {
-  OHLCV_INTERVAL,
-  type ExchangeAdapter,
-  type FetchedPage,
-  type PageQuery,
-  type SeriesRef,
-  type SeriesTable,
-} from "./types.js";
+import type { ExchangeAdapter, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
 const KLINE_PAGE = 1000;
@@ -84,10 +78,7 @@ const halfOfBothSides = (r: BybitOiRow): number => readNumber(r.openInterest) / 
  * 2026-06-11 always carry `singleOpenInterest` is not shown by a recorded live response; where one
  * lacks it, half of `openInterest` (still documented as both sides) stands in.
  */
-export const BYBIT_OPEN_INTEREST_ONE_SIDE: readonly {
-  readonly until?: number;
-  readonly use: (r: BybitOiRow) => number;
-}[] = [
+export const BYBIT_OPEN_INTEREST_ONE_SIDE: Dated<(r: BybitOiRow) => number> = [
   { until: Date.UTC(2026, 5, 11), use: halfOfBothSides },
   {
     use: (r) => (r.singleOpenInterest === undefined ? halfOfBothSides(r) : readNumber(r.singleOpenInterest)),
@@ -96,8 +87,7 @@ export const BYBIT_OPEN_INTEREST_ONE_SIDE: readonly {
 
 /** The one-sided open interest of a row at `ts`, by the mapping in force then. */
 function oneSidedOpenInterest(r: BybitOiRow, ts: number): number {
-  const rule = BYBIT_OPEN_INTEREST_ONE_SIDE.find((m) => m.until === undefined || ts < m.until)!;
-  return rule.use(r);
+  return inForceAt(BYBIT_OPEN_INTEREST_ONE_SIDE, ts)(r);
 }
 
 /**
@@ -128,6 +118,11 @@ const BYBIT_BAN_MS = 10 * 60_000;
 const bybitBan: BanRule = ({ status, body, nowMs }) =>
   status === 403 && body !== undefined && /access too frequent/i.test(body) ? nowMs + BYBIT_BAN_MS : null;
 
+/** The position a liquidation on the `allLiquidation` stream closed: `S` is the POSITION's side (Buy: a long). */
+export function bybitWsLiquidationSide(info: Record<string, unknown>): "long" | "short" | undefined {
+  return info.S === "Buy" ? "long" : info.S === "Sell" ? "short" : undefined;
+}
+
 export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const exchange = createCcxtExchange(
     "bybit",
@@ -135,19 +130,20 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
     params,
     { banRule: bybitBan },
   );
-  const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
+  const base = createBaseAdapter(exchange);
 
-  const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
-    const market = base.market(q.series.symbol);
-    const category = q.series.market === "spot" ? "spot" : "linear";
-    const interval = OHLCV_INTERVAL[q.series.table];
-    if (interval !== undefined) {
+  const category = (market: Market) => (market === "spot" ? "spot" : "linear");
+
+  const klines: TableCapability = {
+    pageSize: KLINE_PAGE,
+    fetchPage: async (q) => {
+      const interval = candleIntervalOf(q.series.table)!;
       const stepMs = INTERVAL_INFO[interval].ms;
       // A window of exactly one page of slots: whichever end Bybit fills from, nothing is skipped.
       const end = windowEnd(q, KLINE_PAGE, stepMs);
       const body = await requestJson(exchange, "publicGetV5MarketKline", {
-        category,
-        symbol: market.id,
+        category: category(q.series.market),
+        symbol: base.market(q.series.symbol).id,
         interval: KLINE_INTERVAL[interval],
         start: q.sinceMs,
         end: end - 1,
@@ -166,14 +162,19 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
           fullPageMayContinue: false,
         }),
       };
-    }
-    if (q.series.table === "funding_rates") {
+    },
+  };
+
+  const fundingRates: TableCapability = {
+    pageSize: FUNDING_PAGE,
+    fetchPage: async (q) => {
+      const market = base.market(q.series.symbol);
       const minutes = readNumber(readRecord(market.info).fundingInterval);
       const statedHours = Number.isFinite(minutes) && minutes > 0 ? minutes / 60 : 8;
       // Spacing can shrink below the stated interval, so windows assume the shortest (1 h).
       const end = windowEnd(q, FUNDING_PAGE, HOUR);
       const body = await requestJson(exchange, "publicGetV5MarketFundingHistory", {
-        category,
+        category: category(q.series.market),
         symbol: market.id,
         startTime: q.sinceMs,
         endTime: end - 1,
@@ -192,12 +193,16 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
           fullPageMayContinue: false,
         }),
       };
-    }
-    if (q.series.table === "open_interest") {
+    },
+  };
+
+  const openInterest: TableCapability = {
+    pageSize: OI_PAGE,
+    fetchPage: async (q) => {
       const end = windowEnd(q, OI_PAGE, HOUR);
       const body = await requestJson(exchange, "publicGetV5MarketOpenInterest", {
-        category,
-        symbol: market.id,
+        category: category(q.series.market),
+        symbol: base.market(q.series.symbol).id,
         intervalTime: "1h",
         startTime: q.sinceMs,
         endTime: end - 1,
@@ -216,22 +221,11 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
           fullPageMayContinue: false,
         }),
       };
-    }
-    throw new Error(`bybit: ${q.series.table} is not fetched over REST`);
+    },
   };
 
-  return {
-    ...base,
-    unsupported(table: SeriesTable, market: Market) {
-      if (table === "liquidations")
-        return "not served over REST (Bybit publishes liquidations on websocket only)";
-      if ((table === "funding_rates" || table === "open_interest") && market !== "perp")
-        return "perpetuals only";
-      return null;
-    },
-    earliestMs: () => 0,
-    pageSize: (table) =>
-      table === "funding_rates" ? FUNDING_PAGE : table === "open_interest" ? OI_PAGE : KLINE_PAGE,
-    fetchPage,
-  };
+  return completeAdapter(base, {
+    tables: { ...forEachCandleTable(klines), funding_rates: fundingRates, open_interest: openInterest },
+    notServed: { liquidations: "not served over REST (Bybit publishes liquidations on websocket only)" },
+  });
 }

@@ -1,18 +1,12 @@
-import { INTERVAL_INFO, type Market } from "@cexdata/schema";
+import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
 import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { ohlcvRow } from "./series-rows.js";
-import {
-  OHLCV_INTERVAL,
-  type ExchangeAdapter,
-  type FetchedPage,
-  type PageQuery,
-  type SeriesRef,
-  type SeriesTable,
-} from "./types.js";
+import type { ExchangeAdapter, SeriesRef, TableCapability } from "./types.js";
 
 /**
  * Advanced Trade candles: at most 350 per request ("max 350" in the API reference of
@@ -47,46 +41,42 @@ export function mapCoinbaseCandles(series: SeriesRef, body: unknown) {
 
 export function createCoinbaseAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const exchange = createCcxtExchange("coinbase", { options: { defaultType: "spot" } }, params);
-  const base = createBaseAdapter(exchange, { spotQuotes: ["USD", "USDC", "USDT"], perpSettles: [] });
+  // Coinbase's default quote (USD) is the schema's quote preference for it (EXCHANGE_QUOTES).
+  const base = createBaseAdapter(exchange);
 
-  const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
-    const interval = OHLCV_INTERVAL[q.series.table];
-    if (interval === undefined) throw new Error(`coinbase: ${q.series.table} is not fetched over REST`);
-    const market = base.market(q.series.symbol);
-    const stepMs = INTERVAL_INFO[interval].ms;
-    const end = windowEnd(q, CANDLE_PAGE, stepMs);
-    const body = await requestJson(exchange, "v3PublicGetBrokerageMarketProductsProductIdCandles", {
-      product_id: market.id,
-      granularity: GRANULARITY[interval],
-      start: String(Math.floor(q.sinceMs / 1000)),
-      // `end` is inclusive: stop one second short of the next window's first candle.
-      end: String(Math.floor(end / 1000) - 1),
-    });
-    return {
-      rows: mapCoinbaseCandles(q.series, body),
-      limit: CANDLE_PAGE,
-      next: nextCursor({
-        cursor: q,
-        rawCount: 0,
+  const candles: TableCapability = {
+    pageSize: CANDLE_PAGE,
+    fetchPage: async (q) => {
+      const interval = candleIntervalOf(q.series.table)!;
+      const market = base.market(q.series.symbol);
+      const stepMs = INTERVAL_INFO[interval].ms;
+      const end = windowEnd(q, CANDLE_PAGE, stepMs);
+      const body = await requestJson(exchange, "v3PublicGetBrokerageMarketProductsProductIdCandles", {
+        product_id: market.id,
+        granularity: GRANULARITY[interval],
+        start: String(Math.floor(q.sinceMs / 1000)),
+        // `end` is inclusive: stop one second short of the next window's first candle.
+        end: String(Math.floor(end / 1000) - 1),
+      });
+      return {
+        rows: mapCoinbaseCandles(q.series, body),
         limit: CANDLE_PAGE,
-        lastTs: undefined,
-        stepMs,
-        windowEndMs: end,
-        fullPageMayContinue: false,
-      }),
-    };
+        next: nextCursor({
+          cursor: q,
+          rawCount: 0,
+          limit: CANDLE_PAGE,
+          lastTs: undefined,
+          stepMs,
+          windowEndMs: end,
+          fullPageMayContinue: false,
+        }),
+      };
+    },
   };
 
-  return {
-    ...base,
-    unsupported(table: SeriesTable, market: Market) {
-      if (market !== "spot") return "Coinbase perpetuals are not collected (spot only)";
-      if (table === "liquidations") return "not served over REST";
-      if (table === "funding_rates" || table === "open_interest") return "perpetuals only";
-      return null;
-    },
-    earliestMs: () => 0,
-    pageSize: () => CANDLE_PAGE,
-    fetchPage,
-  };
+  return completeAdapter(base, {
+    tables: forEachCandleTable(candles),
+    notServed: { liquidations: "not served over REST" },
+    markets: { only: ["spot"], reason: "Coinbase perpetuals are not collected (spot only)" },
+  });
 }

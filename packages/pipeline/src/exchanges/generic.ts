@@ -1,16 +1,11 @@
-import { INTERVAL_INFO, type Market } from "@cexdata/schema";
+import { candleIntervalOf, INTERVAL_INFO, isCandleTable, SERIES_TABLES } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { nextCursor } from "./page-cursor.js";
 import { readEpochMs, readNumber } from "./parse-values.js";
 import { ohlcvRow } from "./series-rows.js";
-import {
-  OHLCV_INTERVAL,
-  type ExchangeAdapter,
-  type FetchedPage,
-  type PageQuery,
-  type SeriesTable,
-} from "./types.js";
+import type { ExchangeAdapter, FetchedPage, TableCapability } from "./types.js";
 
 /** Without knowing an exchange's cap, ask for what most serve: ccxt clamps to the exchange's maximum. */
 const GENERIC_PAGE = 500;
@@ -21,57 +16,54 @@ const GENERIC_PAGE = 500;
  */
 export function createGenericAdapter(id: string, params: AdapterParams = {}): ExchangeAdapter {
   const exchange = createCcxtExchange(id, {}, params);
-  const base = createBaseAdapter(exchange, {
-    spotQuotes: ["USDT", "USD", "USDC"],
-    perpSettles: ["USDT", "USDC"],
-  });
+  const base = createBaseAdapter(exchange);
 
-  const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
-    const interval = OHLCV_INTERVAL[q.series.table];
-    if (interval === undefined)
-      throw new Error(`${id}: ${q.series.table} is not fetched by the generic adapter`);
-    const stepMs = INTERVAL_INFO[interval].ms;
-    const candles = await exchange.fetchOHLCV(q.series.symbol, interval, q.sinceMs, GENERIC_PAGE, {
-      until: q.untilMs - 1,
-    });
-    const rows = candles.map((c) =>
-      ohlcvRow(q.series, {
-        ts: readEpochMs(c[0]),
-        open: readNumber(c[1]),
-        high: readNumber(c[2]),
-        low: readNumber(c[3]),
-        close: readNumber(c[4]),
-        volume: readNumber(c[5]),
-        quote_volume: null,
-        trades: null,
-      }),
-    );
-    const last = rows.at(-1)?.ts;
-    // Caps differ per exchange: any non-empty page may be a capped one, so continue after its last row.
-    const next =
-      rows.length > 0 && last !== undefined && Number.isFinite(last)
-        ? nextCursor({
-            cursor: q,
-            rawCount: 1,
-            limit: 1,
-            lastTs: last,
-            stepMs,
-            windowEndMs: q.untilMs,
-            fullPageMayContinue: true,
-          })
-        : null;
-    return { rows, limit: GENERIC_PAGE, next };
-  };
-
-  return {
-    ...base,
-    unsupported(table: SeriesTable, _market: Market) {
-      if (OHLCV_INTERVAL[table] === undefined)
-        return `the generic adapter fetches OHLCV only (no ${id} adapter for ${table})`;
-      return exchange.has.fetchOHLCV ? null : `${id} does not serve OHLCV`;
+  const candles: TableCapability = {
+    pageSize: GENERIC_PAGE,
+    fetchPage: async (q): Promise<FetchedPage> => {
+      const interval = candleIntervalOf(q.series.table)!;
+      const stepMs = INTERVAL_INFO[interval].ms;
+      const ohlcv = await exchange.fetchOHLCV(q.series.symbol, interval, q.sinceMs, GENERIC_PAGE, {
+        until: q.untilMs - 1,
+      });
+      const rows = ohlcv.map((c) =>
+        ohlcvRow(q.series, {
+          ts: readEpochMs(c[0]),
+          open: readNumber(c[1]),
+          high: readNumber(c[2]),
+          low: readNumber(c[3]),
+          close: readNumber(c[4]),
+          volume: readNumber(c[5]),
+          quote_volume: null,
+          trades: null,
+        }),
+      );
+      const last = rows.at(-1)?.ts;
+      // Caps differ per exchange: any non-empty page may be a capped one, so continue after its last row.
+      const next =
+        rows.length > 0 && last !== undefined && Number.isFinite(last)
+          ? nextCursor({
+              cursor: q,
+              rawCount: 1,
+              limit: 1,
+              lastTs: last,
+              stepMs,
+              windowEndMs: q.untilMs,
+              fullPageMayContinue: true,
+            })
+          : null;
+      return { rows, limit: GENERIC_PAGE, next };
     },
-    earliestMs: () => 0,
-    pageSize: () => GENERIC_PAGE,
-    fetchPage,
   };
+
+  const servesOhlcv = Boolean(exchange.has.fetchOHLCV);
+  const notServed = Object.fromEntries(
+    SERIES_TABLES.map((table) => [
+      table,
+      isCandleTable(table)
+        ? `${id} does not serve OHLCV`
+        : `the generic adapter fetches OHLCV only (no ${id} adapter for ${table})`,
+    ]),
+  );
+  return completeAdapter(base, { tables: servesOhlcv ? forEachCandleTable(candles) : {}, notServed });
 }

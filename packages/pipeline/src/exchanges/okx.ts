@@ -1,5 +1,6 @@
-import { INTERVAL_INFO, type Market } from "@cexdata/schema";
+import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { nextCursor, windowEnd } from "./page-cursor.js";
 import {
@@ -12,15 +13,7 @@ import {
 } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { fundingIntervals, fundingRow, liquidationRow, ohlcvRow, openInterestRow } from "./series-rows.js";
-import {
-  OHLCV_INTERVAL,
-  type ExchangeAdapter,
-  type FetchedPage,
-  type PageCursor,
-  type PageQuery,
-  type SeriesRef,
-  type SeriesTable,
-} from "./types.js";
+import type { ExchangeAdapter, PageCursor, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
 /**
@@ -128,6 +121,14 @@ export function mapOkxLiquidations(series: SeriesRef, body: unknown, contractSiz
   );
 }
 
+/** The position a liquidation on the `liquidation-orders` channel closed: OKX says it in `details[0].posSide`. */
+export function okxWsLiquidationSide(info: Record<string, unknown>): "long" | "short" | undefined {
+  const details = Array.isArray(info.details)
+    ? (info.details[0] as Record<string, unknown> | undefined)
+    : undefined;
+  return details?.posSide === "long" || details?.posSide === "short" ? details.posSide : undefined;
+}
+
 /** OKX pages newest first and exclusively: `after` = older than, `before` = newer than. */
 function windowParams(cursor: PageCursor, limit: number, stepMs: number) {
   const end = windowEnd(cursor, limit, stepMs);
@@ -144,18 +145,19 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
     },
     params,
   );
-  const base = createBaseAdapter(exchange, { spotQuotes: ["USDT"], perpSettles: ["USDT"] });
+  const base = createBaseAdapter(exchange);
 
-  const fetchPage = async (q: PageQuery): Promise<FetchedPage> => {
-    const market = base.market(q.series.symbol);
-    const interval = OHLCV_INTERVAL[q.series.table];
-    if (interval !== undefined) {
+  const candles: TableCapability = {
+    pageSize: HISTORY_PAGE,
+    fetchPage: async (q) => {
+      const interval = candleIntervalOf(q.series.table)!;
       const stepMs = INTERVAL_INFO[interval].ms;
       const recent = q.sinceMs >= q.nowMs - (RECENT_BARS - 1) * stepMs;
       const limit = recent ? RECENT_PAGE : HISTORY_PAGE;
       const { end, params: paging } = windowParams(q, limit, stepMs);
       const method = recent ? "publicGetMarketCandles" : "publicGetMarketHistoryCandles";
-      const body = await requestJson(exchange, method, { instId: market.id, bar: BAR[interval], ...paging });
+      const instId = base.market(q.series.symbol).id;
+      const body = await requestJson(exchange, method, { instId, bar: BAR[interval], ...paging });
       const rows = mapOkxCandles(q.series, body);
       return {
         rows,
@@ -170,11 +172,16 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
           fullPageMayContinue: false,
         }),
       };
-    }
-    if (q.series.table === "funding_rates") {
+    },
+  };
+
+  const fundingRates: TableCapability = {
+    pageSize: FUNDING_PAGE,
+    earliest: (nowMs) => nowMs - FUNDING_HISTORY_DAYS * DAY,
+    fetchPage: async (q) => {
       // Newest first from `after`: page backwards from the end of the range.
       const body = await requestJson(exchange, "publicGetPublicFundingRateHistory", {
-        instId: market.id,
+        instId: base.market(q.series.symbol).id,
         before: String(q.sinceMs - 1),
         after: String(q.untilMs),
         limit: String(FUNDING_PAGE),
@@ -187,12 +194,17 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
           ? { sinceMs: q.sinceMs, untilMs: oldest }
           : null;
       return { rows, limit: FUNDING_PAGE, next };
-    }
-    if (q.series.table === "open_interest") {
+    },
+  };
+
+  const openInterest: TableCapability = {
+    pageSize: OI_PAGE,
+    earliest: (nowMs) => Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR,
+    fetchPage: async (q) => {
       // A window of at most 100 hours fits one page; `begin`/`end` are exclusive.
       const end = windowEnd(q, OI_PAGE, HOUR);
       const body = await requestJson(exchange, "publicGetRubikStatContractsOpenInterestHistory", {
-        instId: market.id,
+        instId: base.market(q.series.symbol).id,
         period: "1H",
         begin: String(q.sinceMs - 1),
         end: String(end),
@@ -211,8 +223,14 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
           fullPageMayContinue: false,
         }),
       };
-    }
-    if (q.series.table === "liquidations") {
+    },
+  };
+
+  const liquidations: TableCapability = {
+    pageSize: LIQUIDATION_PAGE,
+    earliest: (nowMs) => nowMs - LIQUIDATION_HISTORY_HOURS * HOUR,
+    fetchPage: async (q) => {
+      const market = base.market(q.series.symbol);
       const body = await requestJson(exchange, "publicGetPublicLiquidationOrders", {
         instType: "SWAP",
         instFamily: String(readRecord(market.info).instFamily ?? `${market.base}-${market.quote}`),
@@ -230,34 +248,15 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
           ? { sinceMs: q.sinceMs, untilMs: oldest + 1 }
           : null;
       return { rows, limit: LIQUIDATION_PAGE, next };
-    }
-    throw new Error(`okx: ${q.series.table} is not fetched over REST`);
+    },
   };
 
-  return {
-    ...base,
-    unsupported(table: SeriesTable, market: Market) {
-      if (
-        (table === "funding_rates" || table === "open_interest" || table === "liquidations") &&
-        market !== "perp"
-      )
-        return "perpetuals only";
-      return null;
+  return completeAdapter(base, {
+    tables: {
+      ...forEachCandleTable(candles),
+      funding_rates: fundingRates,
+      open_interest: openInterest,
+      liquidations,
     },
-    earliestMs: (table, nowMs) => {
-      if (table === "open_interest") return Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR;
-      if (table === "funding_rates") return nowMs - FUNDING_HISTORY_DAYS * DAY;
-      if (table === "liquidations") return nowMs - LIQUIDATION_HISTORY_HOURS * HOUR;
-      return 0;
-    },
-    pageSize: (table) =>
-      table === "funding_rates"
-        ? FUNDING_PAGE
-        : table === "open_interest"
-          ? OI_PAGE
-          : table === "liquidations"
-            ? LIQUIDATION_PAGE
-            : HISTORY_PAGE,
-    fetchPage,
-  };
+  });
 }

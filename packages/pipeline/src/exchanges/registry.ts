@@ -1,10 +1,10 @@
 import ccxt from "ccxt";
-import { createBinanceAdapter } from "./binance.js";
-import { createBybitAdapter } from "./bybit.js";
+import { binanceWsLiquidationSide, createBinanceAdapter } from "./binance.js";
+import { bybitWsLiquidationSide, createBybitAdapter } from "./bybit.js";
 import { createCoinbaseAdapter } from "./coinbase.js";
 import { UnknownExchangeError, type AdapterParams } from "./create-ccxt-exchange.js";
 import { createGenericAdapter } from "./generic.js";
-import { createOkxAdapter } from "./okx.js";
+import { createOkxAdapter, okxWsLiquidationSide } from "./okx.js";
 import type { ExchangeAdapter } from "./types.js";
 import { closeMatches } from "../config/close-matches.js";
 
@@ -14,6 +14,18 @@ export const DEDICATED_ADAPTERS: Readonly<Record<string, (params: AdapterParams)
   okx: createOkxAdapter,
   bybit: createBybitAdapter,
   coinbase: createCoinbaseAdapter,
+};
+
+/**
+ * Which position a websocket liquidation closed, per exchange with a public liquidation stream (the
+ * streams disagree on what their side field means; each exchange's file says how to read its own).
+ */
+export const WS_LIQUIDATION_SIDE: Readonly<
+  Record<string, (info: Record<string, unknown>) => "long" | "short" | undefined>
+> = {
+  binance: binanceWsLiquidationSide,
+  bybit: bybitWsLiquidationSide,
+  okx: okxWsLiquidationSide,
 };
 
 /** The adapter for a ccxt exchange id; UnknownExchangeError (with close matches) for anything else. */

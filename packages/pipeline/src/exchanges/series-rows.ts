@@ -1,11 +1,32 @@
-import type { FundingRateRow, LiquidationRow, OhlcvRow, OpenInterestRow } from "@cexdata/schema";
+import {
+  isKeyedByMarket,
+  parseSymbol,
+  type FundingRateRow,
+  type LiquidationRow,
+  type OhlcvRow,
+  type OpenInterestRow,
+  type Row,
+  type SeriesTable,
+} from "@cexdata/schema";
 import type { SeriesRef } from "./types.js";
 
-/** `BTC/USDT:USDT` -> { base: "BTC", quote: "USDT" }. */
-export function splitSymbol(symbol: string): { base: string; quote: string } {
-  const [pair = ""] = symbol.split(":");
-  const [base = "", quote = ""] = pair.split("/");
-  return { base, quote };
+/** The columns a series gives every row of it: which exchange, symbol, base, quote (and market). */
+type IdentityColumn = "exchange" | "symbol" | "base" | "quote" | "market";
+
+/**
+ * A row of any series table: the identity columns from the series (base and quote parsed from its
+ * symbol, market where the table has that column) and the table's own values. A new table's mapper
+ * needs nothing else.
+ */
+export function seriesRow<T extends SeriesTable>(
+  series: SeriesRef & { readonly table: T },
+  values: Omit<Row<T>, IdentityColumn>,
+): Row<T> {
+  const { base, quote } = parseSymbol(series.symbol);
+  const identity = isKeyedByMarket(series.table)
+    ? { exchange: series.exchange, market: series.market, symbol: series.symbol, base, quote }
+    : { exchange: series.exchange, symbol: series.symbol, base, quote };
+  return { ...identity, ...values } as unknown as Row<T>;
 }
 
 export interface CandleValues {
@@ -20,7 +41,7 @@ export interface CandleValues {
 }
 
 export function ohlcvRow(series: SeriesRef, v: CandleValues): OhlcvRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return {
     exchange: series.exchange,
     market: series.market,
@@ -42,7 +63,7 @@ export function fundingRow(
   series: SeriesRef,
   v: { ts: number; funding_rate: number; mark_price: number | null; interval_hours: number },
 ): FundingRateRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return { exchange: series.exchange, symbol: series.symbol, base, quote, ...v };
 }
 
@@ -50,7 +71,7 @@ export function openInterestRow(
   series: SeriesRef,
   v: { ts: number; open_interest: number; open_interest_value: number | null },
 ): OpenInterestRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return { exchange: series.exchange, symbol: series.symbol, base, quote, ...v };
 }
 
@@ -58,7 +79,7 @@ export function liquidationRow(
   series: SeriesRef,
   v: { ts: number; id: string; side: "long" | "short"; price: number; amount: number },
 ): LiquidationRow {
-  const { base, quote } = splitSymbol(series.symbol);
+  const { base, quote } = parseSymbol(series.symbol);
   return {
     exchange: series.exchange,
     symbol: series.symbol,

@@ -1,37 +1,8 @@
 import type { Exchange } from "ccxt";
-import type { ExchangeInfoRow, Market, NativeInterval, Row } from "@cexdata/schema";
+import type { ExchangeInfoRow, Market, Row, SeriesTable } from "@cexdata/schema";
 import type { ExchangeGeoBlockedError } from "./geo-block.js";
 
-/** Tables fetched as time series, page by page. */
-export const SERIES_TABLES = [
-  "ohlcv_1m",
-  "ohlcv_1h",
-  "ohlcv_1d",
-  "funding_rates",
-  "open_interest",
-  "liquidations",
-] as const;
-export type SeriesTable = (typeof SERIES_TABLES)[number];
-
-export const OHLCV_INTERVAL: Readonly<Partial<Record<SeriesTable, NativeInterval>>> = {
-  ohlcv_1m: "1m",
-  ohlcv_1h: "1h",
-  ohlcv_1d: "1d",
-};
-
-/**
- * The period a row covers, for tables whose rows close like candles: a candle, or an hourly
- * open-interest snapshot (exchanges disagree on serving the current hour, so it waits until closed).
- */
-export function closingPeriodMs(table: SeriesTable): number {
-  const interval = OHLCV_INTERVAL[table];
-  if (interval !== undefined) return { "1m": 60_000, "1h": 3_600_000, "1d": 86_400_000 }[interval];
-  return table === "open_interest" ? 3_600_000 : 0;
-}
-
-export function isSeriesTable(name: string): name is SeriesTable {
-  return (SERIES_TABLES as readonly string[]).includes(name);
-}
+export type { SeriesTable } from "@cexdata/schema";
 
 /** One series: a table of one market of one exchange. */
 export interface SeriesRef {
@@ -65,19 +36,38 @@ export interface FetchedPage {
   readonly limit: number;
 }
 
+/**
+ * How an exchange serves one table over REST. An exchange that does not serve a table has no entry
+ * for it; which markets a table has comes from the schema (`TABLES[t].markets`).
+ */
+export interface TableCapability {
+  /** Rows per request at the exchange's lowest cost per row (per market where they differ). */
+  readonly pageSize: number | ((market: Market) => number);
+  /** The earliest time the exchange still serves, given the clock (Binance open interest: 30 days). */
+  readonly earliest?: (nowMs: number) => number;
+  /** One request. Exchange errors propagate as ccxt errors (the pager decides on retries). */
+  readonly fetchPage: (query: PageQuery) => Promise<FetchedPage>;
+}
+
+/** The tables an exchange serves over REST: an absent entry is a table it does not serve. */
+export type Capabilities = Readonly<Partial<Record<SeriesTable, TableCapability>>>;
+
 /** Why a table is not fetched for a market, or null when it is served. */
 export type Unsupported = string | null;
 
 /**
  * One exchange's quirks behind one interface: page sizes, endpoints, the mapping of raw payloads to
- * dataset rows. The REST pager, the planner and the run only talk to this.
+ * dataset rows. The REST pager, the planner and the run only talk to this. `unsupported`,
+ * `earliestMs`, `pageSize` and `fetchPage` are derived from `tables` (see capabilities.ts).
  */
 export interface ExchangeAdapter {
   readonly id: string;
   /** The ccxt instance (rate limiter on, URLs overridden); one per adapter. */
   readonly ccxt: Exchange;
+  /** What the exchange serves, per table. */
+  readonly tables: Capabilities;
   loadMarkets(): Promise<void>;
-  /** The unified symbol of `base` on `market` (USDT-quoted, USD on Coinbase), if listed. */
+  /** The unified symbol of `base` on `market` (by the schema's quote preference), if listed. */
   symbolFor(base: string, market: Market): string | undefined;
   /** Every unified symbol of a market type, for "did you mean" and `top: N`. */
   symbols(market: Market): string[];
@@ -86,7 +76,7 @@ export interface ExchangeAdapter {
   earliestMs(table: SeriesTable, nowMs: number): number;
   /** Rows per request at the exchange's lowest cost per row. */
   pageSize(table: SeriesTable, market: Market): number;
-  /** One request. Exchange errors propagate as ccxt errors (the pager decides on retries). */
+  /** One request, by the table's entry in `tables`. */
   fetchPage(query: PageQuery): Promise<FetchedPage>;
   /** exchange_info rows for the markets of `markets`, from loadMarkets. */
   exchangeInfo(markets: readonly Market[], nowMs: number): ExchangeInfoRow[];

@@ -1,13 +1,15 @@
-import { OHLCV_TABLE_BY_INTERVAL, type Market, type TableName } from "@cexdata/schema";
-import { closeMatches } from "../config/close-matches.js";
 import {
-  OHLCV_INTERVAL,
-  closingPeriodMs,
+  baseOf,
+  cadenceMsOf,
+  CANDLE_TABLE_BY_INTERVAL,
+  isCandleTable,
+  isNativeInterval,
   isSeriesTable,
-  type ExchangeAdapter,
-  type SeriesRef,
-  type SeriesTable,
-} from "../exchanges/types.js";
+  type Market,
+  type TableName,
+} from "@cexdata/schema";
+import { closeMatches } from "../config/close-matches.js";
+import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
 
 /** One series to fetch and the range still missing: [sinceMs, untilMs). */
 export interface PlannedSeries {
@@ -55,9 +57,10 @@ export type ReadWatermark = (
 /** Series tables a config's `tables` and `intervals` ask for, OHLCV first. */
 export function seriesTablesOf(tables: readonly string[], intervals: readonly string[]): SeriesTable[] {
   const ohlcv = intervals
-    .map((i) => OHLCV_TABLE_BY_INTERVAL[i as keyof typeof OHLCV_TABLE_BY_INTERVAL])
-    .filter((t) => t !== undefined && tables.includes(t));
-  const rest = tables.filter((t) => isSeriesTable(t) && OHLCV_INTERVAL[t] === undefined) as SeriesTable[];
+    .filter(isNativeInterval)
+    .map((i) => CANDLE_TABLE_BY_INTERVAL[i])
+    .filter((t) => tables.includes(t));
+  const rest = tables.filter((t): t is SeriesTable => isSeriesTable(t) && !isCandleTable(t));
   return [...new Set([...ohlcv, ...rest])];
 }
 
@@ -74,7 +77,7 @@ export async function planRange(p: {
   readWatermark: ReadWatermark;
 }): Promise<PlannedSeries> {
   const { series, nowMs } = p;
-  const stepMs = closingPeriodMs(series.table);
+  const stepMs = cadenceMsOf(series.table) ?? 0;
   const watermark = await p.readWatermark(series.table, {
     exchange: series.exchange,
     symbol: series.symbol,
@@ -107,7 +110,7 @@ export async function planSeries(p: {
   const skipped: SkippedSeries[] = [];
   const listed = new Set<string>();
   for (const adapter of p.adapters) {
-    for (const market of p.markets) for (const s of adapter.symbols(market)) listed.add(s.split("/")[0]!);
+    for (const market of p.markets) for (const s of adapter.symbols(market)) listed.add(baseOf(s));
   }
   for (const base of p.bases) {
     if (listed.size > 0 && !listed.has(base)) {
@@ -165,7 +168,7 @@ export function topBases(
     const bases = new Set<string>();
     for (const market of markets) {
       for (const s of adapter.symbols(market)) {
-        const [base] = s.split("/");
+        const base = baseOf(s);
         if (base && adapter.symbolFor(base, market) === s) bases.add(base);
       }
     }

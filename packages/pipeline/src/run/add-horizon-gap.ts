@@ -1,5 +1,5 @@
-import type { SpecGap } from "@cexdata/schema";
-import { closingPeriodMs, type SeriesRef } from "../exchanges/types.js";
+import { cadenceMsOf, type SpecGap } from "@cexdata/schema";
+import type { SeriesRef } from "../exchanges/types.js";
 import { mergeGap } from "./merge-gap.js";
 
 const HOUR = 3_600_000;
@@ -18,7 +18,7 @@ export function addHorizonGap(
   stretch: { startMs: number; endMs: number },
 ): void {
   if (stretch.endMs <= stretch.startMs) return;
-  const stepMs = closingPeriodMs(series.table) || HOUR;
+  const stepMs = cadenceMsOf(series.table) ?? HOUR;
   mergeGap(gaps, series.table, {
     exchange: series.exchange,
     symbol: series.symbol,

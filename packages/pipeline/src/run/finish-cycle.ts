@@ -2,7 +2,7 @@ import type { ExchangeInfoRow, Market, SpecGap, TableName } from "@cexdata/schem
 import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
 import type { RunReport } from "../report/run-report.js";
 import type { DatasetStore } from "../store/index.js";
-import { appendQuarantine, validateRows } from "../validate/index.js";
+import { ingestRows, storeSink } from "../ingest/index.js";
 import type { RunCycleParams } from "./run-cycle.js";
 import { recordFreshness } from "./record-freshness.js";
 import { deriveTokenInfo } from "./token-info.js";
@@ -25,6 +25,7 @@ export async function finishCycle(c: {
   runId: string;
 }): Promise<void> {
   const { store, adapters, p, report } = c;
+  const sink = storeSink(store, { datasetDir: p.datasetDir, runId: c.runId });
   for (const [table, { gaps, series }] of c.gapsByTable) {
     // Earlier runs' gaps of these series stay: this run only looked after their watermarks. One
     // this run's gaps overlap (a stretch asked again by a later run) is merged into it, listed once.
@@ -46,9 +47,13 @@ export async function finishCycle(c: {
     a.exchangeInfo(p.config.markets as Market[], c.nowMs),
   );
   if (wants("exchange_info") && info.length) {
-    const { accepted, rejected } = validateRows("exchange_info", info, { source: "rest", nowMs: c.nowMs });
-    await store.stage("exchange_info", accepted, "rest");
-    await appendQuarantine(p.datasetDir, c.runId, rejected);
+    const { accepted } = await ingestRows({
+      table: "exchange_info",
+      source: "rest",
+      nowMs: c.nowMs,
+      input: { rows: info },
+      sink,
+    });
     report.tables.exchange_info = Object.fromEntries(
       adapters.map((a) => [
         a.id,
@@ -74,8 +79,13 @@ export async function finishCycle(c: {
       names,
       nowMs: c.nowMs,
     });
-    const { accepted } = validateRows("token_info", rows, { source: "rest", nowMs: c.nowMs });
-    await store.stage("token_info", accepted, "rest");
+    const { accepted } = await ingestRows({
+      table: "token_info",
+      source: "rest",
+      nowMs: c.nowMs,
+      input: { rows },
+      sink,
+    });
     report.tables.token_info = {
       derived: {
         fetched: rows.length,

@@ -1,5 +1,4 @@
-import type { SpecGap } from "@cexdata/schema";
-import { closingPeriodMs, type SeriesTable } from "../exchanges/types.js";
+import { cadenceMsOf, type SeriesTable, type SpecGap } from "@cexdata/schema";
 
 const HOUR = 3_600_000;
 
@@ -31,7 +30,7 @@ export function mergeGap(gaps: SpecGap[], table: SeriesTable, gap: SpecGap): voi
     gaps.push(gap);
     return;
   }
-  const stepMs = closingPeriodMs(table) || HOUR;
+  const stepMs = cadenceMsOf(table) ?? HOUR;
   gaps.push({
     ...gap,
     start: new Date(startMs).toISOString(),

@@ -1,6 +1,7 @@
 import type { Market } from "@cexdata/schema";
 import type { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
-import { isSeriesTable, type ExchangeAdapter, type SeriesRef } from "../exchanges/types.js";
+import { isSeriesTable } from "@cexdata/schema";
+import type { ExchangeAdapter, SeriesRef } from "../exchanges/types.js";
 import { recordBlocked, type RunReport, type SeriesBlocked } from "../report/run-report.js";
 
 /** The report entry of a series refused by a geo-block. */

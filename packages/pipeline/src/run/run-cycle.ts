@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Market, SpecGap, TableName } from "@cexdata/schema";
+import type { Market, SpecGap } from "@cexdata/schema";
 import { resolveSince, type PipelineConfig } from "../config/config-schema.js";
 import { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
 import { RefusedHosts } from "../exchanges/refused-hosts.js";
@@ -27,7 +27,8 @@ import { RequestStats } from "../sources/rest/request-stats.js";
 import { StoppedError, stopOnAbort } from "../sources/rest/stop-on-abort.js";
 import { withRetry, type RetryPolicy } from "../sources/rest/with-retry.js";
 import { DiskFullError, openDatasetStore } from "../store/index.js";
-import { appendQuarantine, quarantinePath } from "../validate/index.js";
+import { storeSink } from "../ingest/index.js";
+import { quarantinePath } from "../validate/index.js";
 import { SerialLock } from "./serial-lock.js";
 import { finishCycle } from "./finish-cycle.js";
 import { errorMessage, errorName } from "./describe-error.js";
@@ -137,14 +138,11 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
         });
       }
     }
-    const sink = {
-      stage: (table: TableName, rows: readonly unknown[]) =>
-        lock.run(() => store.stage(table, rows as never, "rest")),
-      quarantine: async (rejected: Parameters<typeof appendQuarantine>[2]) => {
-        quarantined += rejected.length;
-        await appendQuarantine(p.datasetDir, runId, rejected);
-      },
-    };
+    const sink = storeSink(
+      store,
+      { datasetDir: p.datasetDir, runId, onQuarantined: (n) => (quarantined += n) },
+      (fn) => lock.run(fn),
+    );
 
     const tables = p.only
       ? [...new Set(p.only.map((o) => o.series.table))]

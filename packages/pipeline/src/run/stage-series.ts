@@ -1,18 +1,15 @@
-import { INTERVAL_INFO, type SpecGap, type TableName } from "@cexdata/schema";
+import { candleMsOf, type SpecGap } from "@cexdata/schema";
 import type { PlannedSeries } from "../plan/plan-series.js";
-import { OHLCV_INTERVAL, type ExchangeAdapter, type SeriesRow } from "../exchanges/types.js";
+import type { ExchangeAdapter, SeriesRow } from "../exchanges/types.js";
 import { countsOf, type RunReport } from "../report/run-report.js";
 import { fetchSeries } from "../sources/rest/fetch-series.js";
 import type { RequestStats } from "../sources/rest/request-stats.js";
 import type { RetryPolicy } from "../sources/rest/with-retry.js";
-import { validateRows, type RejectedRow } from "../validate/index.js";
+import { ingestRows, type IngestSink } from "../ingest/index.js";
 import { GapTracker } from "./gap-tracker.js";
 
 /** The store operations a series needs, serialised by the caller. */
-export interface SeriesSink {
-  stage(table: TableName, rows: readonly SeriesRow[]): Promise<void>;
-  quarantine(rejected: readonly RejectedRow[]): Promise<void>;
-}
+export type SeriesSink = IngestSink;
 
 export interface StageSeriesResult {
   readonly gaps: SpecGap[];
@@ -46,8 +43,8 @@ export async function stageSeries(p: {
 }): Promise<StageSeriesResult> {
   const { series } = p.planned;
   const counts = countsOf(p.report, series.table, series.exchange);
-  const interval = OHLCV_INTERVAL[series.table];
-  const gaps = interval ? new GapTracker(series, INTERVAL_INFO[interval].ms, p.previousTs) : null;
+  const candleMs = candleMsOf(series.table);
+  const gaps = candleMs ? new GapTracker(series, candleMs, p.previousTs) : null;
   const held: SeriesRow[] = [];
   for await (const page of fetchSeries({
     adapter: p.adapter,
@@ -64,17 +61,27 @@ export async function stageSeries(p: {
     onRetry: p.onRetry,
     signal: p.signal,
   })) {
-    counts.fetched += page.rows.length;
-    const { accepted, rejected } = validateRows(series.table, page.rows, { source: "rest", nowMs: p.nowMs });
-    counts.accepted += accepted.length;
-    for (const r of rejected) counts.quarantined[r.reason] = (counts.quarantined[r.reason] ?? 0) + 1;
-    if (rejected.length) await p.sink.quarantine(rejected);
+    // Oldest-first pages are staged at once; a newest-first page waits with the others until the end.
+    const stageNow = page.forward && held.length === 0;
+    const { accepted } = await ingestRows({
+      table: series.table,
+      source: "rest",
+      nowMs: p.nowMs,
+      input: { rows: page.rows },
+      counts,
+      sink: stageNow
+        ? p.sink
+        : {
+            ...p.sink,
+            stage: async (_table, rows) => {
+              held.push(...(rows as SeriesRow[]));
+            },
+          },
+    });
     gaps?.add(accepted.map((r) => r.ts));
-    if (page.forward && held.length === 0) await p.sink.stage(series.table, accepted as SeriesRow[]);
-    else held.push(...(accepted as SeriesRow[]));
     p.onPage?.({ rows: accepted.length, progressMs: page.progressMs });
   }
-  if (held.length) await p.sink.stage(series.table, held);
+  if (held.length) await p.sink.stage(series.table, held, "rest");
   const result = gaps?.result() ?? { expected: 0, present: 0, gaps: [] };
   return { gaps: result.gaps, expected: result.expected, present: result.present };
 }

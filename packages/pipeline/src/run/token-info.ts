@@ -1,21 +1,11 @@
 import {
-  CORE_EXCHANGES,
+  CANDLE_TABLES,
+  compareExchanges,
   parsePartitionPath,
   type DatasetSpec,
   type ExchangeInfoRow,
   type TokenInfoRow,
 } from "@cexdata/schema";
-
-const OHLCV_TABLES = ["ohlcv_1m", "ohlcv_1h", "ohlcv_1d"] as const;
-
-/** Exchanges in the client's default order (binance, okx, bybit, coinbase), then the rest by name. */
-function exchangeOrder(a: string, b: string): number {
-  const rank = (id: string) => {
-    const i = (CORE_EXCHANGES as readonly string[]).indexOf(id);
-    return i === -1 ? CORE_EXCHANGES.length : i;
-  };
-  return rank(a) - rank(b) || a.localeCompare(b);
-}
 
 /**
  * token_info rows for `bases`: which exchanges list each base (from exchange_info rows), how many
@@ -31,10 +21,10 @@ export function deriveTokenInfo(p: {
 }): TokenInfoRow[] {
   return p.bases.map((base) => {
     const markets = p.exchangeInfo.filter((r) => r.base === base);
-    const exchanges = [...new Set(markets.map((r) => r.exchange))].sort(exchangeOrder);
+    const exchanges = [...new Set(markets.map((r) => r.exchange))].sort(compareExchanges);
     let first: number | null = null;
     let last: number | null = null;
-    for (const table of OHLCV_TABLES) {
+    for (const table of CANDLE_TABLES) {
       for (const file of p.spec?.tables[table]?.files ?? []) {
         if (parsePartitionPath(file.path)?.base !== base || file.rows === 0) continue;
         const min = file.min_ts === null ? null : Date.parse(file.min_ts);

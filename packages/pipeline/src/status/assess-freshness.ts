@@ -1,4 +1,4 @@
-import type { DatasetSpec } from "@cexdata/schema";
+import { candleMsOf, isTableName, TABLES, type DatasetSpec } from "@cexdata/schema";
 
 export type FreshnessState = "fresh" | "stale" | "blocked" | "unknown";
 
@@ -16,23 +16,18 @@ export interface FreshnessStatus {
   readonly blocked: { readonly since: string; readonly host: string; readonly remedy: string } | null;
 }
 
-const CANDLE_MS: Readonly<Record<string, number>> = {
-  ohlcv_1m: 60_000,
-  ohlcv_1h: 3_600_000,
-  ohlcv_1d: 86_400_000,
-};
-
 /**
  * What a user alarms on is the data, so a table's age is measured from its newest stored row: for
  * candles from the newest candle's close (its `ts` is the open, so a daily candle is a day old the
  * moment it exists), for funding rates and open interest from their `ts`. Liquidations are events
  * (a quiet market stores none) and exchange_info/token_info are snapshots, so theirs is measured from
- * the last run that fetched them. Where that time is missing the other one is used.
+ * the last run that fetched them (the schema's `freshFrom`). Where that time is missing the other
+ * one is used.
  */
 function ageBasisOf(table: string): "newest-close" | "newest-ts" | "last-success" {
-  if (CANDLE_MS[table] !== undefined) return "newest-close";
-  if (table === "liquidations" || table === "exchange_info" || table === "token_info") return "last-success";
-  return "newest-ts";
+  if (!isTableName(table)) return "newest-ts";
+  if (candleMsOf(table) !== undefined) return "newest-close";
+  return TABLES[table].freshFrom === "last-run" ? "last-success" : "newest-ts";
 }
 
 /**
@@ -56,7 +51,10 @@ export function assessFreshness(p: {
       newestMs === null
         ? null
         : basis === "newest-close"
-          ? { ageFrom: "newest-close" as const, ms: newestMs + CANDLE_MS[e.table]! }
+          ? {
+              ageFrom: "newest-close" as const,
+              ms: newestMs + (isTableName(e.table) ? (candleMsOf(e.table) ?? 0) : 0),
+            }
           : { ageFrom: "newest-ts" as const, ms: newestMs };
     const fromSuccess = successMs === null ? null : { ageFrom: "last-success" as const, ms: successMs };
     const chosen = basis === "last-success" ? (fromSuccess ?? fromNewest) : (fromNewest ?? fromSuccess);

@@ -1,4 +1,4 @@
-import type { TableName } from "@cexdata/schema";
+import { TABLES, type MergeRule, type TableName } from "@cexdata/schema";
 import type { RowSource } from "../validate/index.js";
 
 /**
@@ -7,7 +7,7 @@ import type { RowSource } from "../validate/index.js";
  * included), then among staged rows of one rank the first or the last staged. A rerun staging the same rows writes the same bytes either way.
  */
 export interface MergePolicy {
-  readonly kind: "time-series" | "snapshot";
+  readonly kind: MergeRule;
   /** Snapshots: the row with the latest value of the table's time column (`updated_at`) wins first. */
   readonly newestFirst: boolean;
   readonly rank: Readonly<Record<RowSource | "stored", number>>;
@@ -38,17 +38,12 @@ const SNAPSHOT: MergePolicy = {
   amongStaged: "last",
 };
 
-/** The merge policy of every table; a new table must choose one here. */
-export const MERGE_POLICIES = {
-  ohlcv_1m: TIME_SERIES,
-  ohlcv_1h: TIME_SERIES,
-  ohlcv_1d: TIME_SERIES,
-  funding_rates: TIME_SERIES,
-  open_interest: TIME_SERIES,
-  liquidations: TIME_SERIES,
-  exchange_info: SNAPSHOT,
-  token_info: SNAPSHOT,
-} as const satisfies Record<TableName, MergePolicy>;
+const POLICIES: Readonly<Record<MergeRule, MergePolicy>> = { "time-series": TIME_SERIES, snapshot: SNAPSHOT };
+
+/** The merge policy of every table, by the rule its schema entry names (`TABLES[t].merge`). */
+export const MERGE_POLICIES = Object.fromEntries(
+  Object.values(TABLES).map((t) => [t.name, POLICIES[t.merge]]),
+) as Readonly<Record<TableName, MergePolicy>>;
 
 export function mergePolicyOf(table: TableName): MergePolicy {
   return MERGE_POLICIES[table];

@@ -7,6 +7,7 @@ import {
   type DatasetSpec,
   type Market,
   type TableName,
+  baseOf,
 } from "@cexdata/schema";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
 
@@ -33,7 +34,7 @@ export async function readWatermark(params: {
   const { conn, dir, spec, table, series } = params;
   const files = spec?.tables[table]?.files ?? [];
   const byBase = TABLES[table].partition.byBase;
-  const base = series.symbol.split("/")[0];
+  const base = baseOf(series.symbol);
   const candidates = files
     .filter((f) => !byBase || parsePartitionPath(f.path)?.base === base)
     .filter((f) => f.max_ts !== null)

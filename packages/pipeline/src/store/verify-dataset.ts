@@ -2,7 +2,7 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
-  OHLCV_TABLE_BY_INTERVAL,
+  CANDLE_TABLES,
   datasetSpecSchema,
   isTableName,
   specFileSchema,
@@ -155,7 +155,7 @@ export async function verifyDataset(params: VerifyDatasetParams): Promise<Verify
         readable.set(entry.table, [...(readable.get(entry.table) ?? []), path.join(dir, entry.file.path)]);
       }
     }
-    for (const table of Object.values(OHLCV_TABLE_BY_INTERVAL)) {
+    for (const table of CANDLE_TABLES) {
       series.push(...(await findSeriesGaps(duck.connection, table, readable.get(table) ?? [])));
     }
   } finally {

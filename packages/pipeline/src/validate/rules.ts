@@ -1,4 +1,4 @@
-import { INTERVAL_INFO, OHLCV_TABLE_BY_INTERVAL, tableDef, type TableName } from "@cexdata/schema";
+import { candleMsOf, tableDef, type TableName } from "@cexdata/schema";
 
 /** Where a row came from. With the table's merge policy (store/merge-policy.ts) it decides which row a key keeps. */
 export type RowSource = "rest" | "archive" | "ws";
@@ -27,17 +27,8 @@ export interface ValidationRule {
   readonly sql: (table: TableName) => string;
 }
 
-const INTERVAL_OF_TABLE: Partial<Record<TableName, number>> = Object.fromEntries(
-  Object.entries(OHLCV_TABLE_BY_INTERVAL).map(([interval, table]) => [
-    table,
-    INTERVAL_INFO[interval as keyof typeof OHLCV_TABLE_BY_INTERVAL].ms,
-  ]),
-);
-
-/** The candle length of an OHLCV table in ms, or undefined for any other table. */
-export function intervalMsOf(table: TableName): number | undefined {
-  return INTERVAL_OF_TABLE[table];
-}
+/** The candle length of a candle table in ms, or undefined for any other table (the schema's fact). */
+export const intervalMsOf = candleMsOf;
 
 const hasColumns =
   (...names: string[]) =>

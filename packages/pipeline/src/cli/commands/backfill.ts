@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
 import cliProgress from "cli-progress";
-import { isTableName, marketSchema, type Market } from "@cexdata/schema";
-import { isSeriesTable, type SeriesRef } from "../../exchanges/types.js";
+import { isSeriesTable, isTableName, marketSchema, SERIES_TABLES, type Market } from "@cexdata/schema";
+import type { SeriesRef } from "../../exchanges/types.js";
 import { logReport } from "../../report/summarize-report.js";
 import { runCycle } from "../../run/run-cycle.js";
 import { addConfigOptions, loadCommandConfig, type CliContext } from "../context.js";
@@ -116,7 +116,7 @@ export function registerBackfillCommand(program: Command, ctx: CliContext): void
     }) => {
       if (!isTableName(opts.table) || !isSeriesTable(opts.table)) {
         ctx.logger.error(
-          `--table must be one of ohlcv_1m, ohlcv_1h, ohlcv_1d, funding_rates, open_interest, liquidations; got ${JSON.stringify(opts.table)}`,
+          `--table must be one of ${SERIES_TABLES.join(", ")}; got ${JSON.stringify(opts.table)}`,
         );
         ctx.exitCode = 2;
         return;

@@ -1,9 +1,10 @@
+import type { BinanceArchivedTable } from "../../exchanges/binance.js";
 import type { CsvFormat } from "./csv-formats.js";
 import type { ArchiveSymbol } from "./archive-symbol.js";
 import { marketOf } from "./archive-symbol.js";
 
-/** The dataset tables the archive fills. */
-export type ArchiveTable = "ohlcv_1m" | "ohlcv_1h" | "ohlcv_1d" | "funding_rates" | "open_interest";
+/** The dataset tables the archive fills (Binance's file says which). */
+export type ArchiveTable = BinanceArchivedTable;
 
 /** A path inlined into SQL (our own temp files only), quoted as a string literal. */
 export function sqlString(value: string): string {

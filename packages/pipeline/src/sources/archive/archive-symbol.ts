@@ -1,4 +1,4 @@
-import { symbolSchema } from "@cexdata/schema";
+import { parseSymbol, symbolSchema } from "@cexdata/schema";
 import { ArchiveUnsupportedError } from "./errors.js";
 
 /** Where a market lives in the archive: `spot`, USDⓈ-M futures (`um`) or COIN-M futures (`cm`). */
@@ -22,9 +22,8 @@ export function toArchiveSymbol(symbol: string): ArchiveSymbol {
   const parsed = symbolSchema.safeParse(symbol);
   if (!parsed.success)
     throw new ArchiveUnsupportedError(`not a ccxt unified symbol: ${JSON.stringify(symbol)}`);
-  const [pair = "", settle] = parsed.data.split(":");
-  const [base = "", quote = ""] = pair.split("/");
-  if (settle === undefined) return { symbol, id: `${base}${quote}`, base, quote, venue: "spot" };
+  const { base, quote, settle } = parseSymbol(parsed.data);
+  if (settle === null) return { symbol, id: `${base}${quote}`, base, quote, venue: "spot" };
   if (settle === quote) return { symbol, id: `${base}${quote}`, base, quote, venue: "um" };
   if (settle === base) return { symbol, id: `${base}${quote}_PERP`, base, quote, venue: "cm" };
   throw new ArchiveUnsupportedError(`no archive for ${symbol}: settled in neither base nor quote`);

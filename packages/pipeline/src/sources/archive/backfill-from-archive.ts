@@ -1,4 +1,13 @@
-import type { DatasetSpec, Market, SpecGap, TableName } from "@cexdata/schema";
+import {
+  cadenceMsOf,
+  candleIntervalOf,
+  isKeyedByMarket,
+  tableHasMarket,
+  type DatasetSpec,
+  type Market,
+  type SpecGap,
+  type TableName,
+} from "@cexdata/schema";
 import type { CommitResult, SeriesRef } from "../../store/index.js";
 import type { ArchiveDataset, TimeRange } from "./archive-files.js";
 import { toArchiveSymbol, type ArchiveSymbol } from "./archive-symbol.js";
@@ -6,7 +15,7 @@ import type { ArchiveTable } from "./archive-rows-sql.js";
 import type { DownloadArchiveZipParams } from "./download-archive-zip.js";
 import { ArchiveUnsupportedError } from "./errors.js";
 import { fillFromRest, type FillGap, type RestFill } from "./fill-from-rest.js";
-import { expectedStepMs, findGaps } from "./find-gaps.js";
+import { findGaps } from "./find-gaps.js";
 import { importArchiveRange, type ArchiveImport, type ArchiveLeftover } from "./import-archive-range.js";
 import { planBackfill, type BackfillSource } from "./plan-backfill.js";
 import { createProxiedFetch } from "../../proxy/create-proxied-fetch.js";
@@ -76,13 +85,20 @@ export interface ArchiveBackfillResult {
   readonly commits: CommitResult[];
 }
 
+/** The archive's datasets other than klines (which every candle table reads, by its interval). */
+const EVENT_DATASETS: Readonly<Partial<Record<ArchiveTable, ArchiveDataset>>> = {
+  funding_rates: { kind: "fundingRate" },
+  open_interest: { kind: "metrics" },
+};
+
 function datasetOf(table: ArchiveTable, symbol: ArchiveSymbol): ArchiveDataset {
-  const perpOnly = table === "funding_rates" || table === "open_interest";
-  if (perpOnly && symbol.venue !== "um")
+  if (!tableHasMarket(table, "spot") && symbol.venue !== "um")
     throw new ArchiveUnsupportedError(`${table} is archived for USDⓈ-M perpetuals only`);
-  if (table === "funding_rates") return { kind: "fundingRate" };
-  if (table === "open_interest") return { kind: "metrics" };
-  return { kind: "klines", interval: table === "ohlcv_1m" ? "1m" : table === "ohlcv_1h" ? "1h" : "1d" };
+  const interval = candleIntervalOf(table);
+  if (interval !== undefined) return { kind: "klines", interval };
+  const dataset = EVENT_DATASETS[table];
+  if (dataset === undefined) throw new ArchiveUnsupportedError(`${table} is not read from the archive`);
+  return dataset;
 }
 
 /**
@@ -188,11 +204,11 @@ async function backfillWith(
 }
 
 function toSpecGap(gap: TimeRange, p: BackfillFromArchiveParams): SpecGap {
-  const step = expectedStepMs(p.table) ?? 1;
+  const step = cadenceMsOf(p.table) ?? 1;
   return {
     exchange: "binance",
     symbol: p.symbol,
-    ...(p.table === "open_interest" || p.table === "funding_rates" ? {} : { market: p.market }),
+    ...(isKeyedByMarket(p.table) ? { market: p.market } : {}),
     start: new Date(gap.startMs).toISOString(),
     end: new Date(gap.endMs).toISOString(),
     missing: Math.round((gap.endMs - gap.startMs) / step),

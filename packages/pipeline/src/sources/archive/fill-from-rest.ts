@@ -1,7 +1,6 @@
-import type { Market, TableName } from "@cexdata/schema";
-import { appendQuarantine, validateRows } from "../../validate/index.js";
+import { cadenceMsOf, type Market, type TableName } from "@cexdata/schema";
+import { ingestRows, storeSink } from "../../ingest/index.js";
 import type { TimeRange } from "./archive-files.js";
-import { expectedStepMs } from "./find-gaps.js";
 import type { StagingStore } from "./staging-store.js";
 
 /** What the REST side is asked for: the rows of one series in [startMs, endMs), in the table's row shape. */
@@ -57,7 +56,7 @@ export async function fillFromRest(params: {
   ranges: readonly TimeRange[];
   nowMs: number;
 }): Promise<RestFill[]> {
-  const step = expectedStepMs(params.table);
+  const step = cadenceMsOf(params.table);
   const out: RestFill[] = [];
   for (const range of params.ranges) {
     const request = { symbol: params.symbol, market: params.market, table: params.table, ...range };
@@ -73,12 +72,13 @@ export async function fillFromRest(params: {
       const ts = (r as { ts?: unknown } | null)?.ts;
       return typeof ts !== "number" || (ts >= range.startMs && ts < range.endMs);
     });
-    const { accepted, rejected } = validateRows(params.table, inRange, {
+    const { accepted, rejected } = await ingestRows({
+      table: params.table,
       source: "rest",
       nowMs: params.nowMs,
+      input: { rows: inRange },
+      sink: storeSink(params.store, { datasetDir: params.datasetDir, runId: params.runId }),
     });
-    await appendQuarantine(params.datasetDir, params.runId, rejected);
-    await params.store.stage(params.table, accepted, "rest");
     const present = new Set(accepted.map((r) => (r as unknown as { ts: number }).ts));
     out.push({
       ...range,

@@ -1,22 +1,15 @@
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
-  INTERVAL_INFO,
+  cadenceMsOf,
   parsePartitionPath,
   tableDef,
   type DatasetSpec,
   type TableName,
+  baseOf,
 } from "@cexdata/schema";
 import type { TimeRange } from "./archive-files.js";
 import { sqlString } from "./archive-rows-sql.js";
-
-/** The step of a table whose rows are expected at every multiple of it; undefined where they are not (funding). */
-export function expectedStepMs(table: TableName): number | undefined {
-  if (table === "ohlcv_1m") return INTERVAL_INFO["1m"].ms;
-  if (table === "ohlcv_1h" || table === "open_interest") return INTERVAL_INFO["1h"].ms;
-  if (table === "ohlcv_1d") return INTERVAL_INFO["1d"].ms;
-  return undefined;
-}
 
 export interface SeriesGaps {
   /** First and last stored ts of the series in the range (null when nothing is stored). */
@@ -42,12 +35,12 @@ export async function findGaps(params: {
   startMs: number;
   endMs: number;
 }): Promise<SeriesGaps> {
-  const step = expectedStepMs(params.table);
+  const step = cadenceMsOf(params.table);
   if (step === undefined) return { firstMs: null, lastMs: null, interior: [], edges: [] };
   const startMs = Math.ceil(params.startMs / step) * step;
   const endMs = Math.ceil(params.endMs / step) * step;
   if (endMs <= startMs) return { firstMs: null, lastMs: null, interior: [], edges: [] };
-  const base = params.series.symbol.split("/")[0];
+  const base = baseOf(params.series.symbol);
   const all = (params.spec?.tables[params.table]?.files ?? []).filter(
     (f) => parsePartitionPath(f.path)?.base === base,
   );

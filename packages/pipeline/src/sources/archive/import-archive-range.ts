@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { appendQuarantine } from "../../validate/index.js";
+import { emptyCounts, ingestRows, storeSink } from "../../ingest/index.js";
 import { planArchiveFiles, type ArchiveDataset, type TimeRange } from "./archive-files.js";
 import type { ArchiveSymbol } from "./archive-symbol.js";
 import type { ArchiveTable } from "./archive-rows-sql.js";
@@ -61,9 +61,7 @@ export async function importArchiveRange(
   });
   const leftover: ArchiveLeftover[] = uncovered.map((r) => ({ ...r, reason: "not_in_archive" }));
   const imported: ArchiveImport[] = [];
-  const rejectedByReason: Record<string, number> = {};
-  let fetched = 0;
-  let accepted = 0;
+  const totals = emptyCounts();
   const tmpDir = await mkdtemp(path.join(p.tmpDir ?? tmpdir(), "cexdata-archive-"));
   const clip = (r: TimeRange): TimeRange => ({
     startMs: Math.max(r.startMs, range.startMs),
@@ -108,10 +106,6 @@ export async function importArchiveRange(
         }
         const { accepted: a, rejected: r, checked: c, dups: d } = batch.relations;
         try {
-          fetched += batch.fetched;
-          accepted += batch.acceptedRows;
-          for (const x of batch.rejected) rejectedByReason[x.reason] = (rejectedByReason[x.reason] ?? 0) + 1;
-          await appendQuarantine(p.datasetDir, p.runId, batch.rejected);
           const counts = await rowsPerFile(
             conn,
             a,
@@ -120,7 +114,14 @@ export async function importArchiveRange(
           items.forEach((i, k) =>
             imported.push({ ...clip(i.file), file: i.file.name, rows: counts[k] ?? 0 }),
           );
-          await p.store.stageFromQuery(p.table, { sql: batch.acceptedSql, keysUnique: true }, "archive");
+          await ingestRows({
+            table: p.table,
+            source: "archive",
+            nowMs: p.nowMs,
+            input: { checked: { ...batch, keysUnique: true } },
+            sink: storeSink(p.store, { datasetDir: p.datasetDir, runId: p.runId }),
+            counts: totals,
+          });
         } finally {
           await conn.run(
             `DROP VIEW IF EXISTS ${a}; DROP VIEW IF EXISTS ${r}; DROP TABLE IF EXISTS ${c}; DROP TABLE IF EXISTS ${d}`,
@@ -133,7 +134,13 @@ export async function importArchiveRange(
   }
   imported.sort((a, b) => a.startMs - b.startMs);
   leftover.sort((a, b) => a.startMs - b.startMs);
-  return { imported, leftover, fetched, accepted, rejectedByReason };
+  return {
+    imported,
+    leftover,
+    fetched: totals.fetched,
+    accepted: totals.accepted,
+    rejectedByReason: totals.quarantined,
+  };
 }
 
 async function rowsPerFile(conn: DuckDBConnection, relation: string, ranges: TimeRange[]): Promise<number[]> {

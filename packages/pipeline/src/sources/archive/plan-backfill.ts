@@ -1,13 +1,16 @@
 import type { TableName } from "@cexdata/schema";
+import { BINANCE_ARCHIVED_TABLES } from "../../exchanges/binance.js";
+import type { ArchiveTable } from "./archive-rows-sql.js";
 import { DAY_MS, type TimeRange } from "./archive-files.js";
 
 /** Where a backfill's rows come from: the archive only, REST only, or the archive then REST (default). */
 export type BackfillSource = "archive" | "rest" | "auto";
 export const BACKFILL_SOURCES: readonly BackfillSource[] = ["archive", "rest", "auto"];
 
-export const ARCHIVE_TABLES = ["ohlcv_1m", "ohlcv_1h", "ohlcv_1d", "funding_rates", "open_interest"] as const;
+/** The tables the archive publishes: Binance's file declares them. */
+export const ARCHIVE_TABLES = BINANCE_ARCHIVED_TABLES;
 
-export function isArchiveTable(table: TableName): table is (typeof ARCHIVE_TABLES)[number] {
+export function isArchiveTable(table: TableName): table is ArchiveTable {
   return (ARCHIVE_TABLES as readonly string[]).includes(table);
 }
 
@@ -21,7 +24,7 @@ export interface BackfillPlan {
 /**
  * Splits [startMs, endMs) into the complete past UTC days the archive can serve and the REST
  * remainder. `rest` sends everything to REST; `archive` and `auto` plan alike (the caller decides
- * whether the remainder is fetched: `archive` leaves it, `auto` fetches it). Only the five tables the
+ * whether the remainder is fetched: `archive` leaves it, `auto` fetches it). Only the tables the
  * archive publishes, and only Binance, ever get archive days.
  */
 export function planBackfill(params: {

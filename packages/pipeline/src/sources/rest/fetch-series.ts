@@ -1,6 +1,5 @@
-import { TABLES } from "@cexdata/schema";
+import { cadenceMsOf, TABLES } from "@cexdata/schema";
 import {
-  closingPeriodMs,
   type ExchangeAdapter,
   type FetchedPage,
   type PageCursor,
@@ -66,7 +65,7 @@ export interface SeriesPage {
  * malformed rows are kept for validation to quarantine.
  */
 export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesPage> {
-  const stepMs = closingPeriodMs(p.series.table);
+  const stepMs = cadenceMsOf(p.series.table) ?? 0;
   const keyColumns = TABLES[p.series.table].key as readonly string[];
   const keyOf = (r: SeriesRow) =>
     keyColumns.map((k) => String((r as Record<string, unknown>)[k])).join("\u0001");
