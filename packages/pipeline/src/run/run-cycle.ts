@@ -29,10 +29,11 @@ import { withRetry, type RetryPolicy } from "../sources/rest/with-retry.js";
 import { DiskFullError, openDatasetStore } from "../store/index.js";
 import { storeSink } from "../ingest/index.js";
 import { quarantinePath } from "../validate/index.js";
+import { GroupCommit } from "./group-commit.js";
 import { SerialLock } from "./serial-lock.js";
 import { finishCycle } from "./finish-cycle.js";
 import { errorMessage, errorName } from "./describe-error.js";
-import { fetchOneSeries } from "./fetch-one-series.js";
+import { runExchangeSeries } from "./run-exchange-series.js";
 import { recordBlockedExchanges } from "./record-blocked.js";
 
 export interface RunCycleParams {
@@ -73,9 +74,10 @@ export function newRunId(nowMs: number): string {
 
 /**
  * One cycle: load markets, plan every series from the config and the stored watermarks, fetch and
- * stage them (exchanges in parallel, series one after another per exchange, committing after each
- * series so a crash loses at most the series in flight), then exchange_info, token_info, gaps and
- * the report. A failing series or exchange is reported and the rest goes on.
+ * stage them (exchanges in parallel, up to `concurrency` series at once per exchange sharing its rate
+ * limiter, committing after each series so a crash loses at most the series in flight), then
+ * exchange_info, token_info, gaps and the report. A failing series or exchange is reported and the
+ * rest goes on.
  */
 export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   const clock = p.nowMs ?? Date.now;
@@ -236,19 +238,20 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     );
 
     const gapsByTable = new Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>();
-    const context = { p, runId, report, log, lock, store, sink, stats, clock, gapsByTable };
+    const commits = new GroupCommit(lock, store);
+    const context = { p, runId, report, log, lock, store, commits, sink, stats, clock, gapsByTable };
+    // Exchanges side by side, each running up to `concurrency` of its series at once.
     await Promise.all(
       adapters.map(async (adapter) => {
-        const mine = planned.filter((s) => s.series.exchange === adapter.id);
-        for (const [i, item] of mine.entries()) {
-          if (halted()) {
-            unfinished += mine.length - i;
-            return;
-          }
-          const outcome = await fetchOneSeries(context, item, adapter);
-          if (outcome === "stopped") unfinished += 1;
-          else if (outcome !== "done") diskFull ??= outcome.diskFull;
-        }
+        const result = await runExchangeSeries({
+          context,
+          adapter,
+          series: planned.filter((s) => s.series.exchange === adapter.id),
+          concurrency: p.config.concurrency,
+          halted,
+        });
+        unfinished += result.unfinished;
+        diskFull ??= result.diskFull;
       }),
     );
 
