@@ -107,38 +107,43 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     ];
     const adapters: ExchangeAdapter[] = [];
     const blockedExchanges: { adapter: ExchangeAdapter; error: ExchangeGeoBlockedError }[] = [];
-    for (const id of exchangeIds) {
-      const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, refusedHosts });
-      try {
-        await stopOnAbort(
-          withRetry(() => adapter.loadMarkets(), {
-            exchange: adapter.ccxt,
-            policy: p.retry,
-            sleep: p.sleep,
-            clockMs: p.clockMs,
-            stats: stats.of(id),
-          }),
-          p.signal,
-        );
-        adapters.push(adapter);
-      } catch (error) {
-        if (error instanceof StoppedError) break;
-        if (error instanceof ExchangeGeoBlockedError) {
-          log.warn({ exchange: id, host: error.host }, `${error.message}; its series are reported blocked`);
-          blockedExchanges.push({ adapter, error });
-          continue;
+    // Markets of every exchange at once: each load is a few requests that only wait on the network.
+    const loaded = await Promise.all(
+      exchangeIds.map(async (id) => {
+        const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, refusedHosts });
+        const retry = { exchange: adapter.ccxt, policy: p.retry, sleep: p.sleep, clockMs: p.clockMs };
+        try {
+          await stopOnAbort(
+            withRetry(() => adapter.loadMarkets(), { ...retry, stats: stats.of(id) }),
+            p.signal,
+          );
+          return { id, adapter, error: null };
+        } catch (error) {
+          return { id, adapter, error };
         }
-        log.error(
-          { exchange: id, err: errorMessage(error) },
-          `${id}: cannot load markets; its series are skipped`,
-        );
-        recordFailure(report, {
-          table: "*",
-          exchange: id,
-          error: errorName(error),
-          message: `loadMarkets: ${errorMessage(error)}`,
-        });
+      }),
+    );
+    for (const { id, adapter, error } of loaded) {
+      if (error === null) {
+        adapters.push(adapter);
+        continue;
       }
+      if (error instanceof StoppedError) break;
+      if (error instanceof ExchangeGeoBlockedError) {
+        log.warn({ exchange: id, host: error.host }, `${error.message}; its series are reported blocked`);
+        blockedExchanges.push({ adapter, error });
+        continue;
+      }
+      log.error(
+        { exchange: id, err: errorMessage(error) },
+        `${id}: cannot load markets; its series are skipped`,
+      );
+      recordFailure(report, {
+        table: "*",
+        exchange: id,
+        error: errorName(error),
+        message: `loadMarkets: ${errorMessage(error)}`,
+      });
     }
     const sink = storeSink(
       store,
