@@ -1,11 +1,12 @@
-import type { Table } from "apache-arrow";
+import type * as ArrowModule from "apache-arrow";
+import type { Table, Vector } from "apache-arrow";
 import { DuckDBTypeId } from "@duckdb/node-api";
 import { OptionalDependencyError } from "../errors.js";
 import type { PlainValue } from "./plain-value.js";
 import type { ColumnTable, ResultColumn, StringColumn } from "./read-columns.js";
 import { vectorKind } from "./read-vector.js";
 
-type Arrow = typeof import("apache-arrow");
+type Arrow = typeof ArrowModule;
 
 let arrow: Promise<Arrow> | null = null;
 
@@ -28,7 +29,7 @@ const TWO_32 = 4_294_967_296;
 export async function columnsToArrow(table: ColumnTable, described: readonly ResultColumn[]): Promise<Table> {
   const a = await loadArrow();
   const { length } = table;
-  const vectors: Record<string, import("apache-arrow").Vector> = {};
+  const vectors: Record<string, Vector> = {};
   for (const column of described) {
     const values = table.columns[column.name]!;
     if (values instanceof Float64Array) {
