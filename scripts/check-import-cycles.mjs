@@ -12,13 +12,13 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const packagesDir = path.join(root, "packages");
 
-/** Every .ts file under `dir`, tests included (a test importing its subject creates no cycle). */
+/** Every production .ts file under `dir` (a test may import across folders: it is no dependency). */
 function listSources(dir) {
   const out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listSources(full));
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) out.push(full);
+    else if (/\.ts$/.test(entry.name) && !/\.(d|test)\.ts$/.test(entry.name)) out.push(full);
   }
   return out;
 }

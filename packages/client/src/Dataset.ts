@@ -17,7 +17,7 @@ import {
   type ResultShape,
   type ShapedResult,
 } from "./duckdb/run-query.js";
-import { InvalidArgumentError } from "./errors.js";
+import { InvalidArgumentError } from "./errors/index.js";
 import type { QueryContext, RunnableQuery, ViewFiles } from "./query/query-context.js";
 import { normalizeShape } from "./query/normalize-args.js";
 import type { ShapeOption, SqlResult } from "./query/result-types.js";

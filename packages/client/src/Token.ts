@@ -1,11 +1,11 @@
 import type { Dataset, DatasetOptions } from "./Dataset.js";
-import { UnknownTokenError } from "./errors.js";
+import { UnknownTokenError } from "./errors/index.js";
 import { normalizeBase } from "./query/normalize-args.js";
 import { queryLiquidationCoverage } from "./query/query-coverage.js";
 import { queryTokenInfo } from "./query/query-tables.js";
 import type { ResultShape, ShapeOption, TableResult } from "./query/result-types.js";
 import type { TokenInfo } from "./query/row-types.js";
-import { useDataset } from "./query/use-dataset.js";
+import { useDataset } from "./use-dataset.js";
 import { tearsheetForToken, type TokenTearsheetOptions } from "./tearsheet/index.js";
 import { checked, countRows, TokenQueries } from "./TokenQueries.js";
 

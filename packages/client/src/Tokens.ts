@@ -1,7 +1,7 @@
 import { normalizeBase } from "./query/normalize-args.js";
 import { queryTokenInfo } from "./query/query-tables.js";
 import type { ResultShape, ShapeOption, TableResult } from "./query/result-types.js";
-import { useDataset } from "./query/use-dataset.js";
+import { useDataset } from "./use-dataset.js";
 import type { TokenOptions } from "./Token.js";
 import { checked, shaped, TokenQueries } from "./TokenQueries.js";
 

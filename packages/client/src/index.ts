@@ -13,7 +13,7 @@ export {
   InvalidArgumentError,
   SpecError,
   UnknownTokenError,
-} from "./errors.js";
+} from "./errors/index.js";
 export type {
   Candle,
   FundingRate,

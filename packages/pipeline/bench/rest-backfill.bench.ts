@@ -12,7 +12,7 @@ import { createAdapter } from "../src/exchanges/registry.js";
 import { applyExchangeUrlOverride } from "../src/exchanges/url-override.js";
 import type { SeriesRef } from "../src/exchanges/types.js";
 import { fetchSeries } from "../src/sources/rest/fetch-series.js";
-import { RequestStats } from "../src/sources/rest/request-stats.js";
+import { RequestStats } from "../src/exchanges/request-stats.js";
 
 const short = process.env["BENCH_SHORT"] === "1" || process.env["CI"] === "true";
 const DAYS = short ? 1 : 7;

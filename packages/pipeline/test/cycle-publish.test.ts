@@ -11,7 +11,7 @@ import {
 } from "@cexdata/testkit";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { registerCommands } from "../src/cli/commands/index.js";
-import type { CliContext } from "../src/cli/context.js";
+import type { CliContext } from "../src/cli/commands/context.js";
 
 // `run --publish` and `schedule --publish` through the real commander program, in-process (the
 // schedule is stopped through the context's signal instead of SIGTERM).

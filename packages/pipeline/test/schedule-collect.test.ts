@@ -6,7 +6,7 @@ import { pino } from "pino";
 import { attachLiquidationFeed, startExchangeSimulator } from "@cexdata/testkit";
 import { afterAll, expect, it } from "vitest";
 import { registerCommands } from "../src/cli/commands/index.js";
-import type { CliContext } from "../src/cli/context.js";
+import type { CliContext } from "../src/cli/commands/context.js";
 import { openDuckDB, quoteSqlString } from "../src/store/index.js";
 
 // `schedule --collect-liquidations`: one long-running process hosts both the cron cycles and the

@@ -8,3 +8,4 @@ export * from "./spec.js";
 export * from "./symbols.js";
 export * from "./exchanges.js";
 export * from "./dated.js";
+export * from "./retry.js";

@@ -6,7 +6,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { SpecFile } from "@cexdata/schema";
-import { CexdataError, DatasetUnavailableError, IntegrityError } from "../errors.js";
+import { CexdataError, DatasetUnavailableError, IntegrityError } from "../errors/index.js";
 import { describeError } from "../source/fetch-remote-spec.js";
 
 /**

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
-import type { SpecFile } from "@cexdata/schema";
-import { DatasetAccessError, DatasetUnavailableError, IntegrityError } from "../errors.js";
+import { retrying, type RetryPolicy, type SpecFile } from "@cexdata/schema";
+import { DatasetAccessError, DatasetUnavailableError, IntegrityError } from "../errors/index.js";
 import { buildFileUrl, type DatasetSource } from "../source/dataset-source.js";
 import { downloadBlob } from "./download-blob.js";
 import { forgetVerified, markVerified, verifyFile } from "./verify-file.js";
@@ -21,7 +21,11 @@ export interface EnsureFilesParams {
   stats: TransferStats;
 }
 
-const DOWNLOAD_ATTEMPTS = 2;
+/**
+ * A download that arrived damaged (wrong size or digest, or cut off) is asked once more at once; a
+ * refusal or an unreachable host is not retried here (the Hub fetch retries 429s itself).
+ */
+const DOWNLOAD_RETRY: RetryPolicy = { attempts: 2, baseDelayMs: 0, maxDelayMs: 0, jitter: "none" };
 const PARALLEL_DOWNLOADS = 4;
 const inFlight = new Map<string, Promise<string>>();
 
@@ -67,23 +71,22 @@ async function fillBlob(params: EnsureFilesParams, file: SpecFile, blobPath: str
     await rm(blobPath, { force: true });
   }
   const url = buildFileUrl(params.source, file.path, params.revision);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const bytes = await downloadBlob({ url, file, blobPath, fetch: params.fetch });
-      params.stats.downloads += 1;
-      params.stats.bytesDownloaded += bytes;
-      break;
-    } catch (error) {
-      if (error instanceof IntegrityError && attempt < DOWNLOAD_ATTEMPTS) continue;
-      // A refusal (DatasetAccessError) already says what to do; it is not wrapped.
-      if (error instanceof DatasetUnavailableError && !(error instanceof DatasetAccessError)) {
-        throw new DatasetUnavailableError(
-          `cexdata: cannot download ${file.path}: ${error.message}; it is not in the cache (${params.cacheDir})`,
-          { url, status: error.status, cause: error },
-        );
-      }
-      throw error;
+  try {
+    const bytes = await retrying(() => downloadBlob({ url, file, blobPath, fetch: params.fetch }), {
+      policy: DOWNLOAD_RETRY,
+      classify: (error) => ({ retry: error instanceof IntegrityError }),
+    });
+    params.stats.downloads += 1;
+    params.stats.bytesDownloaded += bytes;
+  } catch (error) {
+    // A refusal (DatasetAccessError) already says what to do; it is not wrapped.
+    if (error instanceof DatasetUnavailableError && !(error instanceof DatasetAccessError)) {
+      throw new DatasetUnavailableError(
+        `cexdata: cannot download ${file.path}: ${error.message}; it is not in the cache (${params.cacheDir})`,
+        { url, status: error.status, cause: error },
+      );
     }
+    throw error;
   }
   await markVerified(blobPath, file);
   return blobPath;

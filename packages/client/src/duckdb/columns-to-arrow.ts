@@ -1,7 +1,7 @@
 import type * as ArrowModule from "apache-arrow";
 import type { Table, Vector } from "apache-arrow";
 import { DuckDBTypeId } from "@duckdb/node-api";
-import { OptionalDependencyError } from "../errors.js";
+import { OptionalDependencyError } from "../errors/index.js";
 import type { PlainValue } from "./plain-value.js";
 import type { ColumnTable, ResultColumn, StringColumn } from "./read-columns.js";
 import { vectorKind } from "./read-vector.js";

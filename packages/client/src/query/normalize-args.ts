@@ -10,7 +10,7 @@ import {
 } from "@cexdata/schema";
 import { findCloseMatches } from "@cexdata/sql-templates";
 import type { ResultShape } from "../duckdb/run-query.js";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../errors/index.js";
 
 /** A point in time: a Date, an ISO-8601 string (`2024-01-01`, `2024-01-01T00:00:00Z`) or epoch ms. */
 export type TimeInput = Date | string | number;

@@ -1,4 +1,4 @@
-import type { Dataset } from "../Dataset.js";
+import type { DatasetSpec } from "@cexdata/schema";
 import { normalizeExchange } from "./normalize-args.js";
 
 /** A window in which the liquidation collector was listening to an exchange. */
@@ -13,7 +13,7 @@ export interface CoverageWindow {
  * window means there were none; outside every window it means nobody was listening.
  */
 export async function queryLiquidationCoverage(
-  dataset: Dataset,
+  dataset: { spec(): Promise<DatasetSpec> },
   options: { exchange?: string } = {},
 ): Promise<CoverageWindow[]> {
   const exchange = normalizeExchange(options.exchange);

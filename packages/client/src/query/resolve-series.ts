@@ -1,6 +1,6 @@
 import { compareExchanges, defaultQuote, type Market, type SpecFile, type TableName } from "@cexdata/schema";
 import { findCloseMatches, loadTemplate } from "@cexdata/sql-templates";
-import { InvalidArgumentError, UnknownTokenError } from "../errors.js";
+import { InvalidArgumentError, UnknownTokenError } from "../errors/index.js";
 import type { SpecSnapshot } from "../source/SpecTracker.js";
 import type { QueryContext } from "./query-context.js";
 import { listStoredBases } from "./select-files.js";

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DatasetSpec } from "@cexdata/schema";
-import { DatasetAccessError, DatasetUnavailableError } from "../errors.js";
+import { DatasetAccessError, DatasetUnavailableError } from "../errors/index.js";
 import { buildFileUrl, isPinnedRevision, type DatasetSource } from "./dataset-source.js";
 import { describeError, fetchRemoteSpec, isTransientFailure } from "./fetch-remote-spec.js";
 import { parseSpecText } from "./parse-spec-text.js";

@@ -1,4 +1,5 @@
-import { DatasetAccessError } from "../errors.js";
+import { parseRetryAfter, retrying } from "@cexdata/schema";
+import { DatasetAccessError } from "../errors/index.js";
 
 export interface HubFetchParams {
   readonly fetch: typeof fetch;
@@ -15,7 +16,10 @@ export interface HubFetchParams {
   readonly now?: () => number;
 }
 
-const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A 429 while attempts remain: thrown inside the retry loop, its response given back at the end. */
+class TooManyRequests {
+  constructor(readonly response: Response) {}
+}
 
 /**
  * The fetch the client talks to the Hub with: `Authorization: Bearer <token>` on requests to the Hub
@@ -27,33 +31,49 @@ export function createHubFetch(params: HubFetchParams): typeof fetch {
   const hubOrigin = new URL(params.hubUrl).origin;
   const maxAttempts = Math.max(1, params.maxAttempts ?? 5);
   const maxWaitMs = params.maxWaitMs ?? 60_000;
-  const sleep = params.sleep ?? wait;
   const now = params.now ?? Date.now;
+  // 1 s doubled per attempt without a Retry-After; a longer Retry-After than `maxWaitMs` is cut to it.
+  const policy = {
+    attempts: maxAttempts,
+    baseDelayMs: 1000,
+    maxDelayMs: Infinity,
+    maxWaitMs,
+    capWaits: true,
+    jitter: "none",
+  } as const;
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
     const toHub = new URL(url).origin === hubOrigin;
     const headers = new Headers(init?.headers);
     if (toHub && params.token) headers.set("Authorization", `Bearer ${params.token}`);
-    for (let attempt = 1; ; attempt++) {
-      const response = await params.fetch(input, { ...init, headers });
-      if (toHub && (response.status === 401 || response.status === 403)) {
-        await response.body?.cancel();
-        throw accessError(params, url, response.status);
-      }
-      if (response.status !== 429 || attempt >= maxAttempts) return response;
-      const delayMs = retryDelayMs(response.headers.get("Retry-After"), attempt, now());
-      await response.body?.cancel();
-      await sleep(Math.min(delayMs, maxWaitMs));
+    try {
+      return await retrying(
+        async (attempt) => {
+          const response = await params.fetch(input, { ...init, headers });
+          if (toHub && (response.status === 401 || response.status === 403)) {
+            await response.body?.cancel();
+            throw accessError(params, url, response.status);
+          }
+          if (response.status !== 429 || attempt >= maxAttempts) return response;
+          throw new TooManyRequests(response);
+        },
+        {
+          policy,
+          sleep: params.sleep,
+          classify: (error) => {
+            if (!(error instanceof TooManyRequests)) return { retry: false };
+            const retryAfter = parseRetryAfter(error.response.headers.get("Retry-After"), now());
+            void error.response.body?.cancel();
+            return { retry: true, waitAtLeastMs: retryAfter };
+          },
+        },
+      );
+    } catch (error) {
+      // Out of attempts on a 429: the caller sees the Hub's last answer.
+      if (error instanceof TooManyRequests) return error.response;
+      throw error;
     }
   };
-}
-
-/** Retry-After in seconds or as an HTTP date; without one, 1 s doubled per attempt. */
-function retryDelayMs(header: string | null, attempt: number, nowMs: number): number {
-  if (header !== null && /^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
-  const date = header === null ? NaN : Date.parse(header);
-  if (Number.isFinite(date)) return Math.max(0, date - nowMs);
-  return 1000 * 2 ** (attempt - 1);
 }
 
 function accessError(params: HubFetchParams, url: string, status: number): DatasetAccessError {

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../errors/index.js";
 
 /** Where a dataset lives: a local directory, a Hub dataset at a revision, or a plain https base. */
 export type DatasetSource =

@@ -1,4 +1,4 @@
-import { CexdataError, DatasetUnavailableError } from "../errors.js";
+import { CexdataError, DatasetUnavailableError } from "../errors/index.js";
 
 export type RemoteSpecResponse =
   | {

@@ -1,5 +1,5 @@
 import { parseDatasetSpec, SpecValidationError, type DatasetSpec } from "@cexdata/schema";
-import { IntegrityError, SpecError } from "../errors.js";
+import { IntegrityError, SpecError } from "../errors/index.js";
 
 /**
  * Parses spec.json text against the dataset contract. A bad field is a SpecError naming it; a file

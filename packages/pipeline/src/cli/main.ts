@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { createCliContext } from "./context.js";
+import { createCliContext } from "./commands/context.js";
 import { registerCommands } from "./commands/index.js";
 import { scrubSecrets } from "../log/create-logger.js";
 

@@ -1,7 +1,7 @@
 import ccxt from "ccxt";
 import type { Exchange } from "ccxt";
-import { instrumentExchange } from "../sources/rest/instrument-exchange.js";
-import type { RequestStats } from "../sources/rest/request-stats.js";
+import { instrumentExchange } from "./instrument-exchange.js";
+import type { RequestStats } from "./request-stats.js";
 import { connectExchange, type ExchangeRefusalQuirks } from "./connect-exchange.js";
 import { RefusedHosts, refuseKnownHosts } from "./refused-hosts.js";
 

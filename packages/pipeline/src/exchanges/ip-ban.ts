@@ -1,4 +1,5 @@
-import { readHeader } from "../sources/rest/instrument-exchange.js";
+import { parseRetryAfter } from "@cexdata/schema";
+import { readHeader } from "./instrument-exchange.js";
 
 /**
  * The exchange has banned this address until `untilMs` for sending too much: Binance's 418 (bans
@@ -31,12 +32,7 @@ export type BanRule = (answer: {
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date. */
 export function readRetryAfterMs(headers: unknown, nowMs = Date.now()): number | undefined {
-  const value = readHeader(headers, "retry-after");
-  if (value === undefined || value.trim() === "") return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - nowMs) : undefined;
+  return parseRetryAfter(readHeader(headers, "retry-after"), nowMs);
 }
 
 /** HTTP 418 "I'm a teapot" is how Binance (and whoever copies it) says "banned": until its Retry-After. */

@@ -1,5 +1,5 @@
 import type { Market } from "@cexdata/schema";
-import type { ExchangeRequestStats } from "../sources/rest/request-stats.js";
+import type { ExchangeRequestStats } from "../exchanges/request-stats.js";
 
 /** Counts of one table on one exchange. */
 export interface TableExchangeCounts {

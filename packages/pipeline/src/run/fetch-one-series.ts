@@ -5,15 +5,15 @@ import type { Logger } from "../log/create-logger.js";
 import type { PlannedSeries } from "../plan/plan-series.js";
 import { countsOf, recordBlocked, recordFailure, type RunReport } from "../report/run-report.js";
 import { StoppedError } from "../sources/rest/stop-on-abort.js";
-import type { RequestStats } from "../sources/rest/request-stats.js";
+import type { RequestStats } from "../exchanges/request-stats.js";
 import { DiskFullError, type DatasetStore } from "../store/index.js";
 import { mapDiskFullError } from "../store/map-disk-full-error.js";
 import { addHorizonGap } from "./add-horizon-gap.js";
 import { errorMessage, errorName } from "./describe-error.js";
 import { fetchFromArchive } from "./fetch-from-archive.js";
 import { blockedEntry } from "./record-blocked.js";
-import type { RunCycleParams } from "./run-cycle.js";
 import type { GroupCommit } from "./group-commit.js";
+import type { RunCycleParams } from "./run-cycle-params.js";
 import type { SerialLock } from "./serial-lock.js";
 import { stageSeries, type SeriesSink } from "./stage-series.js";
 

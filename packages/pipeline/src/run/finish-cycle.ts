@@ -3,7 +3,7 @@ import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types
 import type { RunReport } from "../report/run-report.js";
 import type { DatasetStore } from "../store/index.js";
 import { ingestRows, storeSink } from "../ingest/index.js";
-import type { RunCycleParams } from "./run-cycle.js";
+import type { RunCycleParams } from "./run-cycle-params.js";
 import { recordFreshness } from "./record-freshness.js";
 import { deriveTokenInfo } from "./token-info.js";
 import { mergeGap } from "./merge-gap.js";

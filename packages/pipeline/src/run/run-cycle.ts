@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { Market, SpecGap } from "@cexdata/schema";
-import { resolveSince, type PipelineConfig } from "../config/config-schema.js";
+import { resolveSince } from "../config/config-schema.js";
 import { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
 import { RefusedHosts } from "../exchanges/refused-hosts.js";
 import { createAdapter } from "../exchanges/registry.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
-import type { Logger } from "../log/create-logger.js";
 import {
   UnknownSymbolError,
   planRange,
@@ -23,9 +22,9 @@ import {
   type RunReport,
 } from "../report/run-report.js";
 import { writeRunReport } from "../report/write-report.js";
-import { RequestStats } from "../sources/rest/request-stats.js";
+import { RequestStats } from "../exchanges/request-stats.js";
 import { StoppedError, stopOnAbort } from "../sources/rest/stop-on-abort.js";
-import { withRetry, type RetryPolicy } from "../sources/rest/with-retry.js";
+import { withRetry } from "../sources/rest/with-retry.js";
 import { DiskFullError, openDatasetStore } from "../store/index.js";
 import { storeSink } from "../ingest/index.js";
 import { quarantinePath } from "../validate/index.js";
@@ -35,33 +34,9 @@ import { finishCycle } from "./finish-cycle.js";
 import { errorMessage, errorName } from "./describe-error.js";
 import { runExchangeSeries } from "./run-exchange-series.js";
 import { recordBlockedExchanges } from "./record-blocked.js";
+import type { RunCycleParams } from "./run-cycle-params.js";
 
-export interface RunCycleParams {
-  readonly config: PipelineConfig;
-  readonly datasetDir: string;
-  readonly logger: Logger;
-  /** `run`, `backfill`, ... as written in the report. */
-  readonly command?: string;
-  readonly env?: NodeJS.ProcessEnv;
-  readonly nowMs?: () => number;
-  readonly retry?: RetryPolicy;
-  /** Per-request timeout of every exchange (ccxt `timeout`), 30 s by default. */
-  readonly timeoutMs?: number;
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** The wall clock that waits and bans are measured on (Date.now); tests pass the one `sleep` advances. */
-  readonly clockMs?: () => number;
-  /** Explicit series instead of the config's (backfill); `sinceMs`/`untilMs` bound each. */
-  readonly only?: { series: SeriesRef; sinceMs: number; untilMs?: number }[];
-  /** Per-series progress, for progress bars. */
-  readonly onProgress?: (event: {
-    series: SeriesRef;
-    sinceMs: number;
-    untilMs: number;
-    progressMs: number;
-    rows: number;
-  }) => void;
-  readonly signal?: AbortSignal;
-}
+export type { RunCycleParams };
 
 export interface RunCycleResult {
   readonly report: RunReport;

@@ -3,7 +3,7 @@ import type { PlannedSeries } from "../plan/plan-series.js";
 import type { ExchangeAdapter, SeriesRow } from "../exchanges/types.js";
 import { countsOf, type RunReport } from "../report/run-report.js";
 import { fetchSeries } from "../sources/rest/fetch-series.js";
-import type { RequestStats } from "../sources/rest/request-stats.js";
+import type { RequestStats } from "../exchanges/request-stats.js";
 import type { RetryPolicy } from "../sources/rest/with-retry.js";
 import { ingestRows, type IngestSink } from "../ingest/index.js";
 import { GapTracker } from "./gap-tracker.js";

@@ -10,7 +10,12 @@ import {
 import { DUPLICATE_REASON, validateRows } from "../validate/index.js";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
 import { keyOrderSql } from "./merge-partition.js";
-import type { VerifyProblem } from "./verify-dataset.js";
+/** One thing wrong with a stored file, as `verify` reports it. */
+export interface VerifyProblem {
+  readonly file: string;
+  readonly reason: string;
+  readonly detail: string;
+}
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

@@ -13,14 +13,10 @@ import { openDuckDB } from "./duckdb.js";
 import { findSeriesGaps, type SeriesCoverage } from "./find-series-gaps.js";
 import { hashFile } from "./fs-atomic.js";
 import { SPEC_FILE } from "./manifest.js";
-import { checkFileContents } from "./check-file-contents.js";
+import { checkFileContents, type VerifyProblem } from "./check-file-contents.js";
 
 /** One thing wrong with the dataset, naming the file (dataset-relative) and a groupable reason. */
-export interface VerifyProblem {
-  readonly file: string;
-  readonly reason: string;
-  readonly detail: string;
-}
+export type { VerifyProblem };
 
 export interface VerifyReport {
   /** True when there is no problem. Gaps in series are listed but are not problems. */

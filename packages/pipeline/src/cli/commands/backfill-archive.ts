@@ -12,7 +12,7 @@ import {
   formatArchiveReport,
   isArchiveTable,
 } from "../../sources/archive/index.js";
-import type { CliContext } from "../context.js";
+import type { CliContext } from "./context.js";
 import { registerBackfillSource, type BackfillSource } from "./backfill.js";
 
 function archiveSource(mode: "archive" | "auto"): BackfillSource {

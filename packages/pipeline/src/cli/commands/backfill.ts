@@ -4,7 +4,7 @@ import { isSeriesTable, isTableName, marketSchema, SERIES_TABLES, type Market } 
 import type { SeriesRef } from "../../exchanges/types.js";
 import { logReport } from "../../report/summarize-report.js";
 import { runCycle } from "../../run/run-cycle.js";
-import { addConfigOptions, loadCommandConfig, type CliContext } from "../context.js";
+import { addConfigOptions, loadCommandConfig, type CliContext } from "./context.js";
 
 export interface BackfillRequest {
   readonly series: SeriesRef;

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { COLLECTABLE_EXCHANGES } from "../../collect/liquidation-rows.js";
 import { collectLiquidations } from "../../collect/liquidation-collector.js";
-import type { CliContext } from "../context.js";
+import type { CliContext } from "./context.js";
 
 function parseList(value: string): string[] {
   return value

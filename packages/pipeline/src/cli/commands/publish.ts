@@ -9,8 +9,8 @@ import {
   pullDataset,
   recentPartitions,
 } from "../../publish/index.js";
-import type { CliContext } from "../context.js";
-import { extendCycleCommands } from "../cycle-hooks.js";
+import type { CliContext } from "./context.js";
+import { extendCycleCommands } from "./cycle-hooks.js";
 
 // Plugin for cli/commands/index.ts: `run --publish`, and the publish, pull and merge-shards commands.
 // The Hub token comes from HF_TOKEN only (never an option: it would land in shell history and `ps`).

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import { addCycleOptions, checkCycleOptions, runCycleWithHooks } from "../cycle-hooks.js";
-import { addConfigOptions, loadCommandConfig, type CliContext } from "../context.js";
-import { listenForStop } from "../listen-for-stop.js";
+import { addCycleOptions, checkCycleOptions, runCycleWithHooks } from "./cycle-hooks.js";
+import { addConfigOptions, loadCommandConfig, type CliContext } from "./context.js";
+import { listenForStop } from "./listen-for-stop.js";
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
   const cmd = addCycleOptions(

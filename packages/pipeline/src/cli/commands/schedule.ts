@@ -2,9 +2,9 @@ import type { Command } from "commander";
 import cron from "node-cron";
 import { COLLECTABLE_EXCHANGES } from "../../collect/liquidation-rows.js";
 import { collectLiquidations } from "../../collect/liquidation-collector.js";
-import { addCycleOptions, checkCycleOptions, runCycleWithHooks } from "../cycle-hooks.js";
-import { addConfigOptions, loadCommandConfig, type CliContext } from "../context.js";
-import { listenForStop } from "../listen-for-stop.js";
+import { addCycleOptions, checkCycleOptions, runCycleWithHooks } from "./cycle-hooks.js";
+import { addConfigOptions, loadCommandConfig, type CliContext } from "./context.js";
+import { listenForStop } from "./listen-for-stop.js";
 
 export function registerScheduleCommand(program: Command, ctx: CliContext): void {
   addCycleOptions(

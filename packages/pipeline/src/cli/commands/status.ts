@@ -4,7 +4,7 @@ import { assessFreshness } from "../../status/assess-freshness.js";
 import { formatStatusTable } from "../../status/format-status-table.js";
 import { parseDuration } from "../../status/parse-duration.js";
 import { readDatasetSpec } from "../../status/read-dataset-spec.js";
-import type { CliContext } from "../context.js";
+import type { CliContext } from "./context.js";
 
 /** Exit codes of `cexdata status`, as documented in the README. */
 export const STATUS_EXIT = { fresh: 0, notFresh: 1, unreadable: 2 } as const;

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { verifyDataset } from "../../store/index.js";
-import type { CliContext } from "../context.js";
+import type { CliContext } from "./context.js";
 
 export function registerVerifyCommand(program: Command, ctx: CliContext): void {
   program

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { retrying, type RetryPolicy } from "@cexdata/schema";
 import { open } from "node:fs/promises";
 import type { ArchiveFile } from "./archive-files.js";
 import { parseChecksum } from "./checksum.js";
@@ -17,8 +18,6 @@ export interface DownloadArchiveZipParams {
   backoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
-
-const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** URL of an archive path under the base, keeping any path prefix the base carries. */
 export function archiveUrlOf(archiveUrl: string, path: string): string {
@@ -75,28 +74,36 @@ async function streamZip(
  */
 export async function downloadArchiveZip(params: DownloadArchiveZipParams): Promise<void> {
   const fetchFn = params.fetch ?? globalThis.fetch;
-  const sleep = params.sleep ?? defaultSleep;
-  const attempts = Math.max(1, params.attempts ?? 3);
   const url = archiveUrlOf(params.archiveUrl, params.file.path);
-  let last: Error = new ArchiveFetchError(url, null, "no attempt made");
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    if (attempt > 1) await sleep((params.backoffMs ?? 250) * 2 ** (attempt - 2));
-    try {
-      const digest = await streamZip(url, params.zipPath, fetchFn);
-      if (digest === null) throw new ArchiveNotFoundError(url);
-      const text = await fetchChecksum(`${url}.CHECKSUM`, fetchFn);
-      if (text === null) throw new ArchiveIntegrityError(url, "no .CHECKSUM published");
-      const expected = parseChecksum(text, params.file.name);
-      if (expected === null) throw new ArchiveIntegrityError(url, "unreadable .CHECKSUM");
-      if (expected !== digest) throw new ArchiveIntegrityError(url, `sha256 ${digest} != ${expected}`);
-      return;
-    } catch (err) {
-      if (err instanceof ArchiveNotFoundError) throw err;
-      last =
-        err instanceof ArchiveIntegrityError || err instanceof ArchiveFetchError
-          ? err
-          : new ArchiveFetchError(url, null, err instanceof Error ? err.message : String(err));
-    }
-  }
-  throw last;
+  const policy: RetryPolicy = {
+    attempts: Math.max(1, params.attempts ?? 3),
+    baseDelayMs: params.backoffMs ?? 250,
+    maxDelayMs: Infinity,
+    // One reader of a static file: no one to spread out from.
+    jitter: "none",
+  };
+  await retrying(
+    async () => {
+      try {
+        const digest = await streamZip(url, params.zipPath, fetchFn);
+        if (digest === null) throw new ArchiveNotFoundError(url);
+        const text = await fetchChecksum(`${url}.CHECKSUM`, fetchFn);
+        if (text === null) throw new ArchiveIntegrityError(url, "no .CHECKSUM published");
+        const expected = parseChecksum(text, params.file.name);
+        if (expected === null) throw new ArchiveIntegrityError(url, "unreadable .CHECKSUM");
+        if (expected !== digest) throw new ArchiveIntegrityError(url, `sha256 ${digest} != ${expected}`);
+      } catch (err) {
+        if (err instanceof ArchiveNotFoundError || err instanceof ArchiveIntegrityError) throw err;
+        if (err instanceof ArchiveFetchError) throw err;
+        throw new ArchiveFetchError(url, null, err instanceof Error ? err.message : String(err));
+      }
+    },
+    {
+      policy,
+      sleep: params.sleep,
+      // 404 is "not published": asking again gets the same answer. A mismatch, a 5xx or a broken
+      // connection may not recur.
+      classify: (err) => ({ retry: !(err instanceof ArchiveNotFoundError) }),
+    },
+  );
 }

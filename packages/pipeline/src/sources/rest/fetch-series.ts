@@ -7,7 +7,7 @@ import {
   type SeriesRef,
   type SeriesRow,
 } from "../../exchanges/types.js";
-import type { RequestStats } from "./request-stats.js";
+import type { RequestStats } from "../../exchanges/request-stats.js";
 import { StoppedError, stopOnAbort } from "./stop-on-abort.js";
 import { withRetry, type RetryPolicy } from "./with-retry.js";
 

@@ -1,28 +1,19 @@
 import ccxt from "ccxt";
 import type { Exchange } from "ccxt";
 import { ExchangeBannedError, readRetryAfterMs } from "../../exchanges/ip-ban.js";
-import type { ExchangeRequestStats } from "./request-stats.js";
+import type { ExchangeRequestStats } from "../../exchanges/request-stats.js";
+import { DEFAULT_RETRY_POLICY, retrying, type RetryPolicy as SharedRetryPolicy } from "@cexdata/schema";
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  readonly attempts: number;
-  readonly baseDelayMs: number;
-  /** The longest backoff of our own; an exchange's `Retry-After` is honoured beyond it. */
-  readonly maxDelayMs: number;
+/** The schema's one retry policy; `maxBanWaitMs` is its `maxWaitMs` under the name runs use. */
+export type RetryPolicy = SharedRetryPolicy & {
   /**
    * The longest wait the run accepts for a ban or a `Retry-After` (5 minutes by default): a longer
    * one ends the request with the ban, and the host stays refused until the ban is over.
    */
   readonly maxBanWaitMs?: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  attempts: 8,
-  baseDelayMs: 500,
-  maxDelayMs: 60_000,
-  maxBanWaitMs: 5 * 60_000,
 };
-const DEFAULT_MAX_BAN_WAIT_MS = 5 * 60_000;
+
+export { DEFAULT_RETRY_POLICY };
 /** Bans waited out per request, at most: a host that bans again and again is given up on. */
 const MAX_BANS_WAITED = 3;
 
@@ -66,50 +57,52 @@ export function isRetryable(error: unknown): boolean {
  * policy accepts the wait, else it ends the request; nothing is sent to the host meanwhile.
  */
 export async function withRetry<T>(request: () => Promise<T>, params: WithRetryParams): Promise<T> {
-  const policy = params.policy ?? DEFAULT_RETRY_POLICY;
-  const maxBanWaitMs = policy.maxBanWaitMs ?? DEFAULT_MAX_BAN_WAIT_MS;
-  const sleep = params.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const given: RetryPolicy = params.policy ?? DEFAULT_RETRY_POLICY;
+  const policy: SharedRetryPolicy = {
+    ...given,
+    maxWaitMs: given.maxBanWaitMs ?? given.maxWaitMs ?? DEFAULT_RETRY_POLICY.maxWaitMs,
+    jitter: given.jitter ?? "equal",
+  };
   const clock = params.clockMs ?? Date.now;
   let bansWaited = 0;
-  for (let attempt = 1; ; attempt++) {
-    try {
+  return retrying(
+    () => {
       // Headers of an earlier answer must not pass for this one's Retry-After.
       params.exchange.last_response_headers =
         undefined as unknown as typeof params.exchange.last_response_headers;
-      return await request();
-    } catch (error) {
-      if (error instanceof ExchangeBannedError) {
-        const waitMs = error.untilMs - clock();
-        if (waitMs > maxBanWaitMs || bansWaited >= MAX_BANS_WAITED) throw error;
-        bansWaited += 1;
-        attempt -= 1; // a ban waited out is not a failed attempt
+      return request();
+    },
+    {
+      policy,
+      sleep: params.sleep,
+      classify: (error) => {
+        if (error instanceof ExchangeBannedError) {
+          if (bansWaited >= MAX_BANS_WAITED) return { retry: false };
+          return { retry: true, free: true, waitAtLeastMs: Math.max(0, error.untilMs - clock()) };
+        }
+        if (!isRetryable(error)) return { retry: false };
+        return {
+          retry: true,
+          waitAtLeastMs: readRetryAfterMs(params.exchange.last_response_headers, clock()),
+        };
+      },
+      giveUp: (error, attempt, reason, waitMs) => {
+        // A ban too long to wait ends the request with the ban itself (the host stays refused).
+        if (error instanceof ExchangeBannedError) return error;
+        const err = error as Error;
+        return new RetriesExhaustedError(
+          reason === "attempts"
+            ? `${params.exchange.id}: gave up after ${attempt} attempts: ${err.message}`
+            : `${params.exchange.id}: asked to wait ${Math.round(waitMs / 1000)} s, longer than this run waits: ${err.message}`,
+          attempt,
+          err,
+        );
+      },
+      onRetry: ({ attempt, delayMs, error }) => {
+        if (error instanceof ExchangeBannedError) bansWaited += 1;
         if (params.stats) params.stats.retries += 1;
-        params.onRetry?.({ attempt, delayMs: Math.max(0, waitMs), error });
-        if (waitMs > 0) await sleep(waitMs);
-        continue;
-      }
-      if (!isRetryable(error)) throw error;
-      const err = error as Error;
-      if (attempt >= policy.attempts) {
-        throw new RetriesExhaustedError(
-          `${params.exchange.id}: gave up after ${attempt} attempts: ${err.message}`,
-          attempt,
-          err,
-        );
-      }
-      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      const retryAfterMs = readRetryAfterMs(params.exchange.last_response_headers, clock()) ?? 0;
-      if (retryAfterMs > maxBanWaitMs) {
-        throw new RetriesExhaustedError(
-          `${params.exchange.id}: asked to wait ${Math.round(retryAfterMs / 1000)} s, longer than this run waits: ${err.message}`,
-          attempt,
-          err,
-        );
-      }
-      const delayMs = Math.max(retryAfterMs, backoff / 2 + Math.random() * (backoff / 2));
-      if (params.stats) params.stats.retries += 1;
-      params.onRetry?.({ attempt, delayMs, error: err });
-      await sleep(delayMs);
-    }
-  }
+        params.onRetry?.({ attempt, delayMs, error: error as Error });
+      },
+    },
+  );
 }

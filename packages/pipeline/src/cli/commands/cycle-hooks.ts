@@ -1,8 +1,8 @@
 import type { Command } from "commander";
-import type { PipelineConfig } from "../config/config-schema.js";
-import { logReport } from "../report/summarize-report.js";
-import type { RunReport } from "../report/run-report.js";
-import { runCycle } from "../run/run-cycle.js";
+import type { PipelineConfig } from "../../config/config-schema.js";
+import { logReport } from "../../report/summarize-report.js";
+import type { RunReport } from "../../report/run-report.js";
+import { runCycle } from "../../run/run-cycle.js";
 import type { CliContext } from "./context.js";
 
 /** What an after-cycle hook is told: the options of the command, and whether the cycle succeeded. */

@@ -1,7 +1,7 @@
 import { Option, type Command } from "commander";
-import { ConfigError, loadConfig } from "../config/load-config.js";
-import type { PipelineConfig } from "../config/config-schema.js";
-import { createLogger, type Logger } from "../log/create-logger.js";
+import { ConfigError, loadConfig } from "../../config/load-config.js";
+import type { PipelineConfig } from "../../config/config-schema.js";
+import { createLogger, type Logger } from "../../log/create-logger.js";
 
 /** What every command gets: the logger, and how to end (exit codes, not process.exit mid-flight). */
 export interface CliContext {

@@ -1,4 +1,4 @@
-import { Dataset, type DatasetOptions } from "../Dataset.js";
+import { Dataset, type DatasetOptions } from "./Dataset.js";
 
 let shared: Dataset | null = null;
 
