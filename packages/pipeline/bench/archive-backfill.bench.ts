@@ -1,11 +1,11 @@
 /**
  * An archive backfill that scales: 12 months of Binance spot 1m candles (monthly zips from the archive
  * simulator, checksum-verified, imported, merged and committed) against 1 month, each in its own
- * process so its peak RSS is its own. Time should grow with the data (<= 12.5x for 12x the candles)
+ * process so its peak RSS is its own (the simulator runs in the parent, outside the measure). Time should grow with the data (<= 12.5x for 12x the candles)
  * and memory not at all (<= 1.2x): months are imported one after another, never held together.
  * BENCH_SHORT=1: 3 months against 1.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -27,15 +27,14 @@ interface BackfillResult {
 }
 
 /** One backfill of `months` months, in this process. */
-async function backfill(months: number): Promise<BackfillResult> {
-  const archive = await startArchiveSimulator({ seed: 3, nowMs: () => NOW });
+async function backfill(months: number, archiveUrl: string): Promise<BackfillResult> {
   const dir = await mkdtemp(path.join(tmpdir(), "cexdata-bench-backfill-"));
   try {
     const store = await openDatasetStore({ dir, nowMs: () => NOW });
     const endMs = Date.UTC(2024, months, 1);
     const started = performance.now();
     const result = await backfillFromArchive({
-      archiveUrl: archive.url,
+      archiveUrl,
       store,
       runId: `bench-${months}`,
       market: "spot",
@@ -52,26 +51,31 @@ async function backfill(months: number): Promise<BackfillResult> {
     const candles = (endMs - FIRST) / 60_000;
     return { months, ms, peakRssMiB: await peakRssMiB(), candles };
   } finally {
-    await archive.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-function inChild(months: number): BackfillResult {
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BACKFILL_MONTHS: String(months) },
-    encoding: "utf8",
+async function inChild(months: number, archiveUrl: string): Promise<BackfillResult> {
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BACKFILL_MONTHS: String(months), BACKFILL_ARCHIVE_URL: archiveUrl },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  if (child.status !== 0) throw new Error(`backfill of ${months} months failed`);
-  return JSON.parse(child.stdout.trim().split("\n").pop()!) as BackfillResult;
+  let stdout = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (status !== 0) throw new Error(`backfill of ${months} months failed`);
+  return JSON.parse(stdout.trim().split("\n").pop()!) as BackfillResult;
 }
 
 if (process.env["BACKFILL_MONTHS"]) {
-  process.stdout.write(`${JSON.stringify(await backfill(Number(process.env["BACKFILL_MONTHS"])))}\n`);
+  const months = Number(process.env["BACKFILL_MONTHS"]);
+  process.stdout.write(`${JSON.stringify(await backfill(months, process.env["BACKFILL_ARCHIVE_URL"]!))}\n`);
 } else {
-  const one = inChild(1);
-  const long = inChild(LONG);
+  // The children download from this process: the simulator's memory is not theirs.
+  const archive = await startArchiveSimulator({ seed: 3, nowMs: () => NOW });
+  const one = await inChild(1, archive.url);
+  const long = await inChild(LONG, archive.url);
+  await archive.stop();
   const notes =
     `1 month: ${one.candles} candles in ${(one.ms / 1000).toFixed(1)} s, ${Math.round(one.peakRssMiB)} MiB; ` +
     `${LONG} months: ${long.candles} candles in ${(long.ms / 1000).toFixed(1)} s, ${Math.round(long.peakRssMiB)} MiB`;
