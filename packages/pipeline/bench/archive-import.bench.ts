@@ -11,10 +11,10 @@ import path from "node:path";
 import { benchShort, peakRssMiB, reportBench } from "../../../bench/report.js";
 import { openDuckDB } from "../src/store/duckdb.js";
 import { openDatasetStore } from "../src/store/index.js";
-import { toArchiveSymbol } from "../src/sources/archive/archive-symbol.js";
-import { readCsvSql } from "../src/sources/archive/archive-rows-sql.js";
-import { SPOT_KLINES_MS } from "../src/sources/archive/csv-formats.js";
-import { importArchiveCsvs } from "../src/sources/archive/import-archive-csvs.js";
+import { toArchiveSymbol } from "../src/sources/archive/plan.js";
+import { readCsvSql } from "../src/sources/archive/formats.js";
+import { SPOT_KLINES_MS } from "../src/sources/archive/formats.js";
+import { importArchiveCsvs } from "../src/sources/archive/import.js";
 
 const DAY = 86_400_000;
 const days = Number(process.env["ARCHIVE_BENCH_DAYS"] ?? (benchShort ? 3 : 730));

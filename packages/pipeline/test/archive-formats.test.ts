@@ -2,11 +2,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { openDuckDB, type DuckDBHandle } from "../src/store/duckdb.js";
-import { toArchiveSymbol } from "../src/sources/archive/archive-symbol.js";
-import type { ArchiveDataset } from "../src/sources/archive/archive-files.js";
-import type { ArchiveTable } from "../src/sources/archive/archive-rows-sql.js";
-import { csvFormatFor } from "../src/sources/archive/csv-formats.js";
-import { importArchiveCsvs } from "../src/sources/archive/import-archive-csvs.js";
+import { toArchiveSymbol } from "../src/sources/archive/plan.js";
+import type { ArchiveDataset } from "../src/sources/archive/plan.js";
+import type { ArchiveTable } from "../src/sources/archive/plan.js";
+import { csvFormatFor } from "../src/sources/archive/formats.js";
+import { importArchiveCsvs } from "../src/sources/archive/import.js";
 import { ArchiveFormatError } from "../src/sources/archive/errors.js";
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures/binance_vision");

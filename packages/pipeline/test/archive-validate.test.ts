@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { tableDef, type TableName } from "@cexdata/schema";
 import { openDuckDB, type DuckDBHandle } from "../src/store/duckdb.js";
 import { validateRows } from "../src/validate/index.js";
-import { validateInDuckDB } from "../src/sources/archive/validate-sql.js";
+import { validateInDuckDB } from "../src/validate/validate-sql.js";
 
 /**
  * The archive importer validates in SQL; the REST path validates in JS. This proves both are one

@@ -9,3 +9,5 @@ export * from "./symbols.js";
 export * from "./exchanges.js";
 export * from "./dated.js";
 export * from "./retry.js";
+export * from "./close-matches.js";
+export * from "./sql-quote.js";

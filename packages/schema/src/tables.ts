@@ -113,14 +113,20 @@ export const ohlcv1m = ohlcvTable("ohlcv_1m", "1-minute", "1m", "month");
 export const ohlcv1h = ohlcvTable("ohlcv_1h", "1-hour", "1h", "year");
 export const ohlcv1d = ohlcvTable("ohlcv_1d", "1-day", "1d", "none");
 
-const PERP_ONLY = ["perp"] as const;
+/** What every perpetual-only series table shares (the rest is its own). */
+const PERP_SERIES = {
+  kind: "event-series",
+  markets: ["perp"],
+  merge: "time-series",
+  key: ["exchange", "symbol", "ts"],
+  partition: { byBase: true, period: "year", timeColumn: "ts" },
+  timeColumn: "ts",
+} as const;
 
 export const fundingRates = defineTable({
   name: "funding_rates",
   doc: "Funding payments of perpetual swaps, one row per funding time.",
-  kind: "event-series",
-  markets: PERP_ONLY,
-  merge: "time-series",
+  ...PERP_SERIES,
   freshFrom: "newest-row",
   columns: {
     exchange,
@@ -132,19 +138,14 @@ export const fundingRates = defineTable({
     mark_price: nullable(col.price("mark price at the funding time, where the exchange reports it")),
     interval_hours: col.number("hours between fundings for this contract at this time (8, 4 or 1)"),
   },
-  key: ["exchange", "symbol", "ts"],
-  partition: { byBase: true, period: "year", timeColumn: "ts" },
-  timeColumn: "ts",
 });
 
 export const openInterest = defineTable({
   name: "open_interest",
   doc: "Open interest of perpetual swaps, hourly snapshots.",
-  kind: "event-series",
+  ...PERP_SERIES,
   // Exchanges disagree on serving the current hour, so a snapshot waits until its hour has closed.
   cadence: "1h",
-  markets: PERP_ONLY,
-  merge: "time-series",
   freshFrom: "newest-row",
   columns: {
     exchange,
@@ -155,17 +156,12 @@ export const openInterest = defineTable({
     open_interest: col.amount("open contracts in base units, each counted once (one side: longs = shorts)"),
     open_interest_value: nullable(col.amount("open interest in quote units, one side")),
   },
-  key: ["exchange", "symbol", "ts"],
-  partition: { byBase: true, period: "year", timeColumn: "ts" },
-  timeColumn: "ts",
 });
 
 export const liquidations = defineTable({
   name: "liquidations",
   doc: "Forced liquidations of perpetual positions, from REST history and websocket collectors.",
-  kind: "event-series",
-  markets: PERP_ONLY,
-  merge: "time-series",
+  ...PERP_SERIES,
   freshFrom: "last-run",
   columns: {
     exchange,
@@ -181,7 +177,6 @@ export const liquidations = defineTable({
   },
   key: ["exchange", "symbol", "ts", "id"],
   partition: { byBase: true, period: "month", timeColumn: "ts" },
-  timeColumn: "ts",
 });
 
 export const exchangeInfo = defineTable({

@@ -3,4 +3,4 @@ export type { BoundTemplate, SqlTemplate } from "./load-template.js";
 export { TemplateError } from "./template-error.js";
 export type { TemplateErrorReason } from "./template-error.js";
 export type { TemplateName, TemplateParams, TemplateValue } from "./template-params.js";
-export { findCloseMatches, measureEditDistance } from "./find-close-matches.js";
+export { findCloseMatches, measureEditDistance } from "@cexdata/schema";

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { findCloseMatches } from "./find-close-matches.js";
+import { findCloseMatches } from "@cexdata/schema";
 import { TemplateError } from "./template-error.js";
 import type { TemplateName, TemplateParams, TemplateValue } from "./template-params.js";
 

@@ -1,4 +1,4 @@
-import { TABLES, type TableName } from "@cexdata/schema";
+import { quoteSqlString, TABLES, type TableName } from "@cexdata/schema";
 
 /** A view a query reads: a table's files, or `series` (exchange, symbol, base, quote, market) of them. */
 export interface ViewSource {
@@ -19,7 +19,7 @@ export function buildViewSql(source: ViewSource): string {
   const columns = TABLES[source.table].columns as Record<string, { type: string }>;
   const from =
     source.paths.length > 0
-      ? `SELECT * FROM read_parquet([${source.paths.map(quoteLiteral).join(", ")}])`
+      ? `SELECT * FROM read_parquet([${source.paths.map(quoteSqlString).join(", ")}])`
       : `SELECT ${Object.entries(columns)
           .map(([name, c]) => `CAST(NULL AS ${c.type}) AS ${name}`)
           .join(", ")} WHERE false`;
@@ -28,8 +28,4 @@ export function buildViewSql(source: ViewSource): string {
       ? `SELECT exchange, symbol, base, quote, ${"market" in columns ? "market" : "'perp'"} AS market FROM (${from})`
       : from;
   return `CREATE OR REPLACE TEMP VIEW ${source.view} AS ${body}`;
-}
-
-export function quoteLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -8,7 +8,7 @@ import {
   type Interval,
   type Market,
 } from "@cexdata/schema";
-import { findCloseMatches } from "@cexdata/sql-templates";
+import { findCloseMatches } from "@cexdata/schema";
 import type { ResultShape } from "../duckdb/run-query.js";
 import { InvalidArgumentError } from "../errors/index.js";
 

@@ -1,5 +1,12 @@
-import { compareExchanges, defaultQuote, type Market, type SpecFile, type TableName } from "@cexdata/schema";
-import { findCloseMatches, loadTemplate } from "@cexdata/sql-templates";
+import {
+  compareExchanges,
+  defaultQuote,
+  findCloseMatches,
+  type Market,
+  type SpecFile,
+  type TableName,
+} from "@cexdata/schema";
+import { loadTemplate } from "@cexdata/sql-templates";
 import { InvalidArgumentError, UnknownTokenError } from "../errors/index.js";
 import type { SpecSnapshot } from "../source/SpecTracker.js";
 import type { QueryContext } from "./query-context.js";

@@ -3,10 +3,10 @@ import { createBaseAdapter } from "./base-adapter.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { ExchangeGeoBlockedError } from "./geo-block.js";
-import { nextCursor, windowEnd } from "./page-cursor.js";
+import { afterNewestRow, nextCursor, windowEnd } from "./page-cursor.js";
 import { readArray, readEpochMs, readNullableNumber, readNumber, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
+import { candleFromArray, fundingRows, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -64,38 +64,20 @@ function binanceGeoBlockRemedy(host: string): string {
  * prices as strings, oldest first, `startTime` inclusive. Funding times carry a few ms past the hour.
  */
 export function mapBinanceKlines(series: SeriesRef, body: unknown) {
-  return readArray(body).map((k) => {
-    const a = readArray(k);
-    return ohlcvRow(series, {
-      ts: readEpochMs(a[0]),
-      open: readNumber(a[1]),
-      high: readNumber(a[2]),
-      low: readNumber(a[3]),
-      close: readNumber(a[4]),
-      volume: readNumber(a[5]),
-      quote_volume: readNullableNumber(a[7]),
-      trades: readNullableNumber(a[8]),
-    });
-  });
+  return readArray(body).map((k) =>
+    candleFromArray(series, readArray(k), { volume: 5, quoteVolume: 7, trades: 8 }),
+  );
 }
 
 export function mapBinanceFunding(series: SeriesRef, body: unknown, statedHours: number) {
   const items = readArray(body)
     .map(readRecord)
-    .map((r) => ({ r, ts: readEpochMs(r.fundingTime) }))
-    .sort((a, b) => a.ts - b.ts);
-  const hours = fundingIntervals(
-    items.map((i) => i.ts),
-    statedHours,
-  );
-  return items.map(({ r, ts }, i) =>
-    fundingRow(series, {
-      ts,
+    .map((r) => ({
+      ts: readEpochMs(r.fundingTime),
       funding_rate: readNumber(r.fundingRate),
       mark_price: readNullableNumber(r.markPrice),
-      interval_hours: hours[i]!,
-    }),
-  );
+    }));
+  return fundingRows(series, items, statedHours);
 }
 
 export function mapBinanceOpenInterest(series: SeriesRef, body: unknown) {
@@ -185,19 +167,10 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
         },
       );
       const rows = mapBinanceKlines(q.series, body);
-      const last = rows.at(-1)?.ts;
       return {
         rows,
         limit,
-        next: nextCursor({
-          cursor: q,
-          rawCount: rows.length,
-          limit,
-          lastTs: last,
-          stepMs,
-          windowEndMs: q.untilMs,
-          fullPageMayContinue: true,
-        }),
+        next: afterNewestRow(q, { rows: rows.length, limit, newestTs: rows.at(-1)?.ts }, stepMs),
       };
     },
   };
@@ -216,15 +189,7 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
       return {
         rows,
         limit: FUNDING_PAGE,
-        next: nextCursor({
-          cursor: q,
-          rawCount: rows.length,
-          limit: FUNDING_PAGE,
-          lastTs: rows.at(-1)?.ts,
-          stepMs: 1,
-          windowEndMs: q.untilMs,
-          fullPageMayContinue: true,
-        }),
+        next: afterNewestRow(q, { rows: rows.length, limit: FUNDING_PAGE, newestTs: rows.at(-1)?.ts }, 1),
       };
     },
   };

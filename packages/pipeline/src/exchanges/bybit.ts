@@ -3,17 +3,10 @@ import { createBaseAdapter } from "./base-adapter.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import type { BanRule } from "./ip-ban.js";
-import { nextCursor, windowEnd } from "./page-cursor.js";
-import {
-  readArray,
-  readEpochMs,
-  readNullableNumber,
-  readNumber,
-  readPath,
-  readRecord,
-} from "./parse-values.js";
+import { nextWindow, windowEnd } from "./page-cursor.js";
+import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { fundingIntervals, fundingRow, ohlcvRow, openInterestRow } from "./series-rows.js";
+import { candleFromArray, fundingRows, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -26,37 +19,18 @@ const KLINE_INTERVAL: Readonly<Record<string, string>> = { "1m": "1", "1h": "60"
 export function mapBybitKlines(series: SeriesRef, body: unknown) {
   return readArray(readPath(body, "result", "list"))
     .map(readArray)
-    .map((a) =>
-      ohlcvRow(series, {
-        ts: readEpochMs(a[0]),
-        open: readNumber(a[1]),
-        high: readNumber(a[2]),
-        low: readNumber(a[3]),
-        close: readNumber(a[4]),
-        volume: readNumber(a[5]),
-        quote_volume: readNullableNumber(a[6]),
-        trades: null,
-      }),
-    );
+    .map((a) => candleFromArray(series, a, { volume: 5, quoteVolume: 6 }));
 }
 
 export function mapBybitFunding(series: SeriesRef, body: unknown, statedHours: number) {
   const items = readArray(readPath(body, "result", "list"))
     .map(readRecord)
-    .map((r) => ({ r, ts: readEpochMs(r.fundingRateTimestamp) }))
-    .sort((a, b) => a.ts - b.ts);
-  const hours = fundingIntervals(
-    items.map((i) => i.ts),
-    statedHours,
-  );
-  return items.map(({ r, ts }, i) =>
-    fundingRow(series, {
-      ts,
+    .map((r) => ({
+      ts: readEpochMs(r.fundingRateTimestamp),
       funding_rate: readNumber(r.fundingRate),
       mark_price: null,
-      interval_hours: hours[i]!,
-    }),
-  );
+    }));
+  return fundingRows(series, items, statedHours);
 }
 
 /** One open-interest row as Bybit sends it. */
@@ -152,15 +126,7 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
       return {
         rows: mapBybitKlines(q.series, body),
         limit: KLINE_PAGE,
-        next: nextCursor({
-          cursor: q,
-          rawCount: 0,
-          limit: KLINE_PAGE,
-          lastTs: undefined,
-          stepMs,
-          windowEndMs: end,
-          fullPageMayContinue: false,
-        }),
+        next: nextWindow(q, end),
       };
     },
   };
@@ -183,15 +149,7 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
       return {
         rows: mapBybitFunding(q.series, body, statedHours),
         limit: FUNDING_PAGE,
-        next: nextCursor({
-          cursor: q,
-          rawCount: 0,
-          limit: FUNDING_PAGE,
-          lastTs: undefined,
-          stepMs: HOUR,
-          windowEndMs: end,
-          fullPageMayContinue: false,
-        }),
+        next: nextWindow(q, end),
       };
     },
   };
@@ -211,15 +169,7 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
       return {
         rows: mapBybitOpenInterest(q.series, body),
         limit: OI_PAGE,
-        next: nextCursor({
-          cursor: q,
-          rawCount: 0,
-          limit: OI_PAGE,
-          lastTs: undefined,
-          stepMs: HOUR,
-          windowEndMs: end,
-          fullPageMayContinue: false,
-        }),
+        next: nextWindow(q, end),
       };
     },
   };

@@ -2,7 +2,7 @@ import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
-import { nextCursor, windowEnd } from "./page-cursor.js";
+import { nextWindow, windowEnd } from "./page-cursor.js";
 import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { ohlcvRow } from "./series-rows.js";
@@ -61,15 +61,7 @@ export function createCoinbaseAdapter(params: AdapterParams = {}): ExchangeAdapt
       return {
         rows: mapCoinbaseCandles(q.series, body),
         limit: CANDLE_PAGE,
-        next: nextCursor({
-          cursor: q,
-          rawCount: 0,
-          limit: CANDLE_PAGE,
-          lastTs: undefined,
-          stepMs,
-          windowEndMs: end,
-          fullPageMayContinue: false,
-        }),
+        next: nextWindow(q, end),
       };
     },
   };

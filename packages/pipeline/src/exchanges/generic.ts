@@ -3,8 +3,7 @@ import { createBaseAdapter } from "./base-adapter.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { nextCursor } from "./page-cursor.js";
-import { readEpochMs, readNumber } from "./parse-values.js";
-import { ohlcvRow } from "./series-rows.js";
+import { candleFromArray } from "./series-rows.js";
 import type { ExchangeAdapter, FetchedPage, TableCapability } from "./types.js";
 
 /** Without knowing an exchange's cap, ask for what most serve: ccxt clamps to the exchange's maximum. */
@@ -26,18 +25,7 @@ export function createGenericAdapter(id: string, params: AdapterParams = {}): Ex
       const ohlcv = await exchange.fetchOHLCV(q.series.symbol, interval, q.sinceMs, GENERIC_PAGE, {
         until: q.untilMs - 1,
       });
-      const rows = ohlcv.map((c) =>
-        ohlcvRow(q.series, {
-          ts: readEpochMs(c[0]),
-          open: readNumber(c[1]),
-          high: readNumber(c[2]),
-          low: readNumber(c[3]),
-          close: readNumber(c[4]),
-          volume: readNumber(c[5]),
-          quote_volume: null,
-          trades: null,
-        }),
-      );
+      const rows = ohlcv.map((c) => candleFromArray(q.series, c, { volume: 5 }));
       const last = rows.at(-1)?.ts;
       // Caps differ per exchange: any non-empty page may be a capped one, so continue after its last row.
       const next =

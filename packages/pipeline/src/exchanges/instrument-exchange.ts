@@ -1,15 +1,32 @@
 import type { Exchange } from "ccxt";
 import type { RequestStats } from "./request-stats.js";
 
-type FetchFn = (url: string, method?: string, headers?: unknown, body?: unknown) => Promise<unknown>;
-type HandleErrorsFn = (
-  code: number,
-  reason: string,
-  url: string,
-  method: string,
-  headers: unknown,
-  ...rest: unknown[]
-) => unknown;
+/**
+ * The two ccxt hooks every request passes: `fetch` (one call per HTTP request, after the rate
+ * limiter) and `handleErrors` (sees every status, header and body before ccxt maps it to an error).
+ */
+export interface CcxtHooks {
+  fetch: (url: string, ...rest: unknown[]) => Promise<unknown>;
+  handleErrors: (
+    code: number,
+    reason: string,
+    url: string,
+    method: string,
+    headers: unknown,
+    body: unknown,
+    ...rest: unknown[]
+  ) => unknown;
+}
+
+/** Replaces one ccxt hook of this instance with `wrap(original)`; wrappers installed later run first. */
+export function wrapHook<K extends keyof CcxtHooks>(
+  exchange: Exchange,
+  name: K,
+  wrap: (original: CcxtHooks[K]) => CcxtHooks[K],
+): void {
+  const target = exchange as unknown as CcxtHooks;
+  target[name] = wrap(target[name].bind(exchange) as CcxtHooks[K]);
+}
 
 /**
  * Counts every HTTP request ccxt sends for `exchange`, and the statuses it gets back, into `stats`.
@@ -17,10 +34,7 @@ type HandleErrorsFn = (
  * `handleErrors` (sees every status and header before ccxt maps it to an error class).
  */
 export function instrumentExchange(exchange: Exchange, stats: RequestStats, statsId = exchange.id): void {
-  const target = exchange as unknown as { fetch: FetchFn; handleErrors: HandleErrorsFn };
-  const fetch = target.fetch.bind(exchange);
-  const handleErrors = target.handleErrors.bind(exchange);
-  target.fetch = async (...args) => {
+  wrapHook(exchange, "fetch", (fetch) => async (...args) => {
     const s = stats.of(statsId);
     s.requests += 1;
     const seen = { status: false };
@@ -31,8 +45,8 @@ export function instrumentExchange(exchange: Exchange, stats: RequestStats, stat
       if (!seen.status) s.transportErrors += 1;
       throw error;
     }
-  };
-  target.handleErrors = (code, reason, url, method, headers, ...rest) => {
+  });
+  wrapHook(exchange, "handleErrors", (handleErrors) => (code, reason, url, method, headers, ...rest) => {
     const s = stats.of(statsId);
     const seen = statusSeen.get(exchange);
     if (seen) seen.status = true;
@@ -42,7 +56,7 @@ export function instrumentExchange(exchange: Exchange, stats: RequestStats, stat
     const weight = Number(readHeader(headers, "x-mbx-used-weight-1m"));
     if (Number.isFinite(weight) && weight > s.peakWeight) s.peakWeight = weight;
     return handleErrors(code, reason, url, method, headers, ...rest);
-  };
+  });
 }
 
 const statusSeen = new WeakMap<Exchange, { status: boolean }>();

@@ -2,7 +2,7 @@ import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
-import { nextCursor, windowEnd } from "./page-cursor.js";
+import { nextCursor, nextWindow, windowEnd } from "./page-cursor.js";
 import {
   readArray,
   readEpochMs,
@@ -12,7 +12,7 @@ import {
   readRecord,
 } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { fundingIntervals, fundingRow, liquidationRow, ohlcvRow, openInterestRow } from "./series-rows.js";
+import { candleFromArray, fundingRows, liquidationRow, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, PageCursor, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -50,18 +50,7 @@ export function mapOkxCandles(series: SeriesRef, body: unknown) {
   return readArray(readPath(body, "data"))
     .map(readArray)
     .filter((a) => a[8] !== "0")
-    .map((a) =>
-      ohlcvRow(series, {
-        ts: readEpochMs(a[0]),
-        open: readNumber(a[1]),
-        high: readNumber(a[2]),
-        low: readNumber(a[3]),
-        close: readNumber(a[4]),
-        volume: readNumber(series.market === "perp" ? a[6] : a[5]),
-        quote_volume: readNullableNumber(a[7]),
-        trades: null,
-      }),
-    );
+    .map((a) => candleFromArray(series, a, { volume: series.market === "perp" ? 6 : 5, quoteVolume: 7 }));
 }
 
 /**
@@ -71,20 +60,12 @@ export function mapOkxCandles(series: SeriesRef, body: unknown) {
 export function mapOkxFunding(series: SeriesRef, body: unknown) {
   const items = readArray(readPath(body, "data"))
     .map(readRecord)
-    .map((r) => ({ r, ts: readEpochMs(r.fundingTime) }))
-    .sort((a, b) => a.ts - b.ts);
-  const hours = fundingIntervals(
-    items.map((i) => i.ts),
-    8,
-  );
-  return items.map(({ r, ts }, i) =>
-    fundingRow(series, {
-      ts,
+    .map((r) => ({
+      ts: readEpochMs(r.fundingTime),
       funding_rate: readNumber(r.realizedRate),
       mark_price: null,
-      interval_hours: hours[i]!,
-    }),
-  );
+    }));
+  return fundingRows(series, items, 8);
 }
 
 /**
@@ -213,15 +194,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
       return {
         rows: mapOkxOpenInterest(q.series, body),
         limit: OI_PAGE,
-        next: nextCursor({
-          cursor: q,
-          rawCount: 0,
-          limit: OI_PAGE,
-          lastTs: undefined,
-          stepMs: HOUR,
-          windowEndMs: end,
-          fullPageMayContinue: false,
-        }),
+        next: nextWindow(q, end),
       };
     },
   };

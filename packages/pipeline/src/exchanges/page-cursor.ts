@@ -26,3 +26,28 @@ export function nextCursor(p: {
   }
   return p.windowEndMs < p.cursor.untilMs ? { sinceMs: p.windowEndMs, untilMs: p.cursor.untilMs } : null;
 }
+
+/** The next window after one that ended at `windowEndMs` (endpoints paged by fixed windows). */
+export function nextWindow(cursor: PageCursor, windowEndMs: number): PageCursor | null {
+  return windowEndMs < cursor.untilMs ? { sinceMs: windowEndMs, untilMs: cursor.untilMs } : null;
+}
+
+/**
+ * The next request of an oldest-first endpoint: right after the newest row of a full page, else done.
+ * `stepMs` is the spacing of rows (1 where events come at any millisecond).
+ */
+export function afterNewestRow(
+  cursor: PageCursor,
+  page: { readonly rows: number; readonly limit: number; readonly newestTs: number | undefined },
+  stepMs: number,
+): PageCursor | null {
+  return nextCursor({
+    cursor,
+    rawCount: page.rows,
+    limit: page.limit,
+    lastTs: page.newestTs,
+    stepMs,
+    windowEndMs: cursor.untilMs,
+    fullPageMayContinue: true,
+  });
+}

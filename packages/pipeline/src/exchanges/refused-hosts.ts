@@ -1,6 +1,7 @@
 import type { Exchange } from "ccxt";
 import { ExchangeGeoBlockedError, isGeoBlockAnswer, type GeoBlockRemedy } from "./geo-block.js";
 import { ExchangeBannedError, type BanRule } from "./ip-ban.js";
+import { wrapHook } from "./instrument-exchange.js";
 
 /** Why a host is not asked: a geo-block (for the whole run) or a ban (until its end). */
 export type HostRefusal = ExchangeGeoBlockedError | ExchangeBannedError;
@@ -64,17 +65,6 @@ export class RefusedHosts {
   }
 }
 
-type FetchFn = (url: string, ...rest: unknown[]) => Promise<unknown>;
-type HandleErrorsFn = (
-  code: number,
-  reason: string,
-  url: string,
-  method: string,
-  headers: unknown,
-  body: unknown,
-  ...rest: unknown[]
-) => unknown;
-
 export interface RefusalRules {
   readonly geoBlockRemedy: GeoBlockRemedy;
   readonly banRule: BanRule;
@@ -92,24 +82,27 @@ export function detectRefusals(
   rules: RefusalRules,
   realHostOf: RealHostOf = hostOf,
 ): void {
-  const target = exchange as unknown as { handleErrors: HandleErrorsFn };
-  const handleErrors = target.handleErrors.bind(exchange);
-  target.handleErrors = (code, reason, url, method, headers, body, ...rest) => {
-    const text = typeof body === "string" ? body : undefined;
-    if (isGeoBlockAnswer(code, text)) {
-      const host = realHostOf(url);
-      const error = new ExchangeGeoBlockedError(exchange.id, host, code, rules.geoBlockRemedy(host));
-      hosts.record(error);
-      throw error;
-    }
-    const bannedUntil = rules.banRule({ status: code, headers, body: text, nowMs: hosts.clockMs() });
-    if (bannedUntil !== null) {
-      const error = new ExchangeBannedError(exchange.id, realHostOf(url), code, bannedUntil);
-      hosts.record(error);
-      throw error;
-    }
-    return handleErrors(code, reason, url, method, headers, body, ...rest);
-  };
+  wrapHook(
+    exchange,
+    "handleErrors",
+    (handleErrors) =>
+      (code, reason, url, method, headers, body, ...rest) => {
+        const text = typeof body === "string" ? body : undefined;
+        if (isGeoBlockAnswer(code, text)) {
+          const host = realHostOf(url);
+          const error = new ExchangeGeoBlockedError(exchange.id, host, code, rules.geoBlockRemedy(host));
+          hosts.record(error);
+          throw error;
+        }
+        const bannedUntil = rules.banRule({ status: code, headers, body: text, nowMs: hosts.clockMs() });
+        if (bannedUntil !== null) {
+          const error = new ExchangeBannedError(exchange.id, realHostOf(url), code, bannedUntil);
+          hosts.record(error);
+          throw error;
+        }
+        return handleErrors(code, reason, url, method, headers, body, ...rest);
+      },
+  );
 }
 
 /**
@@ -121,11 +114,9 @@ export function refuseKnownHosts(
   hosts: RefusedHosts,
   realHostOf: RealHostOf = hostOf,
 ): void {
-  const target = exchange as unknown as { fetch: FetchFn };
-  const fetch = target.fetch.bind(exchange);
-  target.fetch = async (url, ...rest) => {
+  wrapHook(exchange, "fetch", (fetch) => async (url, ...rest) => {
     const known = hosts.of(realHostOf(url));
     if (known) throw known;
     return fetch(url, ...rest);
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import ccxt from "ccxt";
+import { findCloseMatches } from "@cexdata/schema";
 import { binanceWsLiquidationSide, createBinanceAdapter } from "./binance.js";
 import { bybitWsLiquidationSide, createBybitAdapter } from "./bybit.js";
 import { createCoinbaseAdapter } from "./coinbase.js";
@@ -6,7 +7,6 @@ import { UnknownExchangeError, type AdapterParams } from "./create-ccxt-exchange
 import { createGenericAdapter } from "./generic.js";
 import { createOkxAdapter, okxWsLiquidationSide } from "./okx.js";
 import type { ExchangeAdapter } from "./types.js";
-import { closeMatches } from "../config/close-matches.js";
 
 /** The exchanges with their own adapter. Any other ccxt id goes through the generic one. */
 export const DEDICATED_ADAPTERS: Readonly<Record<string, (params: AdapterParams) => ExchangeAdapter>> = {
@@ -32,6 +32,6 @@ export const WS_LIQUIDATION_SIDE: Readonly<
 export function createAdapter(id: string, params: AdapterParams = {}): ExchangeAdapter {
   const dedicated = DEDICATED_ADAPTERS[id];
   if (dedicated) return dedicated(params);
-  if (!ccxt.exchanges.includes(id)) throw new UnknownExchangeError(id, closeMatches(id, ccxt.exchanges));
+  if (!ccxt.exchanges.includes(id)) throw new UnknownExchangeError(id, findCloseMatches(id, ccxt.exchanges));
   return createGenericAdapter(id, params);
 }

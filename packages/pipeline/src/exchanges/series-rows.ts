@@ -8,6 +8,7 @@ import {
   type Row,
   type SeriesTable,
 } from "@cexdata/schema";
+import { readEpochMs, readNullableNumber, readNumber } from "./parse-values.js";
 import type { SeriesRef } from "./types.js";
 
 /** The columns a series gives every row of it: which exchange, symbol, base, quote (and market). */
@@ -22,11 +23,7 @@ export function seriesRow<T extends SeriesTable>(
   series: SeriesRef & { readonly table: T },
   values: Omit<Row<T>, IdentityColumn>,
 ): Row<T> {
-  const { base, quote } = parseSymbol(series.symbol);
-  const identity = isKeyedByMarket(series.table)
-    ? { exchange: series.exchange, market: series.market, symbol: series.symbol, base, quote }
-    : { exchange: series.exchange, symbol: series.symbol, base, quote };
-  return { ...identity, ...values } as unknown as Row<T>;
+  return { ...identityOf(series, isKeyedByMarket(series.table)), ...values } as unknown as Row<T>;
 }
 
 export interface CandleValues {
@@ -40,58 +37,74 @@ export interface CandleValues {
   readonly trades: number | null;
 }
 
-export function ohlcvRow(series: SeriesRef, v: CandleValues): OhlcvRow {
+/**
+ * A candle from an exchange's array form `[ts, open, high, low, close, ...]` (the layout every kline
+ * endpoint shares): where the rest sits is the exchange's, by index; an absent index is null.
+ */
+export function candleFromArray(
+  series: SeriesRef,
+  a: readonly unknown[],
+  at: { readonly volume: number; readonly quoteVolume?: number; readonly trades?: number },
+): OhlcvRow {
+  return ohlcvRow(series, {
+    ts: readEpochMs(a[0]),
+    open: readNumber(a[1]),
+    high: readNumber(a[2]),
+    low: readNumber(a[3]),
+    close: readNumber(a[4]),
+    volume: readNumber(a[at.volume]),
+    quote_volume: at.quoteVolume === undefined ? null : readNullableNumber(a[at.quoteVolume]),
+    trades: at.trades === undefined ? null : readNullableNumber(a[at.trades]),
+  });
+}
+
+function identityOf(series: SeriesRef, withMarket: boolean) {
   const { base, quote } = parseSymbol(series.symbol);
-  return {
-    exchange: series.exchange,
-    market: series.market,
-    symbol: series.symbol,
-    ts: v.ts,
-    base,
-    quote,
-    open: v.open,
-    high: v.high,
-    low: v.low,
-    close: v.close,
-    volume: v.volume,
-    quote_volume: v.quote_volume,
-    trades: v.trades,
-  };
+  return withMarket
+    ? { exchange: series.exchange, market: series.market, symbol: series.symbol, base, quote }
+    : { exchange: series.exchange, symbol: series.symbol, base, quote };
+}
+
+export function ohlcvRow(series: SeriesRef, v: CandleValues): OhlcvRow {
+  return { ...identityOf(series, true), ...v } as OhlcvRow;
 }
 
 export function fundingRow(
   series: SeriesRef,
   v: { ts: number; funding_rate: number; mark_price: number | null; interval_hours: number },
 ): FundingRateRow {
-  const { base, quote } = parseSymbol(series.symbol);
-  return { exchange: series.exchange, symbol: series.symbol, base, quote, ...v };
+  return { ...identityOf(series, false), ...v };
+}
+
+/**
+ * The funding rows of one page, in any order: oldest first, each with its interval from the spacing
+ * of the funding times (see `fundingIntervals`), else the contract's stated one.
+ */
+export function fundingRows(
+  series: SeriesRef,
+  items: readonly { ts: number; funding_rate: number; mark_price: number | null }[],
+  statedHours: number,
+): FundingRateRow[] {
+  const sorted = [...items].sort((a, b) => a.ts - b.ts);
+  const hours = fundingIntervals(
+    sorted.map((i) => i.ts),
+    statedHours,
+  );
+  return sorted.map((v, i) => fundingRow(series, { ...v, interval_hours: hours[i]! }));
 }
 
 export function openInterestRow(
   series: SeriesRef,
   v: { ts: number; open_interest: number; open_interest_value: number | null },
 ): OpenInterestRow {
-  const { base, quote } = parseSymbol(series.symbol);
-  return { exchange: series.exchange, symbol: series.symbol, base, quote, ...v };
+  return { ...identityOf(series, false), ...v };
 }
 
 export function liquidationRow(
   series: SeriesRef,
   v: { ts: number; id: string; side: "long" | "short"; price: number; amount: number },
 ): LiquidationRow {
-  const { base, quote } = parseSymbol(series.symbol);
-  return {
-    exchange: series.exchange,
-    symbol: series.symbol,
-    ts: v.ts,
-    id: v.id,
-    base,
-    quote,
-    side: v.side,
-    price: v.price,
-    amount: v.amount,
-    value: Number((v.price * v.amount).toPrecision(15)),
-  };
+  return { ...identityOf(series, false), ...v, value: Number((v.price * v.amount).toPrecision(15)) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   baseOf,
+  findCloseMatches,
   cadenceMsOf,
   CANDLE_TABLE_BY_INTERVAL,
   isCandleTable,
@@ -8,7 +9,6 @@ import {
   type Market,
   type TableName,
 } from "@cexdata/schema";
-import { closeMatches } from "../config/close-matches.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable } from "../exchanges/types.js";
 
 /** One series to fetch and the range still missing: [sinceMs, untilMs). */
@@ -117,7 +117,7 @@ export async function planSeries(p: {
       throw new UnknownSymbolError(
         p.adapters.map((a) => a.id).join(","),
         base,
-        closeMatches(base, [...listed]),
+        findCloseMatches(base, [...listed]),
       );
     }
   }

@@ -1,5 +1,6 @@
 import type { SpecGap } from "@cexdata/schema";
 import type { SeriesRef } from "../exchanges/types.js";
+import { missingRuns } from "../store/index.js";
 
 /**
  * Counts expected versus present candles of one series as accepted timestamps stream in (in any
@@ -26,20 +27,14 @@ export class GapTracker {
     const first = ts[0];
     const last = ts.at(-1);
     if (first === undefined || last === undefined) return { expected: 0, present: 0, gaps: [] };
-    const gaps: SpecGap[] = [];
-    for (let i = 1; i < ts.length; i++) {
-      const missing = Math.round((ts[i]! - ts[i - 1]!) / this.stepMs) - 1;
-      if (missing > 0) {
-        gaps.push({
-          exchange: this.series.exchange,
-          symbol: this.series.symbol,
-          market: this.series.market,
-          start: new Date(ts[i - 1]! + this.stepMs).toISOString(),
-          end: new Date(ts[i]!).toISOString(),
-          missing,
-        });
-      }
-    }
+    const gaps: SpecGap[] = missingRuns(ts, this.stepMs).map((run) => ({
+      exchange: this.series.exchange,
+      symbol: this.series.symbol,
+      market: this.series.market,
+      start: new Date(run.startMs).toISOString(),
+      end: new Date(run.endMs).toISOString(),
+      missing: Math.round((run.endMs - run.startMs) / this.stepMs),
+    }));
     const expected = Math.round((last - first) / this.stepMs) + 1 - (this.previousTs !== null ? 1 : 0);
     return { expected, present: ts.length - (this.previousTs !== null ? 1 : 0), gaps };
   }

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Market, SpecGap } from "@cexdata/schema";
+import { findCloseMatches, type Market, type SpecGap } from "@cexdata/schema";
 import { resolveSince } from "../config/config-schema.js";
 import { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
 import { RefusedHosts } from "../exchanges/refused-hosts.js";
@@ -13,7 +13,6 @@ import {
   topBases,
   type PlannedSeries,
 } from "../plan/plan-series.js";
-import { closeMatches } from "../config/close-matches.js";
 import {
   createRunReport,
   recordBlocked,
@@ -141,7 +140,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
           const err = new UnknownSymbolError(
             adapter.id,
             o.series.symbol,
-            closeMatches(o.series.symbol, adapter.symbols(o.series.market)),
+            findCloseMatches(o.series.symbol, adapter.symbols(o.series.market)),
           );
           recordFailure(report, {
             table: o.series.table,

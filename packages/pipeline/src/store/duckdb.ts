@@ -35,17 +35,5 @@ export async function openDuckDB(params: OpenDuckDBParams = {}): Promise<DuckDBH
   };
 }
 
-/**
- * A string literal for SQL, for the one place values cannot be bound: file paths in
- * `read_parquet(...)` and `COPY ... TO ...`. Single quotes are doubled; NUL is refused.
- */
-export function quoteSqlString(value: string): string {
-  if (value.includes("\0")) throw new RangeError("a SQL string literal cannot hold NUL");
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
-/** A quoted SQL identifier (double quotes doubled). */
-export function quoteIdentifier(name: string): string {
-  if (name.includes("\0")) throw new RangeError("a SQL identifier cannot hold NUL");
-  return `"${name.replaceAll('"', '""')}"`;
-}
+/** SQL quoting lives once, in the schema package. */
+export { quoteIdentifier, quoteSqlString } from "@cexdata/schema";

@@ -11,5 +11,7 @@ export { MERGE_POLICIES, mergePolicyOf } from "./merge-policy.js";
 export type { MergePolicy } from "./merge-policy.js";
 export { verifyDataset } from "./verify-dataset.js";
 export type { VerifyDatasetParams, VerifyProblem, VerifyReport } from "./verify-dataset.js";
-export type { SeriesCoverage, MissingRun } from "./find-series-gaps.js";
+export type { SeriesCoverage, MissingRun, MissingStretch, SeriesRuns } from "./find-gaps.js";
+export { findSeriesRuns, countOutsideRange, missingRuns, findGaps } from "./find-gaps.js";
+export type { SeriesGaps as StoredSeriesGaps } from "./find-gaps.js";
 export { DiskFullError, DatasetNotWritableError } from "./errors.js";

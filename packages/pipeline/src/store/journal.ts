@@ -1,8 +1,8 @@
-import { readFile, readdir } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { datasetSpecSchema, type DatasetSpec } from "@cexdata/schema";
 import { DatasetRecoveryError } from "./errors.js";
-import { hashFile, removeIfExists, renameDurably, writeFileAtomic } from "./fs-atomic.js";
+import { hashFile, readTextIfExists, removeIfExists, renameDurably, writeFileAtomic } from "./fs-atomic.js";
 import { installSpec } from "./manifest.js";
 
 /**
@@ -60,13 +60,8 @@ export async function applyJournal(
 
 /** Finishes an interrupted commit, if any; returns whether there was one. */
 export async function recoverJournal(dir: string): Promise<boolean> {
-  let text: string;
-  try {
-    text = await readFile(path.join(dir, JOURNAL), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
+  const text = await readTextIfExists(path.join(dir, JOURNAL));
+  if (text === null) return false;
   let journal: Journal;
   try {
     const raw = JSON.parse(text) as { moves?: unknown; spec?: unknown };

@@ -12,7 +12,7 @@ import {
   type SpecTable,
   type TableName,
 } from "@cexdata/schema";
-import { renameDurably, writeFileAtomic, writeFileDurably } from "./fs-atomic.js";
+import { readTextIfExists, renameDurably, writeFileAtomic, writeFileDurably } from "./fs-atomic.js";
 
 export const SPEC_FILE = "spec.json";
 /** The next spec.json, written before a commit's journal so that applying the journal takes no space. */
@@ -20,13 +20,8 @@ const NEXT_SPEC = ".cexdata/spec.next.tmp";
 
 /** Reads and validates `<dir>/spec.json`; null when the dataset has none yet. */
 export async function readSpec(dir: string): Promise<DatasetSpec | null> {
-  let text: string;
-  try {
-    text = await readFile(path.join(dir, SPEC_FILE), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
+  const text = await readTextIfExists(path.join(dir, SPEC_FILE));
+  if (text === null) return null;
   return parseDatasetSpec(JSON.parse(text));
 }
 

@@ -10,7 +10,7 @@ import {
   type TableName,
 } from "@cexdata/schema";
 import { openDuckDB } from "./duckdb.js";
-import { findSeriesGaps, type SeriesCoverage } from "./find-series-gaps.js";
+import { findSeriesGaps, type SeriesCoverage } from "./find-gaps.js";
 import { hashFile } from "./fs-atomic.js";
 import { SPEC_FILE } from "./manifest.js";
 import { checkFileContents, type VerifyProblem } from "./check-file-contents.js";

@@ -41,6 +41,28 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 /** Epoch ms of a TIMESTAMP column in SQL (works for TIMESTAMP and TIMESTAMP_MS). */
 const epochMsSql = (column: string): string => `epoch_ms(CAST(${column} AS TIMESTAMP))`;
 
+/** A candle's low is at or under its open and close, its high at or over them: one rule per side. */
+function candleRangeRule(side: "low" | "high"): ValidationRule {
+  const low = side === "low";
+  return {
+    reason: low ? "low_above_open_close" : "high_below_open_close",
+    doc: low ? "low <= min(open, close)" : "high >= max(open, close)",
+    appliesTo: hasColumns("open", "high", "low", "close"),
+    check: (row) => {
+      const value = num(row[side]);
+      const open = num(row["open"]);
+      const close = num(row["close"]);
+      if (low) {
+        const min = Math.min(open, close);
+        return value <= min ? null : `low ${value} > min(open, close) ${min}`;
+      }
+      const max = Math.max(open, close);
+      return value >= max ? null : `high ${value} < max(open, close) ${max}`;
+    },
+    sql: () => (low ? `low > least(open, close)` : `high < greatest(open, close)`),
+  };
+}
+
 /** Every rule, in the order they are checked; the first rule a row breaks is its reason. */
 export const VALIDATION_RULES: readonly ValidationRule[] = [
   {
@@ -74,28 +96,8 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
     },
     sql: () => `((market = 'perp') <> contains(symbol, ':'))`,
   },
-  {
-    reason: "low_above_open_close",
-    doc: "low <= min(open, close)",
-    appliesTo: hasColumns("open", "high", "low", "close"),
-    check: (row) => {
-      const low = num(row["low"]);
-      const min = Math.min(num(row["open"]), num(row["close"]));
-      return low <= min ? null : `low ${low} > min(open, close) ${min}`;
-    },
-    sql: () => `low > least(open, close)`,
-  },
-  {
-    reason: "high_below_open_close",
-    doc: "high >= max(open, close)",
-    appliesTo: hasColumns("open", "high", "low", "close"),
-    check: (row) => {
-      const high = num(row["high"]);
-      const max = Math.max(num(row["open"]), num(row["close"]));
-      return high >= max ? null : `high ${high} < max(open, close) ${max}`;
-    },
-    sql: () => `high < greatest(open, close)`,
-  },
+  candleRangeRule("low"),
+  candleRangeRule("high"),
   {
     reason: "ts_not_aligned",
     doc: "a candle's ts is the open time of its interval (a multiple of the interval since the epoch)",

@@ -13,7 +13,7 @@ import {
   binanceSpotExchangeInfo,
   binanceUsdmExchangeInfo,
 } from "./binance-markets.js";
-import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
 import { RateWindow } from "./rate-window.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
 
@@ -231,21 +231,9 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
   const ticker24hr: RouteHandler = (req) => {
     const symbol = resolve(req);
     if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
-    const day = series.candles({
-      exchange: "binance",
-      symbol,
-      interval: "1m",
-      startMs: req.nowMs - 86_400_000,
-      endMs: req.nowMs + 1,
-      nowMs: req.nowMs,
-    });
-    const first = day[0];
-    const last = day[day.length - 1];
-    if (first === undefined || last === undefined) return error(400, -1121, "Invalid symbol.");
-    const high = Math.max(...day.map((c) => c.high));
-    const low = Math.min(...day.map((c) => c.low));
-    const volume = day.reduce((s, c) => s + c.volume, 0);
-    const quoteVolume = day.reduce((s, c) => s + c.quoteVolume, 0);
+    const day = lastDayOf(series, { exchange: "binance", symbol, interval: "1m", nowMs: req.nowMs });
+    if (day === undefined) return error(400, -1121, "Invalid symbol.");
+    const { first, last, high, low, volume, quoteVolume } = day;
     const f = (x: number): string => fixed(x, 8);
     return {
       status: 200,
@@ -269,8 +257,8 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
         openTime: req.nowMs - 86_400_000,
         closeTime: req.nowMs,
         firstId: 1,
-        lastId: day.reduce((s, c) => s + c.trades, 0),
-        count: day.reduce((s, c) => s + c.trades, 0),
+        lastId: day.trades,
+        count: day.trades,
       },
     };
   };

@@ -1,6 +1,6 @@
 import { INTERVAL_MS, type SimInterval } from "../series/index.js";
 import { BYBIT_INSTRUMENTS, bybitSymbol } from "./bybit-markets.js";
-import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
 import { RateWindow } from "./rate-window.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
 
@@ -159,17 +159,9 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
   const tickers: RouteHandler = (req) => {
     const symbol = resolve(req);
     if (symbol === undefined) return badSymbol(req);
-    const day = series.candles({
-      exchange: "bybit",
-      symbol,
-      interval: "1h",
-      startMs: req.nowMs - 86_400_000,
-      endMs: req.nowMs + 1,
-      nowMs: req.nowMs,
-    });
-    const first = day[0];
-    const last = day[day.length - 1];
-    if (first === undefined || last === undefined) return badSymbol(req);
+    const day = lastDayOf(series, { exchange: "bybit", symbol, interval: "1h", nowMs: req.nowMs });
+    if (day === undefined) return badSymbol(req);
+    const { first, last } = day;
     const contract = req.query.get("category") !== "spot";
     const funding = contract
       ? series
@@ -196,10 +188,10 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
       ask1Size: "1",
       prevPrice24h: String(first.open),
       price24hPcnt: ((last.close - first.open) / first.open).toFixed(6),
-      highPrice24h: String(Math.max(...day.map((c) => c.high))),
-      lowPrice24h: String(Math.min(...day.map((c) => c.low))),
-      turnover24h: String(day.reduce((s, c) => s + c.quoteVolume, 0)),
-      volume24h: String(day.reduce((s, c) => s + c.volume, 0)),
+      highPrice24h: String(day.high),
+      lowPrice24h: String(day.low),
+      turnover24h: String(day.quoteVolume),
+      volume24h: String(day.volume),
     };
     if (contract) {
       Object.assign(entry, {

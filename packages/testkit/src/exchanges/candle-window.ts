@@ -54,3 +54,38 @@ export function intParam(query: URLSearchParams, name: string): number | undefin
 export function clampLimit(requested: number | undefined, fallback: number, cap: number): number {
   return Math.max(1, Math.min(cap, requested ?? fallback));
 }
+
+/** A symbol's last 24 hours as a ticker reports them. */
+export interface LastDay {
+  readonly first: SimCandle;
+  readonly last: SimCandle;
+  readonly high: number;
+  readonly low: number;
+  /** Base units. */
+  readonly volume: number;
+  readonly quoteVolume: number;
+  readonly trades: number;
+}
+
+/**
+ * The candles of the 24 hours before `nowMs` (the one forming included) summed up, as every
+ * exchange's 24 h ticker does; undefined when the symbol has none (not listed then).
+ */
+export function lastDayOf(
+  series: SeriesSource,
+  p: { exchange: string; symbol: string; interval: SimInterval; nowMs: number },
+): LastDay | undefined {
+  const day = series.candles({ ...p, startMs: p.nowMs - 86_400_000, endMs: p.nowMs + 1 });
+  const first = day[0];
+  const last = day[day.length - 1];
+  if (first === undefined || last === undefined) return undefined;
+  return {
+    first,
+    last,
+    high: Math.max(...day.map((c) => c.high)),
+    low: Math.min(...day.map((c) => c.low)),
+    volume: day.reduce((s, c) => s + c.volume, 0),
+    quoteVolume: day.reduce((s, c) => s + c.quoteVolume, 0),
+    trades: day.reduce((s, c) => s + c.trades, 0),
+  };
+}

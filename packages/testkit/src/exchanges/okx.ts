@@ -1,6 +1,6 @@
 import { hashString, roundTo, unitAt } from "../series/hash.js";
 import { INTERVAL_MS, modelSymbol, type SimCandle, type SimInterval } from "../series/index.js";
-import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
 import { OKX_INSTRUMENTS, okxInstrument, type OkxInstrument } from "./okx-markets.js";
 import { RateWindow } from "./rate-window.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
@@ -240,19 +240,11 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
   const ticker: RouteHandler = (req) => {
     const inst = instrumentOf(req);
     if (inst === undefined) return unknownInstrument();
-    const day = series.candles({
-      exchange: "okx",
-      symbol: inst.symbol,
-      interval: "1h",
-      startMs: req.nowMs - 86_400_000,
-      endMs: req.nowMs + 1,
-      nowMs: req.nowMs,
-    });
-    const first = day[0];
-    const last = day[day.length - 1];
-    if (first === undefined || last === undefined) return unknownInstrument();
+    const day = lastDayOf(series, { exchange: "okx", symbol: inst.symbol, interval: "1h", nowMs: req.nowMs });
+    if (day === undefined) return unknownInstrument();
+    const { first, last } = day;
     const tick = 10 ** -modelSymbol(series.seed, "okx", inst.symbol).priceDecimals;
-    const vol = day.reduce((s, c) => s + c.volume, 0);
+    const vol = day.volume;
     return ok([
       {
         instType: inst.swap ? "SWAP" : "SPOT",
@@ -264,9 +256,9 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
         bidPx: String(last.close),
         bidSz: "1",
         open24h: String(first.open),
-        high24h: String(Math.max(...day.map((c) => c.high))),
-        low24h: String(Math.min(...day.map((c) => c.low))),
-        volCcy24h: String(day.reduce((s, c) => s + c.quoteVolume, 0)),
+        high24h: String(day.high),
+        low24h: String(day.low),
+        volCcy24h: String(day.quoteVolume),
         vol24h: String(inst.swap ? vol / inst.ctVal : vol),
         ts: String(req.nowMs),
         sodUtc0: String(first.open),

@@ -1,18 +1,18 @@
-export { backfillFromArchive, describeSources, DEFAULT_ARCHIVE_URL } from "./backfill-from-archive.js";
+export { backfillFromArchive, describeSources, DEFAULT_ARCHIVE_URL } from "./backfill.js";
 export type {
   ArchiveBackfillResult,
   BackfillFromArchiveParams,
   BackfillStore,
   SourceRange,
-} from "./backfill-from-archive.js";
-export { planBackfill, isArchiveTable, ARCHIVE_TABLES, BACKFILL_SOURCES } from "./plan-backfill.js";
-export type { BackfillPlan, BackfillSource } from "./plan-backfill.js";
-export { createRestFillGap } from "./rest-fill-gap.js";
-export { fillFromRest, missingRanges } from "./fill-from-rest.js";
-export type { FillGap, FillGapRequest, RestFill } from "./fill-from-rest.js";
-export { findGaps } from "./find-gaps.js";
-export type { ArchiveImport, ArchiveLeftover } from "./import-archive-range.js";
-export { formatArchiveReport } from "./format-archive-report.js";
+} from "./backfill.js";
+export { planBackfill, isArchiveTable, ARCHIVE_TABLES, BACKFILL_SOURCES } from "./plan.js";
+export type { BackfillPlan, BackfillSource } from "./plan.js";
+export { createRestFillGap } from "./fill.js";
+export { fillFromRest, missingRanges } from "./fill.js";
+export type { FillGap, FillGapRequest, RestFill } from "./fill.js";
+export { findGaps } from "../../store/index.js";
+export type { ArchiveImport, ArchiveLeftover } from "./import.js";
+export { formatArchiveReport } from "./backfill.js";
 export {
   ArchiveFetchError,
   ArchiveFormatError,

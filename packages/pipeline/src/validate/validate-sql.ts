@@ -1,7 +1,15 @@
-import { TABLES, tableDef, type ColumnDef, type TableName } from "@cexdata/schema";
+import {
+  quoteIdentifier,
+  quoteSqlString,
+  TABLES,
+  tableDef,
+  type ColumnDef,
+  type TableName,
+} from "@cexdata/schema";
 import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { z } from "zod";
-import { DUPLICATE_REASON, ruleViolationSql } from "../../validate/index.js";
+import { ruleViolationSql } from "./rules.js";
+import { DUPLICATE_REASON } from "./validate-rows.js";
 
 /**
  * Validation of rows already in DuckDB, so an archive import never materialises candles in JS.
@@ -17,13 +25,9 @@ function innerNumber(column: ColumnDef): z.ZodNumber | null {
   return inner instanceof z.ZodNumber ? inner : null;
 }
 
-function quoteIdent(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
-
 /** WHEN clauses for one column, in zod's order: missing, not finite, below / above bounds, not integer. */
 function columnShapeSql(name: string, column: ColumnDef): string[] {
-  const id = quoteIdent(name);
+  const id = quoteIdentifier(name);
   const out: string[] = [];
   if (!column.nullable) out.push(`WHEN ${id} IS NULL THEN 'invalid_shape'`);
   const num = innerNumber(column);
@@ -111,11 +115,11 @@ export async function validateInDuckDB(params: {
   const { conn, table, source, prefix } = params;
   const constants = params.constants ?? {};
   const names = Object.keys(tableDef(table).columns);
-  const cols = names.filter((n) => !(n in constants)).map(quoteIdent);
-  const keys = (TABLES[table].key as readonly string[]).filter((k) => !(k in constants)).map(quoteIdent);
+  const cols = names.filter((n) => !(n in constants)).map(quoteIdentifier);
+  const keys = (TABLES[table].key as readonly string[]).filter((k) => !(k in constants)).map(quoteIdentifier);
   const on = keys.map((k) => `c.${k} = d.${k}`).join(" AND ");
-  const checked = quoteIdent(`${prefix}_checked`);
-  const dups = quoteIdent(`${prefix}_dups`);
+  const checked = quoteIdentifier(`${prefix}_checked`);
+  const dups = quoteIdentifier(`${prefix}_dups`);
   await conn.run(
     `CREATE OR REPLACE TEMP TABLE ${checked} AS SELECT ${cols.join(", ")},
       coalesce(${shapeViolationSql(table)}, ${ruleViolationSql(table)}) AS reason FROM ${source}`,
@@ -136,11 +140,13 @@ export async function validateInDuckDB(params: {
   );
   const c = names
     .map((n) =>
-      n in constants ? `'${constants[n]!.replaceAll("'", "''")}' AS ${quoteIdent(n)}` : `c.${quoteIdent(n)}`,
+      n in constants
+        ? `${quoteSqlString(constants[n]!)} AS ${quoteIdentifier(n)}`
+        : `c.${quoteIdentifier(n)}`,
     )
     .join(", ");
-  const accepted = quoteIdent(`${prefix}_accepted`);
-  const rejected = quoteIdent(`${prefix}_rejected`);
+  const accepted = quoteIdentifier(`${prefix}_accepted`);
+  const rejected = quoteIdentifier(`${prefix}_rejected`);
   await conn.run(
     `CREATE OR REPLACE TEMP VIEW ${accepted} AS
       SELECT ${c} FROM ${checked} c WHERE c.reason IS NULL AND NOT EXISTS (SELECT 1 FROM ${dups} d WHERE ${on})

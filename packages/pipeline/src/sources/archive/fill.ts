@@ -1,7 +1,10 @@
 import { cadenceMsOf, type Market, type TableName } from "@cexdata/schema";
+import type { ExchangeAdapter, SeriesTable } from "../../exchanges/types.js";
+import { missingRuns } from "../../store/index.js";
 import { ingestRows, storeSink } from "../../ingest/index.js";
-import type { TimeRange } from "./archive-files.js";
-import type { StagingStore } from "./staging-store.js";
+import { fetchSeries } from "../rest/fetch-series.js";
+import type { StagingStore } from "./import.js";
+import type { TimeRange } from "./plan.js";
 
 /** What the REST side is asked for: the rows of one series in [startMs, endMs), in the table's row shape. */
 export interface FillGapRequest {
@@ -25,20 +28,13 @@ export interface RestFill {
   readonly error?: string;
 }
 
-/** The stretches of [startMs, endMs) at `stepMs` with no timestamp in `present`. */
+/** The stretches of [startMs, endMs) at `stepMs` with no timestamp in `present` (the store's gap finder). */
 export function missingRanges(range: TimeRange, stepMs: number, present: ReadonlySet<number>): TimeRange[] {
-  const out: TimeRange[] = [];
-  let open: number | null = null;
-  const first = Math.ceil(range.startMs / stepMs) * stepMs;
-  for (let ts = first; ts < range.endMs; ts += stepMs) {
-    if (!present.has(ts)) open ??= ts;
-    else if (open !== null) {
-      out.push({ startMs: open, endMs: ts });
-      open = null;
-    }
-  }
-  if (open !== null) out.push({ startMs: open, endMs: Math.ceil(range.endMs / stepMs) * stepMs });
-  return out;
+  return missingRuns(
+    [...present].sort((a, b) => a - b),
+    stepMs,
+    range,
+  );
 }
 
 /**
@@ -88,4 +84,33 @@ export async function fillFromRest(params: {
     });
   }
   return out;
+}
+
+/**
+ * A `fillGap` over the REST pager and an exchange adapter: the range is paged as any REST backfill
+ * is (retries, rate limits, page sizes are the adapter's), and the rows are returned for validation.
+ * Ranges before the adapter's `earliestMs` (Binance serves 30 days of open interest) are not asked.
+ */
+export function createRestFillGap(params: { adapter: ExchangeAdapter; nowMs: () => number }): FillGap {
+  let loaded: Promise<void> | null = null;
+  return async ({ symbol, market, table, startMs, endMs }) => {
+    loaded ??= params.adapter.loadMarkets();
+    await loaded;
+    const nowMs = params.nowMs();
+    const sinceMs = Math.max(startMs, params.adapter.earliestMs(table as SeriesTable, nowMs));
+    const rows: unknown[] = [];
+    if (sinceMs >= endMs) return rows;
+    const series = { table: table as SeriesTable, exchange: params.adapter.id, market, symbol };
+    for await (const page of fetchSeries({
+      adapter: params.adapter,
+      series,
+      sinceMs,
+      untilMs: endMs,
+      nowMs,
+      marketClockMs: params.nowMs,
+    })) {
+      rows.push(...page.rows);
+    }
+    return rows;
+  };
 }

@@ -1,26 +1,31 @@
 import {
   cadenceMsOf,
   candleIntervalOf,
-  isKeyedByMarket,
-  tableHasMarket,
   type DatasetSpec,
+  isKeyedByMarket,
   type Market,
   type SpecGap,
+  tableHasMarket,
   type TableName,
 } from "@cexdata/schema";
-import type { CommitResult, SeriesRef } from "../../store/index.js";
-import type { ArchiveDataset, TimeRange } from "./archive-files.js";
-import { toArchiveSymbol, type ArchiveSymbol } from "./archive-symbol.js";
-import type { ArchiveTable } from "./archive-rows-sql.js";
-import type { DownloadArchiveZipParams } from "./download-archive-zip.js";
-import { ArchiveUnsupportedError } from "./errors.js";
-import { fillFromRest, type FillGap, type RestFill } from "./fill-from-rest.js";
-import { findGaps } from "./find-gaps.js";
-import { importArchiveRange, type ArchiveImport, type ArchiveLeftover } from "./import-archive-range.js";
-import { planBackfill, type BackfillSource } from "./plan-backfill.js";
 import { createProxiedFetch } from "../../proxy/create-proxied-fetch.js";
-import type { StagingStore } from "./staging-store.js";
-import { splitByMonth, subtractRanges } from "./time-ranges.js";
+import type { CommitResult, SeriesRef } from "../../store/index.js";
+import { ArchiveUnsupportedError } from "./errors.js";
+import type { DownloadArchiveZipParams } from "./fetch.js";
+import { fillFromRest, type FillGap, type RestFill } from "./fill.js";
+import { findGaps } from "../../store/index.js";
+import { type ArchiveImport, type ArchiveLeftover, importArchiveRange, type StagingStore } from "./import.js";
+import {
+  type ArchiveDataset,
+  type ArchiveSymbol,
+  type ArchiveTable,
+  type BackfillSource,
+  planBackfill,
+  splitByMonth,
+  subtractRanges,
+  type TimeRange,
+  toArchiveSymbol,
+} from "./plan.js";
 
 export const DEFAULT_ARCHIVE_URL = "https://data.binance.vision";
 
@@ -238,4 +243,28 @@ export function describeSources(
     ...gaps.map((g) => ({ ...g, source: "missing" as const, rows: 0 })),
   ];
   return out.sort((a, b) => a.startMs - b.startMs || a.source.localeCompare(b.source));
+}
+
+const iso = (ms: number): string =>
+  new Date(ms).toISOString().replace(":00.000Z", "Z").replace("T00:00Z", "");
+
+/**
+ * The run report's section for one archive backfill: which source filled which range, what the
+ * archive refused and why, what is still missing. Plain lines, for the report file and the log.
+ */
+export function formatArchiveReport(result: ArchiveBackfillResult): string[] {
+  const head = `${result.table} binance ${result.market} ${result.symbol}`;
+  const refused = Object.entries(result.rejectedByReason).map(([k, v]) => `${k} ${v}`);
+  const lines = [
+    `${head}: archive rows read ${result.fetched}, accepted ${result.accepted}` +
+      (refused.length ? `, quarantined ${refused.join(", ")}` : ""),
+  ];
+  for (const r of result.ranges) {
+    const what = r.source === "missing" ? "MISSING (listed in spec.json gaps)" : `${r.source} ${r.rows} rows`;
+    lines.push(`  ${iso(r.startMs)} .. ${iso(r.endMs)}  ${what}${r.detail ? `  ${r.detail}` : ""}`);
+  }
+  for (const l of result.leftForRest.filter((x) => x.reason !== "not_in_archive")) {
+    lines.push(`  archive ${l.reason}: ${l.file ?? ""} ${l.detail ?? ""}`.trimEnd());
+  }
+  return lines;
 }

@@ -1,7 +1,7 @@
 /**
  * The candidates closest to `input` by edit distance (case-insensitive), best first: at most
  * `max` of them, each within a distance of a third of the longer string (at least 2).
- * Used to say "did you mean" for unknown template names and unknown tokens.
+ * The one "did you mean" of cexdata: unknown template names, tokens, symbols, exchanges, intervals.
  */
 export function findCloseMatches(input: string, candidates: Iterable<string>, max = 3): string[] {
   const needle = input.toLowerCase();

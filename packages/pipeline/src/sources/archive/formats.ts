@@ -1,0 +1,149 @@
+import { inForceAt, quoteSqlString, type Dated } from "@cexdata/schema";
+import {
+  type ArchiveDataset,
+  type ArchiveSymbol,
+  type ArchiveTable,
+  type ArchiveVenue,
+  marketOf,
+} from "./plan.js";
+
+/**
+ * The CSV layouts of data.binance.vision, chosen BY THE DATE of the file, as Binance changed them:
+ * never guessed from a row. Column lists are Binance's (README of binance/binance-public-data and
+ * the header rows of the files themselves); DuckDB reads them with these explicit types.
+ */
+export interface CsvFormat {
+  /** A name for reports and errors. */
+  readonly id: string;
+  readonly columns: readonly (readonly [name: string, duckdbType: string])[];
+  /** Whether the first line is a header row to skip. */
+  readonly header: boolean;
+  /** Unit of the time columns: spot files from 2025-01-01 carry microseconds. */
+  readonly timeUnit: "ms" | "us";
+}
+
+/** Spot kline timestamps are microseconds in files from this day on (README: "from January 1st 2025"). */
+export const SPOT_MICROSECONDS_FROM_MS = Date.UTC(2025, 0, 1);
+/**
+ * Futures kline files carry a header row from this period on; earlier ones have none
+ * (binance-public-data issue #246: "until 2022-05-01 [files] are missing the header row").
+ */
+export const FUTURES_KLINE_HEADER_FROM_MS = Date.UTC(2022, 4, 1);
+
+const KLINE_COLUMNS = [
+  ["open_time", "BIGINT"],
+  ["open", "DOUBLE"],
+  ["high", "DOUBLE"],
+  ["low", "DOUBLE"],
+  ["close", "DOUBLE"],
+  ["volume", "DOUBLE"],
+  ["close_time", "BIGINT"],
+  // Quote asset volume (spot, USDⓈ-M); base asset volume on COIN-M, where `volume` counts contracts.
+  ["quote_volume", "DOUBLE"],
+  ["count", "BIGINT"],
+  ["taker_buy_volume", "DOUBLE"],
+  ["taker_buy_quote_volume", "DOUBLE"],
+  ["ignore", "VARCHAR"],
+] as const;
+
+const FUNDING_COLUMNS = [
+  ["calc_time", "BIGINT"],
+  ["funding_interval_hours", "DOUBLE"],
+  ["last_funding_rate", "DOUBLE"],
+] as const;
+
+const METRICS_COLUMNS = [
+  ["create_time", "TIMESTAMP"],
+  ["symbol", "VARCHAR"],
+  ["sum_open_interest", "DOUBLE"],
+  ["sum_open_interest_value", "DOUBLE"],
+  ["count_toptrader_long_short_ratio", "DOUBLE"],
+  ["sum_toptrader_long_short_ratio", "DOUBLE"],
+  ["count_long_short_ratio", "DOUBLE"],
+  ["sum_taker_long_short_vol_ratio", "DOUBLE"],
+] as const;
+
+const klines = (id: string, header: boolean, timeUnit: "ms" | "us"): CsvFormat => ({
+  id,
+  columns: KLINE_COLUMNS,
+  header,
+  timeUnit,
+});
+export const SPOT_KLINES_MS = klines("spot-klines-ms", false, "ms");
+export const SPOT_KLINES_US = klines("spot-klines-us", false, "us");
+export const FUTURES_KLINES_BARE = klines("futures-klines-no-header", false, "ms");
+export const FUTURES_KLINES_HEADER = klines("futures-klines-header", true, "ms");
+export const FUNDING_RATE: CsvFormat = {
+  id: "funding-rate",
+  columns: FUNDING_COLUMNS,
+  header: true,
+  timeUnit: "ms",
+};
+export const METRICS: CsvFormat = { id: "metrics", columns: METRICS_COLUMNS, header: true, timeUnit: "ms" };
+
+/** The format of the file of `venue`/`dataset` whose period starts at `fileStartMs`. */
+/** Kline layouts by the date a file starts: the changes Binance made, as data. */
+const KLINE_FORMATS: Readonly<Record<"spot" | "futures", Dated<CsvFormat>>> = {
+  spot: [{ until: SPOT_MICROSECONDS_FROM_MS, use: SPOT_KLINES_MS }, { use: SPOT_KLINES_US }],
+  futures: [
+    { until: FUTURES_KLINE_HEADER_FROM_MS, use: FUTURES_KLINES_BARE },
+    { use: FUTURES_KLINES_HEADER },
+  ],
+};
+
+export function csvFormatFor(venue: ArchiveVenue, dataset: ArchiveDataset, fileStartMs: number): CsvFormat {
+  if (dataset.kind === "fundingRate") return FUNDING_RATE;
+  if (dataset.kind === "metrics") return METRICS;
+  return inForceAt(KLINE_FORMATS[venue === "spot" ? "spot" : "futures"], fileStartMs);
+}
+
+/** `read_csv(...)` of files sharing one format, with its explicit columns and types: nothing is sniffed. */
+export function readCsvSql(csvPaths: readonly string[], format: CsvFormat): string {
+  const columns = format.columns
+    .map(([name, type]) => `${quoteSqlString(name)}: ${quoteSqlString(type)}`)
+    .join(", ");
+  const files = `[${csvPaths.map(quoteSqlString).join(", ")}]`;
+  return (
+    `read_csv(${files}, columns = {${columns}}, header = ${format.header}, delim = ',', quote = '"', ` +
+    `auto_detect = false, timestampformat = '%Y-%m-%d %H:%M:%S')`
+  );
+}
+
+/** Epoch milliseconds of a time column in the file's unit. */
+function msOf(column: string, format: CsvFormat): string {
+  return format.timeUnit === "us" ? `(${column} // 1000)` : column;
+}
+
+/**
+ * SELECT of the schema's columns from archive CSVs (ts as epoch-ms BIGINT), restricted to
+ * [$start_ms, $end_ms). Parameters: $symbol, $base, $quote, $start_ms, $end_ms.
+ */
+export function archiveRowsSql(
+  table: ArchiveTable,
+  symbol: ArchiveSymbol,
+  format: CsvFormat,
+  csvPaths: readonly string[],
+): string {
+  const from = readCsvSql(csvPaths, format);
+  const ident = `'binance' AS exchange`;
+  if (table === "funding_rates") {
+    return `SELECT ${ident}, $symbol AS symbol, calc_time AS ts, $base AS base, $quote AS quote,
+      last_funding_rate AS funding_rate, CAST(NULL AS DOUBLE) AS mark_price, funding_interval_hours AS interval_hours
+      FROM ${from} WHERE calc_time >= $start_ms AND calc_time < $end_ms`;
+  }
+  if (table === "open_interest") {
+    // 5-minute snapshots; the dataset keeps the one taken on the hour (never a shifted neighbour).
+    return `SELECT ${ident}, $symbol AS symbol, epoch_ms(create_time) AS ts, $base AS base, $quote AS quote,
+      sum_open_interest AS open_interest, sum_open_interest_value AS open_interest_value
+      FROM ${from} WHERE create_time = date_trunc('hour', create_time)
+        AND epoch_ms(create_time) >= $start_ms AND epoch_ms(create_time) < $end_ms`;
+  }
+  const ts = msOf("open_time", format);
+  // COIN-M: `volume` counts contracts and the 8th column is the base volume; no quote volume is given.
+  const [volume, quoteVolume] =
+    symbol.venue === "cm" ? ["quote_volume", "CAST(NULL AS DOUBLE)"] : ["volume", "quote_volume"];
+  return `SELECT ${ident}, ${quoteSqlString(marketOf(symbol.venue))} AS market, $symbol AS symbol, ${ts} AS ts,
+    $base AS base, $quote AS quote, open, high, low, close, ${volume} AS volume, ${quoteVolume} AS quote_volume,
+    count AS trades
+    FROM ${from} WHERE ${ts} >= $start_ms AND ${ts} < $end_ms`;
+}
