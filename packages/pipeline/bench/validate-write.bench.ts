@@ -338,7 +338,7 @@ else {
       unit: "MiB",
       ours: big.peakRssMiB,
       baseline: null,
-      target: "< 1024",
+      target: "<= 600",
       notes: `${big.rows} rows at ${Math.round(rate(big))} rows/s`,
     });
   }

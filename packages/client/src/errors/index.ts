@@ -100,3 +100,16 @@ export class InvalidArgumentError extends CexdataError {
     this.value = context.value;
   }
 }
+
+/** A feature needs an optional peer dependency that is not installed (e.g. apache-arrow for `as: "arrow"`). */
+export class OptionalDependencyError extends CexdataError {
+  override readonly name = "OptionalDependencyError";
+  /** The package to install. */
+  readonly dependency: string;
+  constructor(dependency: string, feature: string, context: { cause?: unknown } = {}) {
+    super(`${feature} needs the optional dependency ${dependency}: install it (npm install ${dependency})`, {
+      cause: context.cause,
+    });
+    this.dependency = dependency;
+  }
+}

@@ -4,7 +4,9 @@ import { InvalidArgumentError } from "../errors/index.js";
 import { normalizeInterval, normalizeLimit, normalizeRange } from "./normalize-args.js";
 import type { QueryContext } from "./query-context.js";
 import { planSeries } from "./query-tables.js";
-import type { BasisOptions, BasisRow, PriceCandle, PriceCandleOptions, SeriesOptions } from "./row-types.js";
+import type { ResultShape, ShapedResult } from "../duckdb/run-query.js";
+import { emptyResult } from "./empty-result.js";
+import type { BasisOptions, BasisRow, PriceCandleOptions, SeriesOptions } from "./row-types.js";
 import { selectFiles } from "./select-files.js";
 
 /** The intervals of the hourly derivatives tables: stored (1h) or built from it. */
@@ -36,15 +38,15 @@ export async function queryPriceCandles(
   ctx: QueryContext,
   table: "mark_ohlcv_1h" | "index_ohlcv_1h" | "premium_index_ohlcv_1h",
   bases: readonly string[],
-  options: PriceCandleOptions = {},
-): Promise<PriceCandle[]> {
+  options: PriceCandleOptions & { as?: ResultShape } = {},
+): Promise<ShapedResult> {
   const interval = hourlyInterval(options.interval);
   const plan = await planSeries(ctx, table, bases, {
     ...options,
     ...bucketRange(options, interval),
     market: "perp",
   });
-  if (!plan) return [];
+  if (!plan) return emptyResult(table, options.as);
   const info = INTERVAL_INFO[interval];
   const template = loadTemplate("select_price_candles_by_symbol", {
     ...plan.params,
@@ -53,10 +55,12 @@ export async function queryPriceCandles(
     offset_ms: info.offsetMs,
     partial: options.partial === true,
   });
-  const rows = await ctx.runTemplate(plan.snapshot, template, [
-    { view: "candles", table, files: plan.files },
-  ]);
-  return rows as unknown as PriceCandle[];
+  return ctx.runTemplate(
+    plan.snapshot,
+    template,
+    [{ view: "candles", table, files: plan.files }],
+    options.as,
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ClientRow } from "@cexdata/schema";
 import { findCloseMatches } from "@cexdata/sql-templates";
 import { Token, Tokens, type Interval } from "@cexdata/client";
 import type { FastifyInstance } from "fastify";
@@ -78,7 +79,7 @@ export function registerIndicatorRoutes(app: FastifyInstance, ctx: RestContext):
         const q = request.query;
         const options = toOhlcvOptions(q);
         const candles = await new Token(base, { dataset: ctx.dataset }).ohlcv(options);
-        const others: Record<string, Awaited<ReturnType<Token["ohlcv"]>>> = {};
+        const others: Record<string, ClientRow<"ohlcv_1m">[]> = {};
         if (name === "correlation" && q.with) {
           const bases = q.with
             .split(",")

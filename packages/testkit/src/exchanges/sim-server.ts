@@ -20,6 +20,8 @@ export interface SimServerParams {
   seed: number;
   nowMs: () => number;
   clockMs: () => number;
+  /** Delay in ms before each request is answered (network latency); none when absent. */
+  latencyMs?: () => number;
 }
 
 export function emptyCounters(): ExchangeCounters {
@@ -138,12 +140,22 @@ export async function startSimServer(p: SimServerParams): Promise<SimServer> {
     send(res, fault?.kind === "truncated" ? truncateReply(reply) : reply);
   };
 
-  const server = createServer((req, res) => {
+  const answer = (req: IncomingMessage, res: ServerResponse): void => {
     try {
       handle(req, res);
     } catch (error) {
       send(res, { status: 500, body: { error: String(error) } });
     }
+  };
+  const delayed = new Set<NodeJS.Timeout>();
+  const server = createServer((req, res) => {
+    const delay = p.latencyMs?.() ?? 0;
+    if (delay <= 0) return answer(req, res);
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      answer(req, res);
+    }, delay);
+    delayed.add(timer);
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -160,6 +172,7 @@ export async function startSimServer(p: SimServerParams): Promise<SimServer> {
       else replays.set(route, reply);
     },
     async stop() {
+      for (const timer of delayed) clearTimeout(timer);
       for (const socket of hanging) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));

@@ -4,6 +4,7 @@ import { createBinanceApi } from "./binance.js";
 import { createBybitApi } from "./bybit.js";
 import { createCoinbaseApi } from "./coinbase.js";
 import type { FaultPlan, FaultSpec } from "./faults.js";
+import { createLatency, type LatencySpec } from "./latency.js";
 import { createOkxApi } from "./okx.js";
 import { startSimServer, type SimServer } from "./sim-server.js";
 import {
@@ -25,6 +26,8 @@ export interface ExchangeSimulatorOptions {
   faults?: FaultPlan;
   /** Series served verbatim instead of generated. */
   recorded?: readonly RecordedSeries[];
+  /** Network latency added to every answer: ms, or a range drawn per request (e.g. 50-150 ms). */
+  latency?: LatencySpec;
 }
 
 export interface ExchangeSimulator {
@@ -63,7 +66,16 @@ export async function startExchangeSimulator(
   const entries = await Promise.all(
     SIMULATED_EXCHANGES.map(
       async (name) =>
-        [name, await startSimServer({ api: API_FACTORIES[name]({ series }), seed, nowMs, clockMs })] as const,
+        [
+          name,
+          await startSimServer({
+            api: API_FACTORIES[name]({ series }),
+            seed,
+            nowMs,
+            clockMs,
+            latencyMs: createLatency(opts.latency, seed, name),
+          }),
+        ] as const,
     ),
   );
   const servers = Object.fromEntries(entries) as Record<SimulatedExchange, SimServer>;

@@ -225,3 +225,18 @@ export function subtractRanges(ranges: readonly TimeRange[], minus: readonly Tim
   }
   return out;
 }
+
+/**
+ * `range` cut at calendar month starts (UTC): a long backfill imports and commits a month at a time,
+ * so its memory is a month's rows whatever its length.
+ */
+export function splitByMonth(range: TimeRange): TimeRange[] {
+  const out: TimeRange[] = [];
+  for (let start = range.startMs; start < range.endMs;) {
+    const d = new Date(start);
+    const end = Math.min(range.endMs, Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    out.push({ startMs: start, endMs: end });
+    start = end;
+  }
+  return out;
+}
