@@ -3,17 +3,22 @@
 // exchanges, Binance's archive and the HuggingFace Hub; runs the pipeline (`cexdata run`, then a short
 // archive backfill) into ./dataset; verifies and publishes it to the simulated Hub; reads it back with
 // the client, from the local directory and through hf://; writes tearsheet-BTC.html; stops everything.
+// With `--serve` it then serves ./dataset (API, stream and dashboard, with live streams from the
+// simulators' websocket feeds) and ends by printing the dashboard URL; Ctrl-C stops it all.
 import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Dataset, Token } from "@cexdata/client";
-import { startTestkit } from "@cexdata/testkit";
+import { createLogger } from "@cexdata/pipeline";
+import { startServer } from "@cexdata/server";
+import { attachLiquidationFeed, attachTickerFeed, attachTradeFeed, startTestkit } from "@cexdata/testkit";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const datasetDir = path.join(root, "dataset");
 const cli = path.join(root, "packages/pipeline/dist/cli/main.js");
 const DAY = 86_400_000;
+const serve = process.argv.includes("--serve");
 
 function cexdata(args, env) {
   process.stdout.write(`\n$ cexdata ${args.join(" ")}\n`);
@@ -104,9 +109,46 @@ try {
   const spec = await hub.spec();
   printCandles(`Same query through the simulated Hub (dataset version ${spec.version}):`, fromHub.slice(-2));
   await hub.close();
+  process.stdout.write(
+    "\nDemo finished: ./dataset, tearsheet-BTC.html. Everything ran against local simulators.\n",
+  );
+  if (serve) await serveDataset();
 } finally {
   await testkit.stop();
 }
-process.stdout.write(
-  "\nDemo finished: ./dataset, tearsheet-BTC.html. Everything ran against local simulators.\n",
-);
+
+/** `--serve`: the simulators' live feeds, the server over ./dataset with --live, until Ctrl-C. */
+async function serveDataset() {
+  const perps = ["BTC/USDT:USDT", "ETH/USDT:USDT"];
+  const feeds = [
+    ...["binance", "okx", "bybit"].flatMap((exchange) => [
+      attachLiquidationFeed(testkit.exchanges.httpServers[exchange], {
+        exchange,
+        symbols: perps,
+        everyMs: 700,
+      }),
+      attachTradeFeed(testkit.exchanges.httpServers[exchange], { exchange, symbols: perps, everyMs: 150 }),
+    ]),
+    attachTickerFeed(testkit.exchanges.httpServers.bybit, {
+      exchange: "bybit",
+      symbols: perps,
+      everyMs: 1000,
+    }),
+  ];
+  const server = await startServer({
+    dataset: datasetDir,
+    cacheDir: path.join(datasetDir, ".cache"),
+    port: Number(process.env.PORT ?? 8080),
+    live: { datasetDir, env: testkit.env },
+    logger: createLogger({ level: process.env.CEXDATA_LOG_LEVEL ?? "warn" }),
+  });
+  process.stdout.write(`\nServing ./dataset (live streams from the simulators). Ctrl-C stops.\n`);
+  process.stdout.write(`  API docs   ${server.url}/docs\n`);
+  process.stdout.write(`  Dashboard  ${server.url}/\n`);
+  await new Promise((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await server.close();
+  for (const feed of feeds) await feed.stop();
+}

@@ -10,9 +10,17 @@ import { forgetVerified } from "./cache/verify-file.js";
 import { pruneCache } from "./cache/prune-cache.js";
 import type { PlainRow } from "./duckdb/convert-rows.js";
 import { closeDatabase, openDatabase } from "./duckdb/open-database.js";
-import { runQuery, type Database, type QueryValue } from "./duckdb/run-query.js";
+import {
+  runQuery,
+  type Database,
+  type QueryValue,
+  type ResultShape,
+  type ShapedResult,
+} from "./duckdb/run-query.js";
 import { InvalidArgumentError } from "./errors/index.js";
 import type { QueryContext, RunnableQuery, ViewFiles } from "./query/query-context.js";
+import { normalizeShape } from "./query/normalize-args.js";
+import type { ShapeOption, SqlResult } from "./query/result-types.js";
 import { selectFiles } from "./query/select-files.js";
 import { DEFAULT_DATASET, resolveDatasetSource, type DatasetSource } from "./source/dataset-source.js";
 import { createHubFetch } from "./source/create-hub-fetch.js";
@@ -117,12 +125,18 @@ export class Dataset implements QueryContext {
   /**
    * Runs your own SQL with `$name` parameters. Every table the query names (`ohlcv_1m`, ...) is a
    * view over ALL its files, which may download a lot: prefer Token methods for narrow queries.
+   * `as: "columns"` or `"arrow"` returns the result as columns or an Apache Arrow table.
    */
-  async sql(query: string, params: Record<string, QueryValue> = {}): Promise<PlainRow[]> {
+  async sql<A extends ResultShape = "rows">(
+    query: string,
+    params: Record<string, QueryValue> = {},
+    options: ShapeOption<A> = {},
+  ): Promise<SqlResult<A>> {
+    const shape = normalizeShape(options.as);
     const snapshot = await this.readSnapshot();
     const tables = TABLE_NAMES.filter((t) => new RegExp(`\\b${t}\\b`, "i").test(query));
     const views = tables.map((table) => ({ view: table, table, files: selectFiles(snapshot.spec, table) }));
-    return this.runTemplate(snapshot, { sql: query, values: params }, views);
+    return (await this.runTemplate(snapshot, { sql: query, values: params }, views, shape)) as SqlResult<A>;
   }
 
   /** Deletes least recently used cached files until the cache holds at most `maxBytes`. */
@@ -143,11 +157,23 @@ export class Dataset implements QueryContext {
   }
 
   /** @internal Fetches and verifies the views' files, then runs the template over them. */
+  runTemplate(
+    snapshot: SpecSnapshot,
+    template: RunnableQuery,
+    views: readonly ViewFiles[],
+  ): Promise<PlainRow[]>;
+  runTemplate(
+    snapshot: SpecSnapshot,
+    template: RunnableQuery,
+    views: readonly ViewFiles[],
+    shape: ResultShape | undefined,
+  ): Promise<ShapedResult>;
   async runTemplate(
     snapshot: SpecSnapshot,
     template: RunnableQuery,
     views: readonly ViewFiles[],
-  ): Promise<PlainRow[]> {
+    shape?: ResultShape,
+  ): Promise<ShapedResult> {
     for (const view of views) {
       if (!isTableName(view.table))
         throw new InvalidArgumentError(`unknown table ${view.table}`, {
@@ -165,7 +191,7 @@ export class Dataset implements QueryContext {
     const located = await this.locateFiles(params, views);
     const run = (files: typeof located) =>
       this.openDatabase().then((database) =>
-        runQuery({ database, views: files, sql: template.sql, values: template.values }),
+        runQuery({ database, views: files, sql: template.sql, values: template.values, shape }),
       );
     try {
       return await run(located);

@@ -1,56 +1,33 @@
 import type { Dataset, DatasetOptions } from "./Dataset.js";
 import { UnknownTokenError } from "./errors/index.js";
 import { normalizeBase } from "./query/normalize-args.js";
-import {
-  queryFundingRates,
-  queryLiquidations,
-  queryMarkets,
-  queryOhlcv,
-  queryEventTable,
-  queryOpenInterest,
-  queryTokenInfo,
-} from "./query/query-tables.js";
-import type {
-  BookDepth,
-  BookDepthOptions,
-  CoverageOptions,
-  OhlcvOptions,
-  SeriesOptions,
-} from "./query/row-types.js";
-import { queryCoverage, queryLiquidationCoverage } from "./query/query-coverage.js";
+import { queryLiquidationCoverage } from "./query/query-coverage.js";
+import { queryTokenInfo } from "./query/query-tables.js";
+import type { ResultShape, ShapeOption, TableResult } from "./query/result-types.js";
+import type { TokenInfo } from "./query/row-types.js";
 import { useDataset } from "./use-dataset.js";
 import { tearsheetForToken, type TokenTearsheetOptions } from "./tearsheet/index.js";
+import { checked, countRows, TokenQueries } from "./TokenQueries.js";
 
 export interface TokenOptions {
   /** A Dataset (share one to share its DuckDB and cache), its options, or a source string. */
   dataset?: Dataset | DatasetOptions | string;
 }
 
-/** One token (base asset) of the dataset. Each method is one SQL template and its parameters. */
-export class Token {
+/** `Token.info()`: the one row (as rows), else the table shaped as asked. */
+type InfoResult<A extends ResultShape> = A extends "rows" ? TokenInfo : TableResult<"token_info", A>;
+
+/**
+ * One token (base asset) of the dataset. Each method is one SQL template and its parameters; the
+ * table methods (ohlcv, fundingRates, openInterest, liquidations, markets) are shared with Tokens.
+ */
+export class Token extends TokenQueries {
   readonly base: string;
-  readonly dataset: Dataset;
 
   constructor(base: string, options: TokenOptions = {}) {
-    this.base = normalizeBase(base);
-    this.dataset = useDataset(options.dataset);
-  }
-
-  /** Candles, oldest first. Default: 1d, spot, USDT (USD on coinbase), first exchange listing it. */
-  ohlcv(options: OhlcvOptions = {}) {
-    return queryOhlcv(this.dataset, [this.base], options);
-  }
-
-  fundingRates(options: SeriesOptions = {}) {
-    return queryFundingRates(this.dataset, [this.base], options);
-  }
-
-  openInterest(options: SeriesOptions = {}) {
-    return queryOpenInterest(this.dataset, [this.base], options);
-  }
-
-  liquidations(options: SeriesOptions = {}) {
-    return queryLiquidations(this.dataset, [this.base], options);
+    const normalized = normalizeBase(base);
+    super([normalized], useDataset(options.dataset));
+    this.base = normalized;
   }
 
   /** When liquidations were being collected, per exchange: tells "none happened" from "not listening". */
@@ -58,35 +35,16 @@ export class Token {
     return queryLiquidationCoverage(this.dataset, options);
   }
 
-  /** Per series and UTC day of one table: rows due, present and missing, sources, zombie candles. */
-  coverage(options: CoverageOptions = {}) {
-    return queryCoverage(this.dataset, [this.base], options);
-  }
-
-  /** Order book depth snapshots (default: perpetual, the first exchange holding them). */
-  bookDepth(options: BookDepthOptions = {}) {
-    return queryEventTable<BookDepth>(this.dataset, "book_depth", [this.base], {
-      market: "perp",
-      ...options,
-    });
-  }
-
   /** The token_info row (exchanges listing it, first and last candle). */
-  async info() {
-    return (await queryTokenInfo(this.dataset, [this.base]))[0] ?? throwUnknown(this.base);
-  }
-
-  /** Every market (spot and perp) listing the token, from exchange_info. */
-  markets() {
-    return queryMarkets(this.dataset, [this.base]);
+  async info<A extends ResultShape = "rows">(options: ShapeOption<A> = {}): Promise<InfoResult<A>> {
+    const request = checked(options);
+    const result = await queryTokenInfo(this.dataset, [this.base], request);
+    if (countRows(result) === 0) throw new UnknownTokenError(this.base, { didYouMean: [] });
+    return (request.as === "rows" ? (result as TokenInfo[])[0] : result) as InfoResult<A>;
   }
 
   /** A self-contained HTML tearsheet: candles, returns, drawdown, volatility, funding, open interest. */
   tearsheet(options: TokenTearsheetOptions = {}) {
     return tearsheetForToken(this, options);
   }
-}
-
-function throwUnknown(base: string): never {
-  throw new UnknownTokenError(base, { didYouMean: [] });
 }

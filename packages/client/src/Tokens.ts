@@ -1,31 +1,21 @@
-import type { Dataset } from "./Dataset.js";
 import { normalizeBase } from "./query/normalize-args.js";
-import {
-  queryFundingRates,
-  queryLiquidations,
-  queryMarkets,
-  queryOhlcv,
-  queryEventTable,
-  queryOpenInterest,
-  queryTokenInfo,
-} from "./query/query-tables.js";
-import { queryCoverage } from "./query/query-coverage.js";
 import { queryUniverse } from "./query/query-listing.js";
-import type {
-  BookDepth,
-  BookDepthOptions,
-  CoverageOptions,
-  OhlcvOptions,
-  SeriesOptions,
-  UniverseOptions,
-} from "./query/row-types.js";
+import { queryTokenInfo } from "./query/query-tables.js";
+import type { UniverseOptions } from "./query/row-types.js";
+import type { ResultShape, ShapeOption, TableResult } from "./query/result-types.js";
 import { useDataset } from "./use-dataset.js";
 import type { TokenOptions } from "./Token.js";
+import { checked, shaped, TokenQueries } from "./TokenQueries.js";
 
 /** Several tokens answered together: each method runs ONE query for all of them. */
-export class Tokens {
+export class Tokens extends TokenQueries {
   readonly bases: readonly string[];
-  readonly dataset: Dataset;
+
+  constructor(bases: readonly string[], options: TokenOptions = {}) {
+    const normalized = [...new Set(bases.map(normalizeBase))];
+    super(normalized, useDataset(options.dataset));
+    this.bases = normalized;
+  }
 
   /**
    * The bases listed at a moment (listed_at <= at < delisted_at), delisted ones included for the
@@ -35,41 +25,10 @@ export class Tokens {
     return queryUniverse(useDataset(options.dataset), options);
   }
 
-  constructor(bases: readonly string[], options: TokenOptions = {}) {
-    this.bases = [...new Set(bases.map(normalizeBase))];
-    this.dataset = useDataset(options.dataset);
-  }
-
-  /** Candles of every token (each on its own default exchange and quote), ordered by base then time. */
-  ohlcv(options: OhlcvOptions = {}) {
-    return queryOhlcv(this.dataset, this.bases, options);
-  }
-
-  fundingRates(options: SeriesOptions = {}) {
-    return queryFundingRates(this.dataset, this.bases, options);
-  }
-
-  openInterest(options: SeriesOptions = {}) {
-    return queryOpenInterest(this.dataset, this.bases, options);
-  }
-
-  liquidations(options: SeriesOptions = {}) {
-    return queryLiquidations(this.dataset, this.bases, options);
-  }
-
-  coverage(options: CoverageOptions = {}) {
-    return queryCoverage(this.dataset, this.bases, options);
-  }
-
-  bookDepth(options: BookDepthOptions = {}) {
-    return queryEventTable<BookDepth>(this.dataset, "book_depth", this.bases, { market: "perp", ...options });
-  }
-
-  info() {
-    return queryTokenInfo(this.dataset, this.bases);
-  }
-
-  markets() {
-    return queryMarkets(this.dataset, this.bases);
+  /** The token_info rows of the tokens. */
+  async info<A extends ResultShape = "rows">(
+    options: ShapeOption<A> = {},
+  ): Promise<TableResult<"token_info", A>> {
+    return shaped<"token_info", A>(queryTokenInfo(this.dataset, this.bases, checked(options)));
   }
 }

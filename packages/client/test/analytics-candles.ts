@@ -44,6 +44,8 @@ export function generateCandles(
       volume,
       quoteVolume: volume * close,
       trades: 100 + i,
+      takerBuyVolume: null,
+      takerBuyQuoteVolume: null,
     };
   });
 }

@@ -3,7 +3,7 @@
 
 // One cycle and its report.
 export { runCycle, type RunCycleParams, type RunCycleResult } from "./run/run-cycle.js";
-export { createLogger, type Logger } from "./log/create-logger.js";
+export type { Logger } from "./log/create-logger.js";
 export type {
   NotServed,
   RunReport,
@@ -67,15 +67,27 @@ export {
   type BackfillFromArchiveParams,
 } from "./sources/archive/index.js";
 
-// Publishing to the Hub.
+// Merging shard datasets into one, then publishing it to the Hub.
+export { LocalDatasetError } from "./store/index.js";
 export {
   mergeDatasetShards,
+  type MergeDatasetShardsParams,
+  type MergeDatasetShardsResult,
+} from "./shards/index.js";
+export {
   publishDataset,
   PublishError,
   pullDataset,
   recentPartitions,
-  type MergeDatasetShardsParams,
-  type MergeDatasetShardsResult,
+  squashHistory,
+  checkLayout,
+  measureLayout,
+  versionTag,
+  HUB_LAYOUT_LIMITS,
+  type LayoutLimits,
+  type LayoutReport,
+  type SquashHistoryParams,
+  type SquashHistoryResult,
   type PublishDatasetParams,
   type PublishErrorCode,
   type PublishResult,
@@ -86,7 +98,11 @@ export {
 // Websocket liquidation collectors.
 export {
   collectLiquidations,
+  createProExchange,
   mergeWalIntoDataset,
   type CollectLiquidationsParams,
   type MergeWalResult,
 } from "./collect/index.js";
+
+// Logging, for processes built on the pipeline (the server) to log the same way.
+export { createLogger, scrubSecrets, type CreateLoggerParams } from "./log/create-logger.js";

@@ -74,6 +74,8 @@ describe("archive CSV formats, chosen by the file's date", () => {
       volume: 36304.2,
       quote_volume: 1.03547608,
       trades: 79,
+      taker_buy_volume: 19523,
+      taker_buy_quote_volume: 0.55694227,
     });
     expect(rows.map((r) => r["ts"])).toEqual(
       Array.from({ length: 10 }, (_, i) => Date.UTC(2021, 10, 27) + i * 60_000),
@@ -122,6 +124,8 @@ describe("archive CSV formats, chosen by the file's date", () => {
         ts: 1499040000000,
         open: 0.0163479,
         trades: 308,
+        taker_buy_volume: 1756.87402397,
+        taker_buy_quote_volume: 28.46694368,
       }),
     ]);
     const headed = await importFixture(

@@ -80,6 +80,8 @@ const candle = (i: number, over: Record<string, unknown> = {}) => ({
   volume: 3,
   quote_volume: 300,
   trades: 7,
+  taker_buy_volume: 1,
+  taker_buy_quote_volume: 100,
   ...over,
 });
 

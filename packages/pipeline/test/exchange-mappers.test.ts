@@ -62,6 +62,8 @@ describe("exchange mappers on recorded payloads", () => {
       volume: 20.55495,
       quote_volume: 891428.4285807,
       trades: 3743,
+      taker_buy_volume: 10.91428,
+      taker_buy_quote_volume: 473782.9573992,
     });
   });
 
@@ -103,6 +105,8 @@ describe("exchange mappers on recorded payloads", () => {
       volume: 355.82896243,
       quote_volume: null,
       trades: null,
+      taker_buy_volume: null,
+      taker_buy_quote_volume: null,
     });
   });
 

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { SpecFreshness } from "@cexdata/schema";
 import { startTestkit, type Testkit } from "@cexdata/testkit";
 import { parseConfig } from "../src/config/load-config.js";
-import { mergeDatasetShards, publishDataset, pullDataset } from "../src/publish/index.js";
+import { publishDataset, pullDataset } from "../src/publish/index.js";
 import { recordFreshness } from "../src/run/record-freshness.js";
 import { runCycle } from "../src/run/run-cycle.js";
+import { mergeDatasetShards } from "../src/shards/index.js";
 import { openDatasetStore, readSpec } from "../src/store/index.js";
 import { readTable } from "./helpers/read-table.js";
 

@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { startExchangeSimulator, type ExchangeSimulator } from "@cexdata/testkit";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { parseConfig } from "../src/config/load-config.js";
-import { mergeDatasetShards } from "../src/publish/index.js";
+import { mergeDatasetShards } from "../src/shards/index.js";
 import { runCycle } from "../src/run/run-cycle.js";
 import { verifyDataset } from "../src/store/index.js";
 import { readTable } from "./helpers/read-table.js";

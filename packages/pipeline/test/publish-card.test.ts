@@ -104,3 +104,31 @@ it("says a liquidation gap's missing are hours: how many events it held is unkno
     "`liquidations` okx perp BTC/USDT:USDT: 2024-01-02T00:00:00.000Z to 2024-01-03T00:00:00.000Z, 25 hours missing",
   );
 });
+
+it("documents each derivatives table's sources, how far back each exchange goes, and REST-only history", () => {
+  const borrowed = { columns: [], files: spec.tables.ohlcv_1d!.files.slice(0, 1) };
+  const card = renderDatasetCard({
+    spec: {
+      ...spec,
+      schema_version: "1.1",
+      tables: {
+        ...spec.tables,
+        long_short_ratios: borrowed,
+        premium_index_ohlcv_1h: borrowed,
+        mark_ohlcv_1h: borrowed,
+      },
+    },
+    repo: REPO,
+  });
+  for (const name of ["long_short_ratios", "premium_index_ohlcv_1h", "mark_ohlcv_1h"] as const) {
+    expect(card).toContain(`### \`${name}\``);
+    expect(card).toContain(TABLES[name].doc);
+  }
+  expect(card).toContain("schema 1.1");
+  expect(card).toContain("for the last 30 days; older days from the archive's daily `metrics` files");
+  expect(card).toContain("the latest 1,440 hours (60 days)");
+  expect(card).toContain("REST-only history, only a scheduled run keeps it");
+  expect(card).toContain("`markPriceKlines` daily and monthly files");
+  // Candles say where their taker-buy volumes come from.
+  expect(card).toContain("`taker_buy_volume`, `taker_buy_quote_volume`: Binance klines");
+});

@@ -4,7 +4,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { startHubSimulator, type HubSimulator } from "@cexdata/testkit";
+import { createLogger } from "../src/log/create-logger.js";
+import { publishDataset } from "../src/publish/index.js";
 import { makeTempDir, writeTestDataset, type CandleFile } from "./publish-fixture.js";
+
+const quiet = createLogger({ level: "silent" });
 
 // The CLI runs from dist/, as installed: `pnpm --filter @cexdata/pipeline... build` first (`pnpm test` does).
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/cli/main.js");
@@ -67,4 +71,42 @@ it("`cexdata publish` without HF_TOKEN fails with a clear message", async () => 
   const res = await cexdata(["publish", "--dataset", tmp.dir, "--repo", REPO], { HF_ENDPOINT: hub.url });
   expect(res.code).toBe(1);
   expect(res.stderr).toContain("HF_TOKEN is not set");
+});
+
+it("`cexdata squash` squashes main and moves the current tag; deleting older version tags needs --yes", async () => {
+  const env = { HF_TOKEN: hub.token, HF_ENDPOINT: hub.url };
+  for (const [version, count] of [
+    [1, 5],
+    [2, 6],
+    [3, 7],
+  ] as const) {
+    await writeTestDataset(tmp.dir, { version, files: [{ ...BTC, count }] });
+    const published = await publishDataset({
+      datasetDir: tmp.dir,
+      repo: REPO,
+      hubUrl: hub.url,
+      accessToken: hub.token,
+      logger: quiet,
+    });
+    expect(published.tag).toBe(`v${version}`);
+  }
+  const dry = await cexdata(["squash", "--repo", REPO, "--keep-versions", "1", "--dry-run"], env);
+  expect(dry.code, dry.stderr).toBe(0);
+  expect(JSON.parse(dry.stdout)).toMatchObject({
+    moved: "v3",
+    kept: [],
+    dropped: ["v2", "v1"],
+    squashed: null,
+  });
+
+  const refused = await cexdata(["squash", "--repo", REPO, "--keep-versions", "1"], env);
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(/deletes the tags v2, v1/);
+  expect(Object.keys(hub.listTags(`datasets/${REPO}`)).sort()).toEqual(["v1", "v2", "v3"]);
+
+  const squashed = await cexdata(["squash", "--repo", REPO, "--keep-versions", "1", "--yes"], env);
+  expect(squashed.code, squashed.stderr).toBe(0);
+  expect(hub.listCommits(`datasets/${REPO}`)).toHaveLength(1);
+  expect(hub.listTags(`datasets/${REPO}`)).toEqual({ v3: hub.headOf(`datasets/${REPO}`) });
+  expect(squashed.stderr).not.toContain(hub.token);
 });

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, expect, it } from "vitest";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { parseDatasetSpec } from "@cexdata/schema";
 import { startHubSimulator, type HubSimulator } from "@cexdata/testkit";
-import { mergeDatasetShards, publishDataset, pullDataset, recentPartitions } from "../src/publish/index.js";
+import { publishDataset, pullDataset, recentPartitions } from "../src/publish/index.js";
+import { mergeDatasetShards } from "../src/shards/index.js";
 import {
   captureLogger,
   makeTempDir,

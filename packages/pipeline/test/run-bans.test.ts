@@ -42,6 +42,8 @@ const run = (exchange: string, maxBanWaitMs?: number) =>
       markets: ["perp"],
       tables: ["ohlcv_1m", "funding_rates"],
       since: SINCE,
+      // One series after another: the funding series starts after the candles met the ban.
+      concurrency: 1,
     }),
     datasetDir: dir,
     logger,

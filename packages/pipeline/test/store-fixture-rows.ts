@@ -33,6 +33,8 @@ export async function loadBinanceSpotRows(): Promise<OhlcvRow[]> {
     volume: Number(k[5]),
     quote_volume: Number(k[7]),
     trades: k[8],
+    taker_buy_volume: Number(k[9]),
+    taker_buy_quote_volume: Number(k[10]),
   }));
 }
 
@@ -55,6 +57,8 @@ export async function loadFreqtradePerpRows(): Promise<OhlcvRow[]> {
     volume,
     quote_volume: null,
     trades: null,
+    taker_buy_volume: null,
+    taker_buy_quote_volume: null,
   }));
 }
 
@@ -96,6 +100,8 @@ export function makeOhlcvRows(count: number, startMs: number, overrides: Partial
       volume: i % 11,
       quote_volume: (i % 11) * open,
       trades: i % 7,
+      taker_buy_volume: (i % 11) / 2,
+      taker_buy_quote_volume: ((i % 11) / 2) * open,
       ...overrides,
     });
   }

@@ -90,6 +90,8 @@ describe("files read by an independent Parquet implementation (parquetjs-lite)",
       ["volume", Type["DOUBLE"], null],
       ["quote_volume", Type["DOUBLE"], null],
       ["trades", Type["INT64"], ConvertedType["INT_64"]],
+      ["taker_buy_volume", Type["DOUBLE"], null],
+      ["taker_buy_quote_volume", Type["DOUBLE"], null],
     ]);
     for (const g of footer.row_groups) {
       for (const c of g.columns) expect(c.meta_data.codec).toBe(thrift.CompressionCodec["ZSTD"]);

@@ -41,7 +41,7 @@ async function loadIntoDuckDB(store: DatasetStore, data: readonly OhlcvRow[]): P
     await conn.run(
       `CREATE OR REPLACE TEMP TABLE src (exchange VARCHAR, market VARCHAR, symbol VARCHAR, ts TIMESTAMP_MS,
         base VARCHAR, quote VARCHAR, open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, volume DOUBLE,
-        quote_volume DOUBLE, trades BIGINT)`,
+        quote_volume DOUBLE, trades BIGINT, taker_buy_volume DOUBLE, taker_buy_quote_volume DOUBLE)`,
     );
     const appender = await conn.createAppender("src");
     for (const r of data) {
@@ -54,6 +54,8 @@ async function loadIntoDuckDB(store: DatasetStore, data: readonly OhlcvRow[]): P
       for (const v of [r.open, r.high, r.low, r.close, r.volume]) appender.appendDouble(v);
       appender.appendDouble(r.quote_volume ?? 0);
       appender.appendBigInt(BigInt(r.trades ?? 0));
+      appender.appendDouble(r.taker_buy_volume ?? 0);
+      appender.appendDouble(r.taker_buy_quote_volume ?? 0);
       appender.endRow();
     }
     appender.closeSync();

@@ -8,6 +8,8 @@ export * from "./spec.js";
 export * from "./symbols.js";
 export * from "./exchanges.js";
 export * from "./dated.js";
+export * from "./schema-version.js";
+export * from "./read-files-sql.js";
 export * from "./retry.js";
 export * from "./close-matches.js";
 export * from "./sql-quote.js";

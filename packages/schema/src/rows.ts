@@ -26,6 +26,9 @@ export type OpenInterestRow = Row<"open_interest">;
 export type LiquidationRow = Row<"liquidations">;
 export type ExchangeInfoRow = Row<"exchange_info">;
 export type TokenInfoRow = Row<"token_info">;
+export type MarkOhlcvRow = Row<"mark_ohlcv_1h">;
+export type PriceCandleRow = Row<"mark_ohlcv_1h"> | Row<"index_ohlcv_1h"> | Row<"premium_index_ohlcv_1h">;
+export type LongShortRatioRow = Row<"long_short_ratios">;
 export type CoverageRow = Row<"coverage">;
 export type BookDepthRow = Row<"book_depth">;
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  SCHEMA_VERSION,
+  SchemaVersionError,
   SpecValidationError,
   TABLES,
   TABLE_NAMES,
@@ -37,6 +39,17 @@ function fieldOf(value: unknown): string {
 describe("spec.json", () => {
   it("accepts a well-formed manifest", () => {
     expect(parseDatasetSpec(spec).version).toBe(3);
+  });
+
+  it("refuses a table it does not know for a writer, leaves it out for a reader", () => {
+    const newer = {
+      ...spec,
+      tables: { ...spec.tables, sentiment_1h: { columns: [], files: [], some_new_key: 1 } },
+    };
+    expect(fieldOf(newer)).toBe("tables.sentiment_1h");
+    const read = parseDatasetSpec(newer, { unknownTables: "ignore" });
+    expect(Object.keys(read.tables)).toEqual(["ohlcv_1d"]);
+    expect(read.tables.ohlcv_1d?.files).toHaveLength(1);
   });
 
   it("names the field that is wrong", () => {
@@ -160,5 +173,26 @@ describe("partition paths", () => {
     });
     expect(partitionTimeRange("data/ohlcv_1h/base=BTC/2023.parquet").endMs).toBe(Date.UTC(2024, 0, 1));
     expect(partitionTimeRange("data/ohlcv_1d/base=BTC/all.parquet").startMs).toBe(-Infinity);
+  });
+});
+
+describe("schema_version", () => {
+  it("reads an older or equal version, and a spec without one (1.0)", () => {
+    expect(parseDatasetSpec({ ...spec, schema_version: "1.0" }).schema_version).toBe("1.0");
+    expect(parseDatasetSpec({ ...spec, schema_version: SCHEMA_VERSION }).schema_version).toBe(SCHEMA_VERSION);
+    expect(parseDatasetSpec({ ...spec, schema_version: "1.99" }).schema_version).toBe("1.99");
+    expect(parseDatasetSpec(spec).schema_version).toBeUndefined();
+  });
+
+  it("refuses a newer major with an error naming both versions", () => {
+    const newer = { ...spec, schema_version: "2.0", tables: { whatever: { changed: true } } };
+    expect(() => parseDatasetSpec(newer, { unknownTables: "ignore" })).toThrow(SchemaVersionError);
+    expect(() => parseDatasetSpec(newer)).toThrow(
+      `the dataset is written in schema 2.0, a newer major version than the schema ${SCHEMA_VERSION}`,
+    );
+  });
+
+  it("names a malformed version", () => {
+    expect(fieldOf({ ...spec, schema_version: "one" })).toBe("schema_version");
   });
 });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { exchangeIdSchema } from "./enums.js";
 import { parsePartitionPath } from "./partitions.js";
+import { assertReadableSchema, SCHEMA_VERSION_PATTERN } from "./schema-version.js";
 import { TABLES, tableNameSchema, type TableName } from "./tables.js";
 
 /** ISO-8601 UTC with a `Z`, as `new Date().toISOString()` writes it. */
@@ -108,6 +109,8 @@ export type SpecFreshness = z.infer<typeof specFreshnessSchema>;
 export const datasetSpecSchema = z
   .object({
     version: z.number().int().positive(),
+    /** The contract's version (`MAJOR.MINOR`, see schema-version.ts); absent in specs written before 1.1. */
+    schema_version: z.string().regex(SCHEMA_VERSION_PATTERN, "MAJOR.MINOR, e.g. 1.1").optional(),
     update_time: isoUtcSchema,
     // Keys are checked below rather than by an enum key schema, so the error names the bad table.
     tables: z.record(z.string(), specTableSchema),
@@ -176,11 +179,32 @@ export class SpecValidationError extends Error {
   }
 }
 
+export interface ParseSpecOptions {
+  /**
+   * `refuse` (the pipeline, which rewrites spec.json and must not lose a table it does not know):
+   * a table name outside the schema is an error. `ignore` (readers): such a table is left out of
+   * the result, so a client keeps reading a dataset that a newer pipeline added tables to.
+   */
+  readonly unknownTables?: "refuse" | "ignore";
+}
+
 /** Validates a parsed spec.json; the error names the field that is wrong. */
-export function parseDatasetSpec(value: unknown): DatasetSpec {
+export function parseDatasetSpec(value: unknown, options: ParseSpecOptions = {}): DatasetSpec {
+  // A newer major may mean anything: refused before the rest is read against this schema.
+  const stated = (value as { schema_version?: unknown } | null)?.schema_version;
+  if (typeof stated === "string" && SCHEMA_VERSION_PATTERN.test(stated)) assertReadableSchema(stated);
+  if (options.unknownTables === "ignore") value = withoutUnknownTables(value);
   const result = datasetSpecSchema.safeParse(value);
   if (result.success) return result.data as DatasetSpec;
   const issue = result.error.issues[0]!;
   const field = issue.path.map(String).join(".") || "(root)";
   throw new SpecValidationError(`spec.json: ${field}: ${issue.message}`, field);
+}
+
+function withoutUnknownTables(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const tables = (value as { tables?: unknown }).tables;
+  if (tables === null || typeof tables !== "object" || Array.isArray(tables)) return value;
+  const known = Object.entries(tables).filter(([name]) => tableNameSchema.safeParse(name).success);
+  return { ...value, tables: Object.fromEntries(known) };
 }

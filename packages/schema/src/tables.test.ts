@@ -23,6 +23,8 @@ const candle = {
   volume: 12.5,
   quote_volume: 525000,
   trades: null,
+  taker_buy_volume: null,
+  taker_buy_quote_volume: null,
 };
 
 describe("tables", () => {
@@ -36,6 +38,10 @@ describe("tables", () => {
       "liquidations",
       "exchange_info",
       "token_info",
+      "mark_ohlcv_1h",
+      "index_ohlcv_1h",
+      "premium_index_ohlcv_1h",
+      "long_short_ratios",
       "coverage",
       "book_depth",
     ]);

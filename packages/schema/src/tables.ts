@@ -102,6 +102,12 @@ function ohlcvTable<const N extends string>(
       volume: col.amount("traded volume in base units"),
       quote_volume: nullable(col.amount("traded volume in quote units")),
       trades: nullable(col.count("number of trades, where the exchange reports it")),
+      taker_buy_volume: nullable(
+        col.amount("volume bought by takers, base units, where the exchange reports it (Binance)"),
+      ),
+      taker_buy_quote_volume: nullable(
+        col.amount("volume bought by takers, quote units, where the exchange reports it (Binance)"),
+      ),
     },
     key: ["exchange", "market", "symbol", "ts"],
     partition: { byBase: true, period, timeColumn: "ts" },
@@ -113,10 +119,12 @@ export const ohlcv1m = ohlcvTable("ohlcv_1m", "1-minute", "1m", "month");
 export const ohlcv1h = ohlcvTable("ohlcv_1h", "1-hour", "1h", "year");
 export const ohlcv1d = ohlcvTable("ohlcv_1d", "1-day", "1d", "none");
 
+const PERP_ONLY = ["perp"] as const;
+
 /** What every perpetual-only series table shares (the rest is its own). */
 const PERP_SERIES = {
   kind: "event-series",
-  markets: ["perp"],
+  markets: PERP_ONLY,
   merge: "time-series",
   key: ["exchange", "symbol", "ts"],
   partition: { byBase: true, period: "year", timeColumn: "ts" },
@@ -177,6 +185,94 @@ export const liquidations = defineTable({
   },
   key: ["exchange", "symbol", "ts", "id"],
   partition: { byBase: true, period: "month", timeColumn: "ts" },
+});
+
+/**
+ * Hourly candles of a perpetual's reference price: its mark price, its index (the spot basket) or its
+ * premium index. Not traded, so no volume. Rows at a fixed hourly step that close like candles
+ * (`cadence`): the hour still running is never stored and a missing hour is a gap. They are
+ * `event-series`, not `candle-series`, which the schema keeps for the trade candles (ohlcv_*).
+ */
+function priceCandleTable<const N extends string>(name: N, doc: string, what: string, signed: boolean) {
+  const value = (d: string) => (signed ? col.number(`${d} ${what}`) : col.price(`${d} ${what}`));
+  return defineTable({
+    name,
+    doc,
+    kind: "event-series",
+    cadence: "1h",
+    markets: PERP_ONLY,
+    merge: "time-series",
+    freshFrom: "newest-row",
+    columns: {
+      exchange,
+      symbol,
+      ts: col.timestamp("open time of the candle, UTC"),
+      base,
+      quote,
+      open: value("first"),
+      high: value("highest"),
+      low: value("lowest"),
+      close: value("last"),
+    },
+    key: ["exchange", "symbol", "ts"],
+    partition: { byBase: true, period: "year", timeColumn: "ts" },
+    timeColumn: "ts",
+  });
+}
+
+export const markOhlcv1h = priceCandleTable(
+  "mark_ohlcv_1h",
+  "Closed 1-hour candles of the mark price of perpetual swaps: the price funding, PnL and liquidations use.",
+  "mark price",
+  false,
+);
+export const indexOhlcv1h = priceCandleTable(
+  "index_ohlcv_1h",
+  "Closed 1-hour candles of the index price of perpetual swaps: the exchange's spot basket the contract tracks.",
+  "index price",
+  false,
+);
+export const premiumIndexOhlcv1h = priceCandleTable(
+  "premium_index_ohlcv_1h",
+  "Closed 1-hour candles of the premium index of perpetual swaps ((impact price - index) / index, the input " +
+    "of the funding rate); negative when the contract trades below its index.",
+  "premium index (a fraction, 0.0001 = 0.01%)",
+  true,
+);
+
+export const longShortRatios = defineTable({
+  name: "long_short_ratios",
+  doc:
+    "Positioning of perpetual traders, hourly: the value at the top of each UTC hour. A ratio is longs / " +
+    "shorts (1.5 = 60% long); null where the exchange does not publish it.",
+  kind: "event-series",
+  // Exchanges publish an hour's statistics once it is over, as for open interest.
+  cadence: "1h",
+  markets: PERP_ONLY,
+  merge: "time-series",
+  freshFrom: "newest-row",
+  columns: {
+    exchange,
+    symbol,
+    ts: col.timestamp("top of the UTC hour the ratios were taken at"),
+    base,
+    quote,
+    top_trader_account_ratio: nullable(
+      col.amount("long / short accounts among the top 20% of traders by margin (Binance, OKX)"),
+    ),
+    top_trader_position_ratio: nullable(
+      col.amount("long / short position size of the top 20% of traders by margin (Binance, OKX)"),
+    ),
+    global_account_ratio: nullable(col.amount("long / short accounts among all traders")),
+    taker_buy_sell_ratio: nullable(
+      col.amount(
+        "taker buy volume / taker sell volume (REST: the hour's; Binance's archive: the 5-minute period's)",
+      ),
+    ),
+  },
+  key: ["exchange", "symbol", "ts"],
+  partition: { byBase: true, period: "year", timeColumn: "ts" },
+  timeColumn: "ts",
 });
 
 export const exchangeInfo = defineTable({
@@ -311,6 +407,10 @@ export const TABLES = {
   liquidations,
   exchange_info: exchangeInfo,
   token_info: tokenInfo,
+  mark_ohlcv_1h: markOhlcv1h,
+  index_ohlcv_1h: indexOhlcv1h,
+  premium_index_ohlcv_1h: premiumIndexOhlcv1h,
+  long_short_ratios: longShortRatios,
   coverage,
   book_depth: bookDepth,
 } as const;

@@ -33,6 +33,8 @@ SELECT
   k.close AS "close",
   k.volume AS "volume",
   k.quote_volume AS "quoteVolume",
-  k.trades AS "trades"
+  k.trades AS "trades",
+  k.taker_buy_volume AS "takerBuyVolume",
+  k.taker_buy_quote_volume AS "takerBuyQuoteVolume"
 FROM kept AS k
 ORDER BY k.base, k.ts

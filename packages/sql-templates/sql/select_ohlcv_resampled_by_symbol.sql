@@ -1,5 +1,6 @@
 -- Candles of a derived interval (5m, 15m, 30m, 4h, 12h, 1w) built from a finer stored interval:
--- open of the first candle, highest high, lowest low, close of the last, volumes and trades summed.
+-- open of the first candle, highest high, lowest low, close of the last, volumes (taker-buy volumes
+-- too: NULL unless every candle of the bucket carries one) and trades summed.
 -- A bucket starts at offset_ms + k * bucket_ms after the epoch (weeks start on Monday).
 -- Only closed buckets (the stored series reaches the bucket's end) unless `partial` is true.
 -- `start` and `end` should be aligned to bucket boundaries by the caller.
@@ -31,6 +32,9 @@ buckets AS (
     sum(volume) AS volume,
     sum(quote_volume) AS quote_volume,
     sum(trades) AS trades,
+    -- A bucket's taker-buy volume only where every candle of it carries one: never a partial sum.
+    CASE WHEN count(taker_buy_volume) = count(*) THEN sum(taker_buy_volume) END AS taker_buy_volume,
+    CASE WHEN count(taker_buy_quote_volume) = count(*) THEN sum(taker_buy_quote_volume) END AS taker_buy_quote_volume,
     max(max(epoch_ms(ts))) OVER (PARTITION BY exchange, symbol) AS series_last_ms
   FROM source
   GROUP BY exchange, market, symbol, bucket
@@ -48,7 +52,9 @@ SELECT
   b.close AS "close",
   b.volume AS "volume",
   b.quote_volume AS "quoteVolume",
-  b.trades AS "trades"
+  b.trades AS "trades",
+  b.taker_buy_volume AS "takerBuyVolume",
+  b.taker_buy_quote_volume AS "takerBuyQuoteVolume"
 FROM buckets AS b
 WHERE $partial OR b.bucket + $bucket_ms <= b.series_last_ms + $source_ms
 QUALIFY $limit IS NULL

@@ -42,6 +42,14 @@ export interface TemplateParams {
     periods_per_year: number;
   };
   select_sma_by_symbol: Omit<SeriesParams, "limit"> & { market: string; window: number };
+  select_price_candles_by_symbol: SeriesParams & { bucket_ms: number; offset_ms: number; partial: boolean };
+  select_long_short_ratios_by_symbol: SeriesParams;
+  select_basis_by_symbol: Omit<SeriesParams, "symbols" | "limit"> & {
+    perp_symbols: readonly string[];
+    spot_symbols: readonly string[];
+    bucket_ms: number;
+    offset_ms: number;
+  };
   select_universe_by_time: {
     at: EpochMs;
     exchange: string | null;

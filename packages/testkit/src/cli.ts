@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { parseLatency, type LatencySpec } from "./exchanges/latency.js";
 import { startTestkit } from "./start-testkit.js";
 
-const HELP = `Usage: pnpm testkit start [--seed N] [--token hf_...]
+const HELP = `Usage: pnpm testkit start [--seed N] [--token hf_...] [--latency MS|MIN-MAX]
 
 Starts test doubles of the exchanges (Binance, OKX, Bybit, Coinbase), Binance's public archive
 (data.binance.vision) and the HuggingFace Hub on 127.0.0.1, prints the environment that points
@@ -14,6 +15,7 @@ cexdata at them, one "export NAME=value" per line, and runs until SIGINT or SIGT
 Options:
   --seed N         seed of the simulated market data (default 1)
   --token hf_...   the Hub write token to accept (default: a random hf_testkit_... token)
+  --latency 50-150 delay each exchange answer by this many ms (a range: drawn per request)
   -h, --help       show this help
 `;
 
@@ -24,6 +26,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       seed: { type: "string" },
       token: { type: "string" },
+      latency: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -44,7 +47,18 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write("--token must start with hf_ (@huggingface/hub refuses other tokens)\n");
     return 2;
   }
-  const testkit = await startTestkit({ seed, ...(values.token !== undefined && { hubToken: values.token }) });
+  let latency: LatencySpec | undefined;
+  try {
+    latency = values.latency === undefined ? undefined : parseLatency(values.latency);
+  } catch (error) {
+    process.stderr.write(`--latency: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const testkit = await startTestkit({
+    seed,
+    ...(values.token !== undefined && { hubToken: values.token }),
+    ...(latency !== undefined && { exchanges: { latency } }),
+  });
   for (const [name, value] of Object.entries(testkit.env)) process.stdout.write(`export ${name}=${value}\n`);
   process.stderr.write("testkit running; Ctrl-C to stop\n");
   await new Promise<void>((resolve) => {

@@ -8,6 +8,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import type { SpecFile } from "@cexdata/schema";
 import { CexdataError, DatasetUnavailableError, IntegrityError } from "../errors/index.js";
 import { describeError } from "../source/fetch-remote-spec.js";
+import { throwIfRevisionGone } from "../source/revision-not-found.js";
 
 /**
  * Streams `url` into a unique temp file beside `blobPath`, checks its size and sha256 against the
@@ -19,6 +20,8 @@ export async function downloadBlob(params: {
   file: SpecFile;
   blobPath: string;
   fetch: typeof fetch;
+  /** The Hub dataset and revision the URL names, to say so when the Hub no longer resolves it. */
+  pin?: { repo: string; revision: string } | null;
 }): Promise<number> {
   const { url, file, blobPath } = params;
   let response: Response;
@@ -28,6 +31,7 @@ export async function downloadBlob(params: {
     if (error instanceof CexdataError) throw error;
     throw new DatasetUnavailableError(`GET ${url} failed: ${describeError(error)}`, { url, cause: error });
   }
+  if (params.pin) await throwIfRevisionGone(response, { url, ...params.pin });
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     throw new DatasetUnavailableError(`GET ${url} answered ${response.status}`, {

@@ -1,7 +1,12 @@
 import { rm } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { retrying, type RetryPolicy, type SpecFile } from "@cexdata/schema";
-import { DatasetAccessError, DatasetUnavailableError, IntegrityError } from "../errors/index.js";
+import {
+  DatasetAccessError,
+  DatasetUnavailableError,
+  IntegrityError,
+  RevisionNotFoundError,
+} from "../errors/index.js";
 import { buildFileUrl, type DatasetSource } from "../source/dataset-source.js";
 import { downloadBlob } from "./download-blob.js";
 import { forgetVerified, markVerified, verifyFile } from "./verify-file.js";
@@ -71,16 +76,20 @@ async function fillBlob(params: EnsureFilesParams, file: SpecFile, blobPath: str
     await rm(blobPath, { force: true });
   }
   const url = buildFileUrl(params.source, file.path, params.revision);
+  const { source } = params;
+  const pin =
+    source.kind === "hub" ? { repo: source.repo, revision: params.revision ?? source.revision } : null;
   try {
-    const bytes = await retrying(() => downloadBlob({ url, file, blobPath, fetch: params.fetch }), {
+    const bytes = await retrying(() => downloadBlob({ url, file, blobPath, fetch: params.fetch, pin }), {
       policy: DOWNLOAD_RETRY,
       classify: (error) => ({ retry: error instanceof IntegrityError }),
     });
     params.stats.downloads += 1;
     params.stats.bytesDownloaded += bytes;
   } catch (error) {
-    // A refusal (DatasetAccessError) already says what to do; it is not wrapped.
-    if (error instanceof DatasetUnavailableError && !(error instanceof DatasetAccessError)) {
+    // A refusal or a revision gone already says what to do; neither is wrapped.
+    const explained = error instanceof DatasetAccessError || error instanceof RevisionNotFoundError;
+    if (error instanceof DatasetUnavailableError && !explained) {
       throw new DatasetUnavailableError(
         `cexdata: cannot download ${file.path}: ${error.message}; it is not in the cache (${params.cacheDir})`,
         { url, status: error.status, cause: error },

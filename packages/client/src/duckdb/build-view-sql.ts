@@ -1,4 +1,4 @@
-import { quoteSqlString, TABLES, type TableName } from "@cexdata/schema";
+import { quoteSqlString, readTableFilesSql, TABLES, type TableName } from "@cexdata/schema";
 
 /** A view a query reads: a table's files, or `series` (exchange, symbol, base, quote, market) of them. */
 export interface ViewSource {
@@ -17,19 +17,13 @@ export interface ViewSource {
 export function buildViewSql(source: ViewSource): string {
   if (!/^[a-z][a-z0-9_]*$/.test(source.view)) throw new RangeError(`invalid view name ${source.view}`);
   const columns = TABLES[source.table].columns as Record<string, { type: string }>;
-  const empty = `SELECT ${Object.entries(columns)
-    .map(([name, c]) => `CAST(NULL AS ${c.type}) AS ${name}`)
-    .join(", ")} WHERE false`;
-  const files = `SELECT * FROM read_parquet([${source.paths.map(quoteSqlString).join(", ")}])`;
-  // A table in one small file (exchange_info, token_info, coverage) may come from a version before
-  // a nullable column was added to it: unioned by name with the empty typed relation, the column
-  // reads as NULL there. Time-partitioned tables read their files directly (no added columns yet).
   const from =
-    source.paths.length === 0
-      ? empty
-      : TABLES[source.table].partition.period === "none"
-        ? `${empty} UNION ALL BY NAME ${files}`
-        : files;
+    source.paths.length > 0
+      ? // Files written under an older minor schema lack the columns added since: they read NULL.
+        `SELECT * FROM ${readTableFilesSql(source.table, `[${source.paths.map(quoteSqlString).join(", ")}]`)}`
+      : `SELECT ${Object.entries(columns)
+          .map(([name, c]) => `CAST(NULL AS ${c.type}) AS ${name}`)
+          .join(", ")} WHERE false`;
   const body =
     source.shape === "series"
       ? `SELECT exchange, symbol, base, quote, ${"market" in columns ? "market" : "'perp'"} AS market FROM (${from})`

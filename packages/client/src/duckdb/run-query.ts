@@ -9,8 +9,11 @@ import {
   type DuckDBValue,
 } from "@duckdb/node-api";
 import type { TemplateValue } from "@cexdata/sql-templates";
+import type { Table as ArrowTable } from "apache-arrow";
 import { buildViewSql, type ViewSource } from "./build-view-sql.js";
+import { columnsToArrow } from "./columns-to-arrow.js";
 import { convertRows, type PlainRow } from "./convert-rows.js";
+import { describeColumns, readColumns, type ColumnTable } from "./read-columns.js";
 
 /** A value a caller may bind: a template value, or a Date (bound as a TIMESTAMP). */
 export type QueryValue = TemplateValue | Date;
@@ -24,22 +27,35 @@ export interface Database {
   readonly idle: DuckDBConnection[];
 }
 
-/** Defines the views on a free connection, binds every value as a parameter, returns plain rows. */
+/**
+ * How a result is returned: row objects (the default), columns (typed arrays and string
+ * dictionaries), or an Apache Arrow table (needs the optional peer dependency apache-arrow).
+ */
+export type ResultShape = "rows" | "columns" | "arrow";
+
+/** A result in one of the shapes. */
+export type ShapedResult = PlainRow[] | ColumnTable | ArrowTable;
+
+/** Defines the views on a free connection, binds every value as a parameter, returns the result shaped. */
 export async function runQuery(params: {
   database: Database;
   views: readonly ViewSource[];
   sql: string;
   values: Readonly<Record<string, QueryValue>>;
-}): Promise<PlainRow[]> {
+  shape?: ResultShape;
+}): Promise<ShapedResult> {
   const { database } = params;
   const connection = database.idle.pop() ?? (await database.instance.connect());
   let reusable = false;
   try {
     for (const view of params.views) await connection.run(buildViewSql(view));
     const { values, types } = bindValues(params.values);
-    const rows = convertRows(await connection.runAndReadAll(params.sql, values, types));
+    const result = await connection.run(params.sql, values, types);
     reusable = true;
-    return rows;
+    if (params.shape === undefined || params.shape === "rows") return convertRows(result);
+    const described = describeColumns(result);
+    const columns = readColumns(result, described);
+    return params.shape === "columns" ? columns : await columnsToArrow(columns, described);
   } finally {
     if (reusable && database.idle.length < 8) database.idle.push(connection);
     else connection.closeSync();

@@ -43,6 +43,26 @@ export class DatasetAccessError extends DatasetUnavailableError {
   }
 }
 
+/**
+ * The Hub no longer resolves the revision the dataset is pinned to: a commit id its history no longer
+ * holds (squashed), a tag deleted, or a branch that does not exist. Never answered from another
+ * revision: a pin is a promise of exact data, so the client stops instead.
+ */
+export class RevisionNotFoundError extends DatasetUnavailableError {
+  override readonly name = "RevisionNotFoundError";
+  readonly repo: string;
+  readonly revision: string;
+  constructor(context: { url: string; repo: string; revision: string }) {
+    super(
+      `revision ${JSON.stringify(context.revision)} of hf://datasets/${context.repo} no longer resolves on the Hub ` +
+        `(its history was squashed, or the tag deleted): pin a version tag the Hub lists (v<version>) or use main`,
+      { url: context.url, status: 404 },
+    );
+    this.repo = context.repo;
+    this.revision = context.revision;
+  }
+}
+
 /** spec.json is not valid JSON or does not match the dataset contract. `field` names the bad field. */
 export class SpecError extends CexdataError {
   override readonly name = "SpecError";
@@ -78,5 +98,18 @@ export class InvalidArgumentError extends CexdataError {
     super(message);
     this.argument = context.argument;
     this.value = context.value;
+  }
+}
+
+/** A feature needs an optional peer dependency that is not installed (e.g. apache-arrow for `as: "arrow"`). */
+export class OptionalDependencyError extends CexdataError {
+  override readonly name = "OptionalDependencyError";
+  /** The package to install. */
+  readonly dependency: string;
+  constructor(dependency: string, feature: string, context: { cause?: unknown } = {}) {
+    super(`${feature} needs the optional dependency ${dependency}: install it (npm install ${dependency})`, {
+      cause: context.cause,
+    });
+    this.dependency = dependency;
   }
 }

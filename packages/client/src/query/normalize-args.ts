@@ -12,6 +12,7 @@ import {
   type TableName,
 } from "@cexdata/schema";
 import { findCloseMatches } from "@cexdata/schema";
+import type { ResultShape } from "../duckdb/run-query.js";
 import { InvalidArgumentError } from "../errors/index.js";
 
 /** A point in time: a Date, an ISO-8601 string (`2024-01-01`, `2024-01-01T00:00:00Z`) or epoch ms. */
@@ -58,6 +59,15 @@ export function normalizeInterval(input: unknown): Interval {
   const close = typeof input === "string" ? findCloseMatches(input, INTERVALS) : [];
   const hint = close.length ? `; did you mean ${close.join(", ")}?` : "";
   throw invalid("interval", input, `an interval is one of ${INTERVALS.join(", ")}${hint}`);
+}
+
+const SHAPES: readonly ResultShape[] = ["rows", "columns", "arrow"];
+
+/** `as`: rows (default), columns or arrow. */
+export function normalizeShape(input: unknown): ResultShape {
+  if (input === undefined) return "rows";
+  if (SHAPES.includes(input as ResultShape)) return input as ResultShape;
+  throw invalid("as", input, `a result shape is one of ${SHAPES.join(", ")}`);
 }
 
 /** A table of the dataset by name (`ohlcv_1m`), with close matches when it is not one. */

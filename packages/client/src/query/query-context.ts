@@ -1,6 +1,6 @@
 import type { SpecFile, TableName } from "@cexdata/schema";
 import type { PlainRow } from "../duckdb/convert-rows.js";
-import type { QueryValue } from "../duckdb/run-query.js";
+import type { QueryValue, ResultShape, ShapedResult } from "../duckdb/run-query.js";
 import type { SpecSnapshot } from "../source/SpecTracker.js";
 
 /** A view of a template, over manifest files (the Dataset fetches and verifies them). */
@@ -17,7 +17,10 @@ export interface RunnableQuery {
   readonly values: Readonly<Record<string, QueryValue>>;
 }
 
-/** What the query planner needs from a Dataset: a spec, and a way to run a template over files. */
+/**
+ * What the query planner needs from a Dataset: a spec, and a way to run a template over files,
+ * returning rows or, given a shape, columns or an Arrow table.
+ */
 export interface QueryContext {
   readSnapshot(): Promise<SpecSnapshot>;
   runTemplate(
@@ -25,4 +28,10 @@ export interface QueryContext {
     template: RunnableQuery,
     views: readonly ViewFiles[],
   ): Promise<PlainRow[]>;
+  runTemplate(
+    snapshot: SpecSnapshot,
+    template: RunnableQuery,
+    views: readonly ViewFiles[],
+    shape: ResultShape | undefined,
+  ): Promise<ShapedResult>;
 }

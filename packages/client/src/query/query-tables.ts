@@ -5,13 +5,14 @@ import {
   isNativeInterval,
   TABLES,
   type CandleTable,
-  type ClientRow,
   type Market,
   type SeriesTable,
   type SnapshotTable,
   type TableName,
 } from "@cexdata/schema";
 import { loadTemplate, type TemplateName } from "@cexdata/sql-templates";
+import type { ResultShape, ShapedResult } from "../duckdb/run-query.js";
+import { emptyResult } from "./empty-result.js";
 import type { QueryContext } from "./query-context.js";
 import {
   normalizeBase,
@@ -26,12 +27,15 @@ import { checkBasesKnown, resolveSeries } from "./resolve-series.js";
 import type { OhlcvOptions, SeriesOptions } from "./row-types.js";
 import { selectFiles } from "./select-files.js";
 
+/** How the caller wants the result (`as`): rows by default, else columns or an Arrow table. */
+type Shaped = { as?: ResultShape };
+
 /** Candles of `bases` in one query: stored intervals directly, others resampled from their source. */
 export async function queryOhlcv(
   ctx: QueryContext,
   bases: readonly string[],
-  options: OhlcvOptions = {},
-): Promise<ClientRow<"ohlcv_1m">[]> {
+  options: OhlcvOptions & Shaped = {},
+): Promise<ShapedResult> {
   const interval = normalizeInterval(options.interval);
   const info = INTERVAL_INFO[interval];
   const range = normalizeRange(options);
@@ -40,7 +44,7 @@ export async function queryOhlcv(
   const end = Math.min(bucketStart(range.end - 1, interval) + info.ms, Date.UTC(2200, 0, 1));
   const table = CANDLE_TABLE_BY_INTERVAL[info.source];
   const plan = await planSeries(ctx, table, bases, { ...options, start, end });
-  if (!plan) return [];
+  if (!plan) return emptyResult(table, options.as);
   const common = { ...plan.params, market: plan.market, limit: normalizeLimit(options.limit) };
   const template = isNativeInterval(interval)
     ? loadTemplate("select_ohlcv_by_symbol", common)
@@ -51,36 +55,41 @@ export async function queryOhlcv(
         source_ms: INTERVAL_INFO[info.source].ms,
         partial: options.partial === true,
       });
-  const rows = await ctx.runTemplate(plan.snapshot, template, [{ view: "ohlcv", table, files: plan.files }]);
-  return rows as unknown as ClientRow<"ohlcv_1m">[];
+  return ctx.runTemplate(plan.snapshot, template, [{ view: "ohlcv", table, files: plan.files }], options.as);
 }
 
-export function queryFundingRates(ctx: QueryContext, bases: readonly string[], options: SeriesOptions = {}) {
-  return queryEventTable<ClientRow<"funding_rates">>(ctx, "funding_rates", bases, options);
+export function queryFundingRates(
+  ctx: QueryContext,
+  bases: readonly string[],
+  options: SeriesOptions & Shaped = {},
+) {
+  return queryEventTable(ctx, "funding_rates", bases, options);
 }
 
-export function queryOpenInterest(ctx: QueryContext, bases: readonly string[], options: SeriesOptions = {}) {
-  return queryEventTable<ClientRow<"open_interest">>(ctx, "open_interest", bases, options);
+export function queryOpenInterest(
+  ctx: QueryContext,
+  bases: readonly string[],
+  options: SeriesOptions & Shaped = {},
+) {
+  return queryEventTable(ctx, "open_interest", bases, options);
 }
 
-export function queryLiquidations(ctx: QueryContext, bases: readonly string[], options: SeriesOptions = {}) {
-  return queryEventTable<ClientRow<"liquidations">>(ctx, "liquidations", bases, options);
+export function queryLiquidations(
+  ctx: QueryContext,
+  bases: readonly string[],
+  options: SeriesOptions & Shaped = {},
+) {
+  return queryEventTable(ctx, "liquidations", bases, options);
 }
 
 /** token_info rows of `bases` (a base the dataset does not hold is an UnknownTokenError). */
-export async function queryTokenInfo(
-  ctx: QueryContext,
-  bases: readonly string[],
-): Promise<ClientRow<"token_info">[]> {
-  return (await queryReference(ctx, "token_info", bases)) as unknown as ClientRow<"token_info">[];
+export function queryTokenInfo(ctx: QueryContext, bases: readonly string[], options: Shaped = {}) {
+  return queryReference(ctx, "token_info", bases, options);
 }
 
 /** exchange_info rows (every market listing the bases). */
-export async function queryMarkets(
-  ctx: QueryContext,
-  bases: readonly string[],
-): Promise<ClientRow<"exchange_info">[]> {
-  return (await queryReference(ctx, "exchange_info", bases)) as unknown as ClientRow<"exchange_info">[];
+export function queryMarkets(ctx: QueryContext, bases: readonly string[], options: Shaped = {}) {
+  return queryReference(ctx, "exchange_info", bases, options);
 }
 
 /** Snapshot tables read by base alone (coverage, by series and day, has its own query: query-coverage.ts). */
@@ -92,13 +101,18 @@ const SNAPSHOT_TEMPLATES = {
   exchange_info: "select_markets_by_base",
 } as const satisfies Record<ReferenceTable, TemplateName>;
 
-async function queryReference(ctx: QueryContext, table: ReferenceTable, input: readonly string[]) {
+async function queryReference(
+  ctx: QueryContext,
+  table: ReferenceTable,
+  input: readonly string[],
+  options: Shaped,
+): Promise<ShapedResult> {
   const bases = input.map(normalizeBase);
   const snapshot = await ctx.readSnapshot();
   checkBasesKnown(snapshot, bases);
   const files = selectFiles(snapshot.spec, table);
   const template = loadTemplate(SNAPSHOT_TEMPLATES[table], { bases });
-  return ctx.runTemplate(snapshot, template, [{ view: table, table, files }]);
+  return ctx.runTemplate(snapshot, template, [{ view: table, table, files }], options.as);
 }
 
 /** Series tables other than candles: funding, open interest, liquidations, and any added later. */
@@ -111,24 +125,23 @@ type EventTemplate<T extends EventTable> = Extract<`select_${T}_by_symbol`, Temp
  * Rows of an event table for `bases`. A table the schema keeps for one market only (perpetuals) is
  * read on that market whatever the options say; others take `options.market` (spot by default).
  */
-export async function queryEventTable<R>(
+export async function queryEventTable(
   ctx: QueryContext,
   table: EventTable,
   bases: readonly string[],
-  options: SeriesOptions & { market?: unknown } = {},
-): Promise<R[]> {
+  options: SeriesOptions & Shaped & { market?: unknown } = {},
+): Promise<ShapedResult> {
   const markets: readonly Market[] = TABLES[table].markets;
   const plan = await planSeries(ctx, table, bases, {
     ...options,
     ...normalizeRange(options),
     market: markets.length === 1 ? markets[0] : options.market,
   });
-  if (!plan) return [];
+  if (!plan) return emptyResult(table, options.as);
   const params = { ...plan.params, limit: normalizeLimit(options.limit) };
   const name = `select_${table}_by_symbol` as EventTemplate<EventTable>;
   const template = loadTemplate(name, params);
-  const rows = await ctx.runTemplate(plan.snapshot, template, [{ view: table, table, files: plan.files }]);
-  return rows as unknown as R[];
+  return ctx.runTemplate(plan.snapshot, template, [{ view: table, table, files: plan.files }], options.as);
 }
 
 /** Validates the arguments, picks the files and the series of each base; null when nothing matches. */

@@ -9,6 +9,32 @@ export type Liquidation = ClientRow<"liquidations">;
 /** A market (spot or perpetual) of an exchange, from `exchange_info`. */
 export type MarketInfo = ClientRow<"exchange_info">;
 export type TokenInfo = ClientRow<"token_info">;
+/** A mark, index or premium-index candle of a perpetual (the premium index is a signed fraction). */
+export type PriceCandle = ClientRow<"mark_ohlcv_1h">;
+/** Long/short ratios at the top of an hour; a ratio the exchange does not publish is null. */
+export type LongShortRatio = ClientRow<"long_short_ratios">;
+
+/** The basis of a perpetual at the end of a bucket: against its index and against spot. */
+export interface BasisRow {
+  exchange: string;
+  /** The perpetual's symbol. */
+  symbol: string;
+  /** Open time of the bucket; the closes are those of its last stored hour. */
+  ts: Date;
+  base: string;
+  quote: string;
+  perpClose: number;
+  /** Null where the index candle of that hour is not stored. */
+  indexClose: number | null;
+  /** Null where the exchange's spot market of the pair is not stored. */
+  spotClose: number | null;
+  /** perpClose / indexClose - 1 (0.001 = the contract 0.1% above its index). */
+  basisIndex: number | null;
+  /** basisIndex x 3 x 365: as a funding rate paid every 8 hours, per year. */
+  basisIndexAnnualised: number | null;
+  basisSpot: number | null;
+  basisSpotAnnualised: number | null;
+}
 /** One series' coverage of one UTC day, from `coverage`. */
 export type Coverage = ClientRow<"coverage">;
 /** One level (or percentage band) of one order book snapshot, from `book_depth`. */
@@ -26,6 +52,18 @@ export interface SeriesOptions {
   end?: TimeInput;
   /** Keep only the most recent `limit` rows of each series. */
   limit?: number;
+}
+
+export interface PriceCandleOptions extends SeriesOptions {
+  /** 1h (stored) or 4h, 12h, 1d, 1w (built from the hours). Default 1h. */
+  interval?: Interval;
+  /** Include the last, still incomplete bucket. Default false. */
+  partial?: boolean;
+}
+
+export interface BasisOptions extends SeriesOptions {
+  /** 1h, 4h, 12h, 1d or 1w: the closes of each bucket's last hour. Default 1h. */
+  interval?: Interval;
 }
 
 export interface OhlcvOptions extends SeriesOptions {

@@ -2,15 +2,19 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DatasetSpec } from "@cexdata/schema";
-import { DatasetAccessError, DatasetUnavailableError } from "../errors/index.js";
+import { DatasetAccessError, DatasetUnavailableError, RevisionNotFoundError } from "../errors/index.js";
 import { buildFileUrl, isPinnedRevision, type DatasetSource } from "./dataset-source.js";
 import { describeError, fetchRemoteSpec, isTransientFailure } from "./fetch-remote-spec.js";
 import { parseSpecText } from "./parse-spec-text.js";
+import { resolveSpecCommit } from "./resolve-spec-commit.js";
 
 /** A spec.json and the revision its files are fetched at (the commit it came from, when known). */
 export interface SpecSnapshot {
   readonly spec: DatasetSpec;
-  /** Commit id from `X-Repo-Commit`, else the configured revision; undefined for local and http sources. */
+  /**
+   * The commit spec.json was last written in (a commit-id pin as given), else the configured revision;
+   * undefined for local and http sources. Data files are read at this commit.
+   */
   readonly revision: string | undefined;
   /** True when the source could not be reached and this copy came from the cache. */
   readonly offline: boolean;
@@ -71,9 +75,11 @@ export class SpecTracker {
         url: this.specUrl,
         etag: stored?.etag ?? null,
         fetch: this.params.fetch,
+        ...(source.kind === "hub" && { pin: { repo: source.repo, revision: source.revision } }),
       });
       if (response.status === "not-modified" && stored) {
-        const next = { ...stored, commit: response.commit ?? stored.commit };
+        // Same spec.json: the commit it was written in still holds every file it lists.
+        const next = { ...stored, commit: stored.commit ?? response.commit };
         if (next.commit !== stored.commit) await this.writeStored(next);
         return this.remember(this.fromStored(next, false), next);
       }
@@ -86,7 +92,7 @@ export class SpecTracker {
       const next: StoredSpec = {
         url: this.specUrl,
         etag: response.etag,
-        commit: response.commit,
+        commit: await this.specCommitOf(response.commit),
         text: response.text,
       };
       const snapshot = this.fromStored(next, false);
@@ -99,8 +105,21 @@ export class SpecTracker {
     }
   }
 
+  /** Where the data files of a spec.json read at `head` are read: the commit that wrote it. */
+  private async specCommitOf(head: string | null): Promise<string | null> {
+    const { source } = this.params;
+    if (source.kind !== "hub" || head === null || isPinnedRevision(source)) return head;
+    return resolveSpecCommit({
+      hubUrl: source.hubUrl,
+      repo: source.repo,
+      revision: head,
+      fetch: this.params.fetch,
+    });
+  }
+
   private explain(error: unknown): unknown {
-    if (!(error instanceof DatasetUnavailableError) || error instanceof DatasetAccessError) return error;
+    if (!(error instanceof DatasetUnavailableError)) return error;
+    if (error instanceof DatasetAccessError || error instanceof RevisionNotFoundError) return error;
     const cached = "nothing of this dataset is cached";
     return new DatasetUnavailableError(
       `cexdata: dataset ${this.params.source.label} is unavailable: ${error.message}; ${cached} (cache: ${this.params.cacheDir})`,

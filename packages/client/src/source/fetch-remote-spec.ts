@@ -1,4 +1,5 @@
 import { CexdataError, DatasetUnavailableError } from "../errors/index.js";
+import { throwIfRevisionGone } from "./revision-not-found.js";
 
 export type RemoteSpecResponse =
   | {
@@ -19,6 +20,8 @@ export async function fetchRemoteSpec(params: {
   url: string;
   etag: string | null;
   fetch: typeof fetch;
+  /** The Hub dataset and revision, to say so when the Hub no longer resolves that revision. */
+  pin?: { repo: string; revision: string };
 }): Promise<RemoteSpecResponse> {
   let url = params.url;
   let commit: string | null = null;
@@ -32,6 +35,7 @@ export async function fetchRemoteSpec(params: {
       continue;
     }
     if (response.status === 304) return { status: "not-modified", commit };
+    if (params.pin) await throwIfRevisionGone(response, { url: params.url, ...params.pin });
     if (!response.ok) {
       await response.body?.cancel();
       throw new DatasetUnavailableError(`GET ${params.url} answered ${response.status}`, {

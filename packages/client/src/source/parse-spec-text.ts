@@ -4,7 +4,7 @@ import { IntegrityError, SpecError } from "../errors/index.js";
 /**
  * Parses spec.json text against the dataset contract. A bad field is a SpecError naming it; a file
  * path that could escape the dataset (`../../etc/passwd`) is an IntegrityError, refused before any
- * file is touched.
+ * file is touched. A table this client does not know (added by a newer pipeline) is ignored.
  */
 export function parseSpecText(text: string, url: string): DatasetSpec {
   let value: unknown;
@@ -18,7 +18,8 @@ export function parseSpecText(text: string, url: string): DatasetSpec {
     });
   }
   try {
-    return parseDatasetSpec(value);
+    // Tables a newer pipeline added are not this client's to read: left out, never an error.
+    return parseDatasetSpec(value, { unknownTables: "ignore" });
   } catch (error) {
     if (!(error instanceof SpecValidationError)) throw error;
     if (/\.files\.\d+\.path$/.test(error.field)) {

@@ -9,6 +9,7 @@ import {
   type CandleFields,
 } from "../analytics/index.js";
 import { candleDomain, DOWN_COLOR, renderCandlestickChart, UP_COLOR } from "./candlestick-chart.js";
+import { renderDerivativeCharts } from "./derivative-charts.js";
 import { formatCompact, formatPercent } from "./chart-scale.js";
 import { escapeHtml } from "./escape-html.js";
 import { renderCoverageStrip } from "./coverage-strip.js";
@@ -159,6 +160,10 @@ function renderProvenance(input: TearsheetInput, candles: CandleFields[]): strin
     ],
     ["Funding payments", String(input.fundingRates?.length ?? 0)],
     ["Open-interest snapshots", String(input.openInterest?.length ?? 0)],
+    ...(input.basis?.length ? ([["Basis points", String(input.basis.length)]] as [string, string][]) : []),
+    ...(input.longShortRatios?.length
+      ? ([["Long/short hours", String(input.longShortRatios.length)]] as [string, string][])
+      : []),
     ["Generated", (input.generatedAt ?? new Date()).toISOString()],
   ];
   const items = entries.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("");
@@ -177,7 +182,7 @@ export function renderTearsheet(input: TearsheetInput): string {
   const p = input.provenance;
   const title = input.title ?? `${p.symbol} · ${p.interval}`;
   const range = `${candles[0]?.ts.toISOString().slice(0, 10)} to ${candles.at(-1)?.ts.toISOString().slice(0, 10)}`;
-  const perp = renderPerpCharts(input);
+  const perp = [...renderPerpCharts(input), ...renderDerivativeCharts(input)];
   return `<!doctype html>
 <html lang="en">
 <head>

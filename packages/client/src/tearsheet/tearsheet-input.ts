@@ -22,6 +22,15 @@ export interface TearsheetProvenance {
 
 export type TearsheetFundingRow = Pick<ClientRow<"funding_rates">, "ts" | "fundingRate" | "intervalHours">;
 export type TearsheetOpenInterestRow = Pick<ClientRow<"open_interest">, "ts" | "openInterest">;
+export interface TearsheetBasisRow {
+  readonly ts: Date;
+  readonly basisIndex: number | null;
+  readonly basisSpot: number | null;
+}
+export type TearsheetLongShortRow = Pick<
+  ClientRow<"long_short_ratios">,
+  "ts" | "topTraderAccountRatio" | "topTraderPositionRatio" | "globalAccountRatio" | "takerBuySellRatio"
+>;
 
 export interface TearsheetInput {
   /** Candles in time order, as `Token.ohlcv` returns them. At least two. */
@@ -30,6 +39,10 @@ export interface TearsheetInput {
   readonly fundingRates?: readonly TearsheetFundingRow[];
   /** Open-interest snapshots of the perpetual (drawn when given and non-empty). */
   readonly openInterest?: readonly TearsheetOpenInterestRow[];
+  /** Basis of the perpetual against its index and spot (drawn when any value is present). */
+  readonly basis?: readonly TearsheetBasisRow[];
+  /** Long/short ratios of the perpetual (drawn when any value is present). */
+  readonly longShortRatios?: readonly TearsheetLongShortRow[];
   /** The candles' series per UTC day from `coverage`: drawn as a strip under the candles when given. */
   readonly coverage?: readonly TearsheetCoverageDay[];
   readonly provenance: TearsheetProvenance;

@@ -7,7 +7,7 @@ import {
 } from "@cexdata/schema";
 import type { TearsheetCoverageDay } from "./coverage-strip.js";
 import { Tearsheet } from "./Tearsheet.js";
-import type { TearsheetInput } from "./tearsheet-input.js";
+import type { TearsheetBasisRow, TearsheetInput, TearsheetLongShortRow } from "./tearsheet-input.js";
 
 type TimeInput = Date | string | number;
 
@@ -32,6 +32,9 @@ export interface TearsheetToken {
   ohlcv(options: SeriesQuery & { interval?: Interval; market?: Market }): Promise<ClientRow<"ohlcv_1m">[]>;
   fundingRates(options: SeriesQuery): Promise<ClientRow<"funding_rates">[]>;
   openInterest(options: SeriesQuery): Promise<ClientRow<"open_interest">[]>;
+  /** Optional: a token source without the derivatives tables simply draws no such panels. */
+  basis?(options: SeriesQuery & { interval?: Interval }): Promise<readonly TearsheetBasisRow[]>;
+  longShortRatios?(options: SeriesQuery): Promise<readonly TearsheetLongShortRow[]>;
   /** Daily coverage (drawn under the candles when the token has it). */
   coverage?(options: {
     table: "ohlcv_1m" | "ohlcv_1h" | "ohlcv_1d";
@@ -40,6 +43,9 @@ export interface TearsheetToken {
     end?: TimeInput;
   }): Promise<(TearsheetCoverageDay & { symbol: string })[]>;
 }
+
+/** The basis is built from hourly closes: the sheet's interval where it is one of those, else hourly. */
+const BASIS_INTERVALS: readonly Interval[] = ["1h", "4h", "12h", "1d", "1w"];
 
 export interface TokenTearsheetOptions {
   /** Candle interval. Default 1d. */
@@ -79,12 +85,15 @@ export async function tearsheetForToken(
   const exchange = candles[0]?.exchange ?? options.exchange;
   const perpQuery = { ...withQuote, ...(exchange === undefined ? {} : { exchange }) };
   const wantPerp = options.perp !== false;
+  const basisInterval = BASIS_INTERVALS.includes(interval) ? interval : "1h";
   // Coverage of the stored table the candles come from (resampled intervals read a finer one).
   const coverageTable = CANDLE_TABLE_BY_INTERVAL[INTERVAL_INFO[interval].source];
-  const [fundingRates, openInterest, spec, coverage] = await Promise.all([
+  const [fundingRates, openInterest, spec, basis, longShortRatios, coverage] = await Promise.all([
     wantPerp ? token.fundingRates(perpQuery) : Promise.resolve([]),
     wantPerp ? token.openInterest(perpQuery) : Promise.resolve([]),
     token.dataset.spec(),
+    wantPerp && token.basis ? token.basis({ ...perpQuery, interval: basisInterval }) : Promise.resolve([]),
+    wantPerp && token.longShortRatios ? token.longShortRatios(perpQuery) : Promise.resolve([]),
     token.coverage && candles[0]
       ? token.coverage({ table: coverageTable, exchange: candles[0].exchange, ...range })
       : Promise.resolve([]),
@@ -95,6 +104,8 @@ export async function tearsheetForToken(
     candles,
     fundingRates,
     openInterest,
+    basis,
+    longShortRatios,
     coverage: coverage.filter((d) => d.symbol === symbol),
     provenance: {
       datasetVersion: spec.version,

@@ -42,6 +42,8 @@ export function makeCandles(params: {
       volume,
       quote_volume: round(volume * close),
       trades: Math.floor(random() * 100),
+      taker_buy_volume: round(volume * 0.45),
+      taker_buy_quote_volume: round(volume * 0.45 * close),
     });
     price = close;
   }
@@ -89,6 +91,8 @@ export function resampleCandles(
       volume: sum(group.map((r) => r.volume)),
       quoteVolume: sum(group.map((r) => r.quote_volume ?? 0)),
       trades: sum(group.map((r) => r.trades ?? 0)),
+      takerBuyVolume: sum(group.map((r) => r.taker_buy_volume ?? 0)),
+      takerBuyQuoteVolume: sum(group.map((r) => r.taker_buy_quote_volume ?? 0)),
     }));
 }
 
@@ -98,6 +102,12 @@ function sum(values: number[]): number {
 
 /** Stored candles as the client returns them (camelCase, Date). */
 export function toClientCandle(row: Candle) {
-  const { quote_volume, ...rest } = row;
-  return { ...rest, ts: new Date(row.ts), quoteVolume: quote_volume };
+  const { quote_volume, taker_buy_volume, taker_buy_quote_volume, ...rest } = row;
+  return {
+    ...rest,
+    ts: new Date(row.ts),
+    quoteVolume: quote_volume,
+    takerBuyVolume: taker_buy_volume,
+    takerBuyQuoteVolume: taker_buy_quote_volume,
+  };
 }

@@ -1,4 +1,4 @@
-export { collectLiquidations } from "./liquidation-collector.js";
+export { collectLiquidations, createProExchange } from "./liquidation-collector.js";
 export type { CollectLiquidationsParams } from "./liquidation-collector.js";
 export { mergeWalIntoDataset } from "./merge-wal.js";
 export type { MergeWalResult } from "./merge-wal.js";

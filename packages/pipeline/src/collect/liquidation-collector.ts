@@ -9,6 +9,9 @@ import {
 } from "../exchanges/geo-block.js";
 import { connectExchange } from "../exchanges/connect-exchange.js";
 import { RefusedHosts } from "../exchanges/refused-hosts.js";
+import { captureWebsocketMessages } from "../raw/capture-raw.js";
+import { RawLog } from "../raw/raw-log.js";
+import { newRunId } from "../report/run-id.js";
 import { liquidationRowFrom } from "./liquidation-rows.js";
 import { StreamLiveness } from "./stream-liveness.js";
 import { mergeWalIntoDataset } from "./merge-wal.js";
@@ -30,6 +33,8 @@ export interface CollectLiquidationsParams {
   readonly logger: Logger;
   /** Aborting stops the collector: streams close, the log is merged, the promise resolves. */
   readonly signal: AbortSignal;
+  /** Called with each row once it is in the log (the server republishes them live). */
+  readonly onRow?: (row: ReturnType<typeof liquidationRowFrom>) => void;
 }
 
 /**
@@ -46,7 +51,8 @@ async function loadWebsocketProxyAgents(exchange: Exchange): Promise<void> {
 
 type ProCtor = new (config: Record<string, unknown>) => Exchange;
 
-async function createProExchange(id: string, env: NodeJS.ProcessEnv): Promise<Exchange> {
+/** A ccxt.pro instance pointed where the environment says (URL override, proxy). */
+export async function createProExchange(id: string, env: NodeJS.ProcessEnv): Promise<Exchange> {
   const ctor = (ccxt.pro as unknown as Record<string, ProCtor | undefined>)[id];
   if (!ctor) throw new Error(`ccxt has no websocket support for exchange ${JSON.stringify(id)}`);
   const exchange = new ctor({ enableRateLimit: true, options: { defaultType: "swap" } });
@@ -108,6 +114,8 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
   // What a dead predecessor logged is merged before anything new is written.
   await mergeWalIntoDataset({ datasetDir: p.datasetDir, includeActive: true, logger: p.logger });
   const wal = await WriteAheadLog.open(p.datasetDir);
+  // Every message as received, for `cexdata replay`: the streams keep nothing once it has passed.
+  const raw = await RawLog.open(p.datasetDir, `collect-${newRunId(Date.now())}`);
   const streams = new Map<string, StreamLiveness>();
   let events = 0;
   let merging = Promise.resolve();
@@ -118,6 +126,7 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
         for (const s of streams.values()) s.writeSeam(seam, "before");
         wal.seal();
         for (const s of streams.values()) s.writeSeam(seam, "after");
+        await raw.seal();
         await mergeWalIntoDataset({ datasetDir: p.datasetDir, logger: p.logger });
       })
       .catch((error: unknown) =>
@@ -149,6 +158,12 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
     }
     const symbols = p.bases.map((b) => `${b}/USDT:USDT`).filter((s) => markets[s] !== undefined);
     const wanted = new Set(symbols);
+    captureWebsocketMessages(exchange, {
+      log: raw,
+      table: "liquidations",
+      params: { symbols: symbols.join(","), minValue: String(p.minValue ?? 0) },
+      clockMs: Date.now,
+    });
     // ccxt appends each received event to its cache once, as its own object: identity marks what is
     // already logged, and forgets it when ccxt drops the object from its cache.
     const logged = new WeakSet<Liquidation>();
@@ -171,6 +186,7 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
             if (typeof row.value === "number" && row.value >= 0 && row.value < (p.minValue ?? 0)) continue;
             wal.append({ t: "row", row: row as never });
             events++;
+            p.onRow?.(row);
           }
         } catch (error) {
           if (p.signal.aborted) break;
@@ -205,6 +221,7 @@ export async function collectLiquidations(p: CollectLiquidationsParams): Promise
   clearInterval(merger);
   await mergeNow();
   wal.close();
+  await raw.seal();
   await mergeWalIntoDataset({ datasetDir: p.datasetDir, includeActive: true, logger: p.logger });
   return { events };
 }

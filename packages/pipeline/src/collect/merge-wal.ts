@@ -1,6 +1,6 @@
 import type { SpecCoverage } from "@cexdata/schema";
 import type { Logger } from "pino";
-import { newRunId } from "../run/run-cycle.js";
+import { newRunId } from "../report/run-id.js";
 import { openDatasetStore } from "../store/index.js";
 import { updateCoverage } from "../coverage/update-coverage.js";
 import { emptyCounts, ingestRows, storeSink } from "../ingest/index.js";

@@ -51,8 +51,11 @@ export const pipelineConfigSchema = z
      * more is taken for a failed or truncated listing: nothing is marked delisted and it is reported.
      */
     suspectListingShare: z.number().min(0).max(1).default(0.5),
-    /** Series fetched at once per exchange (the rate limiter is shared per exchange). */
-    concurrency: z.number().int().positive().max(16).default(1),
+    /**
+     * Series fetched at once per exchange, sharing its rate limiter: with network latency one at a
+     * time leaves the exchange's limit unused while each request travels.
+     */
+    concurrency: z.number().int().positive().max(16).default(4),
   })
   .refine((c) => !(c.bases && c.top), { message: "give either 'bases' or 'top', not both", path: ["top"] });
 

@@ -1,12 +1,21 @@
 import { candleIntervalOf, INTERVAL_INFO, unifiedSymbol, type Market } from "@cexdata/schema";
 import type { MarketInterface } from "ccxt";
 import { createBaseAdapter } from "./base-adapter.js";
+import { binanceDerivativeTables } from "./binance-derivatives.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { epochMsOrNull } from "./market-info.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { ExchangeGeoBlockedError } from "./geo-block.js";
 import { afterNewestRow, nextCursor, windowEnd } from "./page-cursor.js";
-import { readArray, readEpochMs, readNullableNumber, readNumber, readRecord } from "./parse-values.js";
+import {
+  expectArrayAt,
+  readArray,
+  readEpochMs,
+  readNullableNumber,
+  readNumber,
+  readRecord,
+} from "./parse-values.js";
+import { replayEachBody } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
 import { candleFromArray, fundingRows, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable, TableCapability } from "./types.js";
@@ -50,8 +59,9 @@ function binanceDelistedAt(m: MarketInterface): number | null {
 const SPOT_MARKET_DATA_URL = "https://data-api.binance.vision/api/v3";
 
 /**
- * Closed days of these tables are in data.binance.vision (klines, fundingRate, metrics, bookDepth):
- * the one list of what the archive holds (sources/archive reads it).
+ * Closed days of these tables are in data.binance.vision (klines, fundingRate, metrics, markPriceKlines,
+ * indexPriceKlines, premiumIndexKlines, bookDepth): the one list of what the archive holds
+ * (sources/archive reads it).
  */
 export const BINANCE_ARCHIVED_TABLES = [
   "ohlcv_1m",
@@ -59,6 +69,10 @@ export const BINANCE_ARCHIVED_TABLES = [
   "ohlcv_1d",
   "funding_rates",
   "open_interest",
+  "mark_ohlcv_1h",
+  "index_ohlcv_1h",
+  "premium_index_ohlcv_1h",
+  "long_short_ratios",
   "book_depth",
 ] as const satisfies readonly SeriesTable[];
 export type BinanceArchivedTable = (typeof BINANCE_ARCHIVED_TABLES)[number];
@@ -80,7 +94,13 @@ function binanceGeoBlockRemedy(host: string): string {
  */
 export function mapBinanceKlines(series: SeriesRef, body: unknown) {
   return readArray(body).map((k) =>
-    candleFromArray(series, readArray(k), { volume: 5, quoteVolume: 7, trades: 8 }),
+    candleFromArray(series, readArray(k), {
+      volume: 5,
+      quoteVolume: 7,
+      trades: 8,
+      takerBuyVolume: 9,
+      takerBuyQuoteVolume: 10,
+    }),
   );
 }
 
@@ -212,6 +232,7 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     earliest: (nowMs) => Math.ceil((nowMs - OI_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
+    replay: replayEachBody((series, body) => mapBinanceOpenInterest(series, expectArrayAt(body))),
     fetchPage: async (q) => {
       const end = windowEnd(q, OI_PAGE, HOUR);
       const body = await requestJson(exchange, "fapiDataGetOpenInterestHist", {
@@ -241,7 +262,12 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
   return completeAdapter(
     base,
     {
-      tables: { ...forEachCandleTable(klines), funding_rates: fundingRates, open_interest: openInterest },
+      tables: {
+        ...forEachCandleTable(klines),
+        funding_rates: fundingRates,
+        open_interest: openInterest,
+        ...binanceDerivativeTables(exchange, base.market),
+      },
       notServed: { liquidations: "not served over REST (Binance ended public liquidation history)" },
     },
     {

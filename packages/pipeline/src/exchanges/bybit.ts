@@ -1,5 +1,6 @@
 import { candleIntervalOf, inForceAt, INTERVAL_INFO, type Dated, type Market } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { bybitDerivativeTables } from "./bybit-derivatives.js";
 import { createBookSnapshot } from "./book-snapshot.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { epochMsOrNull } from "./market-info.js";
@@ -182,7 +183,12 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
   return completeAdapter(
     base,
     {
-      tables: { ...forEachCandleTable(klines), funding_rates: fundingRates, open_interest: openInterest },
+      tables: {
+        ...forEachCandleTable(klines),
+        funding_rates: fundingRates,
+        open_interest: openInterest,
+        ...bybitDerivativeTables(exchange, base.market),
+      },
       notServed: { liquidations: "not served over REST (Bybit publishes liquidations on websocket only)" },
     },
     // /v5/market/orderbook sizes linear and spot levels in base units.

@@ -79,3 +79,8 @@ export function completeAdapter(
     fetchPage: (query: PageQuery): Promise<FetchedPage> => entry(query.series.table).fetchPage(query),
   };
 }
+
+/** The tables whose history an exchange forgets: entries with a horizon, which carry a replay parser. */
+export function forgettingTables(tables: Capabilities): ReadonlySet<string> {
+  return new Set(Object.entries(tables).flatMap(([table, entry]) => (entry?.replay ? [table] : [])));
+}

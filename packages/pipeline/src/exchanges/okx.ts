@@ -1,11 +1,13 @@
 import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
+import { okxDerivativeTables } from "./okx-derivatives.js";
 import { createBookSnapshot } from "./book-snapshot.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { epochMsOrNull } from "./market-info.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import { nextCursor, nextWindow, windowEnd } from "./page-cursor.js";
 import {
+  expectArrayAt,
   readArray,
   readEpochMs,
   readNullableNumber,
@@ -13,6 +15,7 @@ import {
   readPath,
   readRecord,
 } from "./parse-values.js";
+import { replayEachBody } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
 import { candleFromArray, fundingRows, liquidationRow, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, PageCursor, SeriesRef, TableCapability } from "./types.js";
@@ -164,6 +167,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const fundingRates: TableCapability = {
     pageSize: FUNDING_PAGE,
     earliest: (nowMs) => nowMs - FUNDING_HISTORY_DAYS * DAY,
+    replay: replayEachBody((series, body) => mapOkxFunding(series, expectArrayAt(body, "data"))),
     fetchPage: async (q) => {
       // Newest first from `after`: page backwards from the end of the range.
       const body = await requestJson(exchange, "publicGetPublicFundingRateHistory", {
@@ -186,6 +190,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     earliest: (nowMs) => Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR,
+    replay: replayEachBody((series, body) => mapOkxOpenInterest(series, expectArrayAt(body, "data"))),
     fetchPage: async (q) => {
       // A window of at most 100 hours fits one page; `begin`/`end` are exclusive.
       const end = windowEnd(q, OI_PAGE, HOUR);
@@ -207,6 +212,9 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
   const liquidations: TableCapability = {
     pageSize: LIQUIDATION_PAGE,
     earliest: (nowMs) => nowMs - LIQUIDATION_HISTORY_HOURS * HOUR,
+    replay: replayEachBody((series, body, market) =>
+      mapOkxLiquidations(series, expectArrayAt(body, "data"), market.contractSize ?? 1),
+    ),
     fetchPage: async (q) => {
       const market = base.market(q.series.symbol);
       const body = await requestJson(exchange, "publicGetPublicLiquidationOrders", {
@@ -237,6 +245,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
         funding_rates: fundingRates,
         open_interest: openInterest,
         liquidations,
+        ...okxDerivativeTables(exchange, base.market),
       },
     },
     {

@@ -49,3 +49,21 @@ export function readPath(value: unknown, ...keys: string[]): unknown {
   for (const key of keys) cur = readRecord(cur)[key];
   return cur;
 }
+
+/** A body whose envelope is not what its endpoint returns (the exchange changed its format). */
+export class PayloadFormatError extends Error {
+  override readonly name = "PayloadFormatError";
+}
+
+/**
+ * The body itself, after checking that the array its rows live in is where the endpoint puts it.
+ * The readers above tolerate any value inside a row; a replay must not take a changed envelope for
+ * an empty page, so its parsers check the envelope first.
+ */
+export function expectArrayAt<T>(body: T, ...keys: string[]): T {
+  if (!Array.isArray(readPath(body, ...keys))) {
+    const where = keys.length ? keys.join(".") : "the top level";
+    throw new PayloadFormatError(`no array at ${where} (the format changed?)`);
+  }
+  return body;
+}

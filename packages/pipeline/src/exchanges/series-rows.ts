@@ -35,6 +35,9 @@ export interface CandleValues {
   readonly volume: number;
   readonly quote_volume: number | null;
   readonly trades: number | null;
+  /** Taker-buy volume, base and quote units, where the exchange gives it (Binance klines). */
+  readonly taker_buy_volume?: number | null;
+  readonly taker_buy_quote_volume?: number | null;
 }
 
 /**
@@ -44,8 +47,15 @@ export interface CandleValues {
 export function candleFromArray(
   series: SeriesRef,
   a: readonly unknown[],
-  at: { readonly volume: number; readonly quoteVolume?: number; readonly trades?: number },
+  at: {
+    readonly volume: number;
+    readonly quoteVolume?: number;
+    readonly trades?: number;
+    readonly takerBuyVolume?: number;
+    readonly takerBuyQuoteVolume?: number;
+  },
 ): OhlcvRow {
+  const nullableAt = (i: number | undefined) => (i === undefined ? null : readNullableNumber(a[i]));
   return ohlcvRow(series, {
     ts: readEpochMs(a[0]),
     open: readNumber(a[1]),
@@ -53,8 +63,10 @@ export function candleFromArray(
     low: readNumber(a[3]),
     close: readNumber(a[4]),
     volume: readNumber(a[at.volume]),
-    quote_volume: at.quoteVolume === undefined ? null : readNullableNumber(a[at.quoteVolume]),
-    trades: at.trades === undefined ? null : readNullableNumber(a[at.trades]),
+    quote_volume: nullableAt(at.quoteVolume),
+    trades: nullableAt(at.trades),
+    taker_buy_volume: nullableAt(at.takerBuyVolume),
+    taker_buy_quote_volume: nullableAt(at.takerBuyQuoteVolume),
   });
 }
 
@@ -66,7 +78,12 @@ function identityOf(series: SeriesRef, withMarket: boolean) {
 }
 
 export function ohlcvRow(series: SeriesRef, v: CandleValues): OhlcvRow {
-  return { ...identityOf(series, true), ...v } as OhlcvRow;
+  return {
+    ...identityOf(series, true),
+    ...v,
+    taker_buy_volume: v.taker_buy_volume ?? null,
+    taker_buy_quote_volume: v.taker_buy_quote_volume ?? null,
+  } as OhlcvRow;
 }
 
 export function fundingRow(
@@ -119,4 +136,41 @@ export function fundingIntervals(tsAscending: readonly number[], statedHours: nu
     const hours = Math.round(neighbour / 3_600_000);
     return [1, 2, 4, 8].includes(hours) ? hours : statedHours;
   });
+}
+
+/** The tables of a perpetual's reference-price candles (mark, index, premium index). */
+export type PriceCandleTable = "mark_ohlcv_1h" | "index_ohlcv_1h" | "premium_index_ohlcv_1h";
+
+/** A row of mark_ohlcv_1h, index_ohlcv_1h or premium_index_ohlcv_1h (they share their columns). */
+export function priceCandleRow(
+  series: SeriesRef,
+  v: { ts: number; open: number; high: number; low: number; close: number },
+): Row<PriceCandleTable> {
+  return seriesRow({ ...series, table: "mark_ohlcv_1h" }, v);
+}
+
+export type LongShortValues = Omit<Row<"long_short_ratios">, IdentityColumn | "ts">;
+
+export const NO_RATIOS: LongShortValues = {
+  top_trader_account_ratio: null,
+  top_trader_position_ratio: null,
+  global_account_ratio: null,
+  taker_buy_sell_ratio: null,
+};
+
+/**
+ * long_short_ratios rows from the ratios each endpoint gave, merged by time: an hour one endpoint
+ * did not answer keeps that ratio null (never invented); the others still count.
+ */
+export function longShortRows(
+  series: SeriesRef,
+  parts: readonly (readonly { ts: number; values: Partial<LongShortValues> }[])[],
+): Row<"long_short_ratios">[] {
+  const byTs = new Map<number, LongShortValues>();
+  for (const part of parts) {
+    for (const { ts, values } of part) byTs.set(ts, { ...(byTs.get(ts) ?? NO_RATIOS), ...values });
+  }
+  return [...byTs]
+    .sort(([a], [b]) => a - b)
+    .map(([ts, values]) => seriesRow({ ...series, table: "long_short_ratios" }, { ts, ...values }));
 }

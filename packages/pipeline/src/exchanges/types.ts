@@ -1,4 +1,4 @@
-import type { Exchange } from "ccxt";
+import type { Exchange, MarketInterface } from "ccxt";
 import type { BookDepthRow, ExchangeInfoRow, Market, Row, SeriesTable } from "@cexdata/schema";
 import type { ExchangeGeoBlockedError } from "./geo-block.js";
 
@@ -40,13 +40,28 @@ export interface FetchedPage {
  * How an exchange serves one table over REST. An exchange that does not serve a table has no entry
  * for it; which markets a table has comes from the schema (`TABLES[t].markets`).
  */
-export interface TableCapability {
+export type TableCapability = {
   /** Rows per request at the exchange's lowest cost per row (per market where they differ). */
   readonly pageSize: number | ((market: Market) => number);
-  /** The earliest time the exchange still serves, given the clock (Binance open interest: 30 days). */
-  readonly earliest?: (nowMs: number) => number;
   /** One request. Exchange errors propagate as ccxt errors (the pager decides on retries). */
   readonly fetchPage: (query: PageQuery) => Promise<FetchedPage>;
+} & (ForeverHistory | ForgottenHistory);
+
+/** The exchange keeps this history for ever: nothing to capture, the next fetch gets it again. */
+interface ForeverHistory {
+  readonly earliest?: undefined;
+  readonly replay?: undefined;
+}
+
+/**
+ * The exchange forgets this history (a REST horizon): every body fetched for it is kept in the raw
+ * layer as received, and `replay` re-derives its rows later with today's parser (`cexdata replay`).
+ */
+interface ForgottenHistory {
+  /** The earliest time the exchange still serves, given the clock (Binance open interest: 30 days). */
+  readonly earliest: (nowMs: number) => number;
+  /** The series' rows from every raw body captured for it, as `fetchPage` maps them. */
+  readonly replay: ReplayParser;
 }
 
 /** The tables an exchange serves over REST: an absent entry is a table it does not serve. */
@@ -98,3 +113,26 @@ export interface ExchangeAdapter {
    */
   readonly bookSnapshot?: BookSnapshot;
 }
+
+/** One captured response body (parsed JSON) and the URL path it answered. */
+export interface RawBody {
+  readonly body: unknown;
+  readonly endpoint: string;
+  /** Start of the page it was asked for, where known: a fetch kept nothing older from it. */
+  readonly pageSinceMs?: number;
+}
+
+/**
+ * Re-derives a series' rows from the bodies captured for it, oldest first: all at once, because
+ * some rows are built from several bodies (a long/short row from four statistics, an OKX premium
+ * candle from a window's pages). A body whose envelope changed is `unreadable` (by its index) and
+ * contributes nothing; the others still do.
+ */
+export type ReplayParser = (
+  series: SeriesRef,
+  bodies: readonly RawBody[],
+  market: MarketInterface,
+) => {
+  readonly rows: readonly SeriesRow[];
+  readonly unreadable: readonly { index: number; reason: string }[];
+};

@@ -1,6 +1,8 @@
 import { TABLES, tableDef, type DatasetSpec, type SpecTable, type TableName } from "@cexdata/schema";
 import type { CoverageSummary } from "./coverage-summary.js";
 
+import { TABLE_SOURCES } from "./table-sources.js";
+
 const MAX_GAPS_LISTED = 50;
 
 /** The human part of the dataset card: tables, columns, sources, schedule, gaps, how to read it. */
@@ -17,10 +19,11 @@ export function renderCardBody(p: {
     "# cexdata: crypto exchange market data",
     "",
     "Free, versioned, query-ready market data from centralised crypto exchanges (Binance, OKX, Bybit, " +
-      "Coinbase): spot and perpetual candles, funding rates, open interest and liquidations, " +
+      "Coinbase): spot and perpetual candles, funding rates, open interest, liquidations, mark, index and " +
+      "premium-index candles and long/short ratios, " +
       "validated row by row and stored as partitioned Parquet.",
     "",
-    `- version **${spec.version}**, updated ${spec.update_time}`,
+    `- version **${spec.version}**, updated ${spec.update_time}, schema ${spec.schema_version ?? "1.0"}`,
     `- ${tables.length} tables, ${p.rows.toLocaleString("en-US")} rows`,
     "- `spec.json` lists every file with its row count, size, sha256 and time range; each version is one " +
       "commit, so a commit id pins an exact, reproducible dataset.",
@@ -106,6 +109,7 @@ function renderTable(name: TableName, table: SpecTable | undefined): string[] {
     "",
     def.doc,
     "",
+    ...renderSources(name),
     `${files.length} files, ${rows.toLocaleString("en-US")} rows${span}. Files: \`${layout}\`. ` +
       `One row per (${def.key.map((k) => `\`${k}\``).join(", ")}); files sorted by it.`,
     "",
@@ -115,6 +119,18 @@ function renderTable(name: TableName, table: SpecTable | undefined): string[] {
       ([col, c]) =>
         `| \`${col}\` | ${c.type} | ${c.nullable ? "yes" : "no"} | ${c.doc.replaceAll("|", "\\|")} |`,
     ),
+    "",
+  ];
+}
+
+function renderSources(name: TableName): string[] {
+  const entry = TABLE_SOURCES[name];
+  if (!entry) return [];
+  return [
+    "Sources:",
+    "",
+    ...entry.sources.map((s) => `- ${s}`),
+    ...(entry.restOnly ? [`- **${entry.restOnly}**`] : []),
     "",
   ];
 }

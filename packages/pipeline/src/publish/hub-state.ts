@@ -28,7 +28,8 @@ export function datasetRepo(repo: string): RepoDesignation {
   return { type: "dataset", name: repo };
 }
 
-function common(p: HubParams) {
+/** The repo, token, URL and fetch as every @huggingface/hub call takes them. */
+export function hubArgs(p: HubParams) {
   return {
     repo: datasetRepo(p.repo),
     ...(p.accessToken ? { accessToken: p.accessToken } : {}),
@@ -39,9 +40,9 @@ function common(p: HubParams) {
 
 /** Creates the dataset repo unless it exists (a concurrent creation by another publisher is fine). */
 export async function ensureDatasetRepo(p: HubParams): Promise<boolean> {
-  if (await repoExists(common(p))) return false;
+  if (await repoExists(hubArgs(p))) return false;
   try {
-    await createRepo({ ...common(p), accessToken: p.accessToken ?? "" });
+    await createRepo({ ...hubArgs(p), accessToken: p.accessToken ?? "" });
     return true;
   } catch (error) {
     if (error instanceof HubApiError && error.statusCode === 409) return false;
@@ -50,11 +51,11 @@ export async function ensureDatasetRepo(p: HubParams): Promise<boolean> {
 }
 
 /**
- * The branch head's commit id, then spec.json and README.md read at that exact commit, so the spec we
- * compare against and the `parentCommit` we commit on are the same revision.
+ * The branch head's commit id (or `revision`), then spec.json and README.md read at that exact commit,
+ * so the spec we compare against and the `parentCommit` we commit on are the same revision.
  */
-export async function readHubState(p: HubParams): Promise<HubState> {
-  const head = await readHead(p);
+export async function readHubState(p: HubParams, revision?: string): Promise<HubState> {
+  const head = revision ?? (await readHead(p));
   if (head === null) return { head, spec: null, readme: null };
   const specText = await readText(p, "spec.json", head);
   let spec = null;
@@ -74,7 +75,7 @@ export async function readHubState(p: HubParams): Promise<HubState> {
 
 async function readHead(p: HubParams): Promise<string | null> {
   try {
-    for await (const commit of listCommits({ ...common(p), batchSize: 1 })) return commit.oid;
+    for await (const commit of listCommits({ ...hubArgs(p), batchSize: 1 })) return commit.oid;
     return null;
   } catch (error) {
     // A repo created without any commit has no branch yet.
@@ -84,6 +85,13 @@ async function readHead(p: HubParams): Promise<string | null> {
 }
 
 async function readText(p: HubParams, path: string, revision: string): Promise<string | null> {
-  const blob = await downloadFile({ ...common(p), path, revision });
+  const blob = await downloadFile({ ...hubArgs(p), path, revision });
   return blob === null ? null : blob.text();
+}
+
+/** A file's bytes at a revision; a missing file is an error here, as the caller knows it is listed. */
+export async function readBlob(p: HubParams, path: string, revision: string): Promise<Blob> {
+  const blob = await downloadFile({ ...hubArgs(p), path, revision });
+  if (blob === null) throw new PublishError("hub", `${path} is missing at ${revision} of ${p.repo}`);
+  return blob;
 }

@@ -1,7 +1,13 @@
-import { TABLE_NAMES, type DatasetSpec, type SpecFile, type SpecTable } from "@cexdata/schema";
+import {
+  SCHEMA_VERSION,
+  TABLE_NAMES,
+  type DatasetSpec,
+  type SpecFile,
+  type SpecTable,
+} from "@cexdata/schema";
 import { mergeFreshness } from "../store/merge-freshness.js";
 import { PublishError } from "./errors.js";
-import { filesOf } from "./local-dataset.js";
+import { filesOf } from "../store/read-local-dataset.js";
 
 /** What the Hub holds at one revision, as far as publishing cares. */
 export interface HubSnapshot {
@@ -120,6 +126,7 @@ export function mergeSpecs(p: {
   }
   return {
     version: Math.max(local.version, hub.version + 1),
+    schema_version: SCHEMA_VERSION,
     update_time: p.now.toISOString(),
     tables,
     ...(freshness && { freshness }),

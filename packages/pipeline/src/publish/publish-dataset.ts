@@ -1,14 +1,20 @@
 import { openAsBlob } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { commit, HubApiError, type CommitOperation } from "@huggingface/hub";
+import { HubApiError } from "@huggingface/hub";
 import { createLogger, scrubSecrets, type Logger } from "../log/create-logger.js";
+import { checkLayout, HUB_LAYOUT_LIMITS, type LayoutLimits } from "./check-layout.js";
 import { summarizeCoverage } from "./coverage-summary.js";
 import { renderDatasetCard } from "./dataset-card.js";
 import { PublishError } from "./errors.js";
-import { ensureDatasetRepo, readHubState, type HubParams, type HubState } from "./hub-state.js";
-import { readVerifiedDataset, type LocalDataset } from "./local-dataset.js";
-import { planPublish, sameTables, type PublishPlan } from "./plan-publish.js";
+import { finishPublish } from "./finish-publish.js";
+import { lfsShasAt, specCommitAt } from "./hub-refs.js";
+import { ensureDatasetRepo, readBlob, readHubState, type HubParams, type HubState } from "./hub-state.js";
+import { LocalDatasetError } from "../store/local-dataset-error.js";
+import { filesOf, readVerifiedDataset } from "../store/read-local-dataset.js";
+import { planCommits } from "./plan-commits.js";
+import { planPublish, type PublishPlan } from "./plan-publish.js";
+import { runCommits, StaleHeadError, UnansweredCommitError } from "./run-commits.js";
 
 export interface PublishDatasetParams {
   /** The local dataset: spec.json and data/ (quarantine/ and runs/ are never published). */
@@ -28,25 +34,36 @@ export interface PublishDatasetParams {
   readonly maxAttempts?: number;
   /** First backoff delay after a transient failure, doubled each time. Default 2000 ms. */
   readonly retryDelayMs?: number;
+  /** Operations (file adds and deletes) per commit; the Hub recommends under 100 files. Default 100. */
+  readonly maxOperationsPerCommit?: number;
+  /** The Hub's recommended files per repo and entries per folder; a layout reaching them is refused. */
+  readonly layoutLimits?: LayoutLimits;
   readonly now?: () => Date;
 }
 
 export interface PublishResult {
-  /** The new commit, or null when the Hub already held this dataset. */
+  /** The last commit this run made (the Hub's head after it), or null when it made none. */
   readonly commit: string | null;
-  /** The commit the new one was made on (the head that was compared against). */
+  /** The commit the run's first commit was made on (the head that was compared against). */
   readonly parent: string | null;
   readonly version: number;
+  /** Data files this run committed (not those an interrupted run had already committed). */
   readonly uploaded: readonly string[];
   readonly deleted: readonly string[];
   /** True when another publisher's files were merged into the published spec.json. */
   readonly merged: boolean;
   readonly attempts: number;
+  /** Every commit this run made, oldest first (batches of data files, the spec commit, deletions). */
+  readonly commits: readonly string[];
+  /** The version tag (`v<version>`) the Hub holds for this version after the run. */
+  readonly tag: string;
 }
 
 /**
- * Publishes a verified local dataset as ONE Hub commit on top of the head it compared against
- * (`parentCommit`): changed Parquet files, spec.json and the dataset card land together or not at all.
+ * Publishes a verified local dataset in commits of at most `maxOperationsPerCommit` operations: data
+ * files first, spec.json and the card in the last commit (the one readers switch on), deletions in or
+ * after it; then tags the version `v<version>`. A run that stopped halfway is resumed by the next:
+ * files the Hub already holds with the same sha256 are not uploaded again.
  */
 export async function publishDataset(params: PublishDatasetParams): Promise<PublishResult> {
   const accessToken = params.accessToken ?? process.env.HF_TOKEN;
@@ -61,49 +78,44 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
   const log = (params.logger ?? createLogger()).child({ stage: "publish", repo: params.repo });
   const now = params.now ?? (() => new Date());
   const maxAttempts = Math.max(1, params.maxAttempts ?? 4);
+  const maxOperations = params.maxOperationsPerCommit ?? 100;
+  const limits = params.layoutLimits ?? HUB_LAYOUT_LIMITS;
   const scrub = (text: string) => scrubSecrets(text).split(accessToken).join("[redacted]");
-  const fail = (cause: unknown): never => {
-    if (cause instanceof PublishError) throw cause;
-    const text = scrub(messageOf(cause));
-    throw new PublishError(
-      "hub",
-      `publishing to ${params.repo} failed; the Hub keeps its previous version: ${text}`,
-      {
-        cause,
-      },
-    );
-  };
   const retryDelayMs = params.retryDelayMs ?? 2_000;
 
-  const local = await readVerifiedDataset(params.datasetDir);
+  const local = await readVerifiedDataset(params.datasetDir).catch((cause: unknown) => {
+    if (!(cause instanceof LocalDatasetError)) throw cause;
+    throw new PublishError("local-dataset", cause.message, { cause });
+  });
+  const layout = checkLayout(local.spec, limits);
   const coverage = await summarizeCoverage(local.dir, local.spec);
   await writeFile(
     path.join(local.dir, "README.md"),
     renderDatasetCard({ spec: local.spec, repo: params.repo, coverage }),
   );
   log.info(
-    { version: local.spec.version, files: local.files.size, absent: local.missing.size },
+    {
+      version: local.spec.version,
+      files: local.files.size,
+      absent: local.missing.size,
+      fullestFolder: layout.fullestFolder,
+      fullestFolderEntries: layout.fullestFolderEntries,
+    },
     "local dataset verified",
   );
 
   let base: HubState | undefined;
-  // A commit call that failed without an answer may still have landed (the response was lost).
+  // The spec commit's call failed without an answer; it may have landed (the response was lost).
   const pending: { unanswered: { parent: string | null; plan: PublishPlan } | null } = { unanswered: null };
-  const landed = async (): Promise<string | null> => {
-    if (!pending.unanswered) return null;
-    const state = await readHubState(hub).catch(() => null);
-    const ok =
-      state?.spec &&
-      state.head !== pending.unanswered.parent &&
-      sameTables(state.spec, pending.unanswered.plan.spec);
-    return ok ? state.head : null;
-  };
+  const made: string[] = [];
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let state: HubState | undefined;
+    let plan: PublishPlan | undefined;
     try {
       if (attempt === 1 && (await ensureDatasetRepo(hub))) log.info("created the dataset repo");
-      const state = await readHubState(hub);
+      state = await readHubState(hub);
       base ??= state;
-      const plan = planPublish({ local: local.spec, hub: state, ...(attempt > 1 && { base }), now: now() });
+      plan = planPublish({ local: local.spec, hub: state, ...(attempt > 1 && { base }), now: now() });
       const absent = plan.uploads.filter((p) => local.missing.has(p));
       if (absent.length > 0) {
         throw new PublishError(
@@ -111,84 +123,121 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
           `${absent.join(", ")} listed in spec.json but missing locally, and the Hub does not hold that exact file`,
         );
       }
+      if (plan.merged) checkLayout(plan.spec, limits);
       const card = renderDatasetCard({ spec: plan.spec, repo: params.repo, coverage });
-      const result = {
-        parent: state.head,
-        version: plan.spec.version,
-        merged: plan.merged,
-        attempts: attempt,
-      };
+      const result = { version: plan.spec.version, merged: plan.merged, attempts: attempt };
       if (!plan.specChanged && state.readme === card) {
-        if (pending.unanswered && state.head !== pending.unanswered.parent) {
-          log.info(
-            { commit: state.head, version: plan.spec.version },
-            "published (the earlier commit had landed)",
-          );
-          const { uploads, deletes } = pending.unanswered.plan;
-          return {
-            ...result,
-            parent: pending.unanswered.parent,
-            commit: state.head,
-            uploaded: uploads,
-            deleted: deletes,
-          };
-        }
-        log.info({ version: plan.spec.version, head: state.head }, "the Hub already holds this dataset");
-        return { ...result, commit: null, uploaded: [], deleted: [] };
+        // The Hub holds this spec: finish a publish that stopped after its spec commit, if one did.
+        const finish = await finishPublish({ hub, spec: plan.spec, head: state.head!, maxOperations, log });
+        made.push(...finish.commits);
+        const { unanswered } = pending;
+        const landed = unanswered !== null && state.head !== unanswered.parent ? unanswered : null;
+        if (landed)
+          log.info({ commit: state.head }, "published (the spec commit had landed; its answer was lost)");
+        else if (made.length === 0)
+          log.info({ version: plan.spec.version }, "the Hub already holds this dataset");
+        return {
+          ...result,
+          parent: landed ? landed.parent : state.head,
+          commit: made.at(-1) ?? (landed ? state.head : null),
+          uploaded: landed ? landed.plan.uploads : [],
+          deleted: [...(landed?.plan.deletes ?? []), ...finish.deleted],
+          commits: made,
+          tag: finish.tag,
+        };
       }
       pending.unanswered = null;
+      // Resume: files an interrupted run already committed with the same content are not sent again.
+      // When commits followed the Hub's spec.json commit (an unfinished publish's data batches), every
+      // listed file is checked, and one such a batch rewrote is put back, so this version is whole.
+      const wanted = filesOf(plan.spec);
+      const specCommit = state.head !== null && state.spec ? await specCommitAt(hub, state.head) : state.head;
+      const checked = specCommit === state.head ? plan.uploads : [...wanted.keys()];
+      const there = state.head === null ? new Map() : await lfsShasAt(hub, state.head, checked);
+      const uploads = checked.filter((p) => there.get(p) !== wanted.get(p)?.sha256);
+      const changed = new Set(plan.uploads);
+      // A listed file the plan leaves unchanged is the one at the spec's commit: taken from there when
+      // it is not on disk (a pulled dataset holds only recent partitions).
+      const restoreFrom = (p: string) => (!changed.has(p) && local.missing.has(p) ? specCommit : null);
+      const cardChanged = state.readme !== card;
+      const commits = planCommits({
+        uploads,
+        deletes: plan.deletes,
+        specOperations: (plan.specChanged ? 1 : 0) + (cardChanged ? 1 : 0),
+        maxOperations,
+      });
       log.info(
         {
           attempt,
           parent: state.head,
           version: plan.spec.version,
-          uploads: plan.uploads.length,
+          uploads: uploads.length,
+          alreadyThere: plan.uploads.filter((p) => !uploads.includes(p)).length,
+          putBack: uploads.filter((p) => !changed.has(p)).length,
           deletes: plan.deletes.length,
+          commits: commits.length,
           merged: plan.merged,
         },
         "committing",
       );
-      try {
-        const out = await commit({
-          ...hub,
-          repo: { type: "dataset", name: hub.repo },
-          title: commitTitle(plan),
-          description: `Uploaded: ${plan.uploads.length}, deleted: ${plan.deletes.length}.`,
-          operations: await operationsOf(plan, local, card, state.readme !== card),
-          ...(state.head !== null && { parentCommit: state.head }),
-        });
-        const oid = out?.commit.oid ?? null;
-        log.info({ commit: oid, version: plan.spec.version }, "published");
-        return { ...result, commit: oid, uploaded: plan.uploads, deleted: plan.deletes };
-      } catch (error) {
-        if (isStaleParent(error)) {
-          log.warn(
-            { attempt, parent: state.head },
-            "another publisher moved the branch head; re-reading and retrying",
-          );
-          continue;
-        }
-        if (isCommitCall(error)) pending.unanswered = { parent: state.head, plan };
-        throw error;
+      const specBytes = !plan.specChanged
+        ? null
+        : plan.specIsLocal
+          ? local.specBytes
+          : new TextEncoder().encode(JSON.stringify(plan.spec, null, 2) + "\n");
+      const content = {
+        blobOf: async (p: string): Promise<Blob> => {
+          const revision = restoreFrom(p);
+          // Only paths of the verified local spec reach here; spec paths cannot escape the dataset dir.
+          return revision === null ? openAsBlob(path.join(local.dir, p)) : readBlob(hub, p, revision);
+        },
+        specBytes,
+        card: cardChanged ? card : null,
+        version: plan.spec.version,
+      };
+      const ids = await runCommits({ hub, head: state.head, commits, content, log }).catch(
+        (error: unknown) => {
+          if (error instanceof UnansweredCommitError && error.planned.publishesSpec)
+            pending.unanswered = { parent: state!.head, plan: plan! };
+          throw error;
+        },
+      );
+      made.push(...ids);
+      const finish = await finishPublish({
+        hub,
+        spec: plan.spec,
+        head: ids.at(-1)!,
+        maxOperations,
+        log,
+        sweep: state.spec === null || specCommit !== state.head,
+      });
+      log.info({ commit: ids.at(-1), version: plan.spec.version, commits: ids.length }, "published");
+      return {
+        ...result,
+        parent: state.head,
+        commit: ids.at(-1) ?? null,
+        uploaded: uploads,
+        deleted: plan.deletes,
+        commits: made,
+        tag: finish.tag,
+      };
+    } catch (caught) {
+      const error = caught instanceof UnansweredCommitError ? caught.cause : caught;
+      if (caught instanceof StaleHeadError) {
+        log.warn(
+          { attempt, parent: state?.head },
+          "another publisher moved the branch head; re-reading and retrying",
+        );
+        continue;
       }
-    } catch (error) {
-      if (error instanceof PublishError || !isTransient(error) || attempt === maxAttempts) {
-        const head = await landed();
-        if (head !== null) {
-          log.info({ commit: head }, "published (the commit landed; its answer was lost)");
-          const { plan, parent } = pending.unanswered!;
-          const uploaded = plan.uploads;
-          return {
-            commit: head,
-            parent,
-            version: plan.spec.version,
-            uploaded,
-            deleted: plan.deletes,
-            merged: plan.merged,
-            attempts: attempt,
-          };
-        }
-        return fail(error);
+      if (error instanceof PublishError) throw error;
+      if (!isTransient(error) || attempt === maxAttempts) {
+        throw new PublishError(
+          "hub",
+          `publishing to ${params.repo} failed; readers still see the version they saw before, ` +
+            `and the next publish resumes from what the Hub holds: ${scrub(messageOf(error))}`,
+          { cause: error },
+        );
       }
       const delayMs = retryDelayMs * 2 ** (attempt - 1);
       log.warn({ attempt, delayMs, error: scrub(messageOf(error)) }, "transient Hub failure; retrying");
@@ -197,7 +246,7 @@ export async function publishDataset(params: PublishDatasetParams): Promise<Publ
   }
   throw new PublishError(
     "retries-exhausted",
-    `the branch head of ${params.repo} kept moving during ${maxAttempts} attempts; the Hub is unchanged by this run`,
+    `the branch head of ${params.repo} kept moving during ${maxAttempts} attempts; readers still see its previous version`,
   );
 }
 
@@ -213,44 +262,4 @@ function isTransient(error: unknown): boolean {
     error instanceof TypeError &&
     /fetch failed|terminated|socket|ECONNRESET|other side closed/i.test(error.message)
   );
-}
-
-/** Whether an error came from the commit call itself (after which the commit may have been applied). */
-function isCommitCall(error: unknown): boolean {
-  if (error instanceof HubApiError) return /\/commit\//.test(error.url);
-  return error instanceof TypeError;
-}
-
-/** The Hub answers 412 when `parentCommit` is no longer the head (409 on some concurrent-commit paths). */
-function isStaleParent(error: unknown): boolean {
-  return error instanceof HubApiError && (error.statusCode === 412 || error.statusCode === 409);
-}
-
-function commitTitle(plan: PublishPlan): string {
-  const what = plan.specChanged
-    ? `${plan.uploads.length} files changed, ${plan.deletes.length} removed`
-    : "dataset card";
-  return `cexdata v${plan.spec.version}: ${what}${plan.merged ? " (merged)" : ""}`;
-}
-
-async function operationsOf(
-  plan: PublishPlan,
-  local: LocalDataset,
-  card: string,
-  cardChanged: boolean,
-): Promise<CommitOperation[]> {
-  const ops: CommitOperation[] = [];
-  for (const p of plan.uploads) {
-    // Only paths of the verified local spec reach here; spec paths cannot escape the dataset dir.
-    ops.push({ operation: "addOrUpdate", path: p, content: await openAsBlob(path.join(local.dir, p)) });
-  }
-  if (plan.specChanged) {
-    const bytes = plan.specIsLocal
-      ? local.specBytes
-      : new TextEncoder().encode(JSON.stringify(plan.spec, null, 2) + "\n");
-    ops.push({ operation: "addOrUpdate", path: "spec.json", content: new Blob([bytes]) });
-  }
-  if (cardChanged) ops.push({ operation: "addOrUpdate", path: "README.md", content: new Blob([card]) });
-  for (const p of plan.deletes) ops.push({ operation: "delete", path: p });
-  return ops;
 }

@@ -1,10 +1,12 @@
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import path from "node:path";
+import { mkdir } from "node:fs/promises";
 import { downloadFile } from "@huggingface/hub";
 import { partitionTimeRange, type DatasetSpec, type SpecFile } from "@cexdata/schema";
 import { PublishError } from "./errors.js";
+import { specCommitAt } from "./hub-refs.js";
 import { datasetRepo, readHubState } from "./hub-state.js";
-import { filesOf, sha256File } from "./local-dataset.js";
+import { LocalDatasetError } from "../store/local-dataset-error.js";
+import { filesOf } from "../store/read-local-dataset.js";
+import { writePulledFile, writePulledSpec } from "../store/write-pulled-files.js";
 
 export interface PullDatasetParams {
   readonly repo: string;
@@ -26,7 +28,8 @@ export interface PullDatasetResult {
 }
 
 /**
- * Seeds a local dataset dir from the Hub's head commit: spec.json and the files `include` picks (each
+ * Seeds a local dataset dir from the Hub's head: spec.json and, at the commit that wrote it (a publish
+ * in progress may already have rewritten files at the head), the files `include` picks (each
  * checked against its sha256), so a run can resume from the stored watermarks and rewrite only the
  * partitions it touches. The files left out stay listed; publishing accepts them as unchanged.
  */
@@ -39,8 +42,10 @@ export async function pullDataset(params: PullDatasetParams): Promise<PullDatase
     ...(hubUrl !== undefined && { hubUrl: hubUrl.replace(/\/+$/, "") }),
     ...(params.fetch !== undefined && { fetch: params.fetch }),
   };
-  const state = await readHubState(hub);
-  if (state.head === null || state.spec === null) return { revision: state.head, spec: null, downloaded: [] };
+  const head = await readHubState(hub);
+  if (head.head === null || head.spec === null) return { revision: head.head, spec: null, downloaded: [] };
+  // Files are read where spec.json was written: a publish in progress may have rewritten some at the head.
+  const state = { spec: head.spec, head: await specCommitAt(hub, head.head) };
   await mkdir(params.datasetDir, { recursive: true });
   const downloaded: string[] = [];
   for (const file of filesOf(state.spec).values()) {
@@ -58,21 +63,15 @@ export async function pullDataset(params: PullDatasetParams): Promise<PullDatase
         "hub",
         `${file.path} is listed in the Hub's spec.json but missing at ${state.head}`,
       );
-    const target = path.join(params.datasetDir, file.path);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = `${target}.part`;
-    await writeFile(temp, new Uint8Array(await blob.arrayBuffer()));
-    const sha = await sha256File(temp);
-    if (sha !== file.sha256) {
-      throw new PublishError(
-        "hub",
-        `${file.path} from the Hub has sha256 ${sha}, its spec.json says ${file.sha256}`,
-      );
+    try {
+      await writePulledFile(params.datasetDir, file, new Uint8Array(await blob.arrayBuffer()));
+    } catch (cause) {
+      if (!(cause instanceof LocalDatasetError)) throw cause;
+      throw new PublishError("hub", cause.message, { cause });
     }
-    await rename(temp, target);
     downloaded.push(file.path);
   }
-  await writeFile(path.join(params.datasetDir, "spec.json"), JSON.stringify(state.spec, null, 2) + "\n");
+  await writePulledSpec(params.datasetDir, state.spec);
   return { revision: state.head, spec: state.spec, downloaded };
 }
 

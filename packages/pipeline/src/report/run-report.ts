@@ -98,6 +98,8 @@ export interface RunReport {
    * not finish (the next run resumes them). Not a failure: `ok` says whether anything failed.
    */
   stopped: { reason: string; unfinishedSeries: number } | null;
+  /** What the run kept in the raw layer (records and their uncompressed bytes), null when not capturing. */
+  raw: { records: number; bytes: number } | null;
 }
 
 export function createRunReport(p: {
@@ -123,6 +125,7 @@ export function createRunReport(p: {
     quarantineFile: null,
     suspectListings: [],
     stopped: null,
+    raw: null,
   };
 }
 

@@ -12,6 +12,7 @@ import { addHorizonGap } from "./add-horizon-gap.js";
 import { errorMessage, errorName } from "./describe-error.js";
 import { fetchFromArchive } from "./fetch-from-archive.js";
 import { blockedEntry } from "./record-blocked.js";
+import type { GroupCommit } from "./group-commit.js";
 import type { RunCycleParams } from "./run-cycle-params.js";
 import type { SerialLock } from "./serial-lock.js";
 import { stageSeries, type SeriesSink } from "./stage-series.js";
@@ -25,6 +26,8 @@ export interface SeriesRunContext {
   /** Serialises the store's use across the exchanges fetching side by side. */
   readonly lock: SerialLock;
   readonly store: DatasetStore;
+  /** Commits shared by the series that finish while one is waiting its turn. */
+  readonly commits: GroupCommit;
   readonly sink: SeriesSink;
   readonly stats: RequestStats;
   /** The market's present (the run's `nowMs`). */
@@ -103,6 +106,8 @@ export async function fetchOneSeries(
   // since the rows committed after them move the watermark past them.
   const lost: SpecGap[] = [];
   try {
+    const watermark =
+      previousTs === null ? null : await lock.run(() => store.readWatermark(series.table, series));
     const result = await stageSeries({
       planned: item,
       adapter,
@@ -111,8 +116,7 @@ export async function fetchOneSeries(
       nowMs: clock(),
       marketClockMs: clock,
       onHorizon: (stretch) => addHorizonGap(lost, series, stretch),
-      previousTs:
-        previousTs === null ? null : await lock.run(() => store.readWatermark(series.table, series)),
+      previousTs: watermark,
       stats: c.stats,
       retry: p.retry,
       sleep: p.sleep,
@@ -127,7 +131,7 @@ export async function fetchOneSeries(
         p.onProgress?.({ series, sinceMs: item.sinceMs, untilMs: item.untilMs, progressMs, rows }),
     });
     recordGaps(c, series, [...lost, ...result.gaps], result);
-    const commit = await lock.run(() => store.commit());
+    const commit = await c.commits.commit();
     log.info(
       { exchange: adapter.id, table: series.table, symbol: series.symbol, version: commit.version },
       "series committed",
@@ -137,7 +141,7 @@ export async function fetchOneSeries(
     if (caught instanceof ExchangeGeoBlockedError) {
       log.warn({ exchange: adapter.id, table: series.table, symbol: series.symbol }, caught.message);
       recordBlocked(report, blockedEntry(series, caught));
-      await lock.run(() => store.commit()).catch(() => undefined);
+      await c.commits.commit().catch(() => undefined);
       return "done";
     }
     const error = mapDiskFullError({
@@ -170,7 +174,7 @@ export async function fetchOneSeries(
       if (error instanceof DiskFullError) return { diskFull: error };
     }
     // Rows of a failed series stay staged only if they came oldest first; commit what is safe.
-    await lock.run(() => store.commit()).catch(() => undefined);
+    await c.commits.commit().catch(() => undefined);
     return outcome;
   }
   return "done";

@@ -13,8 +13,17 @@ export class GapTracker {
     private readonly series: SeriesRef,
     private readonly stepMs: number,
     /** The candle before the range (the stored watermark), so a gap at the seam counts too. */
-    private readonly previousTs: number | null,
+    private previousTs: number | null,
   ) {}
+
+  /**
+   * A stretch up to `endMs` was lost to the source's horizon and is recorded as such: the seam
+   * moves past it, so the same hours are not counted a second time as a gap.
+   */
+  skipTo(endMs: number): void {
+    if (this.previousTs !== null && endMs - this.stepMs > this.previousTs)
+      this.previousTs = endMs - this.stepMs;
+  }
 
   add(tsList: Iterable<number>): void {
     for (const ts of tsList) this.seen.push(ts);

@@ -18,6 +18,11 @@ export interface RunCycleParams {
   readonly sleep?: (ms: number) => Promise<void>;
   /** The wall clock that waits and bans are measured on (Date.now); tests pass the one `sleep` advances. */
   readonly clockMs?: () => number;
+  /**
+   * Keep every body fetched for history the exchange forgets in `<dataset>/raw` (default true), so
+   * `cexdata replay` can re-derive it with a fixed parser after the exchange no longer serves it.
+   */
+  readonly captureRaw?: boolean;
   /** Explicit series instead of the config's (backfill); `sinceMs`/`untilMs` bound each. */
   readonly only?: { series: SeriesRef; sinceMs: number; untilMs?: number }[];
   /** Per-series progress, for progress bars. */

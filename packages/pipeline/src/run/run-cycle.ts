@@ -1,5 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { findCloseMatches, type Market, type SpecGap } from "@cexdata/schema";
+import { newRunId } from "../report/run-id.js";
 import { resolveSince } from "../config/config-schema.js";
 import { ExchangeGeoBlockedError } from "../exchanges/geo-block.js";
 import { RefusedHosts } from "../exchanges/refused-hosts.js";
@@ -28,10 +28,14 @@ import { withRetry } from "../sources/rest/with-retry.js";
 import { DiskFullError, openDatasetStore } from "../store/index.js";
 import { storeSink } from "../ingest/index.js";
 import { quarantinePath } from "../validate/index.js";
+import { forgettingTables } from "../exchanges/capabilities.js";
+import { captureRestResponses } from "../raw/capture-raw.js";
+import { RawLog } from "../raw/raw-log.js";
+import { GroupCommit } from "./group-commit.js";
 import { SerialLock } from "./serial-lock.js";
 import { finishCycle } from "./finish-cycle.js";
 import { errorMessage, errorName } from "./describe-error.js";
-import { fetchOneSeries } from "./fetch-one-series.js";
+import { runExchangeSeries } from "./run-exchange-series.js";
 import { recordBlockedExchanges } from "./record-blocked.js";
 import type { RunCycleParams } from "./run-cycle-params.js";
 
@@ -42,15 +46,12 @@ export interface RunCycleResult {
   readonly reportFile: string;
 }
 
-export function newRunId(nowMs: number): string {
-  return `${new Date(nowMs).toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
-}
-
 /**
  * One cycle: load markets, plan every series from the config and the stored watermarks, fetch and
- * stage them (exchanges in parallel, series one after another per exchange, committing after each
- * series so a crash loses at most the series in flight), then exchange_info, token_info, gaps and
- * the report. A failing series or exchange is reported and the rest goes on.
+ * stage them (exchanges in parallel, up to `concurrency` series at once per exchange sharing its rate
+ * limiter, committing after each series so a crash loses at most the series in flight), then
+ * exchange_info, token_info, gaps and the report. A failing series or exchange is reported and the
+ * rest goes on.
  */
 export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   const clock = p.nowMs ?? Date.now;
@@ -69,6 +70,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   // ban ends, by any exchange's series.
   const refusedHosts = new RefusedHosts(p.clockMs);
   const store = await openDatasetStore({ dir: p.datasetDir, nowMs: clock });
+  const raw = p.captureRaw === false ? null : await RawLog.open(p.datasetDir, runId);
   let quarantined = 0;
   // A full disk ends the whole run (see fetchOneSeries).
   let diskFull: DiskFullError | null = null;
@@ -80,38 +82,49 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     ];
     const adapters: ExchangeAdapter[] = [];
     const blockedExchanges: { adapter: ExchangeAdapter; error: ExchangeGeoBlockedError }[] = [];
-    for (const id of exchangeIds) {
-      const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, refusedHosts });
-      try {
-        await stopOnAbort(
-          withRetry(() => adapter.loadMarkets(), {
-            exchange: adapter.ccxt,
-            policy: p.retry,
-            sleep: p.sleep,
-            clockMs: p.clockMs,
-            stats: stats.of(id),
-          }),
-          p.signal,
-        );
-        adapters.push(adapter);
-      } catch (error) {
-        if (error instanceof StoppedError) break;
-        if (error instanceof ExchangeGeoBlockedError) {
-          log.warn({ exchange: id, host: error.host }, `${error.message}; its series are reported blocked`);
-          blockedExchanges.push({ adapter, error });
-          continue;
+    // Markets of every exchange at once: each load is a few requests that only wait on the network.
+    const loaded = await Promise.all(
+      exchangeIds.map(async (id) => {
+        const adapter = createAdapter(id, { env: p.env, stats, timeoutMs: p.timeoutMs, refusedHosts });
+        if (raw)
+          captureRestResponses(adapter.ccxt, {
+            log: raw,
+            tables: forgettingTables(adapter.tables),
+            clockMs: clock,
+          });
+        const retry = { exchange: adapter.ccxt, policy: p.retry, sleep: p.sleep, clockMs: p.clockMs };
+        try {
+          await stopOnAbort(
+            withRetry(() => adapter.loadMarkets(), { ...retry, stats: stats.of(id) }),
+            p.signal,
+          );
+          return { id, adapter, error: null };
+        } catch (error) {
+          return { id, adapter, error };
         }
-        log.error(
-          { exchange: id, err: errorMessage(error) },
-          `${id}: cannot load markets; its series are skipped`,
-        );
-        recordFailure(report, {
-          table: "*",
-          exchange: id,
-          error: errorName(error),
-          message: `loadMarkets: ${errorMessage(error)}`,
-        });
+      }),
+    );
+    for (const { id, adapter, error } of loaded) {
+      if (error === null) {
+        adapters.push(adapter);
+        continue;
       }
+      if (error instanceof StoppedError) break;
+      if (error instanceof ExchangeGeoBlockedError) {
+        log.warn({ exchange: id, host: error.host }, `${error.message}; its series are reported blocked`);
+        blockedExchanges.push({ adapter, error });
+        continue;
+      }
+      log.error(
+        { exchange: id, err: errorMessage(error) },
+        `${id}: cannot load markets; its series are skipped`,
+      );
+      recordFailure(report, {
+        table: "*",
+        exchange: id,
+        error: errorName(error),
+        message: `loadMarkets: ${errorMessage(error)}`,
+      });
     }
     const sink = storeSink(
       store,
@@ -235,19 +248,20 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     );
 
     const gapsByTable = new Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>();
-    const context = { p, runId, report, log, lock, store, sink, stats, clock, gapsByTable };
+    const commits = new GroupCommit(lock, store);
+    const context = { p, runId, report, log, lock, store, commits, sink, stats, clock, gapsByTable };
+    // Exchanges side by side, each running up to `concurrency` of its series at once.
     await Promise.all(
       adapters.map(async (adapter) => {
-        const mine = planned.filter((s) => s.series.exchange === adapter.id);
-        for (const [i, item] of mine.entries()) {
-          if (halted()) {
-            unfinished += mine.length - i;
-            return;
-          }
-          const outcome = await fetchOneSeries(context, item, adapter);
-          if (outcome === "stopped") unfinished += 1;
-          else if (outcome !== "done") diskFull ??= outcome.diskFull;
-        }
+        const result = await runExchangeSeries({
+          context,
+          adapter,
+          series: planned.filter((s) => s.series.exchange === adapter.id),
+          concurrency: p.config.concurrency,
+          halted,
+        });
+        unfinished += result.unfinished;
+        diskFull ??= result.diskFull;
       }),
     );
 
@@ -283,6 +297,8 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
       report.stopped = { reason, unfinishedSeries: unfinished };
     }
     await store.close();
+    await raw?.seal();
+    report.raw = raw ? raw.stats : null;
   }
   if (diskFull !== null) {
     // The store has freed its temp files, so the report may fit; if not, the error says it all.

@@ -1,4 +1,4 @@
-import { candleMsOf, type SpecGap } from "@cexdata/schema";
+import { cadenceMsOf, type SpecGap } from "@cexdata/schema";
 import type { PlannedSeries } from "../plan/plan-series.js";
 import type { ExchangeAdapter, SeriesRow } from "../exchanges/types.js";
 import { countsOf, type RunReport } from "../report/run-report.js";
@@ -43,8 +43,10 @@ export async function stageSeries(p: {
 }): Promise<StageSeriesResult> {
   const { series } = p.planned;
   const counts = countsOf(p.report, series.table, series.exchange);
-  const candleMs = candleMsOf(series.table);
-  const gaps = candleMs ? new GapTracker(series, candleMs, p.previousTs) : null;
+  // Rows at a fixed step (candles, hourly snapshots and ratios): a step missing between two stored
+  // ones, an empty page inside the series included, is a gap.
+  const stepMs = cadenceMsOf(series.table);
+  const gaps = stepMs ? new GapTracker(series, stepMs, p.previousTs) : null;
   const held: SeriesRow[] = [];
   for await (const page of fetchSeries({
     adapter: p.adapter,
@@ -53,7 +55,10 @@ export async function stageSeries(p: {
     untilMs: p.planned.untilMs,
     nowMs: p.nowMs,
     marketClockMs: p.marketClockMs,
-    onHorizon: p.onHorizon,
+    onHorizon: (stretch) => {
+      gaps?.skipTo(stretch.endMs);
+      p.onHorizon?.(stretch);
+    },
     stats: p.stats,
     retry: p.retry,
     sleep: p.sleep,

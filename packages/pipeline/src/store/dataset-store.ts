@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import {
+  SCHEMA_VERSION,
   isTableName,
   parseDatasetSpec,
   type DatasetSpec,
@@ -307,6 +308,7 @@ export class DatasetStore {
     const nowMs = (this.params.nowMs ?? Date.now)();
     const next = parseDatasetSpec({
       version: (this.currentSpec?.version ?? 0) + 1,
+      schema_version: SCHEMA_VERSION,
       update_time: new Date(nowMs).toISOString(),
       tables,
       ...(freshness && { freshness }),

@@ -24,7 +24,7 @@ export async function renameDurably(from: string, to: string): Promise<void> {
  * Writes `text` to `target` and fsyncs it (not atomic: for temp files). A failed write (a full
  * disk) removes the partial file, so it does not keep holding the space.
  */
-export async function writeFileDurably(target: string, text: string): Promise<void> {
+export async function writeFileDurably(target: string, text: string | Uint8Array): Promise<void> {
   await mkdir(path.dirname(target), { recursive: true });
   try {
     const handle = await open(target, "w");

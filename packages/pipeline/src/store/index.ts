@@ -15,3 +15,5 @@ export type { SeriesCoverage, MissingRun, MissingStretch, SeriesRuns } from "./f
 export { findSeriesRuns, countOutsideRange, missingRuns, findGaps } from "./find-gaps.js";
 export type { SeriesGaps as StoredSeriesGaps } from "./find-gaps.js";
 export { DiskFullError, DatasetNotWritableError } from "./errors.js";
+export { LocalDatasetError } from "./local-dataset-error.js";
+export { readVerifiedDataset, filesOf, type LocalDataset } from "./read-local-dataset.js";

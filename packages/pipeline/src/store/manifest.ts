@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
+  SCHEMA_VERSION,
   TABLE_NAMES,
   parseDatasetSpec,
   specColumnsOf,
@@ -56,6 +57,7 @@ export function formatSpec(spec: DatasetSpec): string {
   }));
   const out = {
     version: spec.version,
+    ...(spec.schema_version !== undefined && { schema_version: spec.schema_version }),
     update_time: spec.update_time,
     tables,
     ...(freshness && { freshness }),
@@ -118,7 +120,7 @@ export function isSameContent(
   a: DatasetSpec | null,
   next: { tables: DatasetSpec["tables"]; freshness?: readonly SpecFreshness[] | undefined },
 ): boolean {
-  const probe = { version: 1, update_time: "1970-01-01T00:00:00Z" };
+  const probe = { version: 1, schema_version: SCHEMA_VERSION, update_time: "1970-01-01T00:00:00Z" };
   const left = a ? formatSpec({ ...a, ...probe }) : formatSpec({ ...probe, tables: {} });
   const freshness = next.freshness ? [...next.freshness] : undefined;
   return left === formatSpec({ ...probe, tables: next.tables, ...(freshness && { freshness }) });

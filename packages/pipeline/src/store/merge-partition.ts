@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { TABLES, tableDef, type TableName } from "@cexdata/schema";
+import { readTableFilesSql, TABLES, tableDef, type TableName } from "@cexdata/schema";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import { castFromStaged, type StagingLayout } from "./staging.js";
@@ -58,9 +58,8 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
   const parts = [stagedRowsSql(layout, pid)];
   if (existingFile !== null) {
     parts.push(
-      // `*`, not the schema's columns: a file written before a nullable column was added lacks it,
-      // and UNION ALL BY NAME gives it NULL there (the outer SELECT casts every column).
-      `SELECT *, ${policy.rank.stored} AS _prec, 0 AS _seq FROM read_parquet(${quoteSqlString(existingFile)})`,
+      `SELECT ${selectColumnsSql(table)}, ${policy.rank.stored} AS _prec, 0 AS _seq ` +
+        `FROM ${readTableFilesSql(table, quoteSqlString(existingFile))}`,
     );
   }
   const merged =

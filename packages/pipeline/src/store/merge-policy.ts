@@ -17,12 +17,13 @@ export interface MergePolicy {
 /**
  * Time series: a closed candle (funding, snapshot of open interest, liquidation) does not change,
  * so what is stored wins over REST and websocket rows and reruns cannot flip it; the archive is the
- * exchange's own record and wins over both.
+ * exchange's own record and wins over both. A replay re-derives rows from the exchange's own bodies
+ * with a fixed parser, so it wins over what the old parser stored (and yields to the archive).
  */
 const TIME_SERIES: MergePolicy = {
   kind: "time-series",
   newestFirst: false,
-  rank: { archive: 3, stored: 2, rest: 1, ws: 1 },
+  rank: { archive: 4, replay: 3, stored: 2, rest: 1, ws: 1 },
   amongStaged: "first",
 };
 
@@ -34,7 +35,7 @@ const TIME_SERIES: MergePolicy = {
 const SNAPSHOT: MergePolicy = {
   kind: "snapshot",
   newestFirst: true,
-  rank: { archive: 2, rest: 2, ws: 2, stored: 1 },
+  rank: { archive: 2, rest: 2, ws: 2, replay: 2, stored: 1 },
   amongStaged: "last",
 };
 

@@ -1,7 +1,8 @@
 import { candleMsOf, tableDef, type TableName } from "@cexdata/schema";
 
 /** Where a row came from. With the table's merge policy (store/merge-policy.ts) it decides which row a key keeps. */
-export type RowSource = "rest" | "archive" | "ws";
+/** Where rows come from; `replay` is rows re-derived from the raw layer by `cexdata replay`. */
+export type RowSource = "rest" | "archive" | "ws" | "replay";
 
 export interface ValidationContext {
   readonly source: RowSource;

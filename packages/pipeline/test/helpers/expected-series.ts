@@ -3,6 +3,7 @@ import {
   generateFundingRates,
   generateLiquidations,
   generateOpenInterest,
+  modelSymbol,
   type SimInterval,
 } from "@cexdata/testkit";
 import type { SeriesTable } from "../../src/exchanges/types.js";
@@ -25,6 +26,13 @@ export function expectedSeries(p: {
     p.table
   ];
   if (interval) {
+    // Binance klines carry taker-buy volumes: half the candle's, at its volume and quote precision.
+    const model = modelSymbol(seed, exchange, symbol);
+    const spot = !symbol.includes(":");
+    const [v, q] = spot
+      ? [8, 8]
+      : [model.volumeDecimals, Math.min(8, model.priceDecimals + model.volumeDecimals)];
+    const taker = (x: number, d: number) => (exchange === "binance" ? Number((x / 2).toFixed(d)) : null);
     return generateCandles({ seed, exchange, symbol, interval, startMs, endMs, nowMs: p.nowMs }).map((c) => ({
       ts: c.ts,
       open: c.open,
@@ -34,6 +42,8 @@ export function expectedSeries(p: {
       volume: c.volume,
       quote_volume: exchange === "coinbase" ? null : c.quoteVolume,
       trades: exchange === "binance" ? c.trades : null,
+      taker_buy_volume: taker(c.volume, v),
+      taker_buy_quote_volume: taker(c.quoteVolume, q),
     }));
   }
   if (p.table === "funding_rates") {
@@ -70,5 +80,7 @@ export function candleFields(r: Record<string, unknown>): Record<string, unknown
     volume: r.volume,
     quote_volume: r.quote_volume,
     trades: r.trades,
+    taker_buy_volume: r.taker_buy_volume,
+    taker_buy_quote_volume: r.taker_buy_quote_volume,
   };
 }

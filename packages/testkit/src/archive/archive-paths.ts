@@ -2,7 +2,22 @@ import type { SimInterval } from "../series/index.js";
 
 export type ArchiveMarket = "spot" | "um";
 export type ArchiveGranularity = "monthly" | "daily";
-export type ArchiveDataset = "klines" | "fundingRate" | "metrics" | "bookDepth";
+export type ArchiveDataset =
+  | "klines"
+  | "markPriceKlines"
+  | "indexPriceKlines"
+  | "premiumIndexKlines"
+  | "fundingRate"
+  | "metrics"
+  | "bookDepth";
+
+/** The kline-shaped datasets: a folder per interval, the kline CSV layout. */
+export const KLINE_DATASETS = [
+  "klines",
+  "markPriceKlines",
+  "indexPriceKlines",
+  "premiumIndexKlines",
+] as const;
 
 /** What a data.binance.vision URL asks for. */
 export interface ArchiveRequest {
@@ -27,6 +42,11 @@ const PERIOD = String.raw`(\d{4})-(\d{2})(?:-(\d{2}))?`;
 const KLINES = new RegExp(
   String.raw`^data/(spot|futures/um)/(monthly|daily)/klines/([A-Z0-9]+)/([0-9a-z]+)/\3-\4-${PERIOD}\.zip(\.CHECKSUM)?$`,
 );
+/** Mark, index and premium-index klines: USDⓈ-M only, the klines' layout under their own folder. */
+const priceKlines = (dataset: string) =>
+  new RegExp(
+    String.raw`^data/futures/(um)/(monthly|daily)/${dataset}/([A-Z0-9]+)/([0-9a-z]+)/\3-\4-${PERIOD}\.zip(\.CHECKSUM)?$`,
+  );
 const FUNDING = new RegExp(
   String.raw`^data/futures/(um)/(monthly)/fundingRate/([A-Z0-9]+)/\3-fundingRate-${PERIOD}\.zip(\.CHECKSUM)?$`,
 );
@@ -46,13 +66,16 @@ const BOOK_DEPTH = new RegExp(
 export function parseArchivePath(path: string): ArchiveRequest | null {
   for (const [dataset, re] of [
     ["klines", KLINES],
+    ["markPriceKlines", priceKlines("markPriceKlines")],
+    ["indexPriceKlines", priceKlines("indexPriceKlines")],
+    ["premiumIndexKlines", priceKlines("premiumIndexKlines")],
     ["fundingRate", FUNDING],
     ["metrics", METRICS],
     ["bookDepth", BOOK_DEPTH],
   ] as const) {
     const m = re.exec(path);
     if (!m) continue;
-    const hasInterval = dataset === "klines";
+    const hasInterval = (KLINE_DATASETS as readonly string[]).includes(dataset);
     const [market, granularity, marketId] = [m[1], m[2], m[3]];
     const interval = hasInterval ? m[4] : undefined;
     const [year, month, day, checksum] = hasInterval ? [m[5], m[6], m[7], m[8]] : [m[4], m[5], m[6], m[7]];

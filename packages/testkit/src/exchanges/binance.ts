@@ -14,6 +14,7 @@ import {
   binanceUsdmExchangeInfo,
   binanceUsdmSymbols,
 } from "./binance-markets.js";
+import { createBinanceDerivativeRoutes } from "./binance-derivatives.js";
 import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
 import { RateWindow } from "./rate-window.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
@@ -287,6 +288,7 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     "/fapi/v1/fundingInfo": fundingInfo,
     "/fapi/v1/ticker/24hr": ticker24hr,
     "/futures/data/openInterestHist": openInterestHist,
+    ...createBinanceDerivativeRoutes({ series, resolve: (req) => resolve(req) }),
     "/dapi/v1/ping": ping,
     "/dapi/v1/time": time,
     "/dapi/v1/exchangeInfo": (req) => ({

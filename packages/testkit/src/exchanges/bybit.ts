@@ -1,5 +1,6 @@
 import { INTERVAL_MS, type SimInterval } from "../series/index.js";
 import { BYBIT_INSTRUMENTS, bybitSymbol } from "./bybit-markets.js";
+import { createBybitDerivativeRoutes } from "./bybit-derivatives.js";
 import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
 import { RateWindow } from "./rate-window.js";
 import { bybitOrderbookRoute } from "./bybit-book.js";
@@ -227,6 +228,7 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
     "/v5/market/funding/history": fundingHistory,
     "/v5/market/open-interest": openInterest,
     "/v5/market/tickers": tickers,
+    ...createBybitDerivativeRoutes({ series, resolve, ok, fail }),
     "/v5/market/orderbook": bybitOrderbookRoute(series, resolve, badSymbol),
   };
 

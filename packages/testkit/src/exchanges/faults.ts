@@ -12,7 +12,12 @@ export const MALFORMATIONS = [
 ] as const;
 export type Malformation = (typeof MALFORMATIONS)[number];
 
-export type FaultKind = "429" | "418" | "500" | "502" | "503" | "hang" | "truncated" | "html" | Malformation;
+/**
+ * `empty-page`: the page comes back with no rows, for a range the exchange should cover (a row
+ * corruption would be quarantined; this loses a page, which the pipeline must report as a gap).
+ */
+export type FaultKind =
+  "429" | "418" | "500" | "502" | "503" | "hang" | "truncated" | "html" | "empty-page" | Malformation;
 
 /**
  * A fault injected on one route. With `nth`, the Nth request(s) after the fault is set (1-based);

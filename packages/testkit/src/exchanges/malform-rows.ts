@@ -43,6 +43,14 @@ function like(original: unknown, value: number | string): unknown {
 /** Whether a timestamp field is in seconds (Coinbase) rather than ms. */
 const inSeconds = (ts: number): boolean => ts < 10_000_000_000;
 
+/** Empties the page in `body`, in place (the `empty-page` fault). Returns false when it has no rows. */
+export function emptyRows(body: unknown): boolean {
+  const rows = findRows(body);
+  if (rows === undefined || rows.length === 0) return false;
+  rows.splice(0);
+  return true;
+}
+
 /**
  * Corrupts row `index` (modulo the page size) of the page in `body`, in place. Returns false when
  * the body holds no rows to corrupt.

@@ -1,6 +1,8 @@
 import { hashString, roundTo, unitAt } from "../series/hash.js";
 import { INTERVAL_MS, modelSymbol, type SimCandle, type SimInterval } from "../series/index.js";
 import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
+import { createOkxDerivativeRoutes } from "./okx-derivatives.js";
+import { pageNewestFirst } from "./okx-paging.js";
 import { OKX_INSTRUMENTS, okxInstrument, type OkxInstrument } from "./okx-markets.js";
 import { RateWindow } from "./rate-window.js";
 import { keepShare } from "./listing-controls.js";
@@ -48,23 +50,6 @@ function predictedRate(symbol: string, ts: number, realized: number): number {
   const u = unitAt(hashString(`okx|predicted|${symbol}`), ts);
   const drift = 0.000001 + 0.00002 * u;
   return roundTo(realized + (u < 0.5 ? -drift : drift), 10);
-}
-
-/**
- * Records with before < ts < after, newest first, at most `limit`: the newest ones, or with only
- * `before` the ones right after it (so that paging forward from a `since` works).
- */
-function pageNewestFirst<T extends { ts: number }>(
-  rows: readonly T[],
-  bounds: { after: number | undefined; before: number | undefined },
-  limit: number,
-): T[] {
-  const { after, before } = bounds;
-  const inRange = rows
-    .filter((r) => r.ts < (after ?? Number.POSITIVE_INFINITY) && r.ts > (before ?? Number.NEGATIVE_INFINITY))
-    .sort((a, b) => a.ts - b.ts);
-  const page = before !== undefined && after === undefined ? inRange.slice(0, limit) : inRange.slice(-limit);
-  return page.reverse();
 }
 
 /** The `after`/`before` paging parameters of most routes. */
@@ -280,6 +265,7 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     "/api/v5/rubik/stat/contracts/open-interest-history": openInterestHistory,
     "/api/v5/public/liquidation-orders": liquidationOrders,
     "/api/v5/market/ticker": ticker,
+    ...createOkxDerivativeRoutes(series),
     "/api/v5/market/books": okxBooksRoute(series),
   };
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { FaultTable, HTML_ERROR_PAGE, isMalformation, truncateReply, type FaultSpec } from "./faults.js";
-import { malformRows } from "./malform-rows.js";
+import { emptyRows, malformRows } from "./malform-rows.js";
 import type { ExchangeApi, ExchangeCounters, RouteHandler, SimReply, SimRequest } from "./types.js";
 
 export interface SimServer {
@@ -20,6 +20,8 @@ export interface SimServerParams {
   seed: number;
   nowMs: () => number;
   clockMs: () => number;
+  /** Delay in ms before each request is answered (network latency); none when absent. */
+  latencyMs?: () => number;
 }
 
 export function emptyCounters(): ExchangeCounters {
@@ -131,16 +133,29 @@ export async function startSimServer(p: SimServerParams): Promise<SimServer> {
     if (fault !== undefined && isMalformation(fault.kind)) {
       reply = { ...reply, body: structuredClone(reply.body) };
       malformRows(reply.body, fault.kind, counters.requests[simReq.route] ?? 0);
+    } else if (fault?.kind === "empty-page") {
+      reply = { ...reply, body: structuredClone(reply.body) };
+      emptyRows(reply.body);
     }
     send(res, fault?.kind === "truncated" ? truncateReply(reply) : reply);
   };
 
-  const server = createServer((req, res) => {
+  const answer = (req: IncomingMessage, res: ServerResponse): void => {
     try {
       handle(req, res);
     } catch (error) {
       send(res, { status: 500, body: { error: String(error) } });
     }
+  };
+  const delayed = new Set<NodeJS.Timeout>();
+  const server = createServer((req, res) => {
+    const delay = p.latencyMs?.() ?? 0;
+    if (delay <= 0) return answer(req, res);
+    const timer = setTimeout(() => {
+      delayed.delete(timer);
+      answer(req, res);
+    }, delay);
+    delayed.add(timer);
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -157,6 +172,7 @@ export async function startSimServer(p: SimServerParams): Promise<SimServer> {
       else replays.set(route, reply);
     },
     async stop() {
+      for (const timer of delayed) clearTimeout(timer);
       for (const socket of hanging) socket.destroy();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));

@@ -4,6 +4,7 @@ import { createBinanceApi } from "./binance.js";
 import { createBybitApi } from "./bybit.js";
 import { createCoinbaseApi } from "./coinbase.js";
 import type { FaultPlan, FaultSpec } from "./faults.js";
+import { createLatency, type LatencySpec } from "./latency.js";
 import { defaultListingControls, type ListingControls } from "./listing-controls.js";
 import { createOkxApi } from "./okx.js";
 import { startSimServer, type SimServer } from "./sim-server.js";
@@ -26,6 +27,8 @@ export interface ExchangeSimulatorOptions {
   faults?: FaultPlan;
   /** Series served verbatim instead of generated. */
   recorded?: readonly RecordedSeries[];
+  /** Network latency added to every answer: ms, or a range drawn per request (e.g. 50-150 ms). */
+  latency?: LatencySpec;
   /** Serve the listing lifecycle scenario's markets (LISTING_LIFECYCLE): listed, delisted, new. */
   listingScenario?: boolean;
 }
@@ -81,6 +84,7 @@ export async function startExchangeSimulator(
             seed,
             nowMs,
             clockMs,
+            latencyMs: createLatency(opts.latency, seed, name),
           }),
         ] as const,
     ),

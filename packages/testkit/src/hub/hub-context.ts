@@ -9,6 +9,8 @@ export interface HubCounters {
   bytesServed: number;
   /** Body bytes received by LFS uploads and commit calls. */
   bytesUploaded: number;
+  /** LFS objects stored by upload PUTs (one per object the storage accepted). */
+  lfsUploads: number;
   /** Commits applied (initial commits of new repos included). */
   commits: number;
 }

@@ -7,6 +7,7 @@ export const HUB_ROUTES = [
   "paths-info",
   "commits",
   "tag",
+  "super-squash",
   "preupload",
   "lfs-batch",
   "lfs-upload",

@@ -30,6 +30,10 @@ export interface HubInspector {
     files: Readonly<Record<string, Uint8Array | string>>,
     opts?: { readonly title?: string; readonly branch?: string; readonly delete?: readonly string[] },
   ): string;
+  /** Tag names and the commit each points to. */
+  listTags(repo: HubRepoDesignation): Record<string, string>;
+  /** sha256 of every LFS object the repo stores (uploaded, whether or not a commit holds it). */
+  lfsObjectIds(repo: HubRepoDesignation): string[];
   /** Points a tag at a revision (default `main`). */
   tag(repo: HubRepoDesignation, tag: string, revision?: string): void;
   /** Makes a repo private (only requests with the token see it) or public again. */
@@ -93,6 +97,8 @@ export function createHubInspector(store: HubStore, onCommit: () => void): HubIn
       onCommit();
       return commit.oid;
     },
+    listTags: (repo) => Object.fromEntries(find(repo)?.tags ?? []),
+    lfsObjectIds: (repo) => [...(find(repo)?.lfsObjects.keys() ?? [])].sort(),
     tag(repo, tag, revision = "main") {
       const state = find(repo);
       if (!state) throw new HubResponseError(404, "Repository not found", "RepoNotFound");

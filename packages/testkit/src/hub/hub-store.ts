@@ -105,6 +105,12 @@ export function repoKey(type: RepoType, name: string): string {
 export class HubStore {
   readonly repos = new Map<string, HubRepoState>();
   private sequence = 0;
+  /**
+   * Operations one commit may hold (adds and deletes); undefined: no limit. The Hub sets no hard limit
+   * but recommends under 100 files per commit, as large commits time out; a test sets this to hold a
+   * publisher to that recommendation.
+   */
+  maxOperationsPerCommit: number | undefined;
 
   constructor(private readonly now: () => Date) {}
 
@@ -149,20 +155,43 @@ export class HubStore {
       // The exact status and message the Hub answers when `parentCommit` is not the branch head.
       throw new HubResponseError(412, "A commit has happened since. Please refresh and try again.");
     }
+    const limit = this.maxOperationsPerCommit;
+    if (limit !== undefined && params.operations.length > limit) {
+      throw new HubResponseError(
+        413,
+        `A commit of ${params.operations.length} operations is over this Hub's limit of ${limit} per commit; ` +
+          `upload files in multiple commits`,
+      );
+    }
     const files = new Map(head?.files ?? []);
     for (const op of params.operations) applyOperation(repo, files, op);
-    const date = this.now();
-    const oid = commitOid({
+    return this.addCommit(repo, params.branch, {
       parent: head?.oid ?? null,
       title: params.title,
+      ...(params.description !== undefined && { description: params.description }),
+      files,
+    });
+  }
+
+  /** Records a commit holding `files` whole and points `branch` at it. */
+  addCommit(
+    repo: HubRepoState,
+    branch: string,
+    p: { parent: string | null; title: string; description?: string; files: Map<string, StoredFile> },
+  ): HubCommit {
+    const { parent, title, files } = p;
+    const date = this.now();
+    const oid = commitOid({
+      parent,
+      title,
       dateMs: date.getTime(),
       files: [...files].map(([path, file]) => [path, file.oid]),
       sequence: this.sequence++,
     });
-    const message = params.description ? `${params.title}\n\n${params.description}` : params.title;
-    const commit: HubCommit = { oid, parent: head?.oid ?? null, title: params.title, message, date, files };
+    const message = p.description ? `${title}\n\n${p.description}` : title;
+    const commit: HubCommit = { oid, parent, title, message, date, files };
     repo.commits.set(oid, commit);
-    repo.branches.set(params.branch, oid);
+    repo.branches.set(branch, oid);
     return commit;
   }
 }

@@ -158,20 +158,4 @@ export const repoRoutes: readonly HubRouteDef[] = [
       sendJson(ctx.res, 200, body, headers);
     },
   },
-  {
-    route: "tag",
-    methods: ["POST"],
-    pattern: new RegExp(`^${REPO}/tag/([^/]+)$`),
-    write: true,
-    async handle(ctx) {
-      const repo = repoOf(ctx);
-      const body = parseJson(await readBody(ctx.req));
-      const tag = isRecord(body) && typeof body.tag === "string" ? body.tag : "";
-      if (!/^[\w.-]+$/.test(tag)) throw new HubResponseError(400, `Invalid tag name: ${JSON.stringify(tag)}`);
-      if (repo.tags.has(tag) || repo.branches.has(tag))
-        throw new HubResponseError(409, `Tag ${tag} already exists`);
-      repo.tags.set(tag, repo.resolve(ctx.params[3]!).oid);
-      sendJson(ctx.res, 200, {});
-    },
-  },
 ];

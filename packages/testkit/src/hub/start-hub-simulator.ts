@@ -7,6 +7,7 @@ import { HUB_ROUTES, HubFaults, type HubRoute } from "./hub-faults.js";
 import { HubResponseError, HubStore } from "./hub-store.js";
 import { sendError } from "./http-io.js";
 import { createHubInspector, type HubInspector } from "./hub-inspector.js";
+import { historyRoutes } from "./history-routes.js";
 import { repoRoutes } from "./repo-routes.js";
 import { uploadRoutes } from "./upload-routes.js";
 
@@ -15,6 +16,8 @@ export interface HubSimulatorOptions {
   readonly token?: string;
   /** Clock for commit dates. */
   readonly now?: () => Date;
+  /** Refuse (413) commits of more operations than this; default: no limit, as on the Hub. */
+  readonly maxOperationsPerCommit?: number;
 }
 
 export interface HubSimulator extends HubInspector {
@@ -23,10 +26,18 @@ export interface HubSimulator extends HubInspector {
   readonly token: string;
   readonly faults: HubFaults;
   readonly counters: HubCounters;
+  /** Changes the per-commit operation limit (undefined: none) for the commits that follow. */
+  setMaxOperationsPerCommit(limit: number | undefined): void;
+  /**
+   * Calls `listener` as each request arrives, before it is handled, with its route and that route's
+   * count so far (1 for the first): a test can kill a client process at a chosen request. Returns an
+   * unsubscribe function.
+   */
+  onRequest(listener: (route: HubRoute, count: number) => void): () => void;
   stop(): Promise<void>;
 }
 
-const ROUTES: readonly HubRouteDef[] = [...repoRoutes, ...uploadRoutes, ...fileRoutes];
+const ROUTES: readonly HubRouteDef[] = [...repoRoutes, ...historyRoutes, ...uploadRoutes, ...fileRoutes];
 
 /**
  * A test double of the HuggingFace Hub on 127.0.0.1: the subset of its HTTP API that @huggingface/hub
@@ -35,11 +46,14 @@ const ROUTES: readonly HubRouteDef[] = [...repoRoutes, ...uploadRoutes, ...fileR
 export async function startHubSimulator(opts: HubSimulatorOptions = {}): Promise<HubSimulator> {
   const token = opts.token ?? `hf_testkit_${randomBytes(12).toString("hex")}`;
   const store = new HubStore(opts.now ?? (() => new Date()));
+  store.maxOperationsPerCommit = opts.maxOperationsPerCommit;
+  const listeners = new Set<(route: HubRoute, count: number) => void>();
   const faults = new HubFaults();
   const counters: HubCounters = {
     requests: Object.fromEntries(HUB_ROUTES.map((r) => [r, 0])) as Record<HubRoute, number>,
     bytesServed: 0,
     bytesUploaded: 0,
+    lfsUploads: 0,
     commits: 0,
   };
   const secret = randomBytes(16);
@@ -54,7 +68,9 @@ export async function startHubSimulator(opts: HubSimulatorOptions = {}): Promise
     const url = new URL(req.url ?? "/", baseUrl);
     let match: RegExpExecArray | null = null;
     const def = ROUTES.find((r) => (match = r.pattern.exec(url.pathname)) !== null);
-    counters.requests[def?.route ?? "not-found"]++;
+    const route = def?.route ?? "not-found";
+    const count = ++counters.requests[route];
+    for (const listener of listeners) listener(route, count);
     try {
       if (!def || !match) throw new HubResponseError(404, "Not Found");
       if (!def.methods.includes(req.method ?? "GET")) throw new HubResponseError(405, "Method Not Allowed");
@@ -116,6 +132,13 @@ export async function startHubSimulator(opts: HubSimulatorOptions = {}): Promise
     faults,
     counters,
     ...createHubInspector(store, () => counters.commits++),
+    setMaxOperationsPerCommit(limit) {
+      store.maxOperationsPerCommit = limit;
+    },
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -110,6 +110,7 @@ export const uploadRoutes: readonly HubRouteDef[] = [
         throw new HubResponseError(400, `Uploaded content does not match oid ${oid} and size ${size}`);
       }
       repo.lfsObjects.set(oid!, new Uint8Array(body));
+      ctx.counters.lfsUploads++;
       ctx.res.writeHead(200, { ETag: `"${oid!.slice(0, 32)}"`, "Content-Length": 0 });
       ctx.res.end();
     },

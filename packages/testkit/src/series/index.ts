@@ -5,6 +5,8 @@ export type { SimFundingRate, GenerateSeriesParams } from "./generate-funding-ra
 export { generateOpenInterest } from "./generate-open-interest.js";
 export type { SimOpenInterest } from "./generate-open-interest.js";
 export { generateLiquidations } from "./generate-liquidations.js";
+export { derivePriceCandles, generateLongShortRatios } from "./generate-derivatives.js";
+export type { PriceKind, SimPriceCandle, SimLongShortRatios } from "./generate-derivatives.js";
 export type { SimLiquidation } from "./generate-liquidations.js";
 export {
   SYMBOL_LIFE,

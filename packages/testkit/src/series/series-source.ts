@@ -11,6 +11,14 @@ import {
 } from "./generate-funding-rates.js";
 import { generateLiquidations, type SimLiquidation } from "./generate-liquidations.js";
 import { generateOpenInterest, type SimOpenInterest } from "./generate-open-interest.js";
+import {
+  derivePriceCandles,
+  generateLongShortRatios,
+  type PriceKind,
+  type SimLongShortRatios,
+  type SimPriceCandle,
+} from "./generate-derivatives.js";
+import { INTERVAL_MS } from "./generate-candles.js";
 
 /** A series served verbatim instead of generated, e.g. recorded real candles. */
 export interface RecordedSeries {
@@ -29,6 +37,9 @@ export interface SeriesSource {
   fundingRates(p: Range): SimFundingRate[];
   openInterest(p: Range & { periodMs: number }): SimOpenInterest[];
   liquidations(p: Range): SimLiquidation[];
+  /** Mark, index or premium-index candles of a perpetual (derived from its candles). */
+  priceCandles(p: Omit<GenerateCandlesParams, "seed"> & { kind: PriceKind }): SimPriceCandle[];
+  longShortRatios(p: Range & { periodMs: number }): SimLongShortRatios[];
 }
 
 const seriesKey = (exchange: string, symbol: string, interval: string): string =>
@@ -50,5 +61,17 @@ export function createSeriesSource(p: { seed: number; recorded?: readonly Record
     fundingRates: (q) => generateFundingRates({ ...q, seed }),
     openInterest: (q) => generateOpenInterest({ ...q, seed }),
     liquidations: (q) => generateLiquidations({ ...q, seed }),
+    priceCandles(q) {
+      const { kind, ...range } = q;
+      return derivePriceCandles(
+        seed,
+        q.exchange,
+        q.symbol,
+        kind,
+        this.candles(range),
+        INTERVAL_MS[q.interval],
+      );
+    },
+    longShortRatios: (q) => generateLongShortRatios({ ...q, seed }),
   };
 }

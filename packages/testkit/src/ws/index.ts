@@ -4,3 +4,7 @@ export { makeFeedLiquidation } from "./feed-events.js";
 export type { FeedLiquidation } from "./feed-events.js";
 export { WIRE_PROTOCOLS, okxContractSize } from "./wire-formats.js";
 export type { FeedExchange, WireProtocol } from "./wire-formats.js";
+export { attachTickerFeed, attachTradeFeed, makeFeedTrade } from "./trade-feed.js";
+export type { StreamFeed, TickerFeedOptions, TradeFeedOptions } from "./trade-feed.js";
+export { TRADE_WIRES } from "./trade-wire-formats.js";
+export type { FeedTicker, FeedTrade, TradeFeedExchange, TradeWire } from "./trade-wire-formats.js";

@@ -1,7 +1,7 @@
-import type { IncomingMessage, Server } from "node:http";
-import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { Server } from "node:http";
+import type { WebSocket } from "ws";
 import { makeFeedLiquidation, type FeedLiquidation } from "./feed-events.js";
+import { joinSharedSocketServer } from "./shared-socket-server.js";
 import { WIRE_PROTOCOLS, type FeedExchange } from "./wire-formats.js";
 
 export interface LiquidationFeedOptions {
@@ -35,19 +35,12 @@ export interface LiquidationFeed {
 export function attachLiquidationFeed(server: Server, opts: LiquidationFeedOptions): LiquidationFeed {
   const wire = WIRE_PROTOCOLS[opts.exchange];
   const nowMs = opts.nowMs ?? Date.now;
-  const wss = new WebSocketServer({ noServer: true });
+  const clients = new Set<WebSocket>();
   const subscribed = new Set<WebSocket>();
   const sent: FeedLiquidation[] = [];
   const windows: { start: number; end: number | null }[] = [];
   let seq = 0;
   let malformed = 0;
-
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
-    if (!wire.acceptsPath(path)) return;
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
-  };
-  server.on("upgrade", onUpgrade);
 
   const unsubscribe = (ws: WebSocket): void => {
     if (!subscribed.delete(ws)) return;
@@ -55,7 +48,8 @@ export function attachLiquidationFeed(server: Server, opts: LiquidationFeedOptio
     if (subscribed.size === 0 && open && open.end === null) open.end = nowMs();
   };
 
-  wss.on("connection", (ws) => {
+  const leave = joinSharedSocketServer(server, wire.acceptsPath, (ws) => {
+    clients.add(ws);
     ws.on("message", (data) => {
       const answer = wire.answer(data.toString());
       if (answer?.reply !== undefined) ws.send(answer.reply);
@@ -64,7 +58,7 @@ export function attachLiquidationFeed(server: Server, opts: LiquidationFeedOptio
         subscribed.add(ws);
       }
     });
-    ws.on("close", () => unsubscribe(ws));
+    ws.on("close", () => (clients.delete(ws), unsubscribe(ws)));
     ws.on("error", () => unsubscribe(ws));
   });
 
@@ -111,9 +105,8 @@ export function attachLiquidationFeed(server: Server, opts: LiquidationFeedOptio
     },
     async stop() {
       clearInterval(timer);
-      server.off("upgrade", onUpgrade);
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      leave();
+      for (const ws of clients) ws.terminate();
       for (const ws of [...subscribed]) unsubscribe(ws);
     },
   };

@@ -4,24 +4,25 @@
  * sources/archive; the command itself and `--source rest` stay in backfill.ts.
  */
 import { createAdapter } from "../../exchanges/registry.js";
-import { newRunId } from "../../run/run-cycle.js";
+import { newRunId } from "../../report/run-id.js";
 import { updateCoverage } from "../../coverage/update-coverage.js";
 import { openDatasetStore } from "../../store/index.js";
 import {
   backfillFromArchive,
   createRestFillGap,
   formatArchiveReport,
+  ARCHIVE_TABLES,
   isArchiveTable,
 } from "../../sources/archive/index.js";
 import type { CliContext } from "./context.js";
-import { registerBackfillSource, type BackfillSource } from "./backfill.js";
+import { backfillOverRest, registerBackfillSource, type BackfillSource } from "./backfill.js";
 
 function archiveSource(mode: "archive" | "auto"): BackfillSource {
   return async (ctx, request) => {
     const { series } = request;
     if (series.exchange !== "binance" || !isArchiveTable(series.table)) {
       ctx.logger.error(
-        `--source ${mode}: the archive holds Binance ohlcv, funding_rates and open_interest only; use --source rest`,
+        `--source ${mode}: the archive holds Binance ${ARCHIVE_TABLES.join(", ")} only; use --source rest`,
       );
       return false;
     }
@@ -64,7 +65,26 @@ function archiveSource(mode: "archive" | "auto"): BackfillSource {
   };
 }
 
+/**
+ * The default: REST, except where REST cannot reach back to `--since` (Binance keeps long/short
+ * ratios and open-interest statistics for 30 days) and the archive keeps the table: then whole days
+ * come from the archive and the last days, and any gap, from REST, as `--source auto`.
+ */
+function restOrArchiveSource(): BackfillSource {
+  const auto = archiveSource("auto");
+  return async (ctx, request) => {
+    const { series } = request;
+    const beyondRest =
+      series.exchange === "binance" &&
+      series.market === "perp" &&
+      isArchiveTable(series.table) &&
+      request.sinceMs < createAdapter("binance", { env: ctx.env }).earliestMs(series.table, Date.now());
+    return (beyondRest ? auto : backfillOverRest)(ctx, request);
+  };
+}
+
 export function extend(_ctx: CliContext): void {
   registerBackfillSource("archive", archiveSource("archive"));
   registerBackfillSource("auto", archiveSource("auto"));
+  registerBackfillSource("default", restOrArchiveSource(), { default: true });
 }

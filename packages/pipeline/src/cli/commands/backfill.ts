@@ -73,6 +73,9 @@ const restSource: BackfillSource = async (ctx, request) => {
 };
 sources.set("rest", restSource);
 
+/** `--source rest`: every row over REST, through the same cycle as `cexdata run`. */
+export const backfillOverRest: BackfillSource = restSource;
+
 function parseTime(value: string, flag: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms))

@@ -4,6 +4,7 @@ import { registerBackfillCommand } from "./backfill.js";
 import * as collect from "./collect.js";
 import type { CliContext } from "./context.js";
 import * as publish from "./publish.js";
+import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
 import { registerScheduleCommand } from "./schedule.js";
 import { registerStatusCommand } from "./status.js";
@@ -35,5 +36,6 @@ export async function registerCommands(program: Command, ctx: CliContext): Promi
   registerVerifyCommand(program, ctx);
   registerScheduleCommand(program, ctx);
   registerStatusCommand(program, ctx);
+  registerReplayCommand(program, ctx);
   for (const register of later) register(program, ctx);
 }

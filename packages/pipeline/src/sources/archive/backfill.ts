@@ -21,6 +21,7 @@ import {
   type ArchiveTable,
   type BackfillSource,
   planBackfill,
+  splitByMonth,
   subtractRanges,
   type TimeRange,
   toArchiveSymbol,
@@ -92,7 +93,12 @@ export interface ArchiveBackfillResult {
 /** The archive's datasets other than klines (which every candle table reads, by its interval). */
 const EVENT_DATASETS: Readonly<Partial<Record<ArchiveTable, ArchiveDataset>>> = {
   funding_rates: { kind: "fundingRate" },
+  // The daily metrics files carry both the open interest and the long/short ratios.
   open_interest: { kind: "metrics" },
+  long_short_ratios: { kind: "metrics" },
+  mark_ohlcv_1h: { kind: "markPriceKlines", interval: "1h" },
+  index_ohlcv_1h: { kind: "indexPriceKlines", interval: "1h" },
+  premium_index_ohlcv_1h: { kind: "premiumIndexKlines", interval: "1h" },
   book_depth: { kind: "bookDepth" },
 };
 
@@ -156,19 +162,22 @@ async function backfillWith(
   let fetched = 0;
   let accepted = 0;
   const rejectedByReason: Record<string, number> = {};
-  for (const range of plan.archive) {
-    const r = await importArchiveRange({ ...p, ...common, ...range, archiveUrl, symbol, dataset });
+  const monthCommits: CommitResult[] = [];
+  for (const month of plan.archive.flatMap(splitByMonth)) {
+    const r = await importArchiveRange({ ...p, ...common, ...month, archiveUrl, symbol, dataset });
     imported.push(...r.imported);
     leftForRest.push(...r.leftover);
     fetched += r.fetched;
     accepted += r.accepted;
     for (const [k, v] of Object.entries(r.rejectedByReason))
       rejectedByReason[k] = (rejectedByReason[k] ?? 0) + v;
+    // Each month committed before the next is read: 12 months peak at one month's memory, not 12.
+    if (r.accepted > 0) monthCommits.push(await p.store.commit());
   }
   leftForRest.sort((a, b) => a.startMs - b.startMs);
   const restArgs = { ...common, fillGap: p.fillGap!, symbol: p.symbol, market: p.market };
   const rest = useRest ? await fillFromRest({ ...restArgs, ranges: leftForRest }) : [];
-  const commits = [await p.store.commit()];
+  const commits = [...monthCommits, await p.store.commit()];
   const gapArgs = {
     dir: p.store.dir,
     table: p.table,

@@ -95,7 +95,6 @@ export const BOOK_DEPTH: CsvFormat = {
   timeUnit: "ms",
 };
 
-/** The format of the file of `venue`/`dataset` whose period starts at `fileStartMs`. */
 /** Kline layouts by the date a file starts: the changes Binance made, as data. */
 const KLINE_FORMATS: Readonly<Record<"spot" | "futures", Dated<CsvFormat>>> = {
   spot: [{ until: SPOT_MICROSECONDS_FROM_MS, use: SPOT_KLINES_MS }, { use: SPOT_KLINES_US }],
@@ -105,10 +104,13 @@ const KLINE_FORMATS: Readonly<Record<"spot" | "futures", Dated<CsvFormat>>> = {
   ],
 };
 
+/** The format of the file of `venue`/`dataset` whose period starts at `fileStartMs`. */
 export function csvFormatFor(venue: ArchiveVenue, dataset: ArchiveDataset, fileStartMs: number): CsvFormat {
   if (dataset.kind === "fundingRate") return FUNDING_RATE;
   if (dataset.kind === "metrics") return METRICS;
   if (dataset.kind === "bookDepth") return BOOK_DEPTH;
+  // Mark/index/premium klines: the futures kline layout and, assumed, its header rule (no file of
+  // these datasets from before 2022-05 was found to check).
   return inForceAt(KLINE_FORMATS[venue === "spot" ? "spot" : "futures"], fileStartMs);
 }
 
@@ -165,12 +167,33 @@ export function archiveRowsSql(
       FROM ${from} WHERE create_time = date_trunc('hour', create_time)
         AND epoch_ms(create_time) >= $start_ms AND epoch_ms(create_time) < $end_ms`;
   }
+  if (table === "long_short_ratios") {
+    // binance-public-data's names: count_toptrader = top traders' accounts, sum_toptrader = their
+    // positions, count_long_short = all accounts, sum_taker = taker buy / sell volume. The
+    // on-the-hour 5-minute row, as for open interest.
+    return `SELECT ${ident}, $symbol AS symbol, epoch_ms(create_time) AS ts, $base AS base, $quote AS quote,
+      count_toptrader_long_short_ratio AS top_trader_account_ratio,
+      sum_toptrader_long_short_ratio AS top_trader_position_ratio,
+      count_long_short_ratio AS global_account_ratio,
+      sum_taker_long_short_vol_ratio AS taker_buy_sell_ratio
+      FROM ${from} WHERE create_time = date_trunc('hour', create_time)
+        AND epoch_ms(create_time) >= $start_ms AND epoch_ms(create_time) < $end_ms`;
+  }
   const ts = msOf("open_time", format);
-  // COIN-M: `volume` counts contracts and the 8th column is the base volume; no quote volume is given.
-  const [volume, quoteVolume] =
-    symbol.venue === "cm" ? ["quote_volume", "CAST(NULL AS DOUBLE)"] : ["volume", "quote_volume"];
+  if (table === "mark_ohlcv_1h" || table === "index_ohlcv_1h" || table === "premium_index_ohlcv_1h") {
+    return `SELECT ${ident}, $symbol AS symbol, ${ts} AS ts, $base AS base, $quote AS quote,
+      open, high, low, close
+      FROM ${from} WHERE ${ts} >= $start_ms AND ${ts} < $end_ms`;
+  }
+  // COIN-M: `volume` counts contracts and the 8th column is the base volume; no quote volume is
+  // given. The taker-buy pair follows the same layout (contracts, then base).
+  const nothing = "CAST(NULL AS DOUBLE)";
+  const [volume, quoteVolume, takerBuy, takerBuyQuote] =
+    symbol.venue === "cm"
+      ? ["quote_volume", nothing, "taker_buy_quote_volume", nothing]
+      : ["volume", "quote_volume", "taker_buy_volume", "taker_buy_quote_volume"];
   return `SELECT ${ident}, ${quoteSqlString(marketOf(symbol.venue))} AS market, $symbol AS symbol, ${ts} AS ts,
     $base AS base, $quote AS quote, open, high, low, close, ${volume} AS volume, ${quoteVolume} AS quote_volume,
-    count AS trades
+    count AS trades, ${takerBuy} AS taker_buy_volume, ${takerBuyQuote} AS taker_buy_quote_volume
     FROM ${from} WHERE ${ts} >= $start_ms AND ${ts} < $end_ms`;
 }

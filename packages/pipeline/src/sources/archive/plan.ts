@@ -59,11 +59,22 @@ export function planBackfill(params: {
 /** What is read from the archive: klines of one interval, funding rates, or the 5-minute metrics. */
 export type ArchiveDataset =
   | { readonly kind: "klines"; readonly interval: "1m" | "1h" | "1d" }
+  /** USDⓈ-M reference-price klines: the kline layout under their own folder. */
+  | { readonly kind: PriceKlineKind; readonly interval: "1h" }
   | { readonly kind: "fundingRate" }
   | { readonly kind: "metrics" }
   | { readonly kind: "bookDepth" };
 
 export type ArchiveGranularity = "monthly" | "daily";
+
+export type PriceKlineKind = "markPriceKlines" | "indexPriceKlines" | "premiumIndexKlines";
+
+/** Datasets in the kline layout (a folder per interval, `<SYMBOL>-<interval>-<period>.zip`). */
+export function isKlineLayout(
+  dataset: ArchiveDataset,
+): dataset is Extract<ArchiveDataset, { readonly interval: string }> {
+  return "interval" in dataset;
+}
 
 /** One zip of the archive and the [startMs, endMs) period its rows cover. */
 export interface ArchiveFile {
@@ -118,14 +129,12 @@ export function archiveFile(
   const root = symbol.venue === "spot" ? "data/spot" : `data/futures/${symbol.venue}`;
   const label = periodLabel(granularity, startMs);
   const endMs = granularity === "monthly" ? nextMonth(startMs) : startMs + DAY_MS;
-  const folder =
-    dataset.kind === "klines"
-      ? `${root}/${granularity}/klines/${symbol.id}/${dataset.interval}`
-      : `${root}/${granularity}/${dataset.kind}/${symbol.id}`;
-  const name =
-    dataset.kind === "klines"
-      ? `${symbol.id}-${dataset.interval}-${label}.zip`
-      : `${symbol.id}-${dataset.kind}-${label}.zip`;
+  const folder = isKlineLayout(dataset)
+    ? `${root}/${granularity}/${dataset.kind}/${symbol.id}/${dataset.interval}`
+    : `${root}/${granularity}/${dataset.kind}/${symbol.id}`;
+  const name = isKlineLayout(dataset)
+    ? `${symbol.id}-${dataset.interval}-${label}.zip`
+    : `${symbol.id}-${dataset.kind}-${label}.zip`;
   return { path: `${folder}/${name}`, name, granularity, startMs, endMs };
 }
 
@@ -214,6 +223,21 @@ export function subtractRanges(ranges: readonly TimeRange[], minus: readonly Tim
       start = Math.max(start, cut.endMs);
     }
     if (start < range.endMs) out.push({ startMs: start, endMs: range.endMs });
+  }
+  return out;
+}
+
+/**
+ * `range` cut at calendar month starts (UTC): a long backfill imports and commits a month at a time,
+ * so its memory is a month's rows whatever its length.
+ */
+export function splitByMonth(range: TimeRange): TimeRange[] {
+  const out: TimeRange[] = [];
+  for (let start = range.startMs; start < range.endMs;) {
+    const d = new Date(start);
+    const end = Math.min(range.endMs, Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
+    out.push({ startMs: start, endMs: end });
+    start = end;
   }
   return out;
 }

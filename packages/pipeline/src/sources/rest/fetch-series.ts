@@ -8,6 +8,7 @@ import {
   type SeriesRow,
 } from "../../exchanges/types.js";
 import type { RequestStats } from "../../exchanges/request-stats.js";
+import { fetchingFor } from "../../raw/capture-raw.js";
 import { StoppedError, stopOnAbort } from "./stop-on-abort.js";
 import { withRetry, type RetryPolicy } from "./with-retry.js";
 
@@ -88,14 +89,21 @@ export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesP
     const before = stats?.requests ?? 0;
     const query: PageQuery = { ...cursor, series: p.series, nowMs: p.nowMs };
     const page: FetchedPage = await stopOnAbort(
-      withRetry(() => p.adapter.fetchPage(query), {
-        exchange: p.adapter.ccxt,
-        policy: p.retry,
-        stats,
-        sleep: p.sleep,
-        clockMs: p.clockMs,
-        onRetry: p.onRetry,
-      }),
+      // Bodies of what the exchange forgets reach the raw layer named by this series and page start.
+      withRetry(
+        () =>
+          fetchingFor({ table: p.series.table, symbol: p.series.symbol, sinceMs: query.sinceMs }, () =>
+            p.adapter.fetchPage(query),
+          ),
+        {
+          exchange: p.adapter.ccxt,
+          policy: p.retry,
+          stats,
+          sleep: p.sleep,
+          clockMs: p.clockMs,
+          onRetry: p.onRetry,
+        },
+      ),
       p.signal,
     );
     const keys = new Set<string>();

@@ -1,6 +1,7 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import {
+  SCHEMA_VERSION,
   TABLE_NAMES,
   parsePartitionPath,
   type DatasetSpec,
@@ -10,11 +11,11 @@ import {
 } from "@cexdata/schema";
 import { openDatasetStore, openDuckDB, readSpec, writeSpec } from "../store/index.js";
 import { mergeFreshness } from "../store/merge-freshness.js";
-import { validateRows } from "../validate/index.js";
-import { PublishError } from "./errors.js";
-import { filesOf, readVerifiedDataset, type LocalDataset } from "./local-dataset.js";
+import { ingestRows, type IngestSink } from "../ingest/index.js";
+import { LocalDatasetError } from "../store/local-dataset-error.js";
+import { filesOf, readVerifiedDataset, type LocalDataset } from "../store/read-local-dataset.js";
 import { deriveMergedTokenInfo, TOKEN_INFO_PATH } from "./merged-token-info.js";
-import { readParquetRows } from "./read-parquet-rows.js";
+import { readParquetRows } from "../store/read-parquet-rows.js";
 
 export interface MergeDatasetShardsParams {
   /** Dataset dirs of the shards (spec.json and the files each shard wrote); their order breaks ties. */
@@ -46,13 +47,9 @@ export interface MergeDatasetShardsResult {
 export async function mergeDatasetShards(
   params: MergeDatasetShardsParams,
 ): Promise<MergeDatasetShardsResult> {
-  if (params.shardDirs.length === 0)
-    throw new PublishError("local-dataset", "merge-shards needs at least one shard");
+  if (params.shardDirs.length === 0) throw new LocalDatasetError("merge-shards needs at least one shard");
   if (await readSpec(params.outDir)) {
-    throw new PublishError(
-      "local-dataset",
-      `${params.outDir} already holds a dataset; merge into an empty dir`,
-    );
+    throw new LocalDatasetError(`${params.outDir} already holds a dataset; merge into an empty dir`);
   }
   const base = params.baseSpec ?? null;
   const baseFiles = base ? filesOf(base) : new Map<string, SpecFile>();
@@ -64,10 +61,7 @@ export async function mergeDatasetShards(
     for (const [p, file] of shard.files) {
       if (baseFiles.get(p)?.sha256 === file.sha256) continue;
       if (shard.missing.has(p)) {
-        throw new PublishError(
-          "local-dataset",
-          `${shard.dir}: ${p} changed in spec.json but the file is missing`,
-        );
+        throw new LocalDatasetError(`${shard.dir}: ${p} changed in spec.json but the file is missing`);
       }
       changers.set(p, [...(changers.get(p) ?? []), shard]);
     }
@@ -85,6 +79,7 @@ export async function mergeDatasetShards(
   }
   const spec: DatasetSpec = {
     version: Math.max(base?.version ?? 0, ...shards.map((s) => s.spec.version)),
+    schema_version: SCHEMA_VERSION,
     update_time: shards
       .map((s) => s.spec.update_time)
       .sort()
@@ -114,13 +109,24 @@ export async function mergeDatasetShards(
 
   const store = await openDatasetStore({ dir: params.outDir });
   const reader = await openDuckDB();
+  const nowMs = params.nowMs ?? Date.now;
+  // Shard rows were validated when their shard stored them: one refused now means a damaged shard.
+  const sink: IngestSink = {
+    stage: (table, rows, source) => store.stage(table, rows, source),
+    quarantine: async (rejected) => {
+      if (rejected.length === 0) return;
+      throw new LocalDatasetError(
+        `a shard holds ${rejected.length} rows the rules refuse (first: ${rejected[0]!.reason}); verify the shards`,
+      );
+    },
+  };
   try {
     for (const p of merged.sort()) {
       const table = parsePartitionPath(p)!.table;
       for (const shard of changers.get(p)!.slice(1)) {
         const rows = await readParquetRows(reader, table, path.join(shard.dir, p));
         // Ranked below the stored rows: a key both shards hold keeps the first shard's row.
-        await store.stage(table, rows, "rest");
+        await ingestRows({ table, source: "rest", nowMs: nowMs(), input: { rows }, sink });
       }
     }
     await store.commit();
@@ -133,11 +139,7 @@ export async function mergeDatasetShards(
         shardDirs: shards.map((s) => s.dir),
       });
       if (rows !== null) {
-        await store.stage(
-          "token_info",
-          validateRows("token_info", rows, { source: "rest", nowMs: (params.nowMs ?? Date.now)() }).accepted,
-          "rest",
-        );
+        await ingestRows({ table: "token_info", source: "rest", nowMs: nowMs(), input: { rows }, sink });
         await store.commit();
         if (!merged.includes(TOKEN_INFO_PATH)) {
           copied.splice(copied.indexOf(TOKEN_INFO_PATH), 1);

@@ -1,5 +1,5 @@
-import { tableDef, type Row, type TableName } from "@cexdata/schema";
-import { quoteIdentifier, quoteSqlString, type DuckDBHandle } from "../store/index.js";
+import { readTableFilesSql, tableDef, type Row, type TableName } from "@cexdata/schema";
+import { quoteIdentifier, quoteSqlString, type DuckDBHandle } from "./duckdb.js";
 
 /** A dataset file's rows as pipeline rows (timestamps as epoch ms, numbers as numbers), for staging. */
 export async function readParquetRows<T extends TableName>(
@@ -15,7 +15,7 @@ export async function readParquetRows<T extends TableName>(
     return id;
   });
   const result = await duck.connection.runAndReadAll(
-    `SELECT ${columns.join(", ")} FROM read_parquet(${quoteSqlString(file)})`,
+    `SELECT ${columns.join(", ")} FROM ${readTableFilesSql(table, quoteSqlString(file))}`,
   );
   return result.getRowObjectsJS() as unknown as Row<T>[];
 }

@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { parseDatasetSpec, type DatasetSpec, type SpecFile } from "@cexdata/schema";
-import { PublishError } from "./errors.js";
+import { LocalDatasetError } from "./local-dataset-error.js";
 
 export interface LocalDataset {
   readonly dir: string;
@@ -43,7 +43,7 @@ export async function readVerifiedDataset(dir: string): Promise<LocalDataset> {
     specBytes = await readFile(path.join(dir, "spec.json"));
     spec = parseDatasetSpec(JSON.parse(new TextDecoder().decode(specBytes)));
   } catch (cause) {
-    throw new PublishError("local-dataset", `cannot read ${path.join(dir, "spec.json")}: ${String(cause)}`, {
+    throw new LocalDatasetError(`cannot read ${path.join(dir, "spec.json")}: ${String(cause)}`, {
       cause,
     });
   }
@@ -60,14 +60,11 @@ export async function readVerifiedDataset(dir: string): Promise<LocalDataset> {
       continue;
     }
     if (size !== file.bytes) {
-      throw new PublishError("local-dataset", `${file.path} has ${size} bytes, spec.json says ${file.bytes}`);
+      throw new LocalDatasetError(`${file.path} has ${size} bytes, spec.json says ${file.bytes}`);
     }
     const sha = await sha256File(abs);
     if (sha !== file.sha256) {
-      throw new PublishError(
-        "local-dataset",
-        `${file.path} has sha256 ${sha}, spec.json says ${file.sha256}`,
-      );
+      throw new LocalDatasetError(`${file.path} has sha256 ${sha}, spec.json says ${file.sha256}`);
     }
   }
   return { dir, spec, specBytes, files, missing };

@@ -3,7 +3,7 @@ import path from "node:path";
 import { partitionPath, type DatasetSpec, type TokenInfoRow } from "@cexdata/schema";
 import { deriveTokenInfo } from "../run/token-info.js";
 import type { DuckDBHandle } from "../store/index.js";
-import { readParquetRows } from "./read-parquet-rows.js";
+import { readParquetRows } from "../store/read-parquet-rows.js";
 
 export const TOKEN_INFO_PATH = partitionPath("token_info", {});
 const EXCHANGE_INFO_PATH = partitionPath("exchange_info", {});

@@ -1,0 +1,171 @@
+import type { Exchange, MarketInterface } from "ccxt";
+import { nextCursor, windowEnd } from "./page-cursor.js";
+import {
+  expectArrayAt,
+  PayloadFormatError,
+  readArray,
+  readEpochMs,
+  readNullableNumber,
+  readNumber,
+  readRecord,
+} from "./parse-values.js";
+import { replayBodies, statisticOf } from "./replay-bodies.js";
+import { requestJson } from "./request-json.js";
+import { longShortRows, priceCandleRow, type LongShortValues } from "./series-rows.js";
+import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
+
+const HOUR = 3_600_000;
+/** Mark/index/premium klines weigh as klines: 499 rows for weight 2 is the cheapest per row. */
+export const BINANCE_PRICE_KLINE_PAGE = 499;
+/** /futures/data statistics: cap 500, the last 30 days only (an older startTime is refused, -1130). */
+export const BINANCE_STATS_PAGE = 500;
+export const BINANCE_STATS_DAYS = 30;
+
+const PRICE_KLINES = {
+  mark_ohlcv_1h: "fapiPublicGetMarkPriceKlines",
+  index_ohlcv_1h: "fapiPublicGetIndexPriceKlines",
+  premium_index_ohlcv_1h: "fapiPublicGetPremiumIndexKlines",
+} as const;
+
+/** The four statistics a long_short_ratios row is made of, and the field each gives. */
+const STATISTICS: readonly (readonly [method: string, column: keyof LongShortValues, field: string])[] = [
+  ["fapiDataGetTopLongShortAccountRatio", "top_trader_account_ratio", "longShortRatio"],
+  ["fapiDataGetTopLongShortPositionRatio", "top_trader_position_ratio", "longShortRatio"],
+  ["fapiDataGetGlobalLongShortAccountRatio", "global_account_ratio", "longShortRatio"],
+  ["fapiDataGetTakerlongshortRatio", "taker_buy_sell_ratio", "buySellRatio"],
+];
+
+/**
+ * Mark, index and premium-index klines: the kline layout `[openTime, o, h, l, c, "0", closeTime,
+ * "0", count, "0", "0", "0"]` with prices as strings; only the first five fields mean anything.
+ */
+export function mapBinancePriceKlines(series: SeriesRef, body: unknown) {
+  return readArray(body).map((k) => {
+    const a = readArray(k);
+    return priceCandleRow(series, {
+      ts: readEpochMs(a[0]),
+      open: readNumber(a[1]),
+      high: readNumber(a[2]),
+      low: readNumber(a[3]),
+      close: readNumber(a[4]),
+    });
+  });
+}
+
+/** One /futures/data statistic: `{ ..., <field>: "1.3613", timestamp: 1757901600000 }` rows. */
+export function mapBinanceStatistic(body: unknown, column: keyof LongShortValues, field: string) {
+  return readArray(body)
+    .map(readRecord)
+    .map((r) => ({ ts: readEpochMs(r.timestamp), values: { [column]: readNullableNumber(r[field]) } }));
+}
+
+/** The four statistics of one window as long_short_ratios rows. */
+export function mapBinanceLongShort(series: SeriesRef, bodies: readonly unknown[]) {
+  return longShortRows(
+    series,
+    STATISTICS.map(([, column, field], i) => mapBinanceStatistic(bodies[i], column, field)),
+  );
+}
+
+type PriceTable = keyof typeof PRICE_KLINES;
+
+/**
+ * The derivatives tables Binance serves over REST, as entries of its `tables` map: mark, index and
+ * premium-index klines (`/fapi/v1`), and long/short ratios from the four `/futures/data` statistics
+ * (the last 30 days only: older days come from the archive's metrics).
+ */
+export function binanceDerivativeTables(
+  exchange: Exchange,
+  marketOf: (symbol: string) => MarketInterface,
+): Record<PriceTable | "long_short_ratios", TableCapability> {
+  const priceKlines = (table: PriceTable): TableCapability => ({
+    pageSize: BINANCE_PRICE_KLINE_PAGE,
+    fetchPage: (q) => fetchPriceKlines(exchange, marketOf(q.series.symbol), table, q),
+  });
+  return {
+    mark_ohlcv_1h: priceKlines("mark_ohlcv_1h"),
+    index_ohlcv_1h: priceKlines("index_ohlcv_1h"),
+    premium_index_ohlcv_1h: priceKlines("premium_index_ohlcv_1h"),
+    long_short_ratios: {
+      pageSize: BINANCE_STATS_PAGE,
+      earliest: (nowMs) => Math.ceil((nowMs - BINANCE_STATS_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
+      fetchPage: (q) => fetchLongShort(exchange, marketOf(q.series.symbol), q),
+      // Each captured body is one statistic, named by its path; a row joins all four of its hour.
+      replay: replayBodies(
+        (_series, raw) => {
+          const statistic = statisticOf(STATISTICS, raw.endpoint);
+          if (!statistic) throw new PayloadFormatError(`${raw.endpoint} is not a long/short statistic`);
+          const [, column, field] = statistic;
+          return mapBinanceStatistic(expectArrayAt(raw.body), column, field);
+        },
+        (series, parts) => longShortRows(series, parts),
+      ),
+    },
+  };
+}
+
+async function fetchLongShort(
+  exchange: Exchange,
+  market: MarketInterface,
+  q: PageQuery,
+): Promise<FetchedPage> {
+  const end = windowEnd(q, BINANCE_STATS_PAGE, HOUR);
+  const params = {
+    symbol: String(market.id),
+    period: "1h",
+    startTime: q.sinceMs,
+    endTime: end - 1,
+    limit: BINANCE_STATS_PAGE,
+  };
+  // Sequential: the four share one limiter, and a failure of any retries the window whole.
+  const bodies: unknown[] = [];
+  for (const [method] of STATISTICS) bodies.push(await requestJson(exchange, method, params));
+  return {
+    rows: mapBinanceLongShort(q.series, bodies),
+    limit: BINANCE_STATS_PAGE,
+    next: nextCursor({
+      cursor: q,
+      rawCount: 0,
+      limit: BINANCE_STATS_PAGE,
+      lastTs: undefined,
+      stepMs: HOUR,
+      windowEndMs: end,
+      fullPageMayContinue: false,
+    }),
+  };
+}
+
+async function fetchPriceKlines(
+  exchange: Exchange,
+  market: MarketInterface,
+  table: PriceTable,
+  q: PageQuery,
+): Promise<FetchedPage> {
+  const limit = BINANCE_PRICE_KLINE_PAGE;
+  // The index is the pair's (indexPriceKlines takes `pair`), the same id for a USDⓈ-M perpetual.
+  const id =
+    table === "index_ohlcv_1h"
+      ? { pair: String(readRecord(market.info).pair ?? market.id) }
+      : { symbol: String(market.id) };
+  const body = await requestJson(exchange, PRICE_KLINES[table], {
+    ...id,
+    interval: "1h",
+    startTime: q.sinceMs,
+    endTime: q.untilMs - 1,
+    limit,
+  });
+  const rows = mapBinancePriceKlines(q.series, body);
+  return {
+    rows,
+    limit,
+    next: nextCursor({
+      cursor: q,
+      rawCount: rows.length,
+      limit,
+      lastTs: rows.at(-1)?.ts,
+      stepMs: HOUR,
+      windowEndMs: q.untilMs,
+      fullPageMayContinue: true,
+    }),
+  };
+}

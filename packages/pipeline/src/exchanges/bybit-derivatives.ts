@@ -1,0 +1,111 @@
+import type { Exchange, MarketInterface } from "ccxt";
+import { nextCursor, windowEnd } from "./page-cursor.js";
+import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
+import { requestJson } from "./request-json.js";
+import { longShortRows, priceCandleRow } from "./series-rows.js";
+import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
+
+const HOUR = 3_600_000;
+/** mark-, index- and premium-index-price-kline: cap 1000, as /v5/market/kline. */
+export const BYBIT_PRICE_KLINE_PAGE = 1000;
+/** account-ratio: cap 500. */
+export const BYBIT_RATIO_PAGE = 500;
+
+const PRICE_KLINES = {
+  mark_ohlcv_1h: "publicGetV5MarketMarkPriceKline",
+  index_ohlcv_1h: "publicGetV5MarketIndexPriceKline",
+  premium_index_ohlcv_1h: "publicGetV5MarketPremiumIndexPriceKline",
+} as const;
+
+/** `result.list` of `[startTime, o, h, l, c]` strings, newest first. */
+export function mapBybitPriceKlines(series: SeriesRef, body: unknown) {
+  return readArray(readPath(body, "result", "list"))
+    .map(readArray)
+    .map((a) =>
+      priceCandleRow(series, {
+        ts: readEpochMs(a[0]),
+        open: readNumber(a[1]),
+        high: readNumber(a[2]),
+        low: readNumber(a[3]),
+        close: readNumber(a[4]),
+      }),
+    );
+}
+
+/**
+ * account-ratio gives the shares of accounts long (`buyRatio`) and short (`sellRatio`) among all
+ * traders: their quotient is the global account ratio. Bybit publishes no top-trader or taker ratio.
+ */
+export function mapBybitAccountRatio(series: SeriesRef, body: unknown) {
+  const items = readArray(readPath(body, "result", "list"))
+    .map(readRecord)
+    .map((r) => ({
+      ts: readEpochMs(r.timestamp),
+      values: { global_account_ratio: readNumber(r.buyRatio) / readNumber(r.sellRatio) },
+    }));
+  return longShortRows(series, [items]);
+}
+
+type PriceTable = keyof typeof PRICE_KLINES;
+
+/** The derivatives tables Bybit serves, as entries of its `tables` map. */
+export function bybitDerivativeTables(
+  exchange: Exchange,
+  marketOf: (symbol: string) => MarketInterface,
+): Record<PriceTable | "long_short_ratios", TableCapability> {
+  const entry = (table: PriceTable | "long_short_ratios"): TableCapability => ({
+    pageSize: table === "long_short_ratios" ? BYBIT_RATIO_PAGE : BYBIT_PRICE_KLINE_PAGE,
+    fetchPage: (q) => fetchBybitPage(exchange, marketOf(q.series.symbol), table, q),
+  });
+  return {
+    mark_ohlcv_1h: entry("mark_ohlcv_1h"),
+    index_ohlcv_1h: entry("index_ohlcv_1h"),
+    premium_index_ohlcv_1h: entry("premium_index_ohlcv_1h"),
+    long_short_ratios: entry("long_short_ratios"),
+  };
+}
+
+async function fetchBybitPage(
+  exchange: Exchange,
+  market: MarketInterface,
+  table: PriceTable | "long_short_ratios",
+  q: PageQuery,
+): Promise<FetchedPage> {
+  const limit = table === "long_short_ratios" ? BYBIT_RATIO_PAGE : BYBIT_PRICE_KLINE_PAGE;
+  // A window of exactly one page of hours: whichever end Bybit fills from, nothing is skipped.
+  const end = windowEnd(q, limit, HOUR);
+  const body =
+    table === "long_short_ratios"
+      ? await requestJson(exchange, "publicGetV5MarketAccountRatio", {
+          category: "linear",
+          symbol: market.id,
+          period: "1h",
+          startTime: q.sinceMs,
+          endTime: end - 1,
+          limit,
+        })
+      : await requestJson(exchange, PRICE_KLINES[table], {
+          category: "linear",
+          symbol: market.id,
+          interval: "60",
+          start: q.sinceMs,
+          end: end - 1,
+          limit,
+        });
+  return {
+    rows:
+      table === "long_short_ratios"
+        ? mapBybitAccountRatio(q.series, body)
+        : mapBybitPriceKlines(q.series, body),
+    limit,
+    next: nextCursor({
+      cursor: q,
+      rawCount: 0,
+      limit,
+      lastTs: undefined,
+      stepMs: HOUR,
+      windowEndMs: end,
+      fullPageMayContinue: false,
+    }),
+  };
+}

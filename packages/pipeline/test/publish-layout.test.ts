@@ -1,0 +1,89 @@
+import { TABLE_NAMES, TABLES, partitionPath, type TableName } from "@cexdata/schema";
+import { describe, expect, it } from "vitest";
+import { checkLayout, measureLayout, PublishError } from "../src/publish/index.js";
+import { planCommits } from "../src/publish/plan-commits.js";
+
+/** Every partition path of `bases` bases over `years` years (liquidations over `liquidationYears`). */
+function layoutOf(bases: number, years: number, liquidationYears: number): string[] {
+  const paths = new Set<string>();
+  const baseNames = Array.from({ length: bases }, (_, i) => `B${i}`);
+  for (const table of TABLE_NAMES as readonly TableName[]) {
+    const rule = TABLES[table].partition;
+    const span = table === "liquidations" ? liquidationYears : years;
+    const months = Array.from({ length: span * 12 }, (_, m) => Date.UTC(2025 - span, m, 1));
+    for (const base of rule.byBase ? baseNames : [undefined]) {
+      for (const tsMs of rule.period === "none" ? [0] : months)
+        paths.add(partitionPath(table, { base, tsMs }));
+    }
+  }
+  return [...paths];
+}
+
+const spec = (paths: string[]) => ({
+  version: 1,
+  update_time: "2024-06-01T00:00:00.000Z",
+  tables: {
+    ohlcv_1m: {
+      columns: [],
+      files: paths.map((path) => ({
+        path,
+        rows: 1,
+        bytes: 1,
+        sha256: "0".repeat(64),
+        min_ts: null,
+        max_ts: null,
+      })),
+    },
+  },
+});
+
+describe("the dataset layout against the Hub's recommendations (under 100k files, under 10k per folder)", () => {
+  it("500 bases over 8 years, liquidations collected for a year: about 66.5k files, 500 in the fullest folder", () => {
+    const report = measureLayout(layoutOf(500, 8, 1));
+    // Per base: 96 monthly 1m files, 8 yearly 1h, 1 daily file, 8 funding, 8 open interest, 12 liquidations.
+    expect(report.files).toBe(500 * (96 + 8 + 1 + 8 + 8 + 12) + 2 + 3);
+    expect(report.fullestFolderEntries).toBe(500);
+    expect(() => checkLayout(spec(layoutOf(500, 8, 1)) as never)).not.toThrow();
+  });
+
+  it("refuses, with the numbers and a way out, a repo of 100k files or a folder of 10k entries", () => {
+    const tooMany = layoutOf(500, 8, 8);
+    const error = (() => {
+      try {
+        checkLayout(spec(tooMany) as never);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(PublishError);
+    expect(error).toMatchObject({ code: "layout" });
+    expect((error as Error).message).toMatch(/108505 files.*under 100000 per repo.*coarser partitions/);
+
+    const flat = Array.from({ length: 10_000 }, (_, i) => `data/ohlcv_1m/base=B${i}/2024-01.parquet`);
+    expect(() => checkLayout(spec(flat) as never)).toThrow(/folder data\/ohlcv_1m would hold 10000 entries/);
+  });
+});
+
+describe("planCommits", () => {
+  it("fills commits to the limit, spec.json with the last files, deletions in and after that commit", () => {
+    const uploads = Array.from({ length: 250 }, (_, i) => `u${i}`);
+    const deletes = Array.from({ length: 130 }, (_, i) => `d${i}`);
+    const commits = planCommits({ uploads, deletes, specOperations: 2, maxOperations: 100 });
+    const sizes = commits.map((c) => c.uploads.length + c.deletes.length + (c.publishesSpec ? 2 : 0));
+    expect(sizes).toEqual([100, 100, 100, 82]);
+    expect(commits.map((c) => c.publishesSpec)).toEqual([false, false, true, false]);
+    expect(commits.slice(0, 2).every((c) => c.deletes.length === 0)).toBe(true);
+    expect(commits.flatMap((c) => c.uploads)).toEqual(uploads);
+    expect(commits.flatMap((c) => c.deletes)).toEqual(deletes);
+  });
+
+  it("a daily publish of 400 files and the card is 5 commits; 398 files fit in 4", () => {
+    const files = (n: number) => Array.from({ length: n }, (_, i) => `f${i}`);
+    expect(
+      planCommits({ uploads: files(400), deletes: [], specOperations: 2, maxOperations: 100 }),
+    ).toHaveLength(5);
+    expect(
+      planCommits({ uploads: files(398), deletes: [], specOperations: 2, maxOperations: 100 }),
+    ).toHaveLength(4);
+  });
+});

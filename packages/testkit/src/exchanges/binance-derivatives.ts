@@ -1,0 +1,140 @@
+import {
+  derivePriceCandles,
+  INTERVAL_MS,
+  type PriceKind,
+  type SeriesSource,
+  type SimInterval,
+} from "../series/index.js";
+import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import type { RouteHandler, SimReply, SimRequest } from "./types.js";
+
+/**
+ * Binance USDⓈ-M derivatives endpoints, registered by binance.ts: mark, index and premium-index
+ * klines (/fapi/v1, the kline paging and weights: default 500, cap 1500, `startTime` anchors the
+ * page) and the positioning statistics of /futures/data (default 30, cap 500, the last 30 days only:
+ * an older `startTime` is refused with -1130, as openInterestHist does). Row shapes are the real
+ * answers recorded on 2025-09-15 (pipeline/test/fixtures/derivatives/binance_rest): prices as strings,
+ * volume fields "0", `timestamp` a number.
+ */
+const STATS_HISTORY_MS = 30 * 86_400_000;
+const PERIODS: Readonly<Record<string, number>> = {
+  "5m": 300_000,
+  "15m": 900_000,
+  "30m": 1_800_000,
+  "1h": 3_600_000,
+  "2h": 7_200_000,
+  "4h": 14_400_000,
+  "6h": 21_600_000,
+  "12h": 43_200_000,
+  "1d": 86_400_000,
+};
+
+const error = (status: number, code: number, msg: string): SimReply => ({ status, body: { code, msg } });
+
+export interface BinanceDerivativeDeps {
+  readonly series: SeriesSource;
+  /** The simulated ccxt symbol of the request's `symbol` (or `pair`) parameter. */
+  readonly resolve: (req: SimRequest) => string | undefined;
+}
+
+export function createBinanceDerivativeRoutes(deps: BinanceDerivativeDeps): Record<string, RouteHandler> {
+  const { series, resolve } = deps;
+
+  const priceKlines =
+    (kind: PriceKind): RouteHandler =>
+    (req) => {
+      const symbol = resolve(req);
+      if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
+      const interval = req.query.get("interval") as SimInterval | null;
+      if (interval === null || !(interval in INTERVAL_MS)) return error(400, -1120, "Invalid interval.");
+      const fromMs = intParam(req.query, "startTime");
+      const candles = candlesInWindow(series, {
+        exchange: "binance",
+        symbol,
+        interval,
+        fromMs,
+        toMs: intParam(req.query, "endTime"),
+        limit: clampLimit(intParam(req.query, "limit"), 500, 1500),
+        anchor: fromMs === undefined ? "end" : "start",
+        nowMs: req.nowMs,
+      });
+      const ms = INTERVAL_MS[interval];
+      // The real answers count one price per second (mark, index) or per 5 s (premium) in `count`.
+      const count = kind === "premium" ? ms / 5000 : ms / 1000;
+      const fixed = (x: number) => x.toFixed(8);
+      return {
+        status: 200,
+        body: derivePriceCandles(series.seed, "binance", symbol, kind, candles, ms).map((c) => [
+          c.ts,
+          fixed(c.open),
+          fixed(c.high),
+          fixed(c.low),
+          fixed(c.close),
+          "0",
+          c.ts + ms - 1,
+          "0",
+          count,
+          "0",
+          "0",
+          "0",
+        ]),
+      };
+    };
+
+  /** Rows of one statistics endpoint: the window, the horizon and the page cap shared by all four. */
+  const statistics =
+    (
+      row: (r: ReturnType<SeriesSource["longShortRatios"]>[number], id: string | null) => unknown,
+    ): RouteHandler =>
+    (req) => {
+      const symbol = resolve(req);
+      if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
+      const periodMs = PERIODS[req.query.get("period") ?? ""];
+      if (periodMs === undefined)
+        return error(400, -1102, "Mandatory parameter 'period' was not sent, was empty/null, or malformed.");
+      const limit = clampLimit(intParam(req.query, "limit"), 30, 500);
+      const oldest = req.nowMs - STATS_HISTORY_MS;
+      const startTime = intParam(req.query, "startTime");
+      if (startTime !== undefined && startTime < oldest)
+        return error(400, -1130, "parameter 'startTime' is invalid.");
+      const fromMs = Math.max(startTime ?? 0, oldest);
+      const toMs = Math.min(intParam(req.query, "endTime") ?? req.nowMs, req.nowMs - periodMs);
+      const all = series.longShortRatios({
+        exchange: "binance",
+        symbol,
+        startMs: fromMs,
+        endMs: toMs + 1,
+        periodMs,
+      });
+      const rows = startTime !== undefined ? all.slice(0, limit) : all.slice(-limit);
+      return { status: 200, body: rows.map((r) => row(r, req.query.get("symbol"))) };
+    };
+
+  const ratioRow =
+    (pick: (r: ReturnType<SeriesSource["longShortRatios"]>[number]) => number) =>
+    (r: ReturnType<SeriesSource["longShortRatios"]>[number], id: string | null) => {
+      const ratio = pick(r);
+      return {
+        symbol: id,
+        longAccount: (ratio / (1 + ratio)).toFixed(4),
+        longShortRatio: ratio.toFixed(4),
+        shortAccount: (1 / (1 + ratio)).toFixed(4),
+        timestamp: r.ts,
+      };
+    };
+
+  return {
+    "/fapi/v1/markPriceKlines": priceKlines("mark"),
+    "/fapi/v1/indexPriceKlines": priceKlines("index"),
+    "/fapi/v1/premiumIndexKlines": priceKlines("premium"),
+    "/futures/data/topLongShortAccountRatio": statistics(ratioRow((r) => r.topTraderAccountRatio)),
+    "/futures/data/topLongShortPositionRatio": statistics(ratioRow((r) => r.topTraderPositionRatio)),
+    "/futures/data/globalLongShortAccountRatio": statistics(ratioRow((r) => r.globalAccountRatio)),
+    "/futures/data/takerlongshortRatio": statistics((r) => ({
+      buySellRatio: r.takerBuySellRatio.toFixed(4),
+      sellVol: r.takerSellVolume.toFixed(4),
+      buyVol: r.takerBuyVolume.toFixed(4),
+      timestamp: r.ts,
+    })),
+  };
+}

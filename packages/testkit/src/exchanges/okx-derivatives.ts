@@ -1,0 +1,164 @@
+import {
+  derivePriceCandles,
+  INTERVAL_MS,
+  type PriceKind,
+  type SeriesSource,
+  type SimInterval,
+} from "../series/index.js";
+import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { pageNewestFirst } from "./okx-paging.js";
+import { okxInstrument } from "./okx-markets.js";
+import type { RouteHandler, SimReply, SimRequest } from "./types.js";
+
+/**
+ * OKX v5 derivatives endpoints, registered by okx.ts. All newest first, `after` = older than,
+ * `before` = newer than (exclusive), cap 100:
+ * - market/history-mark-price-candles (instId of the swap) and market/history-index-candles (the
+ *   index id, `BTC-USDT`): `[ts, o, h, l, c, confirm]`, "0" for the bar still forming.
+ * - public/premium-history: point samples, one a minute, 4 s past it (the documented example's
+ *   ts is 1713925924000), "in the past 6 months".
+ * - rubik/stat contract statistics (long-short-account-ratio-contract, its -top-trader account and
+ *   position variants, taker-volume-contract): `begin`/`end` exclusive, "the latest 1,440 data
+ *   entries" of a period, `[ts, ratio]` or `[ts, sellVol, buyVol]`.
+ */
+const BARS: Readonly<Record<string, SimInterval>> = { "1m": "1m", "1H": "1h", "1Dutc": "1d" };
+const PERIODS: Readonly<Record<string, number>> = { "5m": 300_000, "1H": 3_600_000, "1D": 86_400_000 };
+const PREMIUM_HISTORY_MS = 182 * 86_400_000;
+const PREMIUM_SAMPLE_OFFSET_MS = 4_000;
+const STAT_ENTRIES = 1440;
+
+const ok = (data: unknown): SimReply => ({ status: 200, body: { code: "0", msg: "", data } });
+const fail = (code: string, msg: string): SimReply => ({ status: 200, body: { code, msg, data: [] } });
+const unknownInstrument = (): SimReply => fail("51001", "Instrument ID does not exist");
+
+type Ratios = ReturnType<SeriesSource["longShortRatios"]>[number];
+
+export function createOkxDerivativeRoutes(series: SeriesSource): Record<string, RouteHandler> {
+  const swapOf = (req: SimRequest, index: boolean) =>
+    okxInstrument(index ? `${req.query.get("instId") ?? ""}-SWAP` : (req.query.get("instId") ?? ""));
+
+  const priceCandles =
+    (kind: PriceKind): RouteHandler =>
+    (req) => {
+      const inst = swapOf(req, kind === "index");
+      if (inst === undefined || !inst.swap) return unknownInstrument();
+      const interval = BARS[req.query.get("bar") ?? "1m"];
+      if (interval === undefined) return fail("51000", "Parameter bar error");
+      const ms = INTERVAL_MS[interval];
+      const after = intParam(req.query, "after");
+      const before = intParam(req.query, "before");
+      const window = candlesInWindow(series, {
+        exchange: "okx",
+        symbol: inst.symbol,
+        interval,
+        fromMs: before === undefined ? undefined : before + 1,
+        toMs: after === undefined ? undefined : after - 1,
+        limit: clampLimit(intParam(req.query, "limit"), 100, 100),
+        anchor: before !== undefined && after === undefined ? "start" : "end",
+        nowMs: req.nowMs,
+      });
+      const rows = derivePriceCandles(series.seed, "okx", inst.symbol, kind, window, ms);
+      return ok(
+        rows
+          .reverse()
+          .map((c) => [
+            String(c.ts),
+            String(c.open),
+            String(c.high),
+            String(c.low),
+            String(c.close),
+            c.ts + ms > req.nowMs ? "0" : "1",
+          ]),
+      );
+    };
+
+  const premiumHistory: RouteHandler = (req) => {
+    const inst = swapOf(req, false);
+    if (inst === undefined || !inst.swap) return unknownInstrument();
+    const limit = clampLimit(intParam(req.query, "limit"), 100, 100);
+    const after = intParam(req.query, "after");
+    const before = intParam(req.query, "before");
+    const span = (limit + 1) * 60_000;
+    const [startMs, endMs] =
+      before !== undefined && after === undefined
+        ? [before + 1, before + 1 + span]
+        : [(after ?? req.nowMs + 1) - span, after ?? req.nowMs + 1];
+    const samples = premiumSamples(
+      series,
+      inst.symbol,
+      Math.max(startMs, req.nowMs - PREMIUM_HISTORY_MS),
+      endMs,
+      req.nowMs,
+    );
+    const rows = pageNewestFirst(samples, { after, before }, limit);
+    return ok(
+      rows.map((s) => ({ instId: req.query.get("instId"), premium: String(s.premium), ts: String(s.ts) })),
+    );
+  };
+
+  const contractStat =
+    (row: (r: Ratios) => string[]): RouteHandler =>
+    (req) => {
+      const inst = swapOf(req, false);
+      if (inst === undefined || !inst.swap) return unknownInstrument();
+      const periodMs = PERIODS[req.query.get("period") ?? "5m"];
+      if (periodMs === undefined) return fail("51000", "Parameter period error");
+      const limit = clampLimit(intParam(req.query, "limit"), 100, 100);
+      const lastClosed = Math.floor(req.nowMs / periodMs) * periodMs - periodMs;
+      const end = intParam(req.query, "end");
+      const begin = intParam(req.query, "begin");
+      const all = series.longShortRatios({
+        exchange: "okx",
+        symbol: inst.symbol,
+        startMs: Math.max(lastClosed - (STAT_ENTRIES - 1) * periodMs, (begin ?? -1) + 1),
+        endMs: Math.min(lastClosed + 1, end ?? Number.POSITIVE_INFINITY),
+        periodMs,
+      });
+      return ok(pageNewestFirst(all, { after: end, before: begin }, limit).map(row));
+    };
+
+  return {
+    "/api/v5/market/history-mark-price-candles": priceCandles("mark"),
+    "/api/v5/market/history-index-candles": priceCandles("index"),
+    "/api/v5/public/premium-history": premiumHistory,
+    "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract": contractStat((r) => [
+      String(r.ts),
+      String(r.globalAccountRatio),
+    ]),
+    "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader": contractStat((r) => [
+      String(r.ts),
+      String(r.topTraderAccountRatio),
+    ]),
+    "/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader": contractStat((r) => [
+      String(r.ts),
+      String(r.topTraderPositionRatio),
+    ]),
+    "/api/v5/rubik/stat/taker-volume-contract": contractStat((r) => [
+      String(r.ts),
+      String(r.takerSellVolume),
+      String(r.takerBuyVolume),
+    ]),
+  };
+}
+
+/** OKX's premium samples of a swap in [startMs, endMs): one a minute, the 1m premium candle's close. */
+export function premiumSamples(
+  series: SeriesSource,
+  symbol: string,
+  startMs: number,
+  endMs: number,
+  nowMs: number,
+): { ts: number; premium: number }[] {
+  const minutes = series.priceCandles({
+    exchange: "okx",
+    symbol,
+    interval: "1m",
+    kind: "premium",
+    startMs: Math.floor(startMs / 60_000) * 60_000,
+    endMs,
+    nowMs,
+  });
+  return minutes
+    .map((c) => ({ ts: c.ts + PREMIUM_SAMPLE_OFFSET_MS, premium: c.close }))
+    .filter((s) => s.ts >= startMs && s.ts < endMs && s.ts <= nowMs);
+}
