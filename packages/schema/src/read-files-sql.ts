@@ -19,11 +19,15 @@ export function readTableFilesSql(table: TableName, fileListSql: string): string
 }
 
 /**
- * Whether a file's columns (in file order) are readable as `table`: the schema's columns in order,
- * or a prefix of them followed only by nullable columns the file predates.
+ * Whether a file's columns are readable as `table`, matched by name (files are read with
+ * `union_by_name`): each is a column of the schema, and each schema column the file lacks is a
+ * nullable one added after the file was written (wherever the schema lists it).
  */
 export function isReadableColumnList(table: TableName, columns: readonly string[]): boolean {
-  const declared = Object.entries(tableDef(table).columns);
-  if (columns.length > declared.length) return false;
-  return declared.every(([name, c], i) => (i < columns.length ? columns[i] === name : c.nullable));
+  const declared = tableDef(table).columns as Readonly<Record<string, { nullable: boolean }>>;
+  const present = new Set(columns);
+  return (
+    columns.every((name) => name in declared) &&
+    Object.entries(declared).every(([name, c]) => present.has(name) || c.nullable)
+  );
 }

@@ -1,3 +1,4 @@
+import ccxt from "ccxt";
 import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
 import { createBookSnapshot } from "./book-snapshot.js";
@@ -41,7 +42,16 @@ export function mapCoinbaseCandles(series: SeriesRef, body: unknown) {
 }
 
 export function createCoinbaseAdapter(params: AdapterParams = {}): ExchangeAdapter {
-  const exchange = createCcxtExchange("coinbase", { options: { defaultType: "spot" } }, params);
+  const exchange = createCcxtExchange(
+    "coinbase",
+    {
+      options: { defaultType: "spot" },
+      // Advanced Trade answers its rate limit with HTTP 429 and `{"error":"RESOURCE_EXHAUSTED",...}`,
+      // which ccxt 4.5 maps to a plain ExchangeError (not retried); it is a rate limit: wait and retry.
+      exceptions: { exact: { RESOURCE_EXHAUSTED: ccxt.RateLimitExceeded } },
+    },
+    params,
+  );
   // Coinbase's default quote (USD) is the schema's quote preference for it (EXCHANGE_QUOTES).
   const base = createBaseAdapter(exchange);
 

@@ -58,7 +58,8 @@ export async function checkFileContents(params: {
   const expected = Object.entries(tableDef(table).columns).map(([n, c]) => `${n} ${readBackType(c.type)}`);
   // A file written before a nullable column was added (an older minor schema) lacks it: still valid.
   const names = described.getRows().map(([n]) => String(n));
-  const typesMatch = actual.every((a, i) => a === expected[i]);
+  const expectedByName = new Set(expected);
+  const typesMatch = actual.every((a) => expectedByName.has(a));
   if (!typesMatch || !isReadableColumnList(table, names)) {
     add("columns_mismatch", `has (${actual.join(", ")}), the contract says (${expected.join(", ")})`);
     return problems;
