@@ -128,6 +128,19 @@ describe("every route answers exactly the client's rows for the same arguments",
     expect(lines[0]!.split(",")).toContain(String(rows[0]!.fundingRate));
   });
 
+  it("a CSV answer is streamed (chunked, no Content-Length) as it is formatted, equal to its cached copy", async () => {
+    const url = "/v1/tokens/BTC/ohlcv?interval=1h&limit=2500&format=csv";
+    const rows = await btc().ohlcv({ interval: "1h", limit: 2500 });
+    const response = await get(url);
+    expect(response.headers.get("transfer-encoding")).toBe("chunked");
+    expect(response.headers.get("content-length")).toBeNull();
+    const text = await response.text();
+    expect(text.trim().split("\n")).toHaveLength(rows.length + 1);
+    const cached = await get(url);
+    expect(cached.headers.get("x-cexdata-cache")).toBe("hit");
+    expect(await cached.text()).toBe(text);
+  });
+
   it("a repeated request is answered from the response cache, identical", async () => {
     const url = "/v1/tokens/BTC/ohlcv?interval=1h&limit=50";
     const first = await get(url);

@@ -1,7 +1,8 @@
 import { DatasetUnavailableError, type Dataset } from "@cexdata/client";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { ResponseCache } from "./response-cache.js";
-import { renderRows, sendRendered } from "./send-rows.js";
+import { Readable } from "node:stream";
+import { CSV_TYPE, csvChunks, renderRows, sendRendered } from "./send-rows.js";
 
 export interface RestContext {
   /** The one Dataset every route reads through (one DuckDB, one verified cache). */
@@ -26,7 +27,20 @@ export async function answerCached(
     const key = `${version}|${request.url}`;
     const hit = ctx.cache.get(key);
     if (hit) return sendRendered(reply.header("x-cexdata-cache", "hit"), hit);
-    const rendered = renderRows(await compute(), format);
+    const result = await compute();
+    if (format === "csv" && Array.isArray(result)) {
+      // Streamed as it is formatted (a thousand lines at a time), and kept for the next asker once whole.
+      const parts: string[] = [];
+      const chunks = function* () {
+        for (const chunk of csvChunks(result as Record<string, unknown>[])) {
+          parts.push(chunk);
+          yield chunk;
+        }
+        ctx.cache.set(key, { contentType: CSV_TYPE, body: parts.join("") });
+      };
+      return reply.header("x-cexdata-cache", "miss").type(CSV_TYPE).send(Readable.from(chunks()));
+    }
+    const rendered = renderRows(result, format);
     ctx.cache.set(key, rendered);
     return sendRendered(reply.header("x-cexdata-cache", "miss"), rendered);
   } catch (error) {

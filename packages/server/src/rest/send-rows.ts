@@ -13,14 +13,29 @@ function csvCell(value: Cell): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** Rows as CSV: a header from the first row's keys (every row of a table has the same keys). */
-export function formatCsv(rows: readonly Record<string, Cell>[]): string {
+export const CSV_TYPE = "text/csv; charset=utf-8";
+const CSV_BATCH = 1000;
+
+/**
+ * Rows as CSV, a header from the first row's keys (every row of a table has the same keys), in
+ * chunks of a thousand lines: each is formatted only when the response stream asks for it.
+ */
+export function* csvChunks(rows: readonly Record<string, Cell>[]): Generator<string> {
   const first = rows[0];
-  if (!first) return "";
+  if (!first) return;
   const keys = Object.keys(first);
-  const lines = [keys.join(",")];
-  for (const row of rows) lines.push(keys.map((k) => csvCell(row[k])).join(","));
-  return lines.join("\n") + "\n";
+  yield `${keys.join(",")}\n`;
+  for (let i = 0; i < rows.length; i += CSV_BATCH) {
+    let chunk = "";
+    for (const row of rows.slice(i, i + CSV_BATCH))
+      chunk += `${keys.map((k) => csvCell(row[k])).join(",")}\n`;
+    yield chunk;
+  }
+}
+
+/** Rows as one CSV text. */
+export function formatCsv(rows: readonly Record<string, Cell>[]): string {
+  return [...csvChunks(rows)].join("");
 }
 
 /** A finished answer: its body already serialised, so a cached one is sent without work. */
@@ -32,7 +47,7 @@ export interface RenderedBody {
 /** JSON is the client's rows as JSON.stringify writes them (`ts` as ISO-8601 UTC); CSV the same columns. */
 export function renderRows(rows: unknown, format: "json" | "csv" | undefined): RenderedBody {
   if (format === "csv" && Array.isArray(rows)) {
-    return { contentType: "text/csv; charset=utf-8", body: formatCsv(rows as Record<string, Cell>[]) };
+    return { contentType: CSV_TYPE, body: formatCsv(rows as Record<string, Cell>[]) };
   }
   return { contentType: "application/json; charset=utf-8", body: JSON.stringify(rows) };
 }
