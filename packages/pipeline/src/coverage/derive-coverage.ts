@@ -67,8 +67,7 @@ export async function deriveCoverage(p: {
     const c = counts.get(day) ?? { present: 0, due: 0, zombies: 0 };
     const lo = Math.max(day, listedFrom);
     const hi = Math.min(day + DAY_MS, delistedAt, closedEnd);
-    const expected =
-      step === undefined ? null : hi > lo ? Math.ceil(hi / step) - Math.floor(lo / step) : 0;
+    const expected = step === undefined ? null : hi > lo ? Math.ceil(hi / step) - Math.floor(lo / step) : 0;
     const before = p.previous(day)?.sources ?? [];
     const sources = [...new Set([...before, ...(r.sourcesByDay.get(day) ?? [])])].sort();
     return {

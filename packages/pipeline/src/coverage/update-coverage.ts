@@ -36,7 +36,10 @@ export async function updateCoverage(p: {
       const k = key(table, exchange, market, symbol);
       let request = requests.get(k);
       if (request === undefined)
-        requests.set(k, (request = { table, exchange, market, symbol, base, days: [], sourcesByDay: new Map() }));
+        requests.set(
+          k,
+          (request = { table, exchange, market, symbol, base, days: [], sourcesByDay: new Map() }),
+        );
       for (let day = Math.floor(t.minTs / DAY_MS) * DAY_MS; day <= t.maxTs; day += DAY_MS) {
         if (!request.days.includes(day)) request.days.push(day);
         const sources = request.sourcesByDay.get(day) ?? [];
