@@ -99,7 +99,7 @@ describe("the right field, the same meaning everywhere", () => {
       startMs: since,
       endMs: NOW,
     });
-    expect(rows.map((r) => [r.ts, (r as { funding_rate: number }).funding_rate])).toEqual(
+    expect(rows.map((r) => [r.ts, (r as unknown as { funding_rate: number }).funding_rate])).toEqual(
       paid.map((f) => [f.ts, f.fundingRate]),
     );
   });
@@ -119,7 +119,7 @@ describe("the right field, the same meaning everywhere", () => {
     const stored = async (exchange: string, startMs: number, endMs: number) =>
       (await fetchAll(ref(exchange, "open_interest", "BTC/USDT:USDT"), startMs, endMs)).rows.map((r) => [
         r.ts,
-        (r as { open_interest: number }).open_interest,
+        (r as unknown as { open_interest: number }).open_interest,
       ]);
     for (const exchange of ["binance", "okx", "bybit"]) {
       expect(await stored(exchange, since, until), exchange).toEqual(oneSide(exchange, since, until));
@@ -276,7 +276,7 @@ describe("real recorded payloads replayed through ccxt into the adapters", () =>
       const page = await binance.fetchPage(
         query(ref("binance", "open_interest", "BTC/USDT:USDT"), oi[0]!.timestamp, NOW),
       );
-      expect(page.rows.map((r) => [r.ts, (r as { open_interest: number }).open_interest])).toEqual(
+      expect(page.rows.map((r) => [r.ts, (r as unknown as { open_interest: number }).open_interest])).toEqual(
         oi.map((o) => [o.timestamp, Number(o.sumOpenInterest)]),
       );
       expect(page.rows[0]).toMatchObject({
@@ -297,7 +297,7 @@ describe("real recorded payloads replayed through ccxt into the adapters", () =>
       const page = await fresh.fetchPage(
         query(ref("binance", "funding_rates", "DOGE/USDT:USDT"), boundary - HOUR, boundary + HOUR),
       );
-      expect(page.rows.map((r) => (r as { interval_hours: number }).interval_hours)).toEqual([8]);
+      expect(page.rows.map((r) => (r as unknown as { interval_hours: number }).interval_hours)).toEqual([8]);
     } finally {
       sim.replay("binance", "/fapi/v1/fundingInfo", undefined);
     }
@@ -314,9 +314,9 @@ describe("real recorded payloads replayed through ccxt into the adapters", () =>
       const page = await bybit.fetchPage(
         query(ref("bybit", "open_interest", "BTC/USDT:USDT"), 1739725200000, 1739725200000 + HOUR),
       );
-      expect(page.rows.map((r) => [r.ts, (r as { open_interest: number }).open_interest])).toEqual([
-        [1739725200000, 62129.455 / 2],
-      ]);
+      expect(page.rows.map((r) => [r.ts, (r as unknown as { open_interest: number }).open_interest])).toEqual(
+        [[1739725200000, 62129.455 / 2]],
+      );
     } finally {
       sim.replay("bybit", "/v5/market/open-interest", undefined);
     }
@@ -333,7 +333,7 @@ describe("real recorded payloads replayed through ccxt into the adapters", () =>
       const page = await okx.fetchPage(
         query(ref("okx", "funding_rates", "BTC/USDT:USDT"), 1704038400000, 1704067200001),
       );
-      expect(page.rows.map((r) => [r.ts, (r as { funding_rate: number }).funding_rate])).toEqual([
+      expect(page.rows.map((r) => [r.ts, (r as unknown as { funding_rate: number }).funding_rate])).toEqual([
         [1704038400000, -0.00002],
         [1704067200000, 0.00015],
       ]);

@@ -54,7 +54,7 @@ async function runAt(atMs: number, exchange: string, dataset: string) {
     config: configOf(exchange, dataset),
     datasetDir: dataset,
     logger,
-    env: kit.env,
+    env: { ...kit.env },
     nowMs: () => clock,
   });
 }

@@ -38,7 +38,7 @@ it("archiveFirst: Binance perpetuals take whole past days from the archive and o
     }),
     datasetDir: dir,
     logger,
-    env: tk.env,
+    env: { ...tk.env },
     nowMs: () => NOW,
   });
   expect(report.failures).toEqual([]);
