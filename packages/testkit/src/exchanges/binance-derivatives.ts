@@ -5,8 +5,9 @@ import {
   type SeriesSource,
   type SimInterval,
 } from "../series/index.js";
+import { futuresDataWindow, binanceError } from "./binance-futures-data.js";
 import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
-import type { RouteHandler, SimReply, SimRequest } from "./types.js";
+import type { RouteHandler, SimRequest } from "./types.js";
 
 /**
  * Binance USDⓈ-M derivatives endpoints, registered by binance.ts: mark, index and premium-index
@@ -16,20 +17,7 @@ import type { RouteHandler, SimReply, SimRequest } from "./types.js";
  * answers recorded on 2025-09-15 (pipeline/test/fixtures/derivatives/binance_rest): prices as strings,
  * volume fields "0", `timestamp` a number.
  */
-const STATS_HISTORY_MS = 30 * 86_400_000;
-const PERIODS: Readonly<Record<string, number>> = {
-  "5m": 300_000,
-  "15m": 900_000,
-  "30m": 1_800_000,
-  "1h": 3_600_000,
-  "2h": 7_200_000,
-  "4h": 14_400_000,
-  "6h": 21_600_000,
-  "12h": 43_200_000,
-  "1d": 86_400_000,
-};
-
-const error = (status: number, code: number, msg: string): SimReply => ({ status, body: { code, msg } });
+const error = binanceError;
 
 export interface BinanceDerivativeDeps {
   readonly series: SeriesSource;
@@ -89,24 +77,16 @@ export function createBinanceDerivativeRoutes(deps: BinanceDerivativeDeps): Reco
     (req) => {
       const symbol = resolve(req);
       if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
-      const periodMs = PERIODS[req.query.get("period") ?? ""];
-      if (periodMs === undefined)
-        return error(400, -1102, "Mandatory parameter 'period' was not sent, was empty/null, or malformed.");
-      const limit = clampLimit(intParam(req.query, "limit"), 30, 500);
-      const oldest = req.nowMs - STATS_HISTORY_MS;
-      const startTime = intParam(req.query, "startTime");
-      if (startTime !== undefined && startTime < oldest)
-        return error(400, -1130, "parameter 'startTime' is invalid.");
-      const fromMs = Math.max(startTime ?? 0, oldest);
-      const toMs = Math.min(intParam(req.query, "endTime") ?? req.nowMs, req.nowMs - periodMs);
+      const window = futuresDataWindow(req);
+      if ("status" in window) return window;
       const all = series.longShortRatios({
         exchange: "binance",
         symbol,
-        startMs: fromMs,
-        endMs: toMs + 1,
-        periodMs,
+        startMs: window.startMs,
+        endMs: window.endMs,
+        periodMs: window.periodMs,
       });
-      const rows = startTime !== undefined ? all.slice(0, limit) : all.slice(-limit);
+      const rows = window.page(all);
       return { status: 200, body: rows.map((r) => row(r, req.query.get("symbol"))) };
     };
 

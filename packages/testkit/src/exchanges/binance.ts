@@ -15,6 +15,7 @@ import {
   binanceUsdmSymbols,
 } from "./binance-markets.js";
 import { createBinanceDerivativeRoutes } from "./binance-derivatives.js";
+import { binanceError, futuresDataWindow } from "./binance-futures-data.js";
 import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
 import { RateWindow } from "./rate-window.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
@@ -35,8 +36,6 @@ const STRIKES_BEFORE_BAN = 5;
  */
 const FIRST_BAN_MS = 120_000;
 const LONGEST_BAN_MS = 3 * 86_400_000;
-/** /futures/data/openInterestHist: "Only the data of the latest 1 month is available" (30 days). */
-const OI_HISTORY_MS = 30 * 86_400_000;
 
 type Family = "spot" | "usdm" | "coinm";
 
@@ -63,7 +62,7 @@ function weightOf(req: SimRequest): number {
   return 1;
 }
 
-const error = (status: number, code: number, msg: string): SimReply => ({ status, body: { code, msg } });
+const error = binanceError;
 const fixed = (x: number, decimals: number): string => x.toFixed(decimals);
 
 function klineRow(
@@ -185,40 +184,21 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     }),
   });
 
-  const PERIODS: Readonly<Record<string, number>> = {
-    "5m": 300_000,
-    "15m": 900_000,
-    "30m": 1_800_000,
-    "1h": 3_600_000,
-    "2h": 7_200_000,
-    "4h": 14_400_000,
-    "6h": 21_600_000,
-    "12h": 43_200_000,
-    "1d": 86_400_000,
-  };
   const openInterestHist: RouteHandler = (req) => {
     const symbol = resolve(req);
     if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
-    const periodMs = PERIODS[req.query.get("period") ?? ""];
-    if (periodMs === undefined)
-      return error(400, -1102, "Mandatory parameter 'period' was not sent, was empty/null, or malformed.");
-    const limit = clampLimit(intParam(req.query, "limit"), 30, 500);
     // Binance keeps only the last 30 days of open-interest statistics, and refuses an older
     // `startTime` rather than clamping it (measured publicly; see the README's horizon table).
-    const oldest = req.nowMs - OI_HISTORY_MS;
-    const startTime = intParam(req.query, "startTime");
-    if (startTime !== undefined && startTime < oldest)
-      return error(400, -1130, "parameter 'startTime' is invalid.");
-    const fromMs = Math.max(startTime ?? 0, oldest);
-    const toMs = Math.min(intParam(req.query, "endTime") ?? req.nowMs, req.nowMs - periodMs);
+    const window = futuresDataWindow(req);
+    if ("status" in window) return window;
     const all = series.openInterest({
       exchange: "binance",
       symbol,
-      startMs: fromMs,
-      endMs: toMs + 1,
-      periodMs,
+      startMs: window.startMs,
+      endMs: window.endMs,
+      periodMs: window.periodMs,
     });
-    const rows = req.query.has("startTime") ? all.slice(0, limit) : all.slice(-limit);
+    const rows = window.page(all);
     return {
       status: 200,
       body: rows.map((r) => ({
