@@ -1,17 +1,9 @@
 import type { Exchange, MarketInterface } from "ccxt";
-import { nextCursor, windowEnd } from "./page-cursor.js";
-import {
-  expectArrayAt,
-  PayloadFormatError,
-  readArray,
-  readEpochMs,
-  readNullableNumber,
-  readNumber,
-  readRecord,
-} from "./parse-values.js";
-import { replayBodies, statisticOf } from "./replay-bodies.js";
+import { replayStatistics, requestStatistics, statisticsRows } from "./long-short-statistics.js";
+import { afterNewestRow, nextWindow, windowEnd } from "./page-cursor.js";
+import { expectArrayAt, readArray, readEpochMs, readNullableNumber, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { longShortRows, priceCandleRow, type LongShortValues } from "./series-rows.js";
+import { priceCandleFromArray, type LongShortValues } from "./series-rows.js";
 import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -40,16 +32,7 @@ const STATISTICS: readonly (readonly [method: string, column: keyof LongShortVal
  * "0", count, "0", "0", "0"]` with prices as strings; only the first five fields mean anything.
  */
 export function mapBinancePriceKlines(series: SeriesRef, body: unknown) {
-  return readArray(body).map((k) => {
-    const a = readArray(k);
-    return priceCandleRow(series, {
-      ts: readEpochMs(a[0]),
-      open: readNumber(a[1]),
-      high: readNumber(a[2]),
-      low: readNumber(a[3]),
-      close: readNumber(a[4]),
-    });
-  });
+  return readArray(body).map((k) => priceCandleFromArray(series, readArray(k)));
 }
 
 /** One /futures/data statistic: `{ ..., <field>: "1.3613", timestamp: 1757901600000 }` rows. */
@@ -61,9 +44,8 @@ export function mapBinanceStatistic(body: unknown, column: keyof LongShortValues
 
 /** The four statistics of one window as long_short_ratios rows. */
 export function mapBinanceLongShort(series: SeriesRef, bodies: readonly unknown[]) {
-  return longShortRows(
-    series,
-    STATISTICS.map(([, column, field], i) => mapBinanceStatistic(bodies[i], column, field)),
+  return statisticsRows(series, STATISTICS, bodies, (body, [, column, field]) =>
+    mapBinanceStatistic(body, column, field),
   );
 }
 
@@ -91,14 +73,10 @@ export function binanceDerivativeTables(
       earliest: (nowMs) => Math.ceil((nowMs - BINANCE_STATS_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
       fetchPage: (q) => fetchLongShort(exchange, marketOf(q.series.symbol), q),
       // Each captured body is one statistic, named by its path; a row joins all four of its hour.
-      replay: replayBodies(
-        (_series, raw) => {
-          const statistic = statisticOf(STATISTICS, raw.endpoint);
-          if (!statistic) throw new PayloadFormatError(`${raw.endpoint} is not a long/short statistic`);
-          const [, column, field] = statistic;
-          return mapBinanceStatistic(expectArrayAt(raw.body), column, field);
-        },
-        (series, parts) => longShortRows(series, parts),
+      replay: replayStatistics(
+        STATISTICS,
+        (body, [, column, field]) => mapBinanceStatistic(expectArrayAt(body), column, field),
+        "long/short",
       ),
     },
   };
@@ -117,21 +95,11 @@ async function fetchLongShort(
     endTime: end - 1,
     limit: BINANCE_STATS_PAGE,
   };
-  // Sequential: the four share one limiter, and a failure of any retries the window whole.
-  const bodies: unknown[] = [];
-  for (const [method] of STATISTICS) bodies.push(await requestJson(exchange, method, params));
+  const bodies = await requestStatistics(exchange, STATISTICS, params);
   return {
     rows: mapBinanceLongShort(q.series, bodies),
     limit: BINANCE_STATS_PAGE,
-    next: nextCursor({
-      cursor: q,
-      rawCount: 0,
-      limit: BINANCE_STATS_PAGE,
-      lastTs: undefined,
-      stepMs: HOUR,
-      windowEndMs: end,
-      fullPageMayContinue: false,
-    }),
+    next: nextWindow(q, end),
   };
 }
 
@@ -155,17 +123,6 @@ async function fetchPriceKlines(
     limit,
   });
   const rows = mapBinancePriceKlines(q.series, body);
-  return {
-    rows,
-    limit,
-    next: nextCursor({
-      cursor: q,
-      rawCount: rows.length,
-      limit,
-      lastTs: rows.at(-1)?.ts,
-      stepMs: HOUR,
-      windowEndMs: q.untilMs,
-      fullPageMayContinue: true,
-    }),
-  };
+  const next = afterNewestRow(q, { rows: rows.length, limit, newestTs: rows.at(-1)?.ts }, HOUR);
+  return { rows, limit, next };
 }

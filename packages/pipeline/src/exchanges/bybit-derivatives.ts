@@ -1,8 +1,8 @@
 import type { Exchange, MarketInterface } from "ccxt";
-import { nextCursor, windowEnd } from "./page-cursor.js";
+import { nextWindow, windowEnd } from "./page-cursor.js";
 import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { longShortRows, priceCandleRow } from "./series-rows.js";
+import { longShortRows, priceCandleFromArray } from "./series-rows.js";
 import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -21,15 +21,7 @@ const PRICE_KLINES = {
 export function mapBybitPriceKlines(series: SeriesRef, body: unknown) {
   return readArray(readPath(body, "result", "list"))
     .map(readArray)
-    .map((a) =>
-      priceCandleRow(series, {
-        ts: readEpochMs(a[0]),
-        open: readNumber(a[1]),
-        high: readNumber(a[2]),
-        low: readNumber(a[3]),
-        close: readNumber(a[4]),
-      }),
-    );
+    .map((a) => priceCandleFromArray(series, a));
 }
 
 /**
@@ -98,14 +90,6 @@ async function fetchBybitPage(
         ? mapBybitAccountRatio(q.series, body)
         : mapBybitPriceKlines(q.series, body),
     limit,
-    next: nextCursor({
-      cursor: q,
-      rawCount: 0,
-      limit,
-      lastTs: undefined,
-      stepMs: HOUR,
-      windowEndMs: end,
-      fullPageMayContinue: false,
-    }),
+    next: nextWindow(q, end),
   };
 }

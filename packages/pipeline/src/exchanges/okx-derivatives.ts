@@ -1,8 +1,8 @@
 import type { Exchange, MarketInterface } from "ccxt";
-import { nextCursor, windowEnd } from "./page-cursor.js";
+import { replayStatistics, requestStatistics, statisticsRows } from "./long-short-statistics.js";
+import { nextWindow, windowEnd } from "./page-cursor.js";
 import {
   expectArrayAt,
-  PayloadFormatError,
   readArray,
   readEpochMs,
   readNullableNumber,
@@ -10,9 +10,9 @@ import {
   readPath,
   readRecord,
 } from "./parse-values.js";
-import { replayBodies, statisticOf } from "./replay-bodies.js";
+import { replayBodies } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
-import { longShortRows, priceCandleRow, type LongShortValues } from "./series-rows.js";
+import { priceCandleFromArray, priceCandleRow, type LongShortValues } from "./series-rows.js";
 import type { FetchedPage, PageQuery, ReplayParser, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -37,15 +37,7 @@ export function mapOkxPriceCandles(series: SeriesRef, body: unknown) {
   return readArray(readPath(body, "data"))
     .map(readArray)
     .filter((a) => a[5] !== "0")
-    .map((a) =>
-      priceCandleRow(series, {
-        ts: readEpochMs(a[0]),
-        open: readNumber(a[1]),
-        high: readNumber(a[2]),
-        low: readNumber(a[3]),
-        close: readNumber(a[4]),
-      }),
-    );
+    .map((a) => priceCandleFromArray(series, a));
 }
 
 /** premium-history samples `{ instId, premium, ts }`. */
@@ -100,22 +92,8 @@ export function mapOkxStatistic(body: unknown, column: keyof LongShortValues) {
 }
 
 export function mapOkxLongShort(series: SeriesRef, bodies: readonly unknown[]) {
-  return longShortRows(
-    series,
-    STATISTICS.map(([, column], i) => mapOkxStatistic(bodies[i], column)),
-  );
+  return statisticsRows(series, STATISTICS, bodies, (body, [, column]) => mapOkxStatistic(body, column));
 }
-
-const windowDone = (q: PageQuery, end: number) =>
-  nextCursor({
-    cursor: q,
-    rawCount: 0,
-    limit: OKX_DERIVATIVE_PAGE,
-    lastTs: undefined,
-    stepMs: HOUR,
-    windowEndMs: end,
-    fullPageMayContinue: false,
-  });
 
 type DerivativeTable = "mark_ohlcv_1h" | "index_ohlcv_1h" | "premium_index_ohlcv_1h" | "long_short_ratios";
 
@@ -164,13 +142,10 @@ export function okxDerivativeTables(
     long_short_ratios: entry("long_short_ratios", {
       earliest: (nowMs) => Math.floor(nowMs / HOUR) * HOUR - OKX_STATS_HOURS * HOUR,
       // Each captured body is one rubik statistic, named by its path; a row joins all four of its hour.
-      replay: replayBodies(
-        (_series, raw) => {
-          const statistic = statisticOf(STATISTICS, raw.endpoint);
-          if (!statistic) throw new PayloadFormatError(`${raw.endpoint} is not a rubik statistic`);
-          return mapOkxStatistic(expectArrayAt(raw.body, "data"), statistic[1]);
-        },
-        (series, parts) => longShortRows(series, parts),
+      replay: replayStatistics(
+        STATISTICS,
+        (body, [, column]) => mapOkxStatistic(expectArrayAt(body, "data"), column),
+        "rubik",
       ),
     }),
   };
@@ -202,7 +177,7 @@ async function fetchOkxDerivativePage(
     return {
       rows: aggregatePremiumHours(q.series, samples, { startMs: q.sinceMs, endMs: end }),
       limit,
-      next: windowDone(q, end),
+      next: nextWindow(q, end),
     };
   }
   const end = windowEnd(q, limit, HOUR);
@@ -214,9 +189,8 @@ async function fetchOkxDerivativePage(
       end: String(end),
       limit: String(limit),
     };
-    const bodies: unknown[] = [];
-    for (const [method] of STATISTICS) bodies.push(await requestJson(exchange, method, params));
-    return { rows: mapOkxLongShort(q.series, bodies), limit, next: windowDone(q, end) };
+    const bodies = await requestStatistics(exchange, STATISTICS, params);
+    return { rows: mapOkxLongShort(q.series, bodies), limit, next: nextWindow(q, end) };
   }
   // The index is the underlying's (`BTC-USDT`), the mark the swap's own.
   const instId =
@@ -234,5 +208,5 @@ async function fetchOkxDerivativePage(
     after: String(end),
     limit: String(limit),
   });
-  return { rows: mapOkxPriceCandles(q.series, body), limit, next: windowDone(q, end) };
+  return { rows: mapOkxPriceCandles(q.series, body), limit, next: nextWindow(q, end) };
 }

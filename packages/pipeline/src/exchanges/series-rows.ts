@@ -57,17 +57,24 @@ export function candleFromArray(
 ): OhlcvRow {
   const nullableAt = (i: number | undefined) => (i === undefined ? null : readNullableNumber(a[i]));
   return ohlcvRow(series, {
-    ts: readEpochMs(a[0]),
-    open: readNumber(a[1]),
-    high: readNumber(a[2]),
-    low: readNumber(a[3]),
-    close: readNumber(a[4]),
+    ...ohlcFromArray(a),
     volume: readNumber(a[at.volume]),
     quote_volume: nullableAt(at.quoteVolume),
     trades: nullableAt(at.trades),
     taker_buy_volume: nullableAt(at.takerBuyVolume),
     taker_buy_quote_volume: nullableAt(at.takerBuyQuoteVolume),
   });
+}
+
+/** The open time and prices of an array candle `[ts, open, high, low, close, ...]`. */
+export function ohlcFromArray(a: readonly unknown[]) {
+  return {
+    ts: readEpochMs(a[0]),
+    open: readNumber(a[1]),
+    high: readNumber(a[2]),
+    low: readNumber(a[3]),
+    close: readNumber(a[4]),
+  };
 }
 
 function identityOf(series: SeriesRef, withMarket: boolean) {
@@ -147,6 +154,11 @@ export function priceCandleRow(
   v: { ts: number; open: number; high: number; low: number; close: number },
 ): Row<PriceCandleTable> {
   return seriesRow({ ...series, table: "mark_ohlcv_1h" }, v);
+}
+
+/** A reference-price candle from the array layout every exchange's mark/index kline endpoint shares. */
+export function priceCandleFromArray(series: SeriesRef, a: readonly unknown[]): Row<PriceCandleTable> {
+  return priceCandleRow(series, ohlcFromArray(a));
 }
 
 export type LongShortValues = Omit<Row<"long_short_ratios">, IdentityColumn | "ts">;
