@@ -28,6 +28,32 @@ export function datasetRepo(repo: string): RepoDesignation {
   return { type: "dataset", name: repo };
 }
 
+/**
+ * A command's Hub params completed from the environment: the token from `HF_TOKEN`, the URL from
+ * `HF_ENDPOINT` (else huggingface.co), without a trailing slash.
+ */
+export function hubParamsFrom(params: HubParams): HubParams {
+  const accessToken = params.accessToken ?? process.env.HF_TOKEN;
+  const hubUrl = params.hubUrl ?? (process.env.HF_ENDPOINT || undefined);
+  return {
+    repo: params.repo,
+    ...(accessToken ? { accessToken } : {}),
+    ...(hubUrl !== undefined && { hubUrl: hubUrl.replace(/\/+$/, "") }),
+    ...(params.fetch !== undefined && { fetch: params.fetch }),
+  };
+}
+
+/** The same for a command that writes (`doing` says what): refused without a token, never naming it. */
+export function writingHubParams(
+  params: HubParams,
+  doing: string,
+): HubParams & { readonly accessToken: string } {
+  const hub = hubParamsFrom(params);
+  if (!hub.accessToken)
+    throw new PublishError("hub", `HF_TOKEN is not set: ${doing} needs a Hub write token`);
+  return { ...hub, accessToken: hub.accessToken };
+}
+
 /** The repo, token, URL and fetch as every @huggingface/hub call takes them. */
 export function hubArgs(p: HubParams) {
   return {

@@ -9,7 +9,14 @@ import { renderDatasetCard } from "./dataset-card.js";
 import { PublishError } from "./errors.js";
 import { finishPublish } from "./finish-publish.js";
 import { lfsShasAt, specCommitAt } from "./hub-refs.js";
-import { ensureDatasetRepo, readBlob, readHubState, type HubParams, type HubState } from "./hub-state.js";
+import {
+  ensureDatasetRepo,
+  readBlob,
+  readHubState,
+  writingHubParams,
+  type HubParams,
+  type HubState,
+} from "./hub-state.js";
 import { LocalDatasetError } from "../store/local-dataset-error.js";
 import { filesOf, readVerifiedDataset } from "../store/read-local-dataset.js";
 import { planCommits } from "./plan-commits.js";
@@ -66,21 +73,13 @@ export interface PublishResult {
  * files the Hub already holds with the same sha256 are not uploaded again.
  */
 export async function publishDataset(params: PublishDatasetParams): Promise<PublishResult> {
-  const accessToken = params.accessToken ?? process.env.HF_TOKEN;
-  if (!accessToken) throw new PublishError("hub", "HF_TOKEN is not set: publishing needs a Hub write token");
-  const hubUrl = params.hubUrl ?? (process.env.HF_ENDPOINT || undefined);
-  const hub: HubParams = {
-    repo: params.repo,
-    accessToken,
-    ...(hubUrl !== undefined && { hubUrl: hubUrl.replace(/\/+$/, "") }),
-    ...(params.fetch !== undefined && { fetch: params.fetch }),
-  };
+  const hub = writingHubParams(params, "publishing");
   const log = (params.logger ?? createLogger()).child({ stage: "publish", repo: params.repo });
   const now = params.now ?? (() => new Date());
   const maxAttempts = Math.max(1, params.maxAttempts ?? 4);
   const maxOperations = params.maxOperationsPerCommit ?? 100;
   const limits = params.layoutLimits ?? HUB_LAYOUT_LIMITS;
-  const scrub = (text: string) => scrubSecrets(text).split(accessToken).join("[redacted]");
+  const scrub = (text: string) => scrubSecrets(text).split(hub.accessToken).join("[redacted]");
   const retryDelayMs = params.retryDelayMs ?? 2_000;
 
   const local = await readVerifiedDataset(params.datasetDir).catch((cause: unknown) => {

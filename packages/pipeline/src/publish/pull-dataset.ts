@@ -3,7 +3,7 @@ import { downloadFile } from "@huggingface/hub";
 import { partitionTimeRange, type DatasetSpec, type SpecFile } from "@cexdata/schema";
 import { PublishError } from "./errors.js";
 import { specCommitAt } from "./hub-refs.js";
-import { datasetRepo, readHubState } from "./hub-state.js";
+import { hubArgs, hubParamsFrom, readHubState } from "./hub-state.js";
 import { LocalDatasetError } from "../store/local-dataset-error.js";
 import { filesOf } from "../store/read-local-dataset.js";
 import { writePulledFile, writePulledSpec } from "../store/write-pulled-files.js";
@@ -34,14 +34,8 @@ export interface PullDatasetResult {
  * partitions it touches. The files left out stay listed; publishing accepts them as unchanged.
  */
 export async function pullDataset(params: PullDatasetParams): Promise<PullDatasetResult> {
-  const accessToken = params.accessToken ?? process.env.HF_TOKEN;
-  const hubUrl = params.hubUrl ?? (process.env.HF_ENDPOINT || undefined);
-  const hub = {
-    repo: params.repo,
-    ...(accessToken ? { accessToken } : {}),
-    ...(hubUrl !== undefined && { hubUrl: hubUrl.replace(/\/+$/, "") }),
-    ...(params.fetch !== undefined && { fetch: params.fetch }),
-  };
+  const hub = hubParamsFrom(params);
+
   const head = await readHubState(hub);
   if (head.head === null || head.spec === null) return { revision: head.head, spec: null, downloaded: [] };
   // Files are read where spec.json was written: a publish in progress may have rewritten some at the head.
@@ -51,12 +45,9 @@ export async function pullDataset(params: PullDatasetParams): Promise<PullDatase
   for (const file of filesOf(state.spec).values()) {
     if (params.include && !params.include(file)) continue;
     const blob = await downloadFile({
-      repo: datasetRepo(params.repo),
+      ...hubArgs(hub),
       path: file.path,
       revision: state.head,
-      ...(accessToken && { accessToken }),
-      ...(hub.hubUrl !== undefined && { hubUrl: hub.hubUrl }),
-      ...(params.fetch !== undefined && { fetch: params.fetch }),
     });
     if (!blob)
       throw new PublishError(

@@ -2,7 +2,7 @@ import { listCommits } from "@huggingface/hub";
 import { createLogger, type Logger } from "../log/create-logger.js";
 import { PublishError } from "./errors.js";
 import { createTag, deleteTag, readRefs, superSquash } from "./hub-refs.js";
-import { hubArgs, readHubState, type HubParams } from "./hub-state.js";
+import { hubArgs, readHubState, writingHubParams, type HubParams } from "./hub-state.js";
 import { sameTables } from "./plan-publish.js";
 import { versionTag } from "./finish-publish.js";
 
@@ -49,15 +49,7 @@ export interface SquashHistoryResult extends SquashPlan {
  * and deleting any of them (pins users may hold) is refused unless `confirm`.
  */
 export async function squashHistory(params: SquashHistoryParams): Promise<SquashHistoryResult> {
-  const accessToken = params.accessToken ?? process.env.HF_TOKEN;
-  if (!accessToken) throw new PublishError("hub", "HF_TOKEN is not set: squashing needs a Hub write token");
-  const hubUrl = params.hubUrl ?? (process.env.HF_ENDPOINT || undefined);
-  const hub: HubParams = {
-    repo: params.repo,
-    accessToken,
-    ...(hubUrl !== undefined && { hubUrl: hubUrl.replace(/\/+$/, "") }),
-    ...(params.fetch !== undefined && { fetch: params.fetch }),
-  };
+  const hub = writingHubParams(params, "squashing");
   const log = (params.logger ?? createLogger()).child({ stage: "squash", repo: params.repo });
   const plan = await planSquash(hub, params.keepVersions ?? Infinity);
   log.info({ ...plan, kept: plan.kept.length, dropped: plan.dropped }, "squash plan");
