@@ -8,7 +8,6 @@ import {
 } from "./cache/ensure-local-files.js";
 import { forgetVerified } from "./cache/verify-file.js";
 import { pruneCache } from "./cache/prune-cache.js";
-import type { PlainRow } from "./duckdb/convert-rows.js";
 import { closeDatabase, openDatabase } from "./duckdb/open-database.js";
 import {
   runQuery,
@@ -18,7 +17,7 @@ import {
   type ShapedResult,
 } from "./duckdb/run-query.js";
 import { InvalidArgumentError } from "./errors/index.js";
-import type { QueryContext, RunnableQuery, ViewFiles } from "./query/query-context.js";
+import type { QueryContext, RunnableQuery, RunTemplate, ViewFiles } from "./query/query-context.js";
 import { normalizeShape } from "./query/normalize-args.js";
 import type { ShapeOption, SqlResult } from "./query/result-types.js";
 import { selectFiles } from "./query/select-files.js";
@@ -156,19 +155,18 @@ export class Dataset implements QueryContext {
     return this.tracker.read();
   }
 
-  /** @internal Fetches and verifies the views' files, then runs the template over them. */
-  runTemplate(
+  /**
+   * @internal Fetches and verifies the views' files, then runs the template over them: rows without a
+   * shape (`runShaped` returns them as such), else the shape asked for.
+   */
+  readonly runTemplate = ((
     snapshot: SpecSnapshot,
     template: RunnableQuery,
     views: readonly ViewFiles[],
-  ): Promise<PlainRow[]>;
-  runTemplate(
-    snapshot: SpecSnapshot,
-    template: RunnableQuery,
-    views: readonly ViewFiles[],
-    shape: ResultShape | undefined,
-  ): Promise<ShapedResult>;
-  async runTemplate(
+    shape?: ResultShape,
+  ) => this.runShaped(snapshot, template, views, shape)) as RunTemplate;
+
+  private async runShaped(
     snapshot: SpecSnapshot,
     template: RunnableQuery,
     views: readonly ViewFiles[],

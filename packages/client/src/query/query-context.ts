@@ -18,20 +18,21 @@ export interface RunnableQuery {
 }
 
 /**
- * What the query planner needs from a Dataset: a spec, and a way to run a template over files,
- * returning rows or, given a shape, columns or an Arrow table.
+ * Runs a template over the views' files: rows, or, given a shape, columns or an Arrow table.
+ * Declared once here: the Dataset's implementation takes this type.
  */
-export interface QueryContext {
-  readSnapshot(): Promise<SpecSnapshot>;
-  runTemplate(
-    snapshot: SpecSnapshot,
-    template: RunnableQuery,
-    views: readonly ViewFiles[],
-  ): Promise<PlainRow[]>;
-  runTemplate(
+export interface RunTemplate {
+  (snapshot: SpecSnapshot, template: RunnableQuery, views: readonly ViewFiles[]): Promise<PlainRow[]>;
+  (
     snapshot: SpecSnapshot,
     template: RunnableQuery,
     views: readonly ViewFiles[],
     shape: ResultShape | undefined,
   ): Promise<ShapedResult>;
+}
+
+/** What the query planner needs from a Dataset: a spec, and a way to run a template over files. */
+export interface QueryContext {
+  readSnapshot(): Promise<SpecSnapshot>;
+  readonly runTemplate: RunTemplate;
 }
