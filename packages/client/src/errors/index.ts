@@ -1,6 +1,18 @@
 /** Base of every error the client throws on purpose: a `name`, a message and structured context. */
 export class CexdataError extends Error {
   override readonly name: string = "CexdataError";
+  /**
+   * The message, the cause and the structured context: each field of `context` but `cause` becomes a
+   * field of the error (subclasses `declare` them, so no field initializer overwrites them).
+   */
+  constructor(
+    message?: string,
+    context: { readonly cause?: unknown; readonly [field: string]: unknown } = {},
+  ) {
+    const { cause, ...fields } = context;
+    super(message, "cause" in context ? { cause } : undefined);
+    Object.assign(this, fields);
+  }
 }
 
 /** The token is not in the dataset. `didYouMean` lists stored tokens close to it. */
@@ -20,12 +32,10 @@ export class UnknownTokenError extends CexdataError {
 export class DatasetUnavailableError extends CexdataError {
   override readonly name: string = "DatasetUnavailableError";
   /** What was tried, e.g. `https://huggingface.co/datasets/cexdata/cexdata/resolve/main/spec.json`. */
-  readonly url: string;
-  readonly status: number | undefined;
+  declare readonly url: string;
+  declare readonly status: number | undefined;
   constructor(message: string, context: { url: string; status?: number; cause?: unknown }) {
-    super(message, { cause: context.cause });
-    this.url = context.url;
-    this.status = context.status;
+    super(message, context);
   }
 }
 
@@ -36,10 +46,9 @@ export class DatasetUnavailableError extends CexdataError {
 export class DatasetAccessError extends DatasetUnavailableError {
   override readonly name = "DatasetAccessError";
   /** Whether a token was sent with the refused request. */
-  readonly tokenSent: boolean;
+  declare readonly tokenSent: boolean;
   constructor(message: string, context: { url: string; status: number; tokenSent: boolean }) {
-    super(message, { url: context.url, status: context.status });
-    this.tokenSent = context.tokenSent;
+    super(message, context);
   }
 }
 
@@ -50,54 +59,45 @@ export class DatasetAccessError extends DatasetUnavailableError {
  */
 export class RevisionNotFoundError extends DatasetUnavailableError {
   override readonly name = "RevisionNotFoundError";
-  readonly repo: string;
-  readonly revision: string;
+  declare readonly repo: string;
+  declare readonly revision: string;
   constructor(context: { url: string; repo: string; revision: string }) {
     super(
       `revision ${JSON.stringify(context.revision)} of hf://datasets/${context.repo} no longer resolves on the Hub ` +
         `(its history was squashed, or the tag deleted): pin a version tag the Hub lists (v<version>) or use main`,
-      { url: context.url, status: 404 },
+      { ...context, status: 404 },
     );
-    this.repo = context.repo;
-    this.revision = context.revision;
   }
 }
 
 /** spec.json is not valid JSON or does not match the dataset contract. `field` names the bad field. */
 export class SpecError extends CexdataError {
   override readonly name = "SpecError";
-  readonly field: string;
-  readonly url: string;
+  declare readonly field: string;
+  declare readonly url: string;
   constructor(message: string, context: { field: string; url: string; cause?: unknown }) {
-    super(message, { cause: context.cause });
-    this.field = context.field;
-    this.url = context.url;
+    super(message, context);
   }
 }
 
 /** A file does not match the manifest (size, sha256), or the manifest names a path outside the dataset. */
 export class IntegrityError extends CexdataError {
   override readonly name = "IntegrityError";
-  readonly path: string;
-  readonly expected: string | undefined;
-  readonly actual: string | undefined;
+  declare readonly path: string;
+  declare readonly expected: string | undefined;
+  declare readonly actual: string | undefined;
   constructor(message: string, context: { path: string; expected?: string; actual?: string }) {
-    super(message);
-    this.path = context.path;
-    this.expected = context.expected;
-    this.actual = context.actual;
+    super(message, context);
   }
 }
 
 /** An argument the caller passed is malformed or out of range (interval, time range, exchange, ...). */
 export class InvalidArgumentError extends CexdataError {
   override readonly name = "InvalidArgumentError";
-  readonly argument: string;
-  readonly value: unknown;
+  declare readonly argument: string;
+  declare readonly value: unknown;
   constructor(message: string, context: { argument: string; value: unknown }) {
-    super(message);
-    this.argument = context.argument;
-    this.value = context.value;
+    super(message, context);
   }
 }
 
@@ -105,11 +105,11 @@ export class InvalidArgumentError extends CexdataError {
 export class OptionalDependencyError extends CexdataError {
   override readonly name = "OptionalDependencyError";
   /** The package to install. */
-  readonly dependency: string;
+  declare readonly dependency: string;
   constructor(dependency: string, feature: string, context: { cause?: unknown } = {}) {
     super(`${feature} needs the optional dependency ${dependency}: install it (npm install ${dependency})`, {
-      cause: context.cause,
+      ...context,
+      dependency,
     });
-    this.dependency = dependency;
   }
 }
