@@ -9,14 +9,7 @@ import { renderDatasetCard } from "./dataset-card.js";
 import { PublishError } from "./errors.js";
 import { finishPublish } from "./finish-publish.js";
 import { lfsShasAt, specCommitAt } from "./hub-refs.js";
-import {
-  ensureDatasetRepo,
-  readBlob,
-  readHubState,
-  writingHubParams,
-  type HubParams,
-  type HubState,
-} from "./hub-state.js";
+import { ensureDatasetRepo, readBlob, readHubState, writingHubParams, type HubState } from "./hub-state.js";
 import { LocalDatasetError } from "../store/local-dataset-error.js";
 import { filesOf, readVerifiedDataset } from "../store/read-local-dataset.js";
 import { planCommits } from "./plan-commits.js";
