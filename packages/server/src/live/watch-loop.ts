@@ -1,3 +1,4 @@
+import type { Exchange, Market } from "ccxt";
 import type { Logger } from "pino";
 
 const sleep = (ms: number, signal: AbortSignal) =>
@@ -33,4 +34,26 @@ export async function runWatchLoop<T>(p: {
       await sleep(delay, p.signal);
     }
   }
+}
+
+/**
+ * The exchange's markets, asked again each second until they load (or `signal` aborts: then none),
+ * and the USDT perpetuals of `bases` among them, which the live streams watch.
+ */
+export async function loadUsdtPerpetuals(
+  exchange: Exchange,
+  p: { readonly bases: readonly string[]; readonly logger: Logger; readonly signal: AbortSignal },
+): Promise<{ markets: Record<string, Market>; symbols: string[] }> {
+  let markets: Record<string, Market> = {};
+  while (!p.signal.aborted) {
+    try {
+      markets = await exchange.loadMarkets();
+      break;
+    } catch (error) {
+      p.logger.warn({ exchange: exchange.id, err: String(error) }, "loading markets failed; retrying");
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  const symbols = p.bases.map((b) => `${b}/USDT:USDT`).filter((s) => markets[s] !== undefined);
+  return { markets, symbols };
 }

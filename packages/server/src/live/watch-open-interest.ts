@@ -1,7 +1,7 @@
 import { createProExchange } from "@cexdata/pipeline";
-import type { Exchange, Market } from "ccxt";
+import type { Exchange } from "ccxt";
 import type { Logger } from "pino";
-import { runWatchLoop } from "./watch-loop.js";
+import { loadUsdtPerpetuals, runWatchLoop } from "./watch-loop.js";
 
 /**
  * Open interest as it changes, from Bybit's linear `tickers.<SYMBOL>` stream (the one public
@@ -16,17 +16,7 @@ export async function watchOpenInterest(p: {
 }): Promise<Exchange> {
   const exchange = await createProExchange("bybit", p.env);
   const loop = async () => {
-    let markets: Record<string, Market> = {};
-    while (!p.signal.aborted) {
-      try {
-        markets = await exchange.loadMarkets();
-        break;
-      } catch (error) {
-        p.logger.warn({ exchange: "bybit", err: String(error) }, "loading markets failed; retrying");
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-    const symbols = p.bases.map((b) => `${b}/USDT:USDT`).filter((s) => markets[s] !== undefined);
+    const { symbols } = await loadUsdtPerpetuals(exchange, p);
     await Promise.all(
       symbols.map((symbol) =>
         runWatchLoop({

@@ -1,7 +1,7 @@
 import { createProExchange } from "@cexdata/pipeline";
 import type { Exchange, Market, Trade } from "ccxt";
 import type { Logger } from "pino";
-import { runWatchLoop } from "./watch-loop.js";
+import { loadUsdtPerpetuals, runWatchLoop } from "./watch-loop.js";
 
 /** A trade as the server hands it on: value in quote (USDT, taken as USD). */
 export interface LiveTrade {
@@ -44,17 +44,7 @@ export async function watchTrades(p: {
 }): Promise<Exchange> {
   const exchange = await createProExchange(p.exchangeId, p.env);
   const loop = async () => {
-    let markets: Record<string, Market> = {};
-    while (!p.signal.aborted) {
-      try {
-        markets = await exchange.loadMarkets();
-        break;
-      } catch (error) {
-        p.logger.warn({ exchange: p.exchangeId, err: String(error) }, "loading markets failed; retrying");
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
-    const symbols = p.bases.map((b) => `${b}/USDT:USDT`).filter((s) => markets[s] !== undefined);
+    const { markets, symbols } = await loadUsdtPerpetuals(exchange, p);
     if (symbols.length === 0) return;
     await runWatchLoop({
       what: { exchange: p.exchangeId, stream: "trades" },
