@@ -131,17 +131,18 @@ const PERP_SERIES = {
   timeColumn: "ts",
 } as const;
 
+/** The columns a perpetual-only series table starts with, in this order; `ts` says what its time is. */
+function perpSeriesColumns(tsDoc: string) {
+  return { exchange, symbol, ts: col.timestamp(tsDoc), base, quote };
+}
+
 export const fundingRates = defineTable({
   name: "funding_rates",
   doc: "Funding payments of perpetual swaps, one row per funding time.",
   ...PERP_SERIES,
   freshFrom: "newest-row",
   columns: {
-    exchange,
-    symbol,
-    ts: col.timestamp("funding time, UTC, as the exchange reports it (Binance's carry a few ms)"),
-    base,
-    quote,
+    ...perpSeriesColumns("funding time, UTC, as the exchange reports it (Binance's carry a few ms)"),
     funding_rate: col.number("rate paid from longs to shorts for one interval (0.0001 = 0.01%)"),
     mark_price: nullable(col.price("mark price at the funding time, where the exchange reports it")),
     interval_hours: col.number("hours between fundings for this contract at this time (8, 4 or 1)"),
@@ -156,11 +157,7 @@ export const openInterest = defineTable({
   cadence: "1h",
   freshFrom: "newest-row",
   columns: {
-    exchange,
-    symbol,
-    ts: col.timestamp("snapshot time, UTC"),
-    base,
-    quote,
+    ...perpSeriesColumns("snapshot time, UTC"),
     open_interest: col.amount("open contracts in base units, each counted once (one side: longs = shorts)"),
     open_interest_value: nullable(col.amount("open interest in quote units, one side")),
   },
@@ -198,25 +195,16 @@ function priceCandleTable<const N extends string>(name: N, doc: string, what: st
   return defineTable({
     name,
     doc,
-    kind: "event-series",
+    ...PERP_SERIES,
     cadence: "1h",
-    markets: PERP_ONLY,
-    merge: "time-series",
     freshFrom: "newest-row",
     columns: {
-      exchange,
-      symbol,
-      ts: col.timestamp("open time of the candle, UTC"),
-      base,
-      quote,
+      ...perpSeriesColumns("open time of the candle, UTC"),
       open: value("first"),
       high: value("highest"),
       low: value("lowest"),
       close: value("last"),
     },
-    key: ["exchange", "symbol", "ts"],
-    partition: { byBase: true, period: "year", timeColumn: "ts" },
-    timeColumn: "ts",
   });
 }
 
@@ -245,18 +233,12 @@ export const longShortRatios = defineTable({
   doc:
     "Positioning of perpetual traders, hourly: the value at the top of each UTC hour. A ratio is longs / " +
     "shorts (1.5 = 60% long); null where the exchange does not publish it.",
-  kind: "event-series",
+  ...PERP_SERIES,
   // Exchanges publish an hour's statistics once it is over, as for open interest.
   cadence: "1h",
-  markets: PERP_ONLY,
-  merge: "time-series",
   freshFrom: "newest-row",
   columns: {
-    exchange,
-    symbol,
-    ts: col.timestamp("top of the UTC hour the ratios were taken at"),
-    base,
-    quote,
+    ...perpSeriesColumns("top of the UTC hour the ratios were taken at"),
     top_trader_account_ratio: nullable(
       col.amount("long / short accounts among the top 20% of traders by margin (Binance, OKX)"),
     ),
@@ -270,18 +252,15 @@ export const longShortRatios = defineTable({
       ),
     ),
   },
-  key: ["exchange", "symbol", "ts"],
-  partition: { byBase: true, period: "year", timeColumn: "ts" },
-  timeColumn: "ts",
 });
+
+/** What every snapshot table shares: one state per key for every market, the newest wins; fresh as of the last run. */
+const SNAPSHOT = { kind: "snapshot", markets: MARKETS, merge: "snapshot", freshFrom: "last-run" } as const;
 
 export const exchangeInfo = defineTable({
   name: "exchange_info",
   doc: "Every spot and perpetual market of the configured exchanges, as last seen; a market that stops trading or vanishes keeps its row (active = false, delisted_at).",
-  kind: "snapshot",
-  markets: MARKETS,
-  merge: "snapshot",
-  freshFrom: "last-run",
+  ...SNAPSHOT,
   columns: {
     exchange,
     symbol,
@@ -313,10 +292,7 @@ export const exchangeInfo = defineTable({
 export const tokenInfo = defineTable({
   name: "token_info",
   doc: "One row per base asset across the exchanges, derived from exchange_info and the stored series.",
-  kind: "snapshot",
-  markets: MARKETS,
-  merge: "snapshot",
-  freshFrom: "last-run",
+  ...SNAPSHOT,
   columns: {
     base,
     name: nullable(col.text("asset name, where an exchange reports it")),
@@ -338,10 +314,7 @@ export const coverage = defineTable({
   name: "coverage",
   doc: "Per series and UTC day, how much of it is stored: derived from the stored rows by every run that touched the day.",
   // Derived, one state per (series, day): a later derivation of a day replaces the earlier one.
-  kind: "snapshot",
-  markets: MARKETS,
-  merge: "snapshot",
-  freshFrom: "last-run",
+  ...SNAPSHOT,
   columns: {
     exchange,
     market,
