@@ -1,12 +1,6 @@
-import {
-  derivePriceCandles,
-  INTERVAL_MS,
-  type PriceKind,
-  type SeriesSource,
-  type SimInterval,
-} from "../series/index.js";
-import { futuresDataWindow, binanceError } from "./binance-futures-data.js";
-import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { INTERVAL_MS, type PriceKind, type SeriesSource, type SimInterval } from "../series/index.js";
+import { binanceError, futuresDataRoute } from "./binance-futures-data.js";
+import { clampLimit, intParam, priceCandlesInWindow } from "./candle-window.js";
 import type { RouteHandler, SimRequest } from "./types.js";
 
 /**
@@ -36,7 +30,7 @@ export function createBinanceDerivativeRoutes(deps: BinanceDerivativeDeps): Reco
       const interval = req.query.get("interval") as SimInterval | null;
       if (interval === null || !(interval in INTERVAL_MS)) return error(400, -1120, "Invalid interval.");
       const fromMs = intParam(req.query, "startTime");
-      const candles = candlesInWindow(series, {
+      const candles = priceCandlesInWindow(series, kind, {
         exchange: "binance",
         symbol,
         interval,
@@ -52,7 +46,7 @@ export function createBinanceDerivativeRoutes(deps: BinanceDerivativeDeps): Reco
       const fixed = (x: number) => x.toFixed(8);
       return {
         status: 200,
-        body: derivePriceCandles(series.seed, "binance", symbol, kind, candles, ms).map((c) => [
+        body: candles.map((c) => [
           c.ts,
           fixed(c.open),
           fixed(c.high),
@@ -70,25 +64,9 @@ export function createBinanceDerivativeRoutes(deps: BinanceDerivativeDeps): Reco
     };
 
   /** Rows of one statistics endpoint: the window, the horizon and the page cap shared by all four. */
-  const statistics =
-    (
-      row: (r: ReturnType<SeriesSource["longShortRatios"]>[number], id: string | null) => unknown,
-    ): RouteHandler =>
-    (req) => {
-      const symbol = resolve(req);
-      if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
-      const window = futuresDataWindow(req);
-      if ("status" in window) return window;
-      const all = series.longShortRatios({
-        exchange: "binance",
-        symbol,
-        startMs: window.startMs,
-        endMs: window.endMs,
-        periodMs: window.periodMs,
-      });
-      const rows = window.page(all);
-      return { status: 200, body: rows.map((r) => row(r, req.query.get("symbol"))) };
-    };
+  const statistics = (
+    row: (r: ReturnType<SeriesSource["longShortRatios"]>[number], id: string | null) => unknown,
+  ): RouteHandler => futuresDataRoute(resolve, (range) => series.longShortRatios(range), row);
 
   const ratioRow =
     (pick: (r: ReturnType<SeriesSource["longShortRatios"]>[number]) => number) =>

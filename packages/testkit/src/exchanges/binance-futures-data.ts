@@ -1,5 +1,5 @@
 import { clampLimit, intParam } from "./candle-window.js";
-import type { SimReply, SimRequest } from "./types.js";
+import type { RouteHandler, SimReply, SimRequest } from "./types.js";
 
 /**
  * Binance's `/futures/data` statistics (openInterestHist and the long/short ratios) share one way to
@@ -53,5 +53,31 @@ export function futuresDataWindow(req: SimRequest): FuturesDataWindow | SimReply
     startMs: Math.max(startTime ?? 0, oldest),
     endMs: toMs + 1,
     page: (all) => (startTime !== undefined ? all.slice(0, limit) : all.slice(-limit)),
+  };
+}
+
+/**
+ * A `/futures/data` route: the request's symbol and window, the page of what `read` gives for them,
+ * each row as `format` writes it (`id` the symbol as the request named it).
+ */
+export function futuresDataRoute<T>(
+  resolve: (req: SimRequest) => string | undefined,
+  read: (range: {
+    exchange: "binance";
+    symbol: string;
+    startMs: number;
+    endMs: number;
+    periodMs: number;
+  }) => readonly T[],
+  format: (row: T, id: string | null) => unknown,
+): RouteHandler {
+  return (req) => {
+    const symbol = resolve(req);
+    if (symbol === undefined) return binanceError(400, -1121, "Invalid symbol.");
+    const window = futuresDataWindow(req);
+    if ("status" in window) return window;
+    const { startMs, endMs, periodMs } = window;
+    const rows = window.page(read({ exchange: "binance", symbol, startMs, endMs, periodMs }));
+    return { status: 200, body: rows.map((r) => format(r, req.query.get("symbol"))) };
   };
 }

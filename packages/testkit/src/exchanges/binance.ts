@@ -15,7 +15,7 @@ import {
   binanceUsdmSymbols,
 } from "./binance-markets.js";
 import { createBinanceDerivativeRoutes } from "./binance-derivatives.js";
-import { binanceError, futuresDataWindow } from "./binance-futures-data.js";
+import { binanceError, futuresDataRoute } from "./binance-futures-data.js";
 import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
 import { RateWindow } from "./rate-window.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
@@ -184,31 +184,18 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
     }),
   });
 
-  const openInterestHist: RouteHandler = (req) => {
-    const symbol = resolve(req);
-    if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
-    // Binance keeps only the last 30 days of open-interest statistics, and refuses an older
-    // `startTime` rather than clamping it (measured publicly; see the README's horizon table).
-    const window = futuresDataWindow(req);
-    if ("status" in window) return window;
-    const all = series.openInterest({
-      exchange: "binance",
-      symbol,
-      startMs: window.startMs,
-      endMs: window.endMs,
-      periodMs: window.periodMs,
-    });
-    const rows = window.page(all);
-    return {
-      status: 200,
-      body: rows.map((r) => ({
-        symbol: req.query.get("symbol"),
-        sumOpenInterest: fixed(r.openInterest, 8),
-        sumOpenInterestValue: fixed(r.openInterestValue, 8),
-        timestamp: r.ts,
-      })),
-    };
-  };
+  // Binance keeps only the last 30 days of open-interest statistics, and refuses an older
+  // `startTime` rather than clamping it (measured publicly; see the README's horizon table).
+  const openInterestHist = futuresDataRoute(
+    resolve,
+    (range) => series.openInterest(range),
+    (r, id) => ({
+      symbol: id,
+      sumOpenInterest: fixed(r.openInterest, 8),
+      sumOpenInterestValue: fixed(r.openInterestValue, 8),
+      timestamp: r.ts,
+    }),
+  );
 
   const ticker24hr: RouteHandler = (req) => {
     const symbol = resolve(req);

@@ -1,11 +1,6 @@
-import {
-  derivePriceCandles,
-  INTERVAL_MS,
-  type PriceKind,
-  type SeriesSource,
-  type SimInterval,
-} from "../series/index.js";
-import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import type { PriceKind, SeriesSource } from "../series/index.js";
+import { BYBIT_PERIODS, bybitKlineWindow } from "./bybit-v5.js";
+import { clampLimit, intParam, ohlcStrings, priceCandlesInWindow } from "./candle-window.js";
 import type { RouteHandler, SimReply, SimRequest } from "./types.js";
 
 /**
@@ -15,16 +10,6 @@ import type { RouteHandler, SimReply, SimRequest } from "./types.js";
  * candle containing it, as /v5/market/kline) and account-ratio (`buyRatio`/`sellRatio` shares of
  * accounts, newest first, cap 500, default 50, `startTime`/`endTime`, an opaque `nextPageCursor`).
  */
-const INTERVALS: Readonly<Record<string, SimInterval>> = { "1": "1m", "60": "1h", D: "1d" };
-const PERIODS: Readonly<Record<string, number>> = {
-  "5min": 300_000,
-  "15min": 900_000,
-  "30min": 1_800_000,
-  "1h": 3_600_000,
-  "4h": 14_400_000,
-  "1d": 86_400_000,
-};
-
 export interface BybitDerivativeDeps {
   readonly series: SeriesSource;
   readonly resolve: (req: SimRequest) => string | undefined;
@@ -41,23 +26,11 @@ export function createBybitDerivativeRoutes(deps: BybitDerivativeDeps): Record<s
       const symbol = resolve(req);
       if (symbol === undefined || !symbol.includes(":"))
         return fail(10001, "params error: symbol invalid", req.nowMs);
-      const interval = INTERVALS[req.query.get("interval") ?? ""];
-      if (interval === undefined) return fail(10001, "params error: interval invalid", req.nowMs);
-      const ms = INTERVAL_MS[interval];
-      const start = intParam(req.query, "start");
-      const candles = candlesInWindow(series, {
-        exchange: "bybit",
-        symbol,
-        interval,
-        fromMs: start === undefined ? undefined : Math.floor(start / ms) * ms,
-        toMs: intParam(req.query, "end"),
-        limit: clampLimit(intParam(req.query, "limit"), 200, 1000),
-        anchor: start === undefined || req.query.has("end") ? "end" : "start",
-        nowMs: req.nowMs,
-      });
-      const list = derivePriceCandles(series.seed, "bybit", symbol, kind, candles, ms)
+      const window = bybitKlineWindow(req, symbol);
+      if ("status" in window) return window;
+      const list = priceCandlesInWindow(series, kind, window)
         .reverse()
-        .map((c) => [String(c.ts), String(c.open), String(c.high), String(c.low), String(c.close)]);
+        .map((c) => ohlcStrings(c));
       return ok({ symbol: req.query.get("symbol"), category: req.query.get("category"), list }, req.nowMs);
     };
 
@@ -65,7 +38,7 @@ export function createBybitDerivativeRoutes(deps: BybitDerivativeDeps): Record<s
     const symbol = resolve(req);
     if (symbol === undefined || !symbol.includes(":"))
       return fail(10001, "params error: symbol invalid", req.nowMs);
-    const periodMs = PERIODS[req.query.get("period") ?? ""];
+    const periodMs = BYBIT_PERIODS[req.query.get("period") ?? ""];
     if (periodMs === undefined) return fail(10001, "params error: period invalid", req.nowMs);
     const limit = clampLimit(intParam(req.query, "limit"), 50, 500);
     const cursorEnd = /lasttime(?:%3D|=)(\d+)/.exec(req.query.get("cursor") ?? "")?.[1];

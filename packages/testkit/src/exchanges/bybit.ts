@@ -1,7 +1,7 @@
-import { INTERVAL_MS, type SimInterval } from "../series/index.js";
 import { BYBIT_INSTRUMENTS, bybitSymbol } from "./bybit-markets.js";
 import { createBybitDerivativeRoutes } from "./bybit-derivatives.js";
-import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
+import { BYBIT_PERIODS, bybitKlineWindow, fail, ok } from "./bybit-v5.js";
+import { candlesInWindow, clampLimit, intParam, lastDayOf, ohlcStrings } from "./candle-window.js";
 import { RateWindow } from "./rate-window.js";
 import { bybitOrderbookRoute } from "./bybit-book.js";
 import { keepShare } from "./listing-controls.js";
@@ -16,15 +16,6 @@ import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, S
  * sides", Bybit's docs since 2023-11), twice the one-sided figure other exchanges state. From
  * 2026-06-11 rows also carry `singleOpenInterest`, the one side (changelog 2026-06-11).
  */
-const INTERVALS: Readonly<Record<string, SimInterval>> = { "1": "1m", "60": "1h", D: "1d" };
-const OI_PERIODS: Readonly<Record<string, number>> = {
-  "5min": 300_000,
-  "15min": 900_000,
-  "30min": 1_800_000,
-  "1h": 3_600_000,
-  "4h": 14_400_000,
-  "1d": 86_400_000,
-};
 const IP_LIMIT = 600;
 /**
  * Over 600 requests in 5 s: "403, access too frequent ... terminate all HTTP sessions and wait for
@@ -35,15 +26,6 @@ const IP_BAN_MS = 10 * 60_000;
 
 /** The day Bybit added `singleOpenInterest` (and `singleOpenInterestValue` on tickers). */
 const BYBIT_SINGLE_OI_FROM_MS = Date.UTC(2026, 5, 11);
-
-const ok = (result: unknown, nowMs: number): SimReply => ({
-  status: 200,
-  body: { retCode: 0, retMsg: "OK", result, retExtInfo: {}, time: nowMs },
-});
-const fail = (retCode: number, retMsg: string, nowMs: number): SimReply => ({
-  status: 200,
-  body: { retCode, retMsg, result: {}, retExtInfo: {}, time: nowMs },
-});
 
 /** Bybit's cursor format, e.g. "lastid%3D10860016%26lasttime%3D1739725200" (seconds). */
 const encodeCursor = (tsMs: number): string =>
@@ -64,31 +46,11 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
   const kline: RouteHandler = (req) => {
     const symbol = resolve(req);
     if (symbol === undefined) return badSymbol(req);
-    const interval = INTERVALS[req.query.get("interval") ?? ""];
-    if (interval === undefined) return fail(10001, "params error: interval invalid", req.nowMs);
-    const ms = INTERVAL_MS[interval];
-    const start = intParam(req.query, "start");
-    const candles = candlesInWindow(series, {
-      exchange: "bybit",
-      symbol,
-      interval,
-      fromMs: start === undefined ? undefined : Math.floor(start / ms) * ms,
-      toMs: intParam(req.query, "end"),
-      limit: clampLimit(intParam(req.query, "limit"), 200, 1000),
-      anchor: start === undefined || req.query.has("end") ? "end" : "start",
-      nowMs: req.nowMs,
-    });
-    const list = candles
+    const window = bybitKlineWindow(req, symbol);
+    if ("status" in window) return window;
+    const list = candlesInWindow(series, window)
       .reverse()
-      .map((c) => [
-        String(c.ts),
-        String(c.open),
-        String(c.high),
-        String(c.low),
-        String(c.close),
-        String(c.volume),
-        String(c.quoteVolume),
-      ]);
+      .map((c) => [...ohlcStrings(c), String(c.volume), String(c.quoteVolume)]);
     return ok({ symbol: req.query.get("symbol"), category: req.query.get("category"), list }, req.nowMs);
   };
 
@@ -120,7 +82,7 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
   const openInterest: RouteHandler = (req) => {
     const symbol = resolve(req);
     if (symbol === undefined || req.query.get("category") === "spot") return badSymbol(req);
-    const periodMs = OI_PERIODS[req.query.get("intervalTime") ?? ""];
+    const periodMs = BYBIT_PERIODS[req.query.get("intervalTime") ?? ""];
     if (periodMs === undefined) return fail(10001, "params error: intervalTime invalid", req.nowMs);
     const limit = clampLimit(intParam(req.query, "limit"), 50, 200);
     const cursorEnd = decodeCursor(req.query.get("cursor"));

@@ -1,7 +1,9 @@
 import {
   candlesEndMs,
+  derivePriceCandles,
   INTERVAL_MS,
   symbolLife,
+  type PriceKind,
   type SeriesSource,
   type SimCandle,
   type SimInterval,
@@ -38,6 +40,29 @@ export function candlesInWindow(series: SeriesSource, p: CandleWindowParams): Si
   return series
     .candles({ exchange: p.exchange, symbol: p.symbol, interval: p.interval, startMs, endMs, nowMs: p.nowMs })
     .slice(0, p.limit);
+}
+
+/** A perpetual's mark, index or premium-index candles over the same window as its trade candles. */
+export function priceCandlesInWindow(series: SeriesSource, kind: PriceKind, p: CandleWindowParams) {
+  return derivePriceCandles(
+    series.seed,
+    p.exchange,
+    p.symbol,
+    kind,
+    candlesInWindow(series, p),
+    INTERVAL_MS[p.interval],
+  );
+}
+
+/** `[ts, open, high, low, close]` as strings: how Bybit and OKX start a kline row. */
+export function ohlcStrings(c: {
+  readonly ts: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+}): string[] {
+  return [String(c.ts), String(c.open), String(c.high), String(c.low), String(c.close)];
 }
 
 /** Parses an integer query parameter; undefined when absent. */

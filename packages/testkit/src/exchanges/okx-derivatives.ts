@@ -1,11 +1,5 @@
-import {
-  derivePriceCandles,
-  INTERVAL_MS,
-  type PriceKind,
-  type SeriesSource,
-  type SimInterval,
-} from "../series/index.js";
-import { candlesInWindow, clampLimit, intParam } from "./candle-window.js";
+import { INTERVAL_MS, type PriceKind, type SeriesSource, type SimInterval } from "../series/index.js";
+import { clampLimit, intParam, ohlcStrings, priceCandlesInWindow } from "./candle-window.js";
 import { pageNewestFirst } from "./okx-paging.js";
 import { okxInstrument } from "./okx-markets.js";
 import type { RouteHandler, SimReply, SimRequest } from "./types.js";
@@ -47,7 +41,7 @@ export function createOkxDerivativeRoutes(series: SeriesSource): Record<string, 
       const ms = INTERVAL_MS[interval];
       const after = intParam(req.query, "after");
       const before = intParam(req.query, "before");
-      const window = candlesInWindow(series, {
+      const rows = priceCandlesInWindow(series, kind, {
         exchange: "okx",
         symbol: inst.symbol,
         interval,
@@ -57,19 +51,7 @@ export function createOkxDerivativeRoutes(series: SeriesSource): Record<string, 
         anchor: before !== undefined && after === undefined ? "start" : "end",
         nowMs: req.nowMs,
       });
-      const rows = derivePriceCandles(series.seed, "okx", inst.symbol, kind, window, ms);
-      return ok(
-        rows
-          .reverse()
-          .map((c) => [
-            String(c.ts),
-            String(c.open),
-            String(c.high),
-            String(c.low),
-            String(c.close),
-            c.ts + ms > req.nowMs ? "0" : "1",
-          ]),
-      );
+      return ok(rows.reverse().map((c) => [...ohlcStrings(c), c.ts + ms > req.nowMs ? "0" : "1"]));
     };
 
   const premiumHistory: RouteHandler = (req) => {

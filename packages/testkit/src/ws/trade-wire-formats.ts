@@ -1,4 +1,4 @@
-import { okxContractSize } from "./wire-formats.js";
+import { okxContractSize, parseJson } from "./wire-formats.js";
 
 /** One public trade as the simulator emits it, before any exchange's wire format. */
 export interface FeedTrade {
@@ -32,15 +32,6 @@ export interface TradeWire {
   answer(message: string, topic: "trades" | "tickers"): { reply?: string; subscribed: boolean } | undefined;
   encodeTrade(event: FeedTrade): string;
   encodeTicker?(event: FeedTicker): string;
-}
-
-function parseJson(message: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(message);
-    return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const compactId = (symbol: string) => symbol.split(":")[0]!.replace("/", "");

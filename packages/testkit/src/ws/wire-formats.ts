@@ -16,7 +16,8 @@ export interface WireProtocol {
   encode(event: FeedLiquidation): string;
 }
 
-function parseJson(message: string): Record<string, unknown> | undefined {
+/** A client's text message as a JSON object, or undefined (not JSON, or not an object). */
+export function parseJson(message: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(message);
     return value !== null && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
