@@ -2,6 +2,26 @@
 export const LIVE_INTERVALS = { "1m": 60_000, "5m": 300_000, "15m": 900_000, "1h": 3_600_000 } as const;
 export type LiveInterval = keyof typeof LIVE_INTERVALS;
 
+/**
+ * Each interval's bucket of an event of (exchange, symbol), with the state `states` holds for that
+ * series and interval under `key`. An event older than the state's bucket is late: it is skipped.
+ */
+export function forEachLiveBucket<S extends { readonly ts: number }>(
+  intervals: readonly LiveInterval[],
+  event: { readonly exchange: string; readonly symbol: string; readonly ts: number },
+  states: ReadonlyMap<string, S>,
+  visit: (interval: LiveInterval, bucket: number, key: string, state: S | undefined) => void,
+): void {
+  for (const interval of intervals) {
+    const ms = LIVE_INTERVALS[interval];
+    const bucket = Math.floor(event.ts / ms) * ms;
+    const key = `${event.exchange}|${event.symbol}|${interval}`;
+    const state = states.get(key);
+    if (state && bucket < state.ts) continue;
+    visit(interval, bucket, key, state);
+  }
+}
+
 export interface LiveCandle {
   readonly exchange: string;
   readonly symbol: string;
@@ -41,12 +61,7 @@ export class CandleBuilder {
   ) {}
 
   addTrade(t: { exchange: string; symbol: string; ts: number; price: number; amount: number }): void {
-    for (const interval of this.intervals) {
-      const ms = LIVE_INTERVALS[interval];
-      const bucket = Math.floor(t.ts / ms) * ms;
-      const key = `${t.exchange}|${t.symbol}|${interval}`;
-      const c = this.forming.get(key);
-      if (c && bucket < c.ts) continue;
+    forEachLiveBucket(this.intervals, t, this.forming, (interval, bucket, key, c) => {
       if (c && bucket > c.ts) this.onClose({ exchange: t.exchange, symbol: t.symbol, interval, ...c });
       if (!c || bucket > c.ts) {
         this.forming.set(key, {
@@ -58,13 +73,13 @@ export class CandleBuilder {
           volume: t.amount,
           trades: 1,
         });
-        continue;
+        return;
       }
       c.high = Math.max(c.high, t.price);
       c.low = Math.min(c.low, t.price);
       c.close = t.price;
       c.volume += t.amount;
       c.trades++;
-    }
+    });
   }
 }

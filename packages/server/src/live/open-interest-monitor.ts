@@ -1,5 +1,5 @@
 import type { LiveInterval } from "./candle-builder.js";
-import { LIVE_INTERVALS } from "./candle-builder.js";
+import { forEachLiveBucket } from "./candle-builder.js";
 
 /** z-score thresholds per interval: a shorter interval is noisier, so it must move further to count. */
 export const DEFAULT_SPIKE_THRESHOLDS: Readonly<Partial<Record<LiveInterval, number>>> = {
@@ -84,22 +84,17 @@ export class OpenInterestMonitor {
   }
 
   addOpenInterest(s: { exchange: string; symbol: string; ts: number; openInterest: number }): void {
-    for (const interval of this.intervals) {
-      const ms = LIVE_INTERVALS[interval];
-      const bucket = Math.floor(s.ts / ms) * ms;
-      const key = `${s.exchange}|${s.symbol}|${interval}`;
-      const b = this.buckets.get(key);
-      if (b && bucket < b.ts) continue;
+    forEachLiveBucket(this.intervals, s, this.buckets, (interval, bucket, key, b) => {
       if (b && bucket === b.ts) {
         b.last = s.openInterest;
-        continue;
+        return;
       }
       if (b && b.first > 0) {
         // The bucket's change runs from the previous bucket's close, so a jump at a boundary counts.
         this.score(key, { ...s, interval, ts: b.ts, kind: "open_interest" }, (b.last - b.first) / b.first);
       }
       this.buckets.set(key, { ts: bucket, first: b?.last ?? s.openInterest, last: s.openInterest });
-    }
+    });
   }
 
   addClosedCandle(c: {
