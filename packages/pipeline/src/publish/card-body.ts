@@ -1,4 +1,11 @@
-import { TABLES, tableDef, type DatasetSpec, type SpecTable, type TableName } from "@cexdata/schema";
+import {
+  cadenceMsOf,
+  TABLES,
+  tableDef,
+  type DatasetSpec,
+  type SpecTable,
+  type TableName,
+} from "@cexdata/schema";
 import type { CoverageSummary } from "./coverage-summary.js";
 
 import { TABLE_SOURCES } from "./table-sources.js";
@@ -143,8 +150,8 @@ function renderGaps(spec: DatasetSpec, tables: readonly TableName[]): string[] {
       total++;
       if (total <= MAX_GAPS_LISTED) {
         const market = g.market ? ` ${g.market}` : "";
-        // Event tables cannot count the events a stretch held: their `missing` is its hours.
-        const unit = name === "funding_rates" || name === "liquidations" ? " hours" : "";
+        // A table without a cadence cannot count the events a stretch held: its `missing` is hours.
+        const unit = cadenceMsOf(name) === undefined ? " hours" : "";
         lines.push(
           `- \`${name}\` ${g.exchange}${market} ${g.symbol}: ${g.start} to ${g.end}, ${g.missing}${unit} missing`,
         );
