@@ -78,8 +78,9 @@ export function createOkxDerivativeRoutes(series: SeriesSource): Record<string, 
     );
   };
 
+  /** A rubik statistic: rows `[ts, ...columns]`, each value a string. */
   const contractStat =
-    (row: (r: Ratios) => string[]): RouteHandler =>
+    (...columns: readonly Exclude<keyof Ratios, "ts">[]): RouteHandler =>
     (req) => {
       const inst = swapOf(req, false);
       if (inst === undefined || !inst.swap) return unknownInstrument();
@@ -96,30 +97,24 @@ export function createOkxDerivativeRoutes(series: SeriesSource): Record<string, 
         endMs: Math.min(lastClosed + 1, end ?? Number.POSITIVE_INFINITY),
         periodMs,
       });
-      return ok(pageNewestFirst(all, { after: end, before: begin }, limit).map(row));
+      return ok(
+        pageNewestFirst(all, { after: end, before: begin }, limit).map((r) => [
+          String(r.ts),
+          ...columns.map((c) => String(r[c])),
+        ]),
+      );
     };
 
   return {
     "/api/v5/market/history-mark-price-candles": priceCandles("mark"),
     "/api/v5/market/history-index-candles": priceCandles("index"),
     "/api/v5/public/premium-history": premiumHistory,
-    "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract": contractStat((r) => [
-      String(r.ts),
-      String(r.globalAccountRatio),
-    ]),
-    "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader": contractStat((r) => [
-      String(r.ts),
-      String(r.topTraderAccountRatio),
-    ]),
-    "/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader": contractStat((r) => [
-      String(r.ts),
-      String(r.topTraderPositionRatio),
-    ]),
-    "/api/v5/rubik/stat/taker-volume-contract": contractStat((r) => [
-      String(r.ts),
-      String(r.takerSellVolume),
-      String(r.takerBuyVolume),
-    ]),
+    "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract": contractStat("globalAccountRatio"),
+    "/api/v5/rubik/stat/contracts/long-short-account-ratio-contract-top-trader":
+      contractStat("topTraderAccountRatio"),
+    "/api/v5/rubik/stat/contracts/long-short-position-ratio-contract-top-trader":
+      contractStat("topTraderPositionRatio"),
+    "/api/v5/rubik/stat/taker-volume-contract": contractStat("takerSellVolume", "takerBuyVolume"),
   };
 }
 
