@@ -13,19 +13,10 @@ const DAY = 86_400_000;
 
 describe("generateCandles", () => {
   it("gives the same numbers whatever page a candle is asked in", () => {
-    const whole = generateCandles({
-      seed,
-      exchange: "binance",
-      symbol: "BTC/USDT",
-      interval: "1m",
-      startMs: start,
-      endMs: start + 300 * 60_000,
-    });
+    const btcMinutes = { seed, exchange: "binance", symbol: "BTC/USDT", interval: "1m" } as const;
+    const whole = generateCandles({ ...btcMinutes, startMs: start, endMs: start + 300 * 60_000 });
     const page = generateCandles({
-      seed,
-      exchange: "binance",
-      symbol: "BTC/USDT",
-      interval: "1m",
+      ...btcMinutes,
       startMs: start + 100 * 60_000,
       endMs: start + 150 * 60_000,
     });
@@ -83,35 +74,15 @@ describe("generateCandles", () => {
 
   it("serves nothing before listing nor after delisting, and stops at now", () => {
     const listed = Date.parse("2017-08-17T00:00:00Z");
-    const early = generateCandles({
-      seed,
-      exchange: "binance",
-      symbol: "BTC/USDT",
-      interval: "1d",
-      startMs: listed - 5 * DAY,
-      endMs: listed + 2 * DAY,
-    });
+    const binance = (symbol: string, interval: "1h" | "1d", startMs: number, endMs: number, nowMs?: number) =>
+      generateCandles({ seed, exchange: "binance", symbol, interval, startMs, endMs, nowMs });
+    const early = binance("BTC/USDT", "1d", listed - 5 * DAY, listed + 2 * DAY);
     expect(early.map((c) => c.ts)).toEqual([listed, listed + DAY]);
     const halted = Date.parse("2022-05-13T00:00:00Z");
-    const luna = generateCandles({
-      seed,
-      exchange: "binance",
-      symbol: "LUNA/USDT",
-      interval: "1h",
-      startMs: halted - 3_600_000,
-      endMs: halted + DAY,
-    });
+    const luna = binance("LUNA/USDT", "1h", halted - 3_600_000, halted + DAY);
     expect(luna).toHaveLength(1);
     const now = start + 90 * 60_000 + 30_000;
-    const forming = generateCandles({
-      seed,
-      exchange: "binance",
-      symbol: "BTC/USDT",
-      interval: "1h",
-      startMs: start,
-      endMs: start + DAY,
-      nowMs: now,
-    });
+    const forming = binance("BTC/USDT", "1h", start, start + DAY, now);
     expect(forming.map((c) => c.ts)).toEqual([start, start + 3_600_000]);
   });
 });
