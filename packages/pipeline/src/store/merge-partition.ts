@@ -105,14 +105,14 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
       : "");
   // Rows of one in-order segment alone are written in scan order (kept by DuckDB's insertion-order
   // preservation, on by default): the sort would only reproduce it.
-  const sorted =
+  const inOrderAlready =
     !dedupe &&
     existingFile === null &&
     !params.inTable &&
     params.segments.length === 1 &&
     params.segments[0]!.inKeyOrder;
   await conn.run(
-    `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged})${sorted ? "" : ` ORDER BY ${keyOrderSql(table)}`}) ` +
+    `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged})${inOrderAlready ? "" : ` ORDER BY ${keyOrderSql(table)}`}) ` +
       `TO ${quoteSqlString(outputFile)} (${PARQUET_COPY_OPTIONS})`,
   );
 }
