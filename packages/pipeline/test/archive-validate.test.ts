@@ -174,4 +174,36 @@ describe("archive SQL validation equals validateRows", () => {
       [NOW + 5, "ts_in_future"],
     ]);
   });
+
+  test("one series: rows in time order are known to be in key order (no sort, no repeat), a row out of place is not", async () => {
+    const columns = Object.entries(tableDef("ohlcv_1m").columns);
+    const series = { exchange: "binance", market: "spot", symbol: "BTC/USDT", base: "BTC", quote: "USDT" };
+    const cases: [number[], boolean][] = [
+      [[0, 1, 2, 5, 6], true],
+      [[0, 2, 1, 3], false],
+      [[0, 1, 1, 2], false],
+    ];
+    for (const [minutes, inKeyOrder] of cases) {
+      // A refused row (high below open) out of place does not matter: only valid rows count.
+      const rows = [...minutes.map((m) => candle(m)), candle(-5, { high: 1 })];
+      const values = rows.map(
+        (r) => `(${columns.map(([name, c]) => literal(r[name as keyof typeof r], c.type)).join(", ")})`,
+      );
+      const source = `series_${n}`;
+      await db.connection.run(
+        `CREATE TEMP TABLE ${source} AS SELECT * FROM (VALUES ${values.join(", ")}) v(${columns.map(([c]) => `"${c}"`).join(", ")})`,
+      );
+      const rel = await validateInDuckDB({
+        conn: db.connection,
+        table: "ohlcv_1m",
+        source,
+        constants: series,
+        nowMs: NOW,
+        prefix: `o${n++}`,
+      });
+      expect(rel.inKeyOrder).toBe(inKeyOrder);
+      const accepted = await db.connection.runAndReadAll(`SELECT count(*)::INTEGER FROM ${rel.accepted}`);
+      expect(accepted.getRows()).toEqual([[new Set(minutes).size]]);
+    }
+  });
 });

@@ -117,4 +117,72 @@ describe("stageFromQuery", () => {
     ).rejects.toThrow(DatasetStoreStateError);
     expect(await store.commit()).toMatchObject({ version: 0, changedFiles: [] });
   });
+
+  it("adopts a series' table instead of copying it: the same bytes as stage(), sorted unless in key order, the table dropped at commit", async () => {
+    const btc = rows().filter((r) => r.base === "BTC");
+    const viaRows = await open();
+    await viaRows.stage("ohlcv_1m", btc, "archive");
+    const a = await viaRows.commit();
+
+    // Stored newest first and not claimed in order: the store must sort it. Stored in order and
+    // claimed so: written as scanned. Both give stage()'s bytes.
+    for (const [order, inKeyOrder] of [
+      ["ts DESC", false],
+      ["ts", true],
+    ] as const) {
+      const store = await open();
+      await loadIntoDuckDB(store, btc);
+      const table = `${store.scratchCatalog}.adopted`;
+      await store.withConnection((conn) =>
+        conn.run(`CREATE TABLE ${table} AS SELECT * FROM src ORDER BY ${order}`),
+      );
+      const staged = await store.stageFromQuery(
+        "ohlcv_1m",
+        { sql: `SELECT * FROM ${table}`, keysUnique: true, adopt: [table], inKeyOrder },
+        "archive",
+      );
+      const b = await store.commit();
+      expect(staged).toBe(120);
+      expect(b.changedFiles.sort()).toEqual(a.changedFiles.sort());
+      for (const file of b.changedFiles) {
+        const dir = dirs[dirs.length - 1]!;
+        expect(await readFile(path.join(dir, file))).toEqual(await readFile(path.join(dirs[0]!, file)));
+      }
+      const left = await store.withConnection(async (conn) =>
+        (
+          await conn.runAndReadAll(
+            `SELECT count(*)::INTEGER FROM duckdb_tables() WHERE table_name = 'adopted'`,
+          )
+        ).getRows(),
+      );
+      expect(left).toEqual([[0]]);
+    }
+  });
+
+  it("merges an adopted series with what is stored by source rank (archive over stored over REST)", async () => {
+    const btc = rows().filter((r) => r.base === "BTC");
+    const store = await open();
+    await store.stage("ohlcv_1m", btc, "rest");
+    await store.commit();
+    await loadIntoDuckDB(store, btc);
+    for (const [name, source] of [
+      ["archive_rows", "archive"],
+      ["rest_rows", "rest"],
+    ] as const) {
+      const table = `${store.scratchCatalog}.${name}`;
+      const bump = source === "archive" ? 0.5 : 0.25;
+      await store.withConnection((conn) =>
+        conn.run(`CREATE TABLE ${table} AS SELECT * REPLACE (close + ${bump} AS close) FROM src ORDER BY ts`),
+      );
+      await store.stageFromQuery(
+        "ohlcv_1m",
+        { sql: `SELECT * FROM ${table}`, keysUnique: true, adopt: [table], inKeyOrder: true },
+        source,
+      );
+    }
+    await store.commit();
+    const stored = await store.readRows("ohlcv_1m");
+    expect(stored).toHaveLength(120);
+    expect(stored.map((r) => r.close)).toEqual(btc.map((r) => r.close + 0.5));
+  });
 });

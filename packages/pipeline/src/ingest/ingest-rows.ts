@@ -36,6 +36,10 @@ export interface CheckedQuery {
   readonly rejected: readonly RejectedRow[];
   /** Whether the accepted rows are unique by key (the store then skips its own check). */
   readonly keysUnique: boolean;
+  /** Tables `acceptedSql` reads that the store takes over (`StagingQuery.adopt`): the caller must not drop them. */
+  readonly adopt?: readonly string[];
+  /** `acceptedSql` gives its rows in the table's key order (`StagingQuery.inKeyOrder`). */
+  readonly inKeyOrder?: boolean;
 }
 
 export type IngestInput = { readonly rows: readonly unknown[] } | { readonly checked: CheckedQuery };
@@ -85,8 +89,14 @@ export async function ingestRows<T extends TableName>(p: IngestParams<T>): Promi
     await p.sink.stage(p.table, accepted as readonly Row<TableName>[], p.source);
   } else {
     if (!p.sink.stageFromQuery) throw new TypeError(`ingestRows(${p.table}): this sink cannot stage a query`);
-    const { acceptedSql, keysUnique } = p.input.checked;
-    await p.sink.stageFromQuery(p.table, { sql: acceptedSql, keysUnique }, p.source);
+    const { acceptedSql, keysUnique, adopt, inKeyOrder } = p.input.checked;
+    const query = {
+      sql: acceptedSql,
+      keysUnique,
+      ...(adopt && { adopt }),
+      ...(inKeyOrder && { inKeyOrder }),
+    };
+    await p.sink.stageFromQuery(p.table, query, p.source);
   }
   if (p.counts) {
     p.counts.fetched += fetched;

@@ -6,6 +6,7 @@ import {
   SCHEMA_VERSION,
   isTableName,
   parseDatasetSpec,
+  partitionTimeRange,
   type DatasetSpec,
   type Row,
   type SpecCoverage,
@@ -31,7 +32,7 @@ import { readNewestTs } from "./read-newest-ts.js";
 import { readStoredRows } from "./read-stored-rows.js";
 import { readWatermark, type SeriesRef } from "./read-watermark.js";
 import { mergeCoverage, replaceGaps } from "./spec-extras.js";
-import { stageQueryRows, type StagingQuery } from "./stage-query.js";
+import { dropTables, stageQueryRows, type StagingQuery } from "./stage-query.js";
 import {
   STAGING_CATALOG,
   TableStager,
@@ -173,6 +174,14 @@ export class DatasetStore {
   }
 
   /**
+   * The catalog for tables a `stageFromQuery` may adopt (`StagingQuery.adopt`): an in-memory
+   * database of the store's instance, visible to every connection the partitions are merged on.
+   */
+  get scratchCatalog(): string {
+    return STAGING_CATALOG;
+  }
+
+  /**
    * Runs `fn` with the store's DuckDB connection, for work whose rows should stay in DuckDB until
    * `stageFromQuery` (reading CSVs, validating in SQL). `fn` must not touch the staging tables
    * (`stage_*`, `dict_*`) and should drop the temp tables it creates.
@@ -273,7 +282,17 @@ export class DatasetStore {
             (mergePolicyOf(table).kind === "snapshot" ||
               before.max_ts === null ||
               Date.parse(before.max_ts) >= stager.minTsByPartition[pid]!));
-        jobs.push({ pid, rel, before, existingFile: before && existsSync(abs) ? abs : null, tmp, dedupe });
+        jobs.push({
+          pid,
+          rel,
+          before,
+          existingFile: before && existsSync(abs) ? abs : null,
+          tmp,
+          dedupe,
+          inTable: stager.inTable[pid]!,
+          segments: stager.segments.filter((s) => s.pids.has(pid)),
+          range: partitionTimeRange(rel),
+        });
         progress.temps.push(tmp);
       }
       progress.writing = `the ${table} partitions (DuckDB COPY into ${TMP_DIR})`;
@@ -375,6 +394,7 @@ export class DatasetStore {
     for (const stager of this.stagers.values()) {
       await this.duck.connection.run(`DROP TABLE IF EXISTS ${stager.layout.stageTable}`);
       await this.duck.connection.run(`DROP TABLE IF EXISTS ${stager.layout.dictTable}`);
+      for (const segment of stager.segments) await dropTables(this.duck.connection, segment.relations);
     }
     this.stagers = new Map();
     this.pendingGaps = new Map();

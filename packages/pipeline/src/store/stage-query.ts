@@ -15,6 +15,19 @@ export interface StagingQuery {
    * duplicates are collapsed), so the store skips its check (a DISTINCT count: a third of staging).
    */
   readonly keysUnique?: boolean;
+  /**
+   * Tables the query reads that the store takes over, created in the store's `scratchCatalog`: the
+   * rows are then not copied into staging (a copy of every column, a third of an archive import)
+   * but read from the query at commit, and the tables are dropped after the commit or a discard.
+   * Kept only for a query of one series without parameters; otherwise the rows are copied and the
+   * tables dropped at once. Either way, and on a failure too, the caller must not drop them.
+   */
+  readonly adopt?: readonly string[];
+  /**
+   * The rows come in the table's key order, as a scan of the query gives them (the caller checked):
+   * a partition whose only rows are an adopted query's is then written without a sort.
+   */
+  readonly inKeyOrder?: boolean;
 }
 
 /** SQL of a row's partition period as a number: months since year 0, the year, or 0. */
@@ -47,7 +60,7 @@ interface Group {
 /**
  * Stages the rows of `query` without them leaving DuckDB: one aggregate pass finds the series and
  * partition files (registered as `stage()` registers them), then one INSERT ... SELECT fills the
- * staging table. The rows must be validated, with unique keys (a query with two rows of one key is
+ * staging table, or, for adopted tables, the query is kept to be read at commit. The rows must be validated, with unique keys (a query with two rows of one key is
  * refused before anything is staged). Returns the number of rows staged.
  */
 export async function stageQueryRows(
@@ -56,6 +69,27 @@ export async function stageQueryRows(
   query: StagingQuery,
   source: RowSource,
 ): Promise<number> {
+  let adopted = false;
+  try {
+    const staged = await stageRows(conn, stager, query, source);
+    adopted = staged.adopted;
+    return staged.rows;
+  } finally {
+    if (!adopted) await dropTables(conn, query.adopt ?? []);
+  }
+}
+
+/** Drops tables handed to the store (see `StagingQuery.adopt`). */
+export async function dropTables(conn: DuckDBConnection, tables: readonly string[]): Promise<void> {
+  for (const t of tables) await conn.run(`DROP TABLE IF EXISTS ${t}`);
+}
+
+async function stageRows(
+  conn: DuckDBConnection,
+  stager: TableStager,
+  query: StagingQuery,
+  source: RowSource,
+): Promise<{ rows: number; adopted: boolean }> {
   const { layout } = stager;
   const table = layout.table;
   const def = TABLES[table];
@@ -89,7 +123,7 @@ export async function stageQueryRows(
       `stageFromQuery(${table}): the query gives ${repeated.rows - repeated.distinct} rows whose key another row has (series ${repeated.values.join("/")})`,
     );
   }
-  if (groups.length === 0) return 0;
+  if (groups.length === 0) return { rows: 0, adopted: false };
   groups.sort((a, b) => a.minTs - b.minTs);
   const baseIndex = layout.dictColumns.indexOf("base");
   const newTuples: unknown[][] = [];
@@ -106,10 +140,26 @@ export async function stageQueryRows(
   });
   await stager.appendSeries(newTuples);
 
-  const seq = stager.reserveSeq(groups.reduce((sum, g) => sum + g.rows, 0));
+  const total = groups.reduce((sum, g) => sum + g.rows, 0);
+  const seq = stager.reserveSeq(total);
   const prec = mergePolicyOf(table).rank[source];
   // Join the rows to their ids on what varies between groups only (an archive batch: the period).
   const varying = layout.dictColumns.filter((_, i) => new Set(groups.map((g) => g.values[i])).size > 1);
+  const noParams = Object.keys(query.params ?? {}).length === 0;
+  if (query.adopt !== undefined && varying.length === 0 && noParams) {
+    const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM (${query.sql})`);
+    const timeType = (described.getRows() as unknown[][]).find((r) => r[0] === def.timeColumn)?.[1];
+    stager.segments.push({
+      sql: query.sql,
+      timeType: String(timeType),
+      pids: new Set(ids.map((i) => i.pid)),
+      prec,
+      seq,
+      relations: query.adopt,
+      inKeyOrder: query.inKeyOrder === true,
+    });
+    return { rows: total, adopted: true };
+  }
   const pkeyVaries = new Set(groups.map((g) => g.pkey)).size > 1;
   const values = layout.valueColumns.map((c) => stagedValueSql(c.name, table));
   let from = `(${query.sql}) q`;
@@ -139,5 +189,6 @@ export async function stageQueryRows(
     `INSERT INTO ${layout.stageTable} SELECT ${pid}, ${prec}, ${seq}, ${sid}, ${values.join(", ")} FROM ${from}`,
     params,
   );
-  return groups.reduce((sum, g) => sum + g.rows, 0);
+  for (const { pid: p } of ids) stager.inTable[p] = true;
+  return { rows: total, adopted: false };
 }

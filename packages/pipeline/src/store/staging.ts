@@ -94,6 +94,25 @@ export async function createStagingTables(conn: DuckDBConnection, layout: Stagin
   );
 }
 
+/**
+ * Rows a query staged without being copied (`stageFromQuery` with `adopt`): the relations it reads
+ * belong to the store until the next commit or discard, and each partition's merge reads its rows
+ * from the query, cut to the partition's time range. One series per segment.
+ */
+export interface StagedSegment {
+  /** The query: the table's columns by name, reading only the adopted relations, no parameters. */
+  readonly sql: string;
+  /** DuckDB type of the query's time column (the partition cut compares in it, using zone maps). */
+  readonly timeType: string;
+  readonly pids: ReadonlySet<number>;
+  readonly prec: number;
+  /** One sequence number for the whole segment: its keys are unique among themselves. */
+  readonly seq: number;
+  readonly relations: readonly string[];
+  /** The query's rows come in key order (`StagingQuery.inKeyOrder`). */
+  readonly inKeyOrder: boolean;
+}
+
 /** What a stager staged of one series from one source: its dictionary values and time range. */
 export interface SeriesTouch {
   readonly values: Readonly<Record<string, string>>;
@@ -113,6 +132,10 @@ export class TableStager {
    * ascending time (how pages come), which lets the merge skip its dedupe window.
    */
   readonly mayRepeatKeys: boolean[] = [];
+  /** Per partition: whether the staging table holds rows of it (else only segments do). */
+  readonly inTable: boolean[] = [];
+  /** Query results staged in place (see `StagedSegment`). */
+  readonly segments: StagedSegment[] = [];
   private readonly lastTsBySeries: number[] = [];
   /** Per series id: its dictionary values; per source and series id, the time range staged. */
   private readonly valuesBySeries: Record<string, string>[] = [];
@@ -333,6 +356,7 @@ export class TableStager {
     const pid = this.partitionIdOfPath(file);
     this.rangeByBase.set(base, { ...partitionTimeRange(file), pid });
     this.stagedByPartition[pid]!++;
+    this.inTable[pid] = true;
     return pid;
   }
 
@@ -344,6 +368,7 @@ export class TableStager {
       this.stagedByPartition.push(0);
       this.minTsByPartition.push(Infinity);
       this.mayRepeatKeys.push(false);
+      this.inTable.push(false);
       this.pidByPath.set(file, pid);
     }
     return pid;

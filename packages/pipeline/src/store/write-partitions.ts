@@ -2,7 +2,7 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import type { SpecFile } from "@cexdata/schema";
 import { hashFile, syncPath } from "./fs-atomic.js";
 import { mergePartition, readParquetStats } from "./merge-partition.js";
-import type { StagingLayout } from "./staging.js";
+import type { StagedSegment, StagingLayout } from "./staging.js";
 
 /** One partition file to merge and write to `tmp`. */
 export interface PartitionJob {
@@ -15,6 +15,10 @@ export interface PartitionJob {
   readonly existingFile: string | null;
   readonly tmp: string;
   readonly dedupe: boolean;
+  /** Whether the staging table holds rows of the partition, and which segments do. */
+  readonly inTable: boolean;
+  readonly segments: readonly StagedSegment[];
+  readonly range: { readonly startMs: number; readonly endMs: number };
 }
 
 export interface WrittenPartition {
@@ -46,6 +50,9 @@ export async function writePartitions(params: {
         conn,
         layout,
         pid: job.pid,
+        inTable: job.inTable,
+        segments: job.segments,
+        range: job.range,
         existingFile: job.existingFile,
         outputFile: job.tmp,
         dedupe: job.dedupe,

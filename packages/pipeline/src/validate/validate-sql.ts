@@ -89,6 +89,25 @@ export interface CheckedRelations {
   readonly accepted: string;
   /** Refused rows with a `reason` column: what goes to quarantine. */
   readonly rejected: string;
+  /**
+   * True when the valid rows, in the order a scan of `checked` gives them, are in strictly
+   * ascending key order: no key repeats and `accepted` needs no sort (one series of the archive,
+   * whose files are read in time order).
+   */
+  readonly inKeyOrder: boolean;
+}
+
+/**
+ * Whether the valid rows of `checked` come in strictly ascending `time` order, row after row as
+ * stored: each valid row against the next by position (a streaming pass; grouping every key to
+ * find repeats was a hash of the whole batch, and the sort at write time another).
+ */
+async function inAscendingOrder(conn: DuckDBConnection, checked: string, time: string): Promise<boolean> {
+  const valid = `SELECT ${time} AS t FROM ${checked} WHERE reason IS NULL`;
+  const reader = await conn.runAndReadAll(
+    `SELECT count(*) FILTER (WHERE b.t <= a.t)::DOUBLE FROM (${valid}) a POSITIONAL JOIN (${valid} OFFSET 1) b`,
+  );
+  return (reader.getRows()[0] as [number])[0] === 0;
 }
 
 /**
@@ -111,6 +130,11 @@ export async function validateInDuckDB(params: {
   constants?: Readonly<Record<string, string>>;
   nowMs: number;
   prefix: string;
+  /**
+   * The catalog `checked` and `dups` are created in (visible to every connection of the instance);
+   * by default they are TEMP tables of `conn`. The views are always TEMP.
+   */
+  catalog?: string;
 }): Promise<CheckedRelations> {
   const { conn, table, source, prefix } = params;
   const constants = params.constants ?? {};
@@ -118,10 +142,15 @@ export async function validateInDuckDB(params: {
   const cols = names.filter((n) => !(n in constants)).map(quoteIdentifier);
   const keys = (TABLES[table].key as readonly string[]).filter((k) => !(k in constants)).map(quoteIdentifier);
   const on = keys.map((k) => `c.${k} = d.${k}`).join(" AND ");
-  const checked = quoteIdentifier(`${prefix}_checked`);
-  const dups = quoteIdentifier(`${prefix}_dups`);
+  const create = params.catalog === undefined ? "CREATE OR REPLACE TEMP TABLE" : "CREATE OR REPLACE TABLE";
+  const qualify = (name: string) =>
+    params.catalog === undefined
+      ? quoteIdentifier(name)
+      : `${quoteIdentifier(params.catalog)}.${quoteIdentifier(name)}`;
+  const checked = qualify(`${prefix}_checked`);
+  const dups = qualify(`${prefix}_dups`);
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${checked} AS SELECT ${cols.join(", ")},
+    `${create} ${checked} AS SELECT ${cols.join(", ")},
       coalesce(${shapeViolationSql(table)}, ${ruleViolationSql(table)}) AS reason FROM ${source}`,
     { ...params.sourceParams, now_ms: BigInt(params.nowMs) },
   );
@@ -130,10 +159,12 @@ export async function validateInDuckDB(params: {
   // Versions are counted for repeated keys only: a DISTINCT per group over every key cost 3x the
   // grouping itself.
   const k = keys.map((key) => `k.${key}`).join(", ");
+  const time = quoteIdentifier(TABLES[table].timeColumn);
+  const inKeyOrder = keys.length === 1 && keys[0] === time && (await inAscendingOrder(conn, checked, time));
   await conn.run(
-    `CREATE OR REPLACE TEMP TABLE ${dups} AS
+    `${create} ${dups} AS
       WITH k AS (SELECT ${keys.join(", ")} FROM ${checked} WHERE reason IS NULL
-        GROUP BY ${keys.join(", ")} HAVING count(*) > 1)
+        ${inKeyOrder ? "AND false" : ""} GROUP BY ${keys.join(", ")} HAVING count(*) > 1)
       SELECT ${k}, count(DISTINCT (${cols.map((c) => `c.${c}`).join(", ")})) AS variants
       FROM ${checked} c JOIN k ON ${keys.map((key) => `c.${key} = k.${key}`).join(" AND ")}
       WHERE c.reason IS NULL GROUP BY ${k}`,
@@ -160,5 +191,5 @@ export async function validateInDuckDB(params: {
       SELECT ${c}, '${DUPLICATE_REASON}' AS reason FROM ${checked} c JOIN ${dups} d ON ${on}
       WHERE c.reason IS NULL AND d.variants > 1`,
   );
-  return { checked, dups, accepted, rejected };
+  return { checked, dups, accepted, rejected, inKeyOrder };
 }

@@ -105,6 +105,7 @@ export async function importArchiveRange(
             ...range,
             nowMs: p.nowMs,
             prefix,
+            catalog: p.store.scratchCatalog,
           });
         } catch (err) {
           const detail = err instanceof Error ? err.message : String(err);
@@ -113,6 +114,7 @@ export async function importArchiveRange(
           return;
         }
         const { accepted: a, rejected: r, checked: c, dups: d } = batch.relations;
+        let staged = false;
         try {
           const counts = await rowsPerFile(
             conn,
@@ -130,10 +132,12 @@ export async function importArchiveRange(
             sink: storeSink(p.store, { datasetDir: p.datasetDir, runId: p.runId }),
             counts: totals,
           });
+          staged = true;
         } finally {
-          await conn.run(
-            `DROP VIEW IF EXISTS ${a}; DROP VIEW IF EXISTS ${r}; DROP TABLE IF EXISTS ${c}; DROP TABLE IF EXISTS ${d}`,
-          );
+          await conn.run(`DROP VIEW IF EXISTS ${a}; DROP VIEW IF EXISTS ${r}`);
+          // Tables handed to the store are its own now (it reads them at commit).
+          if (!staged || batch.adopt === undefined)
+            await conn.run(`DROP TABLE IF EXISTS ${c}; DROP TABLE IF EXISTS ${d}`);
         }
       });
     }
@@ -173,6 +177,11 @@ export interface ImportArchiveCsvsParams {
   nowMs: number;
   /** Prefix of the temp relations this batch creates (unique per batch). */
   prefix: string;
+  /**
+   * Where the checked rows are kept (the store's `scratchCatalog`): from there the store can take
+   * them over instead of copying them (`adopt`). By default they are TEMP tables of `conn`.
+   */
+  catalog?: string;
 }
 
 export interface ImportedBatch {
@@ -183,6 +192,13 @@ export interface ImportedBatch {
   readonly fetched: number;
   readonly acceptedRows: number;
   readonly rejected: RejectedRow[];
+  /**
+   * The tables `acceptedSql` reads, when the store may take them over (`StagingQuery.adopt`):
+   * created in `catalog`, and the accepted rows read straight from the checked table.
+   */
+  readonly adopt?: readonly string[];
+  /** The accepted rows come in key order (`CheckedRelations.inKeyOrder`): no sort at write time. */
+  readonly inKeyOrder: boolean;
 }
 
 /**
@@ -220,6 +236,7 @@ export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<Imp
       constants: identity,
       nowMs: p.nowMs,
       prefix: p.prefix,
+      ...(p.catalog !== undefined && { catalog: p.catalog }),
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -246,7 +263,18 @@ export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<Imp
             n in identity ? `${quoteSqlString(identity[n]!)} AS ${quoteIdentifier(n)}` : quoteIdentifier(n),
           )
           .join(", ")} FROM ${relations.checked} WHERE reason IS NULL`;
-  return { relations, acceptedSql, fetched, acceptedRows: accepted, rejected };
+  const adopt = p.catalog !== undefined && dupKeys === 0 ? [relations.checked, relations.dups] : undefined;
+  // The checked table read straight (no duplicates) keeps its scan order, which was checked.
+  const inKeyOrder = dupKeys === 0 && relations.inKeyOrder;
+  return {
+    relations,
+    acceptedSql,
+    fetched,
+    acceptedRows: accepted,
+    rejected,
+    inKeyOrder,
+    ...(adopt && { adopt }),
+  };
 }
 
 /** Refused rows back in JS (few), with validate's own detail string where a single row explains it. */
@@ -280,4 +308,6 @@ export interface StagingStore {
   stage<T extends TableName>(table: T, rows: readonly Row<T>[], source: RowSource): Promise<void>;
   stageFromQuery(table: TableName, query: StagingQuery, source: RowSource): Promise<number>;
   withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** Where tables the store may adopt are created (see `StagingQuery.adopt`). */
+  readonly scratchCatalog: string;
 }
