@@ -46,6 +46,13 @@ export interface TableDef<C extends Columns = Columns, K extends TableKind = Tab
    * interval, open interest's hourly snapshot). Absent where rows come when things happen.
    */
   readonly cadence?: NativeInterval;
+  /**
+   * Set where the exchanges serve only the present value, never its history (a predicted funding
+   * rate): each run reads it once per `cadence` step and stores it at the step's start. The step
+   * running now is stored (a reading, not a forming candle); a step no run read is lost, a gap no
+   * later fetch can fill. Needs a `cadence`.
+   */
+  readonly presentOnly?: true;
   /** The markets the table has rows for (funding exists for perpetuals only). */
   readonly markets: readonly Market[];
   readonly merge: MergeRule;
@@ -430,6 +437,7 @@ export interface AnyTable {
   readonly doc: string;
   readonly kind: TableKind;
   readonly cadence?: NativeInterval;
+  readonly presentOnly?: true;
   readonly markets: readonly Market[];
   readonly merge: MergeRule;
   readonly freshFrom: "newest-row" | "last-run";
