@@ -282,6 +282,30 @@ export const longShortRatios = defineTable({
   timeColumn: "ts",
 });
 
+export const fundingPredictions = defineTable({
+  name: "funding_predictions",
+  doc:
+    "The funding rate each exchange predicts for a perpetual's next funding, read every hour: the exchanges " +
+    "show it live and keep only the rate paid (funding_rates). A missed hour is a gap for good.",
+  ...PERP_SERIES,
+  // Read as of now (presentOnly): the first reading of each UTC hour is kept, so a rerun within the
+  // hour adds nothing, and an hour no run read stays a gap.
+  cadence: "1h",
+  presentOnly: true,
+  freshFrom: "newest-row",
+  columns: {
+    exchange,
+    symbol,
+    ts: col.timestamp("top of the UTC hour the prediction was read in"),
+    base,
+    quote,
+    funding_time: col.timestamp("the funding time it is predicted for (the next one), UTC"),
+    funding_rate: col.number("the rate predicted, at the reading, for that funding (0.0001 = 0.01%)"),
+    mark_price: nullable(col.price("mark price at the reading, where the same answer gives it (not OKX)")),
+    index_price: nullable(col.price("index price at the reading, where the same answer gives it (not OKX)")),
+  },
+});
+
 export const exchangeInfo = defineTable({
   name: "exchange_info",
   doc: "Every spot and perpetual market of the configured exchanges, as last seen; a market that stops trading or vanishes keeps its row (active = false, delisted_at).",
@@ -418,6 +442,7 @@ export const TABLES = {
   index_ohlcv_1h: indexOhlcv1h,
   premium_index_ohlcv_1h: premiumIndexOhlcv1h,
   long_short_ratios: longShortRatios,
+  funding_predictions: fundingPredictions,
   coverage,
   book_depth: bookDepth,
 } as const;

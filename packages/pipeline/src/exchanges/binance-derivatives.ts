@@ -9,9 +9,9 @@ import {
   readNumber,
   readRecord,
 } from "./parse-values.js";
-import { replayBodies, statisticOf } from "./replay-bodies.js";
+import { replayBodies, replayReadings, statisticOf } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
-import { longShortRows, priceCandleRow, type LongShortValues } from "./series-rows.js";
+import { longShortRows, priceCandleRow, seriesRow, type LongShortValues } from "./series-rows.js";
 import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -67,6 +67,25 @@ export function mapBinanceLongShort(series: SeriesRef, bodies: readonly unknown[
   );
 }
 
+/**
+ * premiumIndex of one symbol: `{ markPrice, indexPrice, lastFundingRate, nextFundingTime, time, ... }`,
+ * prices as strings. `lastFundingRate` is, despite its name, the rate predicted for `nextFundingTime`
+ * (it moves until then). `ts` is the hour it was read in.
+ */
+export function mapBinanceFundingPrediction(series: SeriesRef, body: unknown, ts: number) {
+  const r = readRecord(body);
+  return seriesRow(
+    { ...series, table: "funding_predictions" },
+    {
+      ts,
+      funding_time: readEpochMs(r.nextFundingTime),
+      funding_rate: readNumber(r.lastFundingRate),
+      mark_price: readNullableNumber(r.markPrice),
+      index_price: readNullableNumber(r.indexPrice),
+    },
+  );
+}
+
 type PriceTable = keyof typeof PRICE_KLINES;
 
 /**
@@ -77,7 +96,7 @@ type PriceTable = keyof typeof PRICE_KLINES;
 export function binanceDerivativeTables(
   exchange: Exchange,
   marketOf: (symbol: string) => MarketInterface,
-): Record<PriceTable | "long_short_ratios", TableCapability> {
+): Record<PriceTable | "long_short_ratios" | "funding_predictions", TableCapability> {
   const priceKlines = (table: PriceTable): TableCapability => ({
     pageSize: BINANCE_PRICE_KLINE_PAGE,
     fetchPage: (q) => fetchPriceKlines(exchange, marketOf(q.series.symbol), table, q),
@@ -100,6 +119,20 @@ export function binanceDerivativeTables(
         },
         (series, parts) => longShortRows(series, parts),
       ),
+    },
+    // Live only: one request per hour's reading (weight 1 with a symbol).
+    funding_predictions: {
+      pageSize: 1,
+      fetchPage: async (q) => {
+        const params = { symbol: String(marketOf(q.series.symbol).id) };
+        const body = await requestJson(exchange, "fapiPublicGetPremiumIndex", params);
+        return { rows: [mapBinanceFundingPrediction(q.series, body, q.sinceMs)], limit: 1, next: null };
+      },
+      replay: replayReadings((series, body, ts) => {
+        if (!("nextFundingTime" in readRecord(body)))
+          throw new PayloadFormatError("premiumIndex without nextFundingTime (the format changed?)");
+        return mapBinanceFundingPrediction(series, body, ts);
+      }),
     },
   };
 }

@@ -10,9 +10,9 @@ import {
   readPath,
   readRecord,
 } from "./parse-values.js";
-import { replayBodies, statisticOf } from "./replay-bodies.js";
+import { replayBodies, replayReadings, statisticOf } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
-import { longShortRows, priceCandleRow, type LongShortValues } from "./series-rows.js";
+import { longShortRows, priceCandleRow, seriesRow, type LongShortValues } from "./series-rows.js";
 import type { FetchedPage, PageQuery, ReplayParser, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -106,6 +106,25 @@ export function mapOkxLongShort(series: SeriesRef, bodies: readonly unknown[]) {
   );
 }
 
+/**
+ * public/funding-rate of one swap: `data[0].fundingRate` is the rate predicted for the upcoming
+ * settlement at `fundingTime` (not `nextFundingTime`, the one after, whose `nextFundingRate` is empty
+ * under method `current_period`). No mark or index price in it. `ts` is the hour it was read in.
+ */
+export function mapOkxFundingPrediction(series: SeriesRef, body: unknown, ts: number) {
+  const r = readRecord(readArray(readPath(body, "data"))[0]);
+  return seriesRow(
+    { ...series, table: "funding_predictions" },
+    {
+      ts,
+      funding_time: readEpochMs(r.fundingTime),
+      funding_rate: readNumber(r.fundingRate),
+      mark_price: null,
+      index_price: null,
+    },
+  );
+}
+
 const windowDone = (q: PageQuery, end: number) =>
   nextCursor({
     cursor: q,
@@ -127,7 +146,7 @@ type DerivativeTable = "mark_ohlcv_1h" | "index_ohlcv_1h" | "premium_index_ohlcv
 export function okxDerivativeTables(
   exchange: Exchange,
   marketOf: (symbol: string) => MarketInterface,
-): Record<DerivativeTable, TableCapability> {
+): Record<DerivativeTable | "funding_predictions", TableCapability> {
   const entry = (
     table: DerivativeTable,
     horizon?: { earliest: (nowMs: number) => number; replay: ReplayParser },
@@ -173,6 +192,18 @@ export function okxDerivativeTables(
         (series, parts) => longShortRows(series, parts),
       ),
     }),
+    // Live only: one request per hour's reading.
+    funding_predictions: {
+      pageSize: 1,
+      fetchPage: async (q) => {
+        const params = { instId: marketOf(q.series.symbol).id };
+        const body = await requestJson(exchange, "publicGetPublicFundingRate", params);
+        return { rows: [mapOkxFundingPrediction(q.series, body, q.sinceMs)], limit: 1, next: null };
+      },
+      replay: replayReadings((series, body, ts) =>
+        mapOkxFundingPrediction(series, expectArrayAt(body, "data"), ts),
+      ),
+    },
   };
 }
 
