@@ -97,6 +97,16 @@ export abstract class TokenQueries {
   }
 
   /**
+   * The funding rate each exchange predicted, read hourly, for the perpetual's next funding (which
+   * `fundingRates` holds once paid); mark and index price where the reading gives them.
+   */
+  async fundingPredictions<A extends ResultShape = "rows">(
+    options: SeriesOptions & ShapeOption<A> = {},
+  ): Promise<TableResult<"funding_predictions", A>> {
+    return shaped(queryEventTable(this.dataset, "funding_predictions", this.queryBases, checked(options)));
+  }
+
+  /**
    * The perpetual's close against its index and its spot close at the end of each bucket, as a
    * fraction and annualised. Rows only: it is computed from three tables, not read from one.
    */

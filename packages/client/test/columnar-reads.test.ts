@@ -30,6 +30,17 @@ function tablesWithNulls(): TestTables {
   }
   tables.funding_rates!.forEach((row, i) => (row.mark_price = i % 3 === 0 ? null : row.mark_price));
   tables.open_interest!.forEach((row, i) => (row.open_interest_value = i % 4 === 0 ? null : 1));
+  tables.funding_predictions = tables.open_interest!.map((row, i) => ({
+    exchange: row.exchange,
+    symbol: row.symbol,
+    ts: row.ts,
+    base: row.base,
+    quote: row.quote,
+    funding_time: row.ts + 8 * 3_600_000,
+    funding_rate: ((i % 5) - 2) / 100_000,
+    mark_price: i % 3 === 0 ? null : 100 + i,
+    index_price: i % 3 === 0 ? null : 100 + i / 2,
+  }));
   return tables;
 }
 
@@ -112,6 +123,7 @@ const READS: [string, TableName, Read][] = [
   ["Tokens ohlcv 1w, limit", "ohlcv_1m", (as) => many().ohlcv({ interval: "1w", limit: 3, as })],
   ["fundingRates", "funding_rates", (as) => btc().fundingRates({ as })],
   ["openInterest", "open_interest", (as) => btc().openInterest({ as })],
+  ["fundingPredictions", "funding_predictions", (as) => btc().fundingPredictions({ as })],
   ["liquidations", "liquidations", (as) => btc().liquidations({ as })],
   ["Tokens liquidations", "liquidations", (as) => many().liquidations({ as })],
   ["markets", "exchange_info", (as) => btc().markets({ as })],

@@ -64,6 +64,20 @@ const ratios = (candles: Row<"ohlcv_1m">[]) =>
     taker_buy_sell_ratio: 0.9,
   }));
 
+/** Hourly readings of the predicted funding; OKX's carry no prices. */
+const predictions = (candles: Row<"ohlcv_1m">[], exchange: string) =>
+  candles.map((c, i) => ({
+    exchange,
+    symbol: c.symbol,
+    ts: c.ts,
+    base: c.base,
+    quote: c.quote,
+    funding_time: Math.floor(c.ts / (8 * HOUR)) * 8 * HOUR + 8 * HOUR,
+    funding_rate: ((i % 9) - 4) / 100_000,
+    mark_price: exchange === "okx" ? null : c.close,
+    index_price: exchange === "okx" ? null : c.close * 0.9999,
+  }));
+
 let dir: string;
 let dataset: Dataset;
 
@@ -75,6 +89,7 @@ beforeAll(async () => {
     index_ohlcv_1h: [...btcIndex, ...indexOf(ethPerp)],
     premium_index_ohlcv_1h: btcPremium,
     long_short_ratios: [...ratios(btcPerp), ...ratios(ethPerp)],
+    funding_predictions: [...predictions(btcPerp, "binance"), ...predictions(btcPerp, "okx")],
   });
   dataset = new Dataset({ source: dir, cacheDir: join(dir, ".cache") });
 });
@@ -137,6 +152,42 @@ describe("derivatives on Token and Tokens", () => {
           takerBuySellRatio: 0.9,
         })),
     );
+  });
+
+  it("fundingPredictions: each hour's reading as stored, camel-cased; OKX's prices null", async () => {
+    const token = new Token("BTC", { dataset });
+    const rows = await token.fundingPredictions({ start: START + 5 * HOUR, end: START + 7 * HOUR });
+    expect(rows).toEqual(
+      predictions(btcPerp, "binance")
+        .slice(5, 7)
+        .map((r) => ({
+          exchange: "binance",
+          symbol: "BTC/USDT:USDT",
+          ts: new Date(r.ts),
+          base: "BTC",
+          quote: "USDT",
+          fundingTime: new Date(r.funding_time),
+          fundingRate: r.funding_rate,
+          markPrice: r.mark_price,
+          indexPrice: r.index_price,
+        })),
+    );
+    const okx = await token.fundingPredictions({ exchange: "okx", limit: 3 });
+    expect(okx.map((r) => r.ts.getTime())).toEqual(btcPerp.slice(-3).map((c) => c.ts));
+    expect(okx.every((r) => r.markPrice === null && r.indexPrice === null && r.exchange === "okx")).toBe(
+      true,
+    );
+    // As columns: typed arrays and dictionaries, the same values.
+    const columns = await token.fundingPredictions({ as: "columns" });
+    expect(columns.length).toBe(HOURS);
+    expect(columns.columns.fundingRate).toBeInstanceOf(Float64Array);
+    expect([...columns.columns.fundingRate]).toEqual(
+      predictions(btcPerp, "binance").map((r) => r.funding_rate),
+    );
+    // ETH has none: Tokens answers for the bases that have them.
+    expect(
+      new Set((await new Tokens(["BTC", "ETH"], { dataset }).fundingPredictions()).map((r) => r.base)),
+    ).toEqual(new Set(["BTC"]));
   });
 
   it("basis: perp close against index and spot closes, as a fraction and annualised", async () => {

@@ -1,18 +1,20 @@
-import { TABLE_NAMES, TABLES, partitionPath, type TableName } from "@cexdata/schema";
+import { isPresentOnly, TABLE_NAMES, TABLES, partitionPath, type TableName } from "@cexdata/schema";
 import { describe, expect, it } from "vitest";
 import { checkLayout, measureLayout, PublishError } from "../src/publish/index.js";
 import { planCommits } from "../src/publish/plan-commits.js";
 
 /**
- * Every partition path of `bases` bases over `years` years; liquidations and book depth (which no
- * archive keeps that far back: collected from the day a collector or run started) over `recentYears`.
+ * Every partition path of `bases` bases over `years` years; liquidations, book depth and the tables
+ * read as of now (funding predictions), which no archive keeps: collected from the day a collector or
+ * run started, over `recentYears`.
  */
 function layoutOf(bases: number, years: number, recentYears: number): string[] {
   const paths = new Set<string>();
   const baseNames = Array.from({ length: bases }, (_, i) => `B${i}`);
   for (const table of TABLE_NAMES as readonly TableName[]) {
     const rule = TABLES[table].partition;
-    const span = table === "liquidations" || table === "book_depth" ? recentYears : years;
+    const collected = table === "liquidations" || table === "book_depth" || isPresentOnly(table);
+    const span = collected ? recentYears : years;
     const months = Array.from({ length: span * 12 }, (_, m) => Date.UTC(2025 - span, m, 1));
     for (const base of rule.byBase ? baseNames : [undefined]) {
       for (const tsMs of rule.period === "none" ? [0] : months)
@@ -44,8 +46,9 @@ describe("the dataset layout against the Hub's recommendations (under 100k files
   it("500 bases over 8 years, liquidations and book depth collected for a year: 89k files, 500 in the fullest folder", () => {
     const report = measureLayout(layoutOf(500, 8, 1));
     // Per base: 96 monthly 1m files, 8 yearly 1h, 1 daily file, 8 funding, 8 open interest, 12 liquidations,
-    // 8 each of mark, index, premium-index candles and long/short ratios, 1 coverage, 12 book depth.
-    expect(report.files).toBe(500 * (96 + 8 + 1 + 8 + 8 + 12 + 4 * 8 + 1 + 12) + 2 + 3);
+    // 8 each of mark, index, premium-index candles and long/short ratios, 1 coverage, 12 book depth,
+    // 1 funding predictions.
+    expect(report.files).toBe(500 * (96 + 8 + 1 + 8 + 8 + 12 + 4 * 8 + 1 + 12 + 1) + 2 + 3);
     expect(report.fullestFolderEntries).toBe(500);
     expect(() => checkLayout(spec(layoutOf(500, 8, 1)) as never)).not.toThrow();
   });
@@ -61,8 +64,8 @@ describe("the dataset layout against the Hub's recommendations (under 100k files
     })();
     expect(error).toBeInstanceOf(PublishError);
     expect(error).toMatchObject({ code: "layout" });
-    // Eight years of liquidations and book depth too: over the recommendation, and the check says so.
-    expect((error as Error).message).toMatch(/173005 files.*under 100000 per repo.*coarser partitions/);
+    // Eight years of liquidations, book depth and funding predictions too: over the recommendation, and the check says so.
+    expect((error as Error).message).toMatch(/177005 files.*under 100000 per repo.*coarser partitions/);
 
     const flat = Array.from({ length: 10_000 }, (_, i) => `data/ohlcv_1m/base=B${i}/2024-01.parquet`);
     expect(() => checkLayout(spec(flat) as never)).toThrow(/folder data\/ohlcv_1m would hold 10000 entries/);

@@ -116,6 +116,19 @@ describe("run cycle against the exchange simulator", () => {
         "liquidations okx BTC/USDT:USDT",
       ]),
     );
+    // Read as of now: one reading per perpetual of each serving exchange, at the top of the run's hour
+    // (its values against the simulator: run-funding-predictions.test.ts).
+    const hour = Math.floor(NOW / 3_600_000) * 3_600_000;
+    expect(
+      (await readTable(dir, "funding_predictions")).map(
+        (r) => `${String(r.exchange)} ${String(r.symbol)} ${Number(r.ts)}`,
+      ),
+    ).toEqual(
+      ["binance", "bybit", "okx"].flatMap((e) => [
+        `${e} BTC/USDT:USDT ${hour}`,
+        `${e} ETH/USDT:USDT ${hour}`,
+      ]),
+    );
     expect((await readTable(dir, "exchange_info")).length).toBeGreaterThan(0);
     expect((await readTable(dir, "token_info")).map((r) => [r.base, r.exchanges])).toEqual([
       ["BTC", ["binance", "okx", "bybit", "coinbase"]],

@@ -7,8 +7,9 @@
  * 1.0  the tables of the first release.
  * 1.1  mark_ohlcv_1h, index_ohlcv_1h, premium_index_ohlcv_1h, long_short_ratios; taker_buy_volume and
  *      taker_buy_quote_volume in ohlcv_1m|1h|1d.
+ * 1.2  funding_predictions.
  */
-export const SCHEMA_VERSION = "1.1";
+export const SCHEMA_VERSION = "1.2";
 
 /** What a spec.json without a schema_version was written under. */
 export const UNVERSIONED_SCHEMA = "1.0";

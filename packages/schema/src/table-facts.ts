@@ -57,6 +57,23 @@ export function cadenceMsOf(table: TableName): number | undefined {
   return cadence === undefined ? undefined : INTERVAL_INFO[cadence].ms;
 }
 
+/** Whether the exchanges serve only a table's present value, read by each run (see `presentOnly`). */
+export function isPresentOnly(table: TableName): boolean {
+  return (TABLES[table] as { readonly presentOnly?: true }).presentOnly === true;
+}
+
+/**
+ * Where the rows due by `nowMs` end, for a table with a cadence: a step is due once it has closed
+ * (a candle, an hourly snapshot), or once it has begun where the table is read as of now
+ * (`presentOnly`: the running step's reading is stored). `nowMs` for a table without a cadence.
+ */
+export function dueUntilOf(table: TableName, nowMs: number): number {
+  const stepMs = cadenceMsOf(table);
+  if (stepMs === undefined) return nowMs;
+  const closed = Math.floor(nowMs / stepMs) * stepMs;
+  return isPresentOnly(table) ? closed + stepMs : closed;
+}
+
 /** Whether a table has rows for a market (funding rates: perpetuals only). */
 export function tableHasMarket(table: TableName, market: Market): boolean {
   return (TABLES[table].markets as readonly Market[]).includes(market);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
+  cadenceMsOf,
+  dueUntilOf,
+  isPresentOnly,
   ROW_SCHEMAS,
   TABLES,
   TABLE_NAMES,
@@ -42,6 +45,7 @@ describe("tables", () => {
       "index_ohlcv_1h",
       "premium_index_ohlcv_1h",
       "long_short_ratios",
+      "funding_predictions",
       "coverage",
       "book_depth",
     ]);
@@ -58,6 +62,17 @@ describe("tables", () => {
         expect(def.doc.length).toBeGreaterThan(5);
       }
     }
+  });
+
+  it("a table read as of now is due through the step running; others once their step has closed", () => {
+    const now = Date.UTC(2024, 4, 15, 10, 30, 17);
+    expect(TABLE_NAMES.filter(isPresentOnly)).toEqual(["funding_predictions"]);
+    expect(dueUntilOf("funding_predictions", now)).toBe(Date.UTC(2024, 4, 15, 11));
+    expect(dueUntilOf("open_interest", now)).toBe(Date.UTC(2024, 4, 15, 10));
+    expect(dueUntilOf("ohlcv_1d", now)).toBe(Date.UTC(2024, 4, 15));
+    expect(dueUntilOf("funding_rates", now)).toBe(now);
+    // Only a step can be read as of now: a present-only table always has a cadence.
+    for (const t of TABLE_NAMES.filter(isPresentOnly)) expect(cadenceMsOf(t)).toBeDefined();
   });
 
   it("accepts a good candle and rejects each kind of bad value, naming the column", () => {

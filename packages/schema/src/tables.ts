@@ -46,6 +46,13 @@ export interface TableDef<C extends Columns = Columns, K extends TableKind = Tab
    * interval, open interest's hourly snapshot). Absent where rows come when things happen.
    */
   readonly cadence?: NativeInterval;
+  /**
+   * Set where the exchanges serve only the present value, never its history (a predicted funding
+   * rate): each run reads it once per `cadence` step and stores it at the step's start. The step
+   * running now is stored (a reading, not a forming candle); a step no run read is lost, a gap no
+   * later fetch can fill. Needs a `cadence`.
+   */
+  readonly presentOnly?: true;
   /** The markets the table has rows for (funding exists for perpetuals only). */
   readonly markets: readonly Market[];
   readonly merge: MergeRule;
@@ -254,6 +261,26 @@ export const longShortRatios = defineTable({
   },
 });
 
+export const fundingPredictions = defineTable({
+  name: "funding_predictions",
+  doc:
+    "The funding rate each exchange predicts for a perpetual's next funding, read every hour: the exchanges " +
+    "show it live and keep only the rate paid (funding_rates). A missed hour is a gap for good.",
+  ...PERP_SERIES,
+  // Read as of now (presentOnly): the first reading of each UTC hour is kept, so a rerun within the
+  // hour adds nothing, and an hour no run read stays a gap.
+  cadence: "1h",
+  presentOnly: true,
+  freshFrom: "newest-row",
+  columns: {
+    ...perpSeriesColumns("top of the UTC hour the prediction was read in"),
+    funding_time: col.timestamp("the funding time it is predicted for (the next one), UTC"),
+    funding_rate: col.number("the rate predicted, at the reading, for that funding (0.0001 = 0.01%)"),
+    mark_price: nullable(col.price("mark price at the reading, where the same answer gives it (not OKX)")),
+    index_price: nullable(col.price("index price at the reading, where the same answer gives it (not OKX)")),
+  },
+});
+
 /** What every snapshot table shares: one state per key for every market, the newest wins; fresh as of the last run. */
 const SNAPSHOT = { kind: "snapshot", markets: MARKETS, merge: "snapshot", freshFrom: "last-run" } as const;
 
@@ -384,6 +411,7 @@ export const TABLES = {
   index_ohlcv_1h: indexOhlcv1h,
   premium_index_ohlcv_1h: premiumIndexOhlcv1h,
   long_short_ratios: longShortRatios,
+  funding_predictions: fundingPredictions,
   coverage,
   book_depth: bookDepth,
 } as const;
@@ -403,6 +431,7 @@ export interface AnyTable {
   readonly doc: string;
   readonly kind: TableKind;
   readonly cadence?: NativeInterval;
+  readonly presentOnly?: true;
   readonly markets: readonly Market[];
   readonly merge: MergeRule;
   readonly freshFrom: "newest-row" | "last-run";

@@ -53,6 +53,7 @@ const DECLARED: { [N in TemplateName]: (keyof TemplateParams[N])[] } = {
     "partial",
   ],
   select_long_short_ratios_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
+  select_funding_predictions_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
   select_basis_by_symbol: [
     "exchanges",
     "perp_symbols",

@@ -44,6 +44,7 @@ export interface TemplateParams {
   select_sma_by_symbol: Omit<SeriesParams, "limit"> & { market: string; window: number };
   select_price_candles_by_symbol: SeriesParams & { bucket_ms: number; offset_ms: number; partial: boolean };
   select_long_short_ratios_by_symbol: SeriesParams;
+  select_funding_predictions_by_symbol: SeriesParams;
   select_basis_by_symbol: Omit<SeriesParams, "symbols" | "limit"> & {
     perp_symbols: readonly string[];
     spot_symbols: readonly string[];

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import {
   cadenceMsOf,
+  dueUntilOf,
   isCandleTable,
   parsePartitionPath,
   tableDef,
@@ -56,8 +57,9 @@ export async function deriveCoverage(p: {
   const step = cadenceMsOf(r.table);
   const listedFrom = p.listing?.listedAt ?? Number.NEGATIVE_INFINITY;
   const delistedAt = p.listing?.delistedAt ?? Number.POSITIVE_INFINITY;
-  // A slot is due once it has closed: a candle opening at t closes at t + step.
-  const closedEnd = step === undefined ? p.nowMs : Math.floor(p.nowMs / step) * step;
+  // A slot is due once it has closed (a candle opening at t closes at t + step), or once it has
+  // begun for a table read as of now.
+  const closedEnd = dueUntilOf(r.table, p.nowMs);
   const counts = await countByDay(p.conn, p.dir, p.spec, r, first, end, {
     dueFrom: step === undefined ? listedFrom : Math.floor(listedFrom / step) * step,
     dueUntil: Math.min(delistedAt, closedEnd),

@@ -1,9 +1,18 @@
 import type { Exchange, MarketInterface } from "ccxt";
 import { replayStatistics, requestStatistics, statisticsRows } from "./long-short-statistics.js";
 import { afterNewestRow, nextWindow, windowEnd } from "./page-cursor.js";
-import { expectArrayAt, readArray, readEpochMs, readNullableNumber, readRecord } from "./parse-values.js";
+import {
+  expectArrayAt,
+  readArray,
+  readEpochMs,
+  readNullableNumber,
+  readRecord,
+  PayloadFormatError,
+  readNumber,
+} from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { priceCandleFromArray, type LongShortValues } from "./series-rows.js";
+import { priceCandleFromArray, type LongShortValues, seriesRow } from "./series-rows.js";
+import { replayReadings } from "./replay-bodies.js";
 import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -49,6 +58,25 @@ export function mapBinanceLongShort(series: SeriesRef, bodies: readonly unknown[
   );
 }
 
+/**
+ * premiumIndex of one symbol: `{ markPrice, indexPrice, lastFundingRate, nextFundingTime, time, ... }`,
+ * prices as strings. `lastFundingRate` is, despite its name, the rate predicted for `nextFundingTime`
+ * (it moves until then). `ts` is the hour it was read in.
+ */
+export function mapBinanceFundingPrediction(series: SeriesRef, body: unknown, ts: number) {
+  const r = readRecord(body);
+  return seriesRow(
+    { ...series, table: "funding_predictions" },
+    {
+      ts,
+      funding_time: readEpochMs(r.nextFundingTime),
+      funding_rate: readNumber(r.lastFundingRate),
+      mark_price: readNullableNumber(r.markPrice),
+      index_price: readNullableNumber(r.indexPrice),
+    },
+  );
+}
+
 type PriceTable = keyof typeof PRICE_KLINES;
 
 /**
@@ -59,7 +87,7 @@ type PriceTable = keyof typeof PRICE_KLINES;
 export function binanceDerivativeTables(
   exchange: Exchange,
   marketOf: (symbol: string) => MarketInterface,
-): Record<PriceTable | "long_short_ratios", TableCapability> {
+): Record<PriceTable | "long_short_ratios" | "funding_predictions", TableCapability> {
   const priceKlines = (table: PriceTable): TableCapability => ({
     pageSize: BINANCE_PRICE_KLINE_PAGE,
     fetchPage: (q) => fetchPriceKlines(exchange, marketOf(q.series.symbol), table, q),
@@ -78,6 +106,20 @@ export function binanceDerivativeTables(
         (body, [, column, field]) => mapBinanceStatistic(expectArrayAt(body), column, field),
         "long/short",
       ),
+    },
+    // Live only: one request per hour's reading (weight 1 with a symbol).
+    funding_predictions: {
+      pageSize: 1,
+      fetchPage: async (q) => {
+        const params = { symbol: String(marketOf(q.series.symbol).id) };
+        const body = await requestJson(exchange, "fapiPublicGetPremiumIndex", params);
+        return { rows: [mapBinanceFundingPrediction(q.series, body, q.sinceMs)], limit: 1, next: null };
+      },
+      replay: replayReadings((series, body, ts) => {
+        if (!("nextFundingTime" in readRecord(body)))
+          throw new PayloadFormatError("premiumIndex without nextFundingTime (the format changed?)");
+        return mapBinanceFundingPrediction(series, body, ts);
+      }),
     },
   };
 }

@@ -1,8 +1,17 @@
 import type { Exchange, MarketInterface } from "ccxt";
 import { nextWindow, windowEnd } from "./page-cursor.js";
-import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
+import {
+  readArray,
+  readEpochMs,
+  readNumber,
+  readPath,
+  readRecord,
+  expectArrayAt,
+  readNullableNumber,
+} from "./parse-values.js";
 import { requestJson } from "./request-json.js";
-import { longShortRows, priceCandleFromArray } from "./series-rows.js";
+import { longShortRows, priceCandleFromArray, seriesRow } from "./series-rows.js";
+import { replayReadings } from "./replay-bodies.js";
 import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -38,13 +47,32 @@ export function mapBybitAccountRatio(series: SeriesRef, body: unknown) {
   return longShortRows(series, [items]);
 }
 
+/**
+ * tickers of one linear contract: `result.list[0]` with `fundingRate`, the rate predicted for
+ * `nextFundingTime` (it moves until then), `markPrice` and `indexPrice`, every number a string.
+ * `ts` is the hour it was read in.
+ */
+export function mapBybitFundingPrediction(series: SeriesRef, body: unknown, ts: number) {
+  const r = readRecord(readArray(readPath(body, "result", "list"))[0]);
+  return seriesRow(
+    { ...series, table: "funding_predictions" },
+    {
+      ts,
+      funding_time: readEpochMs(r.nextFundingTime),
+      funding_rate: readNumber(r.fundingRate),
+      mark_price: readNullableNumber(r.markPrice),
+      index_price: readNullableNumber(r.indexPrice),
+    },
+  );
+}
+
 type PriceTable = keyof typeof PRICE_KLINES;
 
 /** The derivatives tables Bybit serves, as entries of its `tables` map. */
 export function bybitDerivativeTables(
   exchange: Exchange,
   marketOf: (symbol: string) => MarketInterface,
-): Record<PriceTable | "long_short_ratios", TableCapability> {
+): Record<PriceTable | "long_short_ratios" | "funding_predictions", TableCapability> {
   const entry = (table: PriceTable | "long_short_ratios"): TableCapability => ({
     pageSize: table === "long_short_ratios" ? BYBIT_RATIO_PAGE : BYBIT_PRICE_KLINE_PAGE,
     fetchPage: (q) => fetchBybitPage(exchange, marketOf(q.series.symbol), table, q),
@@ -54,6 +82,18 @@ export function bybitDerivativeTables(
     index_ohlcv_1h: entry("index_ohlcv_1h"),
     premium_index_ohlcv_1h: entry("premium_index_ohlcv_1h"),
     long_short_ratios: entry("long_short_ratios"),
+    // Live only: one tickers request per hour's reading.
+    funding_predictions: {
+      pageSize: 1,
+      fetchPage: async (q) => {
+        const params = { category: "linear", symbol: marketOf(q.series.symbol).id };
+        const body = await requestJson(exchange, "publicGetV5MarketTickers", params);
+        return { rows: [mapBybitFundingPrediction(q.series, body, q.sinceMs)], limit: 1, next: null };
+      },
+      replay: replayReadings((series, body, ts) =>
+        mapBybitFundingPrediction(series, expectArrayAt(body, "result", "list"), ts),
+      ),
+    },
   };
 }
 

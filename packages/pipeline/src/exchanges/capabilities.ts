@@ -1,4 +1,12 @@
-import { CANDLE_TABLES, marketNotInTable, type CandleTable, type Market } from "@cexdata/schema";
+import {
+  cadenceMsOf,
+  CANDLE_TABLES,
+  dueUntilOf,
+  isPresentOnly,
+  marketNotInTable,
+  type CandleTable,
+  type Market,
+} from "@cexdata/schema";
 import type { BaseAdapter } from "./base-adapter.js";
 import type {
   Capabilities,
@@ -61,6 +69,11 @@ export function completeAdapter(
   > = {},
 ): ExchangeAdapter {
   const { market: _market, ...shared } = base;
+  for (const [table, capability] of Object.entries(declaration.tables)) {
+    // What only the present holds is lost unless its bodies are kept: the raw layer needs the parser.
+    if (isPresentOnly(table as SeriesTable) && capability?.replay === undefined)
+      throw new Error(`${base.id}: ${table} is read as of now, so its entry needs a replay parser`);
+  }
   const entry = (table: SeriesTable): TableCapability => {
     const capability = declaration.tables[table];
     if (capability === undefined) throw new TableNotServedError(base.id, table);
@@ -71,13 +84,24 @@ export function completeAdapter(
     ...overrides,
     tables: declaration.tables,
     unsupported: (table, market) => unsupportedBy(declaration, table, market),
-    earliestMs: (table, nowMs) => declaration.tables[table]?.earliest?.(nowMs) ?? 0,
+    earliestMs: (table, nowMs) => earliestOf(declaration.tables[table], table, nowMs),
     pageSize: (table, market) => {
       const size = entry(table).pageSize;
       return typeof size === "number" ? size : size(market);
     },
     fetchPage: (query: PageQuery): Promise<FetchedPage> => entry(query.series.table).fetchPage(query),
   };
+}
+
+/**
+ * The earliest time an entry still serves: its own horizon, and for a table read as of now
+ * (`presentOnly`) the start of the step running, since nothing before it can be asked for.
+ */
+function earliestOf(capability: TableCapability | undefined, table: SeriesTable, nowMs: number): number {
+  const own = capability?.earliest?.(nowMs) ?? 0;
+  const stepMs = cadenceMsOf(table);
+  if (!isPresentOnly(table) || stepMs === undefined) return own;
+  return Math.max(own, dueUntilOf(table, nowMs) - stepMs);
 }
 
 /** The tables whose history an exchange forgets: entries with a horizon, which carry a replay parser. */

@@ -10,9 +10,9 @@ import {
   readPath,
   readRecord,
 } from "./parse-values.js";
-import { replayBodies } from "./replay-bodies.js";
+import { replayBodies, replayReadings } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
-import { priceCandleFromArray, priceCandleRow, type LongShortValues } from "./series-rows.js";
+import { priceCandleFromArray, priceCandleRow, type LongShortValues, seriesRow } from "./series-rows.js";
 import type { FetchedPage, PageQuery, ReplayParser, SeriesRef, TableCapability } from "./types.js";
 
 const HOUR = 3_600_000;
@@ -95,6 +95,25 @@ export function mapOkxLongShort(series: SeriesRef, bodies: readonly unknown[]) {
   return statisticsRows(series, STATISTICS, bodies, (body, [, column]) => mapOkxStatistic(body, column));
 }
 
+/**
+ * public/funding-rate of one swap: `data[0].fundingRate` is the rate predicted for the upcoming
+ * settlement at `fundingTime` (not `nextFundingTime`, the one after, whose `nextFundingRate` is empty
+ * under method `current_period`). No mark or index price in it. `ts` is the hour it was read in.
+ */
+export function mapOkxFundingPrediction(series: SeriesRef, body: unknown, ts: number) {
+  const r = readRecord(readArray(readPath(body, "data"))[0]);
+  return seriesRow(
+    { ...series, table: "funding_predictions" },
+    {
+      ts,
+      funding_time: readEpochMs(r.fundingTime),
+      funding_rate: readNumber(r.fundingRate),
+      mark_price: null,
+      index_price: null,
+    },
+  );
+}
+
 type DerivativeTable = "mark_ohlcv_1h" | "index_ohlcv_1h" | "premium_index_ohlcv_1h" | "long_short_ratios";
 
 /**
@@ -105,7 +124,7 @@ type DerivativeTable = "mark_ohlcv_1h" | "index_ohlcv_1h" | "premium_index_ohlcv
 export function okxDerivativeTables(
   exchange: Exchange,
   marketOf: (symbol: string) => MarketInterface,
-): Record<DerivativeTable, TableCapability> {
+): Record<DerivativeTable | "funding_predictions", TableCapability> {
   const entry = (
     table: DerivativeTable,
     horizon?: { earliest: (nowMs: number) => number; replay: ReplayParser },
@@ -148,6 +167,18 @@ export function okxDerivativeTables(
         "rubik",
       ),
     }),
+    // Live only: one request per hour's reading.
+    funding_predictions: {
+      pageSize: 1,
+      fetchPage: async (q) => {
+        const params = { instId: marketOf(q.series.symbol).id };
+        const body = await requestJson(exchange, "publicGetPublicFundingRate", params);
+        return { rows: [mapOkxFundingPrediction(q.series, body, q.sinceMs)], limit: 1, next: null };
+      },
+      replay: replayReadings((series, body, ts) =>
+        mapOkxFundingPrediction(series, expectArrayAt(body, "data"), ts),
+      ),
+    },
   };
 }
 

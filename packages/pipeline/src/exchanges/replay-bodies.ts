@@ -1,4 +1,5 @@
 import type { MarketInterface } from "ccxt";
+import { PayloadFormatError } from "./parse-values.js";
 import type { RawBody, ReplayParser, SeriesRef, SeriesRow } from "./types.js";
 
 /**
@@ -30,6 +31,24 @@ export function replayEachBody(
   return replayBodies(
     (series, raw, market) => map(series, raw.body, market),
     (_series, parts) => parts.flat(),
+  );
+}
+
+/**
+ * A table read as of now (the schema's `presentOnly`): each body is one reading, whose row is stored
+ * at the step its request was sent for (the page start the raw layer kept with it), since a reading
+ * says when it was taken only by the exchange's clock. A body kept without that start is unreadable.
+ */
+export function replayReadings(
+  read: (series: SeriesRef, body: unknown, stepMs: number) => SeriesRow,
+): ReplayParser {
+  return replayBodies(
+    (series, raw) => {
+      if (raw.pageSinceMs === undefined)
+        throw new PayloadFormatError("a reading kept without the step it was read for");
+      return read(series, raw.body, raw.pageSinceMs);
+    },
+    (_series, rows) => rows,
   );
 }
 

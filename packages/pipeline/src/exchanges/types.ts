@@ -58,8 +58,11 @@ interface ForeverHistory {
  * layer as received, and `replay` re-derives its rows later with today's parser (`cexdata replay`).
  */
 interface ForgottenHistory {
-  /** The earliest time the exchange still serves, given the clock (Binance open interest: 30 days). */
-  readonly earliest: (nowMs: number) => number;
+  /**
+   * The earliest time the exchange still serves, given the clock (Binance open interest: 30 days).
+   * Left out for a table the schema marks `presentOnly`: its horizon is the step running now.
+   */
+  readonly earliest?: (nowMs: number) => number;
   /** The series' rows from every raw body captured for it, as `fetchPage` maps them. */
   readonly replay: ReplayParser;
 }

@@ -3,7 +3,9 @@ import {
   findCloseMatches,
   cadenceMsOf,
   CANDLE_TABLE_BY_INTERVAL,
+  dueUntilOf,
   isCandleTable,
+  isPresentOnly,
   isNativeInterval,
   isSeriesTable,
   type Market,
@@ -65,7 +67,8 @@ export function seriesTablesOf(tables: readonly string[], intervals: readonly st
 }
 
 /**
- * The range of one series: after its watermark, else from `since`; up to the last closed candle.
+ * The range of one series: after its watermark, else from `since`; up to the last closed candle (or
+ * through the step running, for a table read as of now).
  * It may start before what the exchange still keeps: that stretch is reported as a gap when fetched.
  */
 export async function planRange(p: {
@@ -83,12 +86,19 @@ export async function planRange(p: {
     symbol: series.symbol,
     market: series.market,
   });
+  const dueUntil = dueUntilOf(series.table, nowMs);
   // Not clamped to the adapter's `earliestMs` here: the pager checks the horizon when it sends each
   // request (a long run can cross it after planning) and reports the stretch it could not fetch.
-  let since = watermark !== null ? watermark + Math.max(stepMs, 1) : p.sinceMs;
+  // A table read as of now has nothing before its first reading: a new series starts at the step
+  // running, where a resumed one starts after its last reading (the steps between are gaps).
+  let since =
+    watermark !== null
+      ? watermark + Math.max(stepMs, 1)
+      : isPresentOnly(series.table)
+        ? dueUntil - stepMs
+        : p.sinceMs;
   if (stepMs > 0) since = Math.ceil(since / stepMs) * stepMs;
-  const closedUntil = stepMs > 0 ? Math.floor(nowMs / stepMs) * stepMs : nowMs;
-  const untilMs = Math.min(p.untilMs ?? closedUntil, closedUntil);
+  const untilMs = Math.min(p.untilMs ?? dueUntil, dueUntil);
   return { series, sinceMs: since, untilMs, resumed: watermark !== null };
 }
 

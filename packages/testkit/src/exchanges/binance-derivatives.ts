@@ -81,7 +81,34 @@ export function createBinanceDerivativeRoutes(deps: BinanceDerivativeDeps): Reco
       };
     };
 
+  /**
+   * premiumIndex of one symbol: the live mark and index prices and the funding rate predicted for
+   * `nextFundingTime` (`lastFundingRate`, despite its name), as the real answer recorded on
+   * 2025-09-15 states them (prices as strings, times as numbers). The all-symbols form is not served.
+   */
+  const premiumIndex: RouteHandler = (req) => {
+    const symbol = resolve(req);
+    if (symbol === undefined) return error(400, -1121, "Invalid symbol.");
+    const p = series.fundingPrediction({ exchange: "binance", symbol, atMs: req.nowMs });
+    if (p === undefined) return error(400, -1121, "Invalid symbol.");
+    const fixed = (x: number) => x.toFixed(8);
+    return {
+      status: 200,
+      body: {
+        symbol: req.query.get("symbol"),
+        markPrice: fixed(p.markPrice),
+        indexPrice: fixed(p.indexPrice),
+        estimatedSettlePrice: fixed((p.markPrice + p.indexPrice) / 2),
+        lastFundingRate: fixed(p.fundingRate),
+        interestRate: "0.00010000",
+        nextFundingTime: p.fundingTime,
+        time: req.nowMs,
+      },
+    };
+  };
+
   return {
+    "/fapi/v1/premiumIndex": premiumIndex,
     "/fapi/v1/markPriceKlines": priceKlines("mark"),
     "/fapi/v1/indexPriceKlines": priceKlines("index"),
     "/fapi/v1/premiumIndexKlines": priceKlines("premium"),

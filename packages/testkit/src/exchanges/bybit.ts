@@ -128,10 +128,9 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
     if (day === undefined) return badSymbol(req);
     const { first, last } = day;
     const contract = req.query.get("category") !== "spot";
+    // The funding rate a linear ticker shows is the one predicted for `nextFundingTime`, live.
     const funding = contract
-      ? series
-          .fundingRates({ exchange: "bybit", symbol, startMs: req.nowMs - 86_400_000, endMs: req.nowMs })
-          .at(-1)
+      ? series.fundingPrediction({ exchange: "bybit", symbol, atMs: req.nowMs })
       : undefined;
     const oi = contract
       ? series
@@ -160,8 +159,8 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
     };
     if (contract) {
       Object.assign(entry, {
-        indexPrice: String(last.close),
-        markPrice: String(last.close),
+        indexPrice: String(funding?.indexPrice ?? last.close),
+        markPrice: String(funding?.markPrice ?? last.close),
         prevPrice1h: String(last.open),
         openInterest: String(2 * (oi?.openInterest ?? 0)),
         openInterestValue: String(2 * (oi?.openInterestValue ?? 0)),
@@ -172,7 +171,7 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
             }
           : {}),
         fundingRate: String(funding?.fundingRate ?? 0),
-        nextFundingTime: String((funding?.ts ?? req.nowMs) + (funding?.intervalHours ?? 8) * 3_600_000),
+        nextFundingTime: String(funding?.fundingTime ?? 0),
       });
     }
     return ok({ category: req.query.get("category"), list: [entry] }, req.nowMs);

@@ -1,4 +1,10 @@
-import { INTERVAL_MS, type PriceKind, type SeriesSource, type SimInterval } from "../series/index.js";
+import {
+  INTERVAL_MS,
+  type PriceKind,
+  type SeriesSource,
+  type SimInterval,
+  fundingIntervalHours,
+} from "../series/index.js";
 import { clampLimit, intParam, ohlcStrings, priceCandlesInWindow } from "./candle-window.js";
 import { pageNewestFirst } from "./okx-paging.js";
 import { okxInstrument } from "./okx-markets.js";
@@ -105,7 +111,49 @@ export function createOkxDerivativeRoutes(series: SeriesSource): Record<string, 
       );
     };
 
+  /**
+   * public/funding-rate of one swap, as live answers carry it since 2025: `fundingRate` is the rate
+   * predicted for the upcoming settlement at `fundingTime` (it moves until then), `nextFundingTime` the
+   * one after, `nextFundingRate` empty under method `current_period`, `settFundingRate` the last
+   * settled rate. Every number a string.
+   */
+  const fundingRate: RouteHandler = (req) => {
+    const inst = swapOf(req, false);
+    if (inst === undefined || !inst.swap) return unknownInstrument();
+    const p = series.fundingPrediction({ exchange: "okx", symbol: inst.symbol, atMs: req.nowMs });
+    if (p === undefined) return unknownInstrument();
+    const period = fundingIntervalHours("okx", inst.symbol) * 3_600_000;
+    const settled = series.fundingRates({
+      exchange: "okx",
+      symbol: inst.symbol,
+      startMs: p.fundingTime - period,
+      endMs: p.fundingTime - period + 1,
+    })[0];
+    return ok([
+      {
+        formulaType: "withRate",
+        fundingRate: p.fundingRate.toFixed(16),
+        fundingTime: String(p.fundingTime),
+        impactValue: "20000.0000000000000000",
+        instId: req.query.get("instId"),
+        instType: "SWAP",
+        interestRate: "0.0001000000000000",
+        maxFundingRate: "0.00375",
+        method: "current_period",
+        minFundingRate: "-0.00375",
+        nextFundingRate: "",
+        nextFundingTime: String(p.fundingTime + period),
+        premium: (p.markPrice / p.indexPrice - 1).toFixed(16),
+        prevFundingTime: String(p.fundingTime - period),
+        settFundingRate: (settled?.fundingRate ?? 0).toFixed(16),
+        settState: "settled",
+        ts: String(req.nowMs),
+      },
+    ]);
+  };
+
   return {
+    "/api/v5/public/funding-rate": fundingRate,
     "/api/v5/market/history-mark-price-candles": priceCandles("mark"),
     "/api/v5/market/history-index-candles": priceCandles("index"),
     "/api/v5/public/premium-history": premiumHistory,

@@ -46,3 +46,40 @@ export function generateFundingRates(p: GenerateSeriesParams): SimFundingRate[] 
   }
   return out;
 }
+
+/** What an exchange shows live for a perpetual's next funding (and never keeps). */
+export interface SimFundingPrediction {
+  /** The funding time predicted for: the next boundary of the contract's interval. */
+  fundingTime: number;
+  fundingRate: number;
+  markPrice: number;
+  indexPrice: number;
+}
+
+/**
+ * The prediction shown at `atMs` for the next funding: the rate that funding will pay
+ * (generateFundingRates), off by a drift that shrinks as the funding nears, since the premium it is
+ * averaged from still has time to move; undefined where the contract is not listed. The mark and
+ * index prices of that minute.
+ */
+export function predictFunding(p: {
+  seed: number;
+  exchange: string;
+  symbol: string;
+  atMs: number;
+}): SimFundingPrediction | undefined {
+  if (!isPerpetual(p.symbol) || !isListedAt(p.exchange, p.symbol, p.atMs)) return undefined;
+  const period = fundingIntervalHours(p.exchange, p.symbol) * HOUR;
+  const fundingTime = Math.floor(p.atMs / period) * period + period;
+  const paid = generateFundingRates({ ...p, startMs: fundingTime, endMs: fundingTime + period })[0];
+  const key = hashString(`${p.seed}|prediction|${p.exchange}|${p.symbol}`);
+  const minute = Math.floor(p.atMs / 60_000);
+  const drift = 0.0002 * ((fundingTime - p.atMs) / period) * (unitAt(key, minute) - 0.5);
+  const markPrice = priceAt(modelSymbol(p.seed, p.exchange, p.symbol), minute * 60_000);
+  return {
+    fundingTime,
+    fundingRate: roundTo((paid?.fundingRate ?? 0.0001) + drift, 8),
+    markPrice,
+    indexPrice: roundTo(markPrice * (1 - 0.0003 * valueNoise(key ^ 0x33, minute / 30)), 8),
+  };
+}

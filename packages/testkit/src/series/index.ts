@@ -1,7 +1,7 @@
 export { generateCandles, aggregateCandles, INTERVAL_MS } from "./generate-candles.js";
 export type { SimCandle, SimInterval, GenerateCandlesParams } from "./generate-candles.js";
-export { generateFundingRates } from "./generate-funding-rates.js";
-export type { SimFundingRate, GenerateSeriesParams } from "./generate-funding-rates.js";
+export { generateFundingRates, predictFunding } from "./generate-funding-rates.js";
+export type { SimFundingPrediction, SimFundingRate, GenerateSeriesParams } from "./generate-funding-rates.js";
 export { generateOpenInterest } from "./generate-open-interest.js";
 export type { SimOpenInterest } from "./generate-open-interest.js";
 export { generateLiquidations } from "./generate-liquidations.js";

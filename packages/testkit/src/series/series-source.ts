@@ -6,7 +6,9 @@ import {
 } from "./generate-candles.js";
 import {
   generateFundingRates,
+  predictFunding,
   type GenerateSeriesParams,
+  type SimFundingPrediction,
   type SimFundingRate,
 } from "./generate-funding-rates.js";
 import { generateLiquidations, type SimLiquidation } from "./generate-liquidations.js";
@@ -35,6 +37,8 @@ export interface SeriesSource {
   readonly seed: number;
   candles(p: Omit<GenerateCandlesParams, "seed">): SimCandle[];
   fundingRates(p: Range): SimFundingRate[];
+  /** What the exchange predicts at `atMs` for the perpetual's next funding; undefined if not listed. */
+  fundingPrediction(p: { exchange: string; symbol: string; atMs: number }): SimFundingPrediction | undefined;
   openInterest(p: Range & { periodMs: number }): SimOpenInterest[];
   liquidations(p: Range): SimLiquidation[];
   /** Mark, index or premium-index candles of a perpetual (derived from its candles). */
@@ -59,6 +63,7 @@ export function createSeriesSource(p: { seed: number; recorded?: readonly Record
       return fixed.filter((c) => c.ts >= q.startMs && c.ts < q.endMs && c.ts <= now);
     },
     fundingRates: (q) => generateFundingRates({ ...q, seed }),
+    fundingPrediction: (q) => predictFunding({ ...q, seed }),
     openInterest: (q) => generateOpenInterest({ ...q, seed }),
     liquidations: (q) => generateLiquidations({ ...q, seed }),
     priceCandles(q) {

@@ -1,4 +1,4 @@
-import { cadenceMsOf, TABLES } from "@cexdata/schema";
+import { cadenceMsOf, isPresentOnly, TABLES } from "@cexdata/schema";
 import {
   type ExchangeAdapter,
   type FetchedPage,
@@ -67,6 +67,9 @@ export interface SeriesPage {
  */
 export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesPage> {
   const stepMs = cadenceMsOf(p.series.table) ?? 0;
+  // A reading of the present (a predicted funding rate) is stored for the step it was read in; only
+  // rows of a past the exchange keeps close like candles.
+  const closesLikeCandle = stepMs > 0 && !isPresentOnly(p.series.table);
   const keyColumns = TABLES[p.series.table].key as readonly string[];
   const keyOf = (r: SeriesRow) =>
     keyColumns.map((k) => String((r as Record<string, unknown>)[k])).join("\u0001");
@@ -111,7 +114,7 @@ export async function* fetchSeries(p: FetchSeriesParams): AsyncGenerator<SeriesP
       const ts = row.ts;
       if (Number.isFinite(ts)) {
         if (ts < p.sinceMs || ts >= p.untilMs || ts > p.nowMs) return false;
-        if (stepMs > 0 && ts + stepMs > p.nowMs) return false;
+        if (closesLikeCandle && ts + stepMs > p.nowMs) return false;
       }
       const key = keyOf(row);
       keys.add(key);
