@@ -41,6 +41,12 @@ import type { RunCycleParams } from "./run-cycle-params.js";
 
 export type { RunCycleParams };
 
+/**
+ * Series' commits at most this often (see GroupCommit): a crash loses at most the series of the
+ * last few seconds, which the next run fetches again from the stored watermarks.
+ */
+const COMMIT_INTERVAL_MS = 2_000;
+
 export interface RunCycleResult {
   readonly report: RunReport;
   readonly reportFile: string;
@@ -248,7 +254,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     );
 
     const gapsByTable = new Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>();
-    const commits = new GroupCommit(lock, store);
+    const commits = new GroupCommit(lock, store, COMMIT_INTERVAL_MS);
     const context = { p, runId, report, log, lock, store, commits, sink, stats, clock, gapsByTable };
     // Exchanges side by side, each running up to `concurrency` of its series at once, then taking
     // its book_depth (book_depth is not paged: each run takes its snapshots once its series are done).

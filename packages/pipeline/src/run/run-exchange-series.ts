@@ -26,15 +26,24 @@ export async function runExchangeSeries(p: {
   let next = 0;
   let unfinished = 0;
   let diskFull: ExchangeSeriesResult["diskFull"] = null;
+  const tally = (outcome: SeriesOutcome) => {
+    if (outcome === "stopped") unfinished += 1;
+    else if (outcome !== "done") diskFull ??= outcome.diskFull;
+  };
+  const committing: Promise<void>[] = [];
   const worker = async () => {
-    while (next < queue.length && !p.halted()) {
+    while (next < queue.length && !p.halted() && diskFull === null) {
       const outcome = await fetchOneSeries(p.context, queue[next++]!, p.adapter);
-      if (outcome === "stopped") unfinished += 1;
-      else if (outcome !== "done") diskFull ??= outcome.diskFull;
+      if (typeof outcome === "object" && "committing" in outcome)
+        committing.push(outcome.committing.then(tally));
+      else tally(outcome);
     }
   };
   const workers = Math.max(1, Math.min(p.concurrency, queue.length));
   await Promise.all(Array.from({ length: workers }, worker));
+  // Nothing of this exchange joins the waiting commit any more: no reason to wait for company.
+  p.context.commits.flush();
+  await Promise.all(committing);
   return { unfinished: unfinished + (queue.length - next), diskFull };
 }
 
