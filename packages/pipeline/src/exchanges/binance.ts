@@ -19,6 +19,8 @@ import { replayEachBody } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
 import { candleFromArray, fundingRows, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, SeriesTable, TableCapability } from "./types.js";
+import { applyRatePlan } from "./rate-budget.js";
+import { BINANCE_RATE_PLAN } from "./binance-rate-limits.js";
 
 const HOUR = 3_600_000;
 /**
@@ -145,6 +147,7 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
     params,
     { geoBlockRemedy: binanceGeoBlockRemedy },
   );
+  applyRatePlan(exchange, BINANCE_RATE_PLAN);
   const base = createBaseAdapter(exchange, { delistedAt: binanceDelistedAt });
   let fundingHours: Promise<Map<string, number>> | undefined;
   /** Set when fapi.binance.com refused the runner's location while loading markets. */

@@ -11,6 +11,8 @@ import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./pars
 import { requestJson } from "./request-json.js";
 import { candleFromArray, fundingRows, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, TableCapability } from "./types.js";
+import { applyRatePlan } from "./rate-budget.js";
+import { BYBIT_RATE_PLAN } from "./bybit-rate-limits.js";
 
 const HOUR = 3_600_000;
 const KLINE_PAGE = 1000;
@@ -107,6 +109,7 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
     params,
     { banRule: bybitBan },
   );
+  applyRatePlan(exchange, BYBIT_RATE_PLAN);
   const base = createBaseAdapter(exchange, {
     // instruments-info deliveryTime: "0" for a perpetual that is not being delisted.
     delistedAt: (m) => epochMsOrNull((m.info as Record<string, unknown> | undefined)?.["deliveryTime"]),

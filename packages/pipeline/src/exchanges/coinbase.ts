@@ -9,6 +9,8 @@ import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./pars
 import { requestJson } from "./request-json.js";
 import { ohlcvRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, TableCapability } from "./types.js";
+import { applyRatePlan } from "./rate-budget.js";
+import { COINBASE_RATE_PLAN } from "./coinbase-rate-limits.js";
 
 /**
  * Advanced Trade candles: at most 350 per request ("max 350" in the API reference of
@@ -52,6 +54,7 @@ export function createCoinbaseAdapter(params: AdapterParams = {}): ExchangeAdapt
     },
     params,
   );
+  applyRatePlan(exchange, COINBASE_RATE_PLAN);
   // Coinbase's default quote (USD) is the schema's quote preference for it (EXCHANGE_QUOTES).
   const base = createBaseAdapter(exchange);
 

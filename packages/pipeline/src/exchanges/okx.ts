@@ -19,6 +19,8 @@ import { replayEachBody } from "./replay-bodies.js";
 import { requestJson } from "./request-json.js";
 import { candleFromArray, fundingRows, liquidationRow, openInterestRow } from "./series-rows.js";
 import type { ExchangeAdapter, PageCursor, SeriesRef, TableCapability } from "./types.js";
+import { applyRatePlan } from "./rate-budget.js";
+import { OKX_RATE_PLAN } from "./okx-rate-limits.js";
 
 const HOUR = 3_600_000;
 /**
@@ -131,6 +133,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
     },
     params,
   );
+  applyRatePlan(exchange, OKX_RATE_PLAN);
   const base = createBaseAdapter(exchange, {
     // An instrument's expTime ("" for spot and swaps until OKX schedules a delisting).
     delistedAt: (m) => epochMsOrNull((m.info as Record<string, unknown> | undefined)?.["expTime"]),

@@ -6,6 +6,9 @@ import { wrapHook } from "./instrument-exchange.js";
 /** Why a host is not asked: a geo-block (for the whole run) or a ban (until its end). */
 export type HostRefusal = ExchangeGeoBlockedError | ExchangeBannedError;
 
+/** Where an exchange-wide ban is kept among the hosts (no host name has a space). */
+const exchangeKey = (exchange: string): string => `exchange ${exchange}`;
+
 export function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -52,6 +55,19 @@ export class RefusedHosts {
     // A geo-block outlives any ban; a later ban replaces an earlier one.
     if (known instanceof ExchangeGeoBlockedError) return;
     this.refused.set(refusal.host, refusal);
+    if (refusal instanceof ExchangeBannedError) {
+      // A ban is of this address, not of one host: requests to the exchange's other hosts sent
+      // meanwhile would count as asking while banned (a longer ban). The latest end is kept.
+      const key = exchangeKey(refusal.exchange);
+      const other = this.refused.get(key);
+      if (!(other instanceof ExchangeBannedError) || other.untilMs < refusal.untilMs)
+        this.refused.set(key, refusal);
+    }
+  }
+
+  /** The ban of the address by `exchange` (on any of its hosts), while it lasts. */
+  banOf(exchange: string): HostRefusal | undefined {
+    return this.of(exchangeKey(exchange));
   }
 
   /** Why a host is not to be asked now, if it is not. */
@@ -115,7 +131,7 @@ export function refuseKnownHosts(
   realHostOf: RealHostOf = hostOf,
 ): void {
   wrapHook(exchange, "fetch", (fetch) => async (url, ...rest) => {
-    const known = hosts.of(realHostOf(url));
+    const known = hosts.of(realHostOf(url)) ?? hosts.banOf(exchange.id);
     if (known) throw known;
     return fetch(url, ...rest);
   });

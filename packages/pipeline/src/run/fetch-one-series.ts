@@ -39,6 +39,11 @@ export interface SeriesRunContext {
 /** How a series ended for the cycle: on to the next, stopped by a signal, or a full disk. */
 export type SeriesOutcome = "done" | "stopped" | { readonly diskFull: DiskFullError };
 
+/** A series fetched and staged, its commit under way: the worker may start the next one. */
+export interface SeriesCommitting {
+  readonly committing: Promise<SeriesOutcome>;
+}
+
 /** A series' gaps into the report, and into spec.json at the end of the cycle. */
 function recordGaps(
   c: SeriesRunContext,
@@ -71,7 +76,7 @@ export async function fetchOneSeries(
   c: SeriesRunContext,
   item: PlannedSeries,
   adapter: ExchangeAdapter,
-): Promise<SeriesOutcome> {
+): Promise<SeriesOutcome | SeriesCommitting> {
   const { p, report, log, lock, store, clock } = c;
   const { series } = item;
   const blocked = adapter.blockedMarket(series.market);
@@ -131,51 +136,69 @@ export async function fetchOneSeries(
         p.onProgress?.({ series, sinceMs: item.sinceMs, untilMs: item.untilMs, progressMs, rows }),
     });
     recordGaps(c, series, [...lost, ...result.gaps], result);
-    const commit = await c.commits.commit();
-    log.info(
-      { exchange: adapter.id, table: series.table, symbol: series.symbol, version: commit.version },
-      "series committed",
-    );
+    // Committed with the series finishing around it (see GroupCommit); the worker goes on meanwhile.
+    return {
+      committing: c.commits.commit().then(
+        (commit) => {
+          log.info(
+            { exchange: adapter.id, table: series.table, symbol: series.symbol, version: commit.version },
+            "series committed",
+          );
+          return "done" as const;
+        },
+        (caught: unknown) => settleFailure(c, series, adapter, caught),
+      ),
+    };
   } catch (caught) {
     if (lost.length) recordGaps(c, series, lost, { expected: 0, present: 0 });
-    if (caught instanceof ExchangeGeoBlockedError) {
-      log.warn({ exchange: adapter.id, table: series.table, symbol: series.symbol }, caught.message);
-      recordBlocked(report, blockedEntry(series, caught));
-      await c.commits.commit().catch(() => undefined);
-      return "done";
-    }
-    const error = mapDiskFullError({
-      error: caught,
-      dir: p.datasetDir,
-      writing: `the ${series.table} rows of ${series.exchange} ${series.symbol}`,
-      version: store.spec?.version ?? 0,
-    });
-    let outcome: SeriesOutcome = "done";
-    if (error instanceof StoppedError) {
-      outcome = "stopped";
-      log.warn(
-        { exchange: adapter.id, table: series.table, symbol: series.symbol },
-        `series stopped (${error.reason}): its rows so far that are safe to keep are committed`,
-      );
-    } else {
-      log.error(
-        { exchange: adapter.id, table: series.table, symbol: series.symbol },
-        `series failed: ${errorMessage(error)}`,
-      );
-      recordFailure(report, {
-        table: series.table,
-        exchange: series.exchange,
-        market: series.market,
-        symbol: series.symbol,
-        error: errorName(error),
-        message: errorMessage(error),
-      });
-      // A full disk ends the whole run: every later commit would fail the same way.
-      if (error instanceof DiskFullError) return { diskFull: error };
-    }
-    // Rows of a failed series stay staged only if they came oldest first; commit what is safe.
-    await c.commits.commit().catch(() => undefined);
-    return outcome;
+    return settleFailure(c, series, adapter, caught);
   }
-  return "done";
+}
+
+/** A series that failed (or was stopped, or blocked): reported, and what is safe of it committed. */
+async function settleFailure(
+  c: SeriesRunContext,
+  series: SeriesRef,
+  adapter: ExchangeAdapter,
+  caught: unknown,
+): Promise<SeriesOutcome> {
+  const { p, report, log, store } = c;
+  if (caught instanceof ExchangeGeoBlockedError) {
+    log.warn({ exchange: adapter.id, table: series.table, symbol: series.symbol }, caught.message);
+    recordBlocked(report, blockedEntry(series, caught));
+    await c.commits.commit().catch(() => undefined);
+    return "done";
+  }
+  const error = mapDiskFullError({
+    error: caught,
+    dir: p.datasetDir,
+    writing: `the ${series.table} rows of ${series.exchange} ${series.symbol}`,
+    version: store.spec?.version ?? 0,
+  });
+  let outcome: SeriesOutcome = "done";
+  if (error instanceof StoppedError) {
+    outcome = "stopped";
+    log.warn(
+      { exchange: adapter.id, table: series.table, symbol: series.symbol },
+      `series stopped (${error.reason}): its rows so far that are safe to keep are committed`,
+    );
+  } else {
+    log.error(
+      { exchange: adapter.id, table: series.table, symbol: series.symbol },
+      `series failed: ${errorMessage(error)}`,
+    );
+    recordFailure(report, {
+      table: series.table,
+      exchange: series.exchange,
+      market: series.market,
+      symbol: series.symbol,
+      error: errorName(error),
+      message: errorMessage(error),
+    });
+    // A full disk ends the whole run: every later commit would fail the same way.
+    if (error instanceof DiskFullError) return { diskFull: error };
+  }
+  // Rows of a failed series stay staged only if they came oldest first; commit what is safe.
+  await c.commits.commit().catch(() => undefined);
+  return outcome;
 }

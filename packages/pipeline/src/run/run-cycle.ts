@@ -41,6 +41,12 @@ import type { RunCycleParams } from "./run-cycle-params.js";
 
 export type { RunCycleParams };
 
+/**
+ * Series' commits at most this often (see GroupCommit): a crash loses at most the series of the
+ * last few seconds, which the next run fetches again from the stored watermarks.
+ */
+const COMMIT_INTERVAL_MS = 2_000;
+
 export interface RunCycleResult {
   readonly report: RunReport;
   readonly reportFile: string;
@@ -248,10 +254,12 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     );
 
     const gapsByTable = new Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>();
-    const commits = new GroupCommit(lock, store);
+    const commits = new GroupCommit(lock, store, COMMIT_INTERVAL_MS);
     const context = { p, runId, report, log, lock, store, commits, sink, stats, clock, gapsByTable };
-    // Exchanges side by side, each running up to `concurrency` of its series at once.
-    await Promise.all(
+    // Exchanges side by side, each running up to `concurrency` of its series at once, then taking
+    // its book_depth (book_depth is not paged: each run takes its snapshots once its series are done).
+    const takesBooks = !p.only && p.config.tables.includes("book_depth");
+    const settled = await Promise.allSettled(
       adapters.map(async (adapter) => {
         const result = await runExchangeSeries({
           context,
@@ -262,28 +270,39 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
         });
         unfinished += result.unfinished;
         diskFull ??= result.diskFull;
+        if (!takesBooks || diskFull !== null || halted()) return;
+        const booksStarted = performance.now();
+        await takeBookDepth({
+          store,
+          lock,
+          adapter,
+          markets,
+          bases,
+          sinceMs: resolveSince(p.config.since, startedAt),
+          nowMs: clock(),
+          runId,
+          report,
+          sink,
+          log,
+          env: p.env ?? process.env,
+          concurrency: p.config.concurrency,
+        });
+        log.info(
+          { exchange: adapter.id, ms: Math.round(performance.now() - booksStarted) },
+          `${adapter.id}: series and book_depth done`,
+        );
       }),
     );
+    // Every exchange has stopped using the store before an error (a full disk) ends the cycle.
+    for (const s of settled) if (s.status === "rejected") throw s.reason;
 
-    // Every series is done: nothing else uses the store now (and the sink takes the lock itself).
-    if (diskFull === null && !halted() && !p.only && p.config.tables.includes("book_depth"))
-      await takeBookDepth({
-        store,
-        adapters,
-        markets,
-        bases,
-        sinceMs: resolveSince(p.config.since, startedAt),
-        nowMs: clock(),
-        runId,
-        report,
-        sink,
-        log,
-        env: p.env ?? process.env,
-      });
-    if (diskFull === null)
+    if (diskFull === null) {
+      const finishStarted = performance.now();
       await lock.run(() =>
         finishCycle({ store, adapters, p, report, bases, tables, gapsByTable, nowMs: clock(), runId }),
       );
+      log.info({ ms: Math.round(performance.now() - finishStarted) }, "cycle finished");
+    }
   } catch (error) {
     if (!(error instanceof DiskFullError)) throw error;
     diskFull ??= error;

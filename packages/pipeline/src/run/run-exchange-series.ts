@@ -22,17 +22,49 @@ export async function runExchangeSeries(p: {
   concurrency: number;
   halted: () => boolean;
 }): Promise<ExchangeSeriesResult> {
+  const queue = interleaveTables(p.series);
   let next = 0;
   let unfinished = 0;
   let diskFull: ExchangeSeriesResult["diskFull"] = null;
+  const tally = (outcome: SeriesOutcome) => {
+    if (outcome === "stopped") unfinished += 1;
+    else if (outcome !== "done") diskFull ??= outcome.diskFull;
+  };
+  const committing: Promise<void>[] = [];
   const worker = async () => {
-    while (next < p.series.length && !p.halted()) {
-      const outcome = await fetchOneSeries(p.context, p.series[next++]!, p.adapter);
-      if (outcome === "stopped") unfinished += 1;
-      else if (outcome !== "done") diskFull ??= outcome.diskFull;
+    while (next < queue.length && !p.halted() && diskFull === null) {
+      const outcome = await fetchOneSeries(p.context, queue[next++]!, p.adapter);
+      if (typeof outcome === "object" && "committing" in outcome)
+        committing.push(outcome.committing.then(tally));
+      else tally(outcome);
     }
   };
-  const workers = Math.max(1, Math.min(p.concurrency, p.series.length));
+  const workers = Math.max(1, Math.min(p.concurrency, queue.length));
   await Promise.all(Array.from({ length: workers }, worker));
-  return { unfinished: unfinished + (p.series.length - next), diskFull };
+  // Nothing of this exchange joins the waiting commit any more: no reason to wait for company.
+  p.context.commits.flush();
+  await Promise.all(committing);
+  return { unfinished: unfinished + (queue.length - next), diskFull };
+}
+
+/**
+ * The series in turns over their tables (one of each table's, then the next of each, ...), each
+ * table's in planned order. A table's series mostly use the same endpoint, which the exchange limits
+ * on its own (OKX per endpoint, Binance USDⓈ-M apart from spot): spread out, every endpoint's budget
+ * is used all run long, where table after table would leave all but one endpoint idle at a time and
+ * queue the workers behind that one's limit.
+ */
+export function interleaveTables(series: readonly PlannedSeries[]): PlannedSeries[] {
+  const byTable = new Map<string, PlannedSeries[]>();
+  for (const s of series) {
+    const key = `${s.series.table}|${s.series.market}`;
+    const list = byTable.get(key);
+    if (list) list.push(s);
+    else byTable.set(key, [s]);
+  }
+  const lists = [...byTable.values()];
+  const out: PlannedSeries[] = [];
+  for (let i = 0; out.length < series.length; i++)
+    for (const list of lists) if (i < list.length) out.push(list[i]!);
+  return out;
 }

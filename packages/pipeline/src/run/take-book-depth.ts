@@ -1,3 +1,4 @@
+import type { SerialLock } from "./serial-lock.js";
 import type { Market } from "@cexdata/schema";
 import type { ExchangeAdapter } from "../exchanges/types.js";
 import { ingestRows, type IngestSink } from "../ingest/index.js";
@@ -10,15 +11,19 @@ import { errorMessage, errorName } from "./describe-error.js";
 const DAY_MS = 86_400_000;
 
 /**
- * book_depth of a cycle, for every configured (exchange, market, base): where the exchange's archive
- * keeps depth history (Binance USDⓈ-M `bookDepth`), the whole days published since the last stored
- * one, one snapshot a minute; elsewhere one REST snapshot of the top levels now, so those series are
- * as sparse as the schedule (stated in the dataset card). Not paged like other series: a book has no
- * history to page through. A series that fails is reported and the rest goes on. Commits.
+ * book_depth of one exchange in a cycle, for every configured (market, base): where the exchange's
+ * archive keeps depth history (Binance USDⓈ-M `bookDepth`), the whole days published since the last
+ * stored one, one snapshot a minute; elsewhere one REST snapshot of the top levels now, so those
+ * series are as sparse as the schedule (stated in the dataset card). Not paged like other series: a
+ * book has no history to page through. Taken once the exchange's series are done, while other
+ * exchanges may still run theirs: up to `concurrency` books at once (sharing the exchange's rate
+ * limits), the store used under `lock`, one commit for them all. A series that fails is reported
+ * and the rest goes on.
  */
 export async function takeBookDepth(c: {
   store: DatasetStore;
-  adapters: readonly ExchangeAdapter[];
+  lock: SerialLock;
+  adapter: ExchangeAdapter;
   markets: readonly Market[];
   bases: readonly string[];
   /** Where a series with nothing stored starts (the config's `since`). */
@@ -26,67 +31,75 @@ export async function takeBookDepth(c: {
   nowMs: number;
   runId: string;
   report: RunReport;
+  /** Stages under the lock itself. */
   sink: IngestSink;
   log: Pick<Logger, "warn">;
   env: NodeJS.ProcessEnv;
+  concurrency: number;
 }): Promise<void> {
-  for (const adapter of c.adapters) {
-    for (const market of c.markets) {
-      for (const base of c.bases) {
-        const symbol = adapter.symbolFor(base, market);
-        if (symbol === undefined) continue;
-        const counts = countsOf(c.report, "book_depth", adapter.id);
-        try {
-          if (market === "perp" && adapter.archivedTables.includes("book_depth")) {
-            counts.series += 1;
-            const watermark = await c.store.readWatermark("book_depth", {
-              exchange: adapter.id,
-              symbol,
-              market,
-            });
-            const startMs = Math.ceil((watermark === null ? c.sinceMs : watermark + 1) / DAY_MS) * DAY_MS;
-            const endMs = Math.floor(c.nowMs / DAY_MS) * DAY_MS;
-            if (startMs >= endMs) continue;
-            const result = await backfillFromArchive({
-              store: c.store,
-              runId: c.runId,
-              market,
-              symbol,
-              table: "book_depth",
-              startMs,
-              endMs,
-              nowMs: c.nowMs,
-              env: c.env,
-              source: "archive",
-            });
-            counts.fetched += result.fetched;
-            counts.accepted += result.accepted;
-          } else if (adapter.bookSnapshot && adapter.blockedMarket(market) === null) {
-            counts.series += 1;
-            const rows = await adapter.bookSnapshot(symbol, market, c.nowMs);
-            await ingestRows({
-              table: "book_depth",
-              source: "rest",
-              nowMs: c.nowMs,
-              input: { rows },
-              sink: c.sink,
-              counts,
-            });
-            await c.store.commit();
-          }
-        } catch (error) {
-          const [name, message] = [errorName(error), errorMessage(error)];
-          c.log.warn({ exchange: adapter.id, symbol, err: message }, `book_depth of ${symbol} failed`);
-          recordFailure(c.report, {
-            table: "book_depth",
-            exchange: adapter.id,
+  const { adapter, lock } = c;
+  const jobs: { market: Market; symbol: string }[] = [];
+  for (const market of c.markets)
+    for (const base of c.bases) {
+      const symbol = adapter.symbolFor(base, market);
+      if (symbol !== undefined) jobs.push({ market, symbol });
+    }
+  const takeOne = async ({ market, symbol }: { market: Market; symbol: string }) => {
+    const counts = countsOf(c.report, "book_depth", adapter.id);
+    try {
+      if (market === "perp" && adapter.archivedTables.includes("book_depth")) {
+        counts.series += 1;
+        const watermark = await lock.run(() =>
+          c.store.readWatermark("book_depth", { exchange: adapter.id, symbol, market }),
+        );
+        const startMs = Math.ceil((watermark === null ? c.sinceMs : watermark + 1) / DAY_MS) * DAY_MS;
+        const endMs = Math.floor(c.nowMs / DAY_MS) * DAY_MS;
+        if (startMs >= endMs) return;
+        const result = await lock.run(() =>
+          backfillFromArchive({
+            store: c.store,
+            runId: c.runId,
             market,
             symbol,
-            error: name,
-            message,
-          });
-        }
+            table: "book_depth",
+            startMs,
+            endMs,
+            nowMs: c.nowMs,
+            env: c.env,
+            source: "archive",
+          }),
+        );
+        counts.fetched += result.fetched;
+        counts.accepted += result.accepted;
+      } else if (adapter.bookSnapshot && adapter.blockedMarket(market) === null) {
+        counts.series += 1;
+        const rows = await adapter.bookSnapshot(symbol, market, c.nowMs);
+        await ingestRows({
+          table: "book_depth",
+          source: "rest",
+          nowMs: c.nowMs,
+          input: { rows },
+          sink: c.sink,
+          counts,
+        });
       }
+    } catch (error) {
+      const [name, message] = [errorName(error), errorMessage(error)];
+      c.log.warn({ exchange: adapter.id, symbol, err: message }, `book_depth of ${symbol} failed`);
+      recordFailure(c.report, {
+        table: "book_depth",
+        exchange: adapter.id,
+        market,
+        symbol,
+        error: name,
+        message,
+      });
     }
-  }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await takeOne(jobs[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(c.concurrency, jobs.length)) }, worker));
+  await lock.run(() => c.store.commit());
 }

@@ -31,7 +31,11 @@ export function binanceSpotExchangeInfo(serverTime: number, listings: ListingCon
   const extra =
     btc === undefined
       ? []
-      : [cloneEntry(btc, "SOL", "USDT", {}), cloneEntry(btc, "LUNA", "USDT", { status: "BREAK" })];
+      : [
+          cloneEntry(btc, "SOL", "USDT", {}),
+          cloneEntry(btc, "LUNA", "USDT", { status: "BREAK" }),
+          ...listings.generated.map((base) => cloneEntry(btc, base, "USDT", {})),
+        ];
   return { ...recorded, serverTime, symbols: keepShare([...recorded.symbols, ...extra], listings.share) };
 }
 
@@ -79,6 +83,7 @@ export function binanceUsdmExchangeInfo(serverTime: number, listings: ListingCon
     ...perp("DOGE"),
     // Settled on its delisting, the deliveryDate moved there (see scenarioPerp).
     ...perp("LUNA", { status: "SETTLING", deliveryDate: symbolLife("binance", "LUNA/USDT:USDT").delistedMs }),
+    ...listings.generated.flatMap((base) => perp(base)),
     ...scenario,
   ];
   return { ...recorded, serverTime, symbols: keepShare(symbols, listings.share) };
@@ -89,11 +94,22 @@ export function binanceUsdmSymbols(
   listings: ListingControls,
   nowMs: number,
 ): Readonly<Record<string, string>> {
-  if (!listings.scenario) return BINANCE_USDM_SYMBOLS;
+  const generated = generatedSymbols(listings, ":USDT");
+  if (!listings.scenario) return { ...BINANCE_USDM_SYMBOLS, ...generated };
   const live = Object.entries(LISTING_LIFECYCLE.usdm).filter(
     ([, symbol]) => listingStateAt("binance", symbol, nowMs) !== "absent",
   );
-  return { ...BINANCE_USDM_SYMBOLS, ...Object.fromEntries(live) };
+  return { ...BINANCE_USDM_SYMBOLS, ...generated, ...Object.fromEntries(live) };
+}
+
+/** Spot market ids the klines and depth routes answer: the fixed ones and the generated bases. */
+export function binanceSpotSymbols(listings: ListingControls): Readonly<Record<string, string>> {
+  return { ...BINANCE_SPOT_SYMBOLS, ...generatedSymbols(listings, "") };
+}
+
+/** `<BASE>USDT` -> `<BASE>/USDT<suffix>` for each generated base listed. */
+function generatedSymbols(listings: ListingControls, suffix: string): Record<string, string> {
+  return Object.fromEntries(listings.generated.map((base) => [`${base}USDT`, `${base}/USDT${suffix}`]));
 }
 
 /** /dapi/v1/exchangeInfo: one coin-margined perpetual, BTCUSD_PERP, in the USDⓈ-M entry's shape. */

@@ -7,16 +7,17 @@ import {
 } from "../series/index.js";
 import {
   BINANCE_COINM_SYMBOLS,
-  BINANCE_SPOT_SYMBOLS,
   BINANCE_USDM_SYMBOLS,
   binanceCoinmExchangeInfo,
   binanceSpotExchangeInfo,
   binanceUsdmExchangeInfo,
+  binanceSpotSymbols,
   binanceUsdmSymbols,
 } from "./binance-markets.js";
 import { createBinanceDerivativeRoutes } from "./binance-derivatives.js";
 import { binanceError, futuresDataRoute } from "./binance-futures-data.js";
 import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
+import { PUBLISHED_LIMITS } from "./published-limits.js";
 import { RateWindow } from "./rate-window.js";
 import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, SimRequest } from "./types.js";
 
@@ -25,8 +26,8 @@ import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, S
  * Weights and caps as Binance documents them: spot klines weigh 2 at any limit (cap 1000);
  * USDⓈ-M klines weigh 1 / 2 / 5 / 10 for limit < 100 / < 500 / <= 1000 / above (cap 1500).
  */
-const SPOT_BUDGET = 6_000;
-const FUTURES_BUDGET = 2_400;
+const SPOT_BUDGET = PUBLISHED_LIMITS.binance.spotWeight;
+const FUTURES_BUDGET = PUBLISHED_LIMITS.binance.usdmWeight;
 /** 429s answered to a client still over budget before it is banned with a 418. */
 const STRIKES_BEFORE_BAN = 5;
 /**
@@ -94,7 +95,7 @@ function klineRow(
 
 export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
   const { series } = ctx;
-  const weights = new RateWindow(60_000);
+  const weights = new RateWindow(PUBLISHED_LIMITS.binance.windowMs);
   const strikes = new Map<Family, number>();
   let bannedUntil = 0;
   /** The length of the last ban; the next one is twice as long. */
@@ -102,10 +103,15 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
 
   const symbolsOf = (family: Family, nowMs: number): Readonly<Record<string, string>> =>
     family === "spot"
-      ? BINANCE_SPOT_SYMBOLS
+      ? binanceSpotSymbols(ctx.listings)
       : family === "usdm"
         ? binanceUsdmSymbols(ctx.listings, nowMs)
         : BINANCE_COINM_SYMBOLS;
+
+  // The generated perpetuals (never in the lifecycle scenario): the fundingInfo route lists them too.
+  const generatedUsdm = Object.fromEntries(
+    ctx.listings.generated.map((base) => [`${base}USDT`, `${base}/USDT:USDT`]),
+  );
 
   const resolve = (req: SimRequest, param = "symbol"): string | undefined =>
     symbolsOf(familyOf(req.route), req.nowMs)[req.query.get(param) ?? req.query.get("pair") ?? ""];
@@ -170,7 +176,7 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
    */
   const fundingInfo: RouteHandler = () => ({
     status: 200,
-    body: Object.entries(BINANCE_USDM_SYMBOLS).map(([id, symbol]) => {
+    body: Object.entries({ ...BINANCE_USDM_SYMBOLS, ...generatedUsdm }).map(([id, symbol]) => {
       const hours = fundingIntervalHours("binance", symbol);
       const cap = hours === 8 ? "0.00300" : "0.02000000";
       return {
@@ -306,7 +312,7 @@ export function createBinanceApi(ctx: ExchangeContext): ExchangeApi {
       family === "spot"
         ? { "x-mbx-used-weight": String(total), "x-mbx-used-weight-1m": String(total) }
         : { "X-MBX-USED-WEIGHT-1M": String(total) };
-    return { weight, headers: header };
+    return { weight, weightKey: family, headers: header };
   };
 
   return {

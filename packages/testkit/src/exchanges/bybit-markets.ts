@@ -1,4 +1,5 @@
 import { fundingIntervalHours, symbolLife } from "../series/index.js";
+import { isGeneratedBase } from "./generated-bases.js";
 
 /**
  * Bybit v5 instruments-info entries in the shape ccxt documents from the live API (no recording
@@ -70,10 +71,25 @@ export const BYBIT_INSTRUMENTS: Readonly<Record<string, readonly Json[]>> = {
   option: [],
 };
 
+/** The instruments of `category` with the generated bases' spot pairs and perpetuals after the fixed ones. */
+export function bybitInstruments(category: string, generated: readonly string[]): readonly Json[] {
+  const fixed = BYBIT_INSTRUMENTS[category] ?? [];
+  if (category === "spot") return [...fixed, ...generated.map((base) => spotEntry(base, "0.0001"))];
+  if (category === "linear")
+    return [...fixed, ...generated.map((base) => contractEntry(base, "USDT", "0.0001", "0.1"))];
+  return fixed;
+}
+
 /** Bybit symbol id -> simulated ccxt symbol, per category. */
 export function bybitSymbol(category: string, id: string): string | undefined {
   const entry = BYBIT_INSTRUMENTS[category]?.find((e) => e["symbol"] === id);
-  if (entry === undefined) return undefined;
+  if (entry === undefined) {
+    // A generated base (see generated-bases.ts): BASEUSDT, spot or linear.
+    const base = id.endsWith("USDT") ? id.slice(0, -"USDT".length) : undefined;
+    if (!isGeneratedBase(base)) return undefined;
+    if (category === "spot") return `${base}/USDT`;
+    return category === "linear" ? `${base}/USDT:USDT` : undefined;
+  }
   const base = String(entry["baseCoin"]);
   const quote = String(entry["quoteCoin"]);
   if (category === "spot") return `${base}/${quote}`;

@@ -1,7 +1,8 @@
-import { BYBIT_INSTRUMENTS, bybitSymbol } from "./bybit-markets.js";
+import { bybitInstruments, bybitSymbol } from "./bybit-markets.js";
 import { createBybitDerivativeRoutes } from "./bybit-derivatives.js";
 import { BYBIT_PERIODS, bybitKlineWindow, fail, ok } from "./bybit-v5.js";
 import { candlesInWindow, clampLimit, intParam, lastDayOf, ohlcStrings } from "./candle-window.js";
+import { PUBLISHED_LIMITS } from "./published-limits.js";
 import { RateWindow } from "./rate-window.js";
 import { bybitOrderbookRoute } from "./bybit-book.js";
 import { keepShare } from "./listing-controls.js";
@@ -16,7 +17,7 @@ import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, S
  * sides", Bybit's docs since 2023-11), twice the one-sided figure other exchanges state. From
  * 2026-06-11 rows also carry `singleOpenInterest`, the one side (changelog 2026-06-11).
  */
-const IP_LIMIT = 600;
+const IP_LIMIT = PUBLISHED_LIMITS.bybit.requests;
 /**
  * Over 600 requests in 5 s: "403, access too frequent ... terminate all HTTP sessions and wait for
  * at least 10 minutes. The ban will be lifted automatically" (Bybit V5 rate-limit docs). No
@@ -37,7 +38,7 @@ function decodeCursor(cursor: string | null): number | undefined {
 
 export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
   const { series } = ctx;
-  const ipWindow = new RateWindow(5_000);
+  const ipWindow = new RateWindow(PUBLISHED_LIMITS.bybit.windowMs);
 
   const resolve = (req: SimRequest): string | undefined =>
     bybitSymbol(req.query.get("category") ?? "", req.query.get("symbol") ?? "");
@@ -182,7 +183,8 @@ export function createBybitApi(ctx: ExchangeContext): ExchangeApi {
       ok({ timeSecond: String(Math.floor(req.nowMs / 1000)), timeNano: `${req.nowMs}000000` }, req.nowMs),
     "/v5/market/instruments-info": (req) => {
       const category = req.query.get("category") ?? "";
-      const list = req.query.get("status") === "PreLaunch" ? [] : (BYBIT_INSTRUMENTS[category] ?? []);
+      const list =
+        req.query.get("status") === "PreLaunch" ? [] : bybitInstruments(category, ctx.listings.generated);
       return ok({ category, list: keepShare(list, ctx.listings.share), nextPageCursor: "" }, req.nowMs);
     },
     "/v5/market/kline": kline,

@@ -1,3 +1,4 @@
+import { isGeneratedBase } from "./generated-bases.js";
 import { COINBASE_PRODUCTS } from "./recorded/coinbase-products.js";
 import { COINBASE_PRODUCTS_FUTURE } from "./recorded/coinbase-products-future.js";
 
@@ -36,12 +37,20 @@ export function coinbaseListing(products: readonly Json[]): Listing {
   return { products: [...products], num_products: products.length, pagination: spot.pagination };
 }
 
+/** The spot products with the generated bases' USD pairs after the fixed ones. */
+export function coinbaseSpotProducts(generated: readonly string[]): readonly Json[] {
+  return [...COINBASE_SPOT_PRODUCTS, ...generated.flatMap((base) => spotProduct(base, base))];
+}
+
 /** product_id -> simulated symbol, for spot products. */
 export function coinbaseSymbol(productId: string): string | undefined {
   const product = COINBASE_SPOT_PRODUCTS.find((p) => p["product_id"] === productId);
-  return product === undefined
-    ? undefined
-    : `${String(product["base_currency_id"])}/${String(product["quote_currency_id"])}`;
+  if (product === undefined) {
+    // A generated base (see generated-bases.ts): BASE-USD.
+    const [base, quote] = productId.split("-");
+    return isGeneratedBase(base) && quote === "USD" ? `${base}/USD` : undefined;
+  }
+  return `${String(product["base_currency_id"])}/${String(product["quote_currency_id"])}`;
 }
 
 /** /v2/currencies (fiat), /v2/currencies/crypto and /v2/exchange-rates, which ccxt loads with the markets. */

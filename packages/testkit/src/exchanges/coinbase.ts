@@ -4,11 +4,12 @@ import {
   COINBASE_CRYPTO,
   COINBASE_FIAT,
   COINBASE_FUTURE_PRODUCTS,
-  COINBASE_SPOT_PRODUCTS,
+  coinbaseSpotProducts,
   coinbaseExchangeRates,
   coinbaseListing,
   coinbaseSymbol,
 } from "./coinbase-markets.js";
+import { PUBLISHED_LIMITS } from "./published-limits.js";
 import { RateWindow } from "./rate-window.js";
 import { coinbaseProductBookRoute } from "./coinbase-book.js";
 import { keepShare } from "./listing-controls.js";
@@ -26,7 +27,7 @@ const GRANULARITIES: Readonly<Record<string, SimInterval>> = {
   ONE_DAY: "1d",
 };
 const MAX_CANDLES = 350;
-const PER_SECOND = 10;
+const PER_SECOND = PUBLISHED_LIMITS.coinbase.requests;
 
 const invalid = (message: string): SimReply => ({
   status: 400,
@@ -35,7 +36,7 @@ const invalid = (message: string): SimReply => ({
 
 export function createCoinbaseApi(ctx: ExchangeContext): ExchangeApi {
   const { series } = ctx;
-  const perSecond = new RateWindow(1_000);
+  const perSecond = new RateWindow(PUBLISHED_LIMITS.coinbase.windowMs);
 
   const candles: RouteHandler = (req) => {
     const symbol = coinbaseSymbol(req.params["id"] ?? "");
@@ -109,7 +110,10 @@ export function createCoinbaseApi(ctx: ExchangeContext): ExchangeApi {
 
   const products: RouteHandler = (req) => {
     if (req.query.get("product_type") !== "FUTURE")
-      return { status: 200, body: coinbaseListing(keepShare(COINBASE_SPOT_PRODUCTS, ctx.listings.share)) };
+      return {
+        status: 200,
+        body: coinbaseListing(keepShare(coinbaseSpotProducts(ctx.listings.generated), ctx.listings.share)),
+      };
     const perpetualOnly = req.query.get("contract_expiry_type") === "PERPETUAL";
     const list = COINBASE_FUTURE_PRODUCTS.filter(
       (p) =>

@@ -8,3 +8,4 @@ export { simulatedDerivativeRows, type DerivativeTableName } from "./derivative-
 export { parseLatency } from "./latency.js";
 export type { LatencySpec } from "./latency.js";
 export type { ListingControls } from "./listing-controls.js";
+export { PUBLISHED_LIMITS, okxRouteLimit } from "./published-limits.js";

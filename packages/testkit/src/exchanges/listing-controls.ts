@@ -8,10 +8,12 @@ export interface ListingControls {
   scenario: boolean;
   /** Share of each listing answer's markets kept, from the first (1 = all, 0.1 = a tenth). */
   share: number;
+  /** Generated bases listed after the fixed markets (see generated-bases.ts); none by default. */
+  readonly generated: readonly string[];
 }
 
-export function defaultListingControls(scenario = false): ListingControls {
-  return { scenario, share: 1 };
+export function defaultListingControls(scenario = false, generated: readonly string[] = []): ListingControls {
+  return { scenario, share: 1, generated };
 }
 
 /** The first ceil(share * n) items (at least one): a listing answer cut short. */

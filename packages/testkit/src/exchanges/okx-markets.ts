@@ -1,4 +1,5 @@
 import { symbolLife } from "../series/index.js";
+import { isGeneratedBase } from "./generated-bases.js";
 import { OKX_INSTRUMENTS_FUTURES } from "./recorded/okx-instruments-futures.js";
 import { OKX_INSTRUMENTS_SPOT } from "./recorded/okx-instruments-spot.js";
 import { OKX_INSTRUMENTS_SWAP } from "./recorded/okx-instruments-swap.js";
@@ -50,6 +51,14 @@ export const OKX_INSTRUMENTS: Readonly<Record<string, readonly Json[]>> = {
   OPTION: [],
 };
 
+/** The listing of `instType` with the generated bases' spot pairs and perpetuals after the fixed ones. */
+export function okxInstruments(instType: string, generated: readonly string[]): readonly Json[] {
+  const fixed = OKX_INSTRUMENTS[instType] ?? [];
+  if (instType === "SPOT") return [...fixed, ...generated.flatMap((base) => spotEntry(base, "USDT"))];
+  if (instType === "SWAP") return [...fixed, ...generated.flatMap((base) => swapEntry(base, "1"))];
+  return fixed;
+}
+
 export interface OkxInstrument {
   readonly symbol: string;
   readonly swap: boolean;
@@ -62,8 +71,15 @@ export function okxInstrument(instId: string): OkxInstrument | undefined {
   const entry = [...(OKX_INSTRUMENTS["SPOT"] ?? []), ...(OKX_INSTRUMENTS["SWAP"] ?? [])].find(
     (i) => i["instId"] === instId,
   );
-  if (entry === undefined) return undefined;
   const [base, quote] = instId.split("-");
+  if (entry === undefined) {
+    // A generated base (see generated-bases.ts): BASE-USDT, or BASE-USDT-SWAP of one base per contract.
+    if (!isGeneratedBase(base) || quote !== "USDT") return undefined;
+    const swap = instId === `${base}-USDT-SWAP`;
+    return swap || instId === `${base}-USDT`
+      ? { symbol: swap ? `${base}/USDT:USDT` : `${base}/USDT`, swap, ctVal: 1 }
+      : undefined;
+  }
   if (entry["instType"] === "SWAP") {
     const settle = String(entry["settleCcy"] ?? quote);
     const symbol = settle === base ? `${base}/USD:${base}` : `${base}/${quote}:${settle}`;

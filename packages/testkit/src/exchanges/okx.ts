@@ -3,7 +3,8 @@ import { INTERVAL_MS, modelSymbol, type SimCandle, type SimInterval } from "../s
 import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
 import { createOkxDerivativeRoutes } from "./okx-derivatives.js";
 import { pageNewestFirst } from "./okx-paging.js";
-import { OKX_INSTRUMENTS, okxInstrument, type OkxInstrument } from "./okx-markets.js";
+import { okxInstrument, okxInstruments, type OkxInstrument } from "./okx-markets.js";
+import { PUBLISHED_LIMITS, okxRouteLimit } from "./published-limits.js";
 import { RateWindow } from "./rate-window.js";
 import { keepShare } from "./listing-controls.js";
 import { okxBooksRoute } from "./okx-book.js";
@@ -17,15 +18,6 @@ import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, S
  * rate actually paid, and `fundingRate`, the one predicted before settlement.
  */
 const BARS: Readonly<Record<string, SimInterval>> = { "1m": "1m", "1H": "1h", "1Hutc": "1h", "1Dutc": "1d" };
-/** Requests per 2 s per route, as OKX documents them (20 where not listed). */
-const ROUTE_LIMITS: Readonly<Record<string, number>> = {
-  "/api/v5/market/candles": 40,
-  "/api/v5/market/history-candles": 20,
-  "/api/v5/public/funding-rate-history": 10,
-  "/api/v5/public/liquidation-orders": 40,
-  "/api/v5/rubik/stat/contracts/open-interest-volume": 5,
-  "/api/v5/rubik/stat/contracts/open-interest-history": 10,
-};
 /** rubik/stat/contracts/open-interest-history serves only the latest 1440 periods of an instrument. */
 const OI_HISTORY_ENTRIES = 1440;
 /**
@@ -60,7 +52,7 @@ const afterBefore = (req: SimRequest) => ({
 
 export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
   const { series } = ctx;
-  const windows = new RateWindow(2_000);
+  const windows = new RateWindow(PUBLISHED_LIMITS.okx.windowMs);
 
   const instrumentOf = (req: SimRequest): OkxInstrument | undefined =>
     okxInstrument(req.query.get("instId") ?? "");
@@ -257,7 +249,12 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
   const routes: Record<string, RouteHandler> = {
     "/api/v5/public/time": (req) => ok([{ ts: String(req.nowMs) }]),
     "/api/v5/public/instruments": (req) =>
-      ok(keepShare(OKX_INSTRUMENTS[req.query.get("instType") ?? ""] ?? [], ctx.listings.share)),
+      ok(
+        keepShare(
+          okxInstruments(req.query.get("instType") ?? "", ctx.listings.generated),
+          ctx.listings.share,
+        ),
+      ),
     "/api/v5/market/candles": candles(false),
     "/api/v5/market/history-candles": candles(true),
     "/api/v5/public/funding-rate-history": fundingRateHistory,
@@ -276,7 +273,7 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
   });
 
   const admit = (req: SimRequest, clockMs: number): Admission => {
-    const limit = ROUTE_LIMITS[req.route] ?? 20;
+    const limit = okxRouteLimit(req.route);
     const used = windows.add(req.route, clockMs);
     return used > limit ? { reject: rateLimited(windows.secondsLeft(clockMs), 429) } : {};
   };

@@ -33,6 +33,7 @@ export function emptyCounters(): ExchangeCounters {
     faultsInjected: 0,
     requestsDuringBan: 0,
     weightUsed: 0,
+    weightUsedBy: {},
   };
 }
 
@@ -107,6 +108,9 @@ export async function startSimServer(p: SimServerParams): Promise<SimServer> {
     counters.requests[simReq.route] = (counters.requests[simReq.route] ?? 0) + 1;
     const admission = p.api.admit(simReq, p.clockMs());
     counters.weightUsed += admission.weight ?? 0;
+    if (admission.weightKey !== undefined)
+      counters.weightUsedBy[admission.weightKey] =
+        (counters.weightUsedBy[admission.weightKey] ?? 0) + (admission.weight ?? 0);
     if (admission.duringBan === true) counters.requestsDuringBan += 1;
     if (admission.reject !== undefined) {
       if (admission.banned === true) counters.banned += 1;

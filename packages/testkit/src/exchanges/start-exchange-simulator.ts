@@ -5,6 +5,7 @@ import { createBybitApi } from "./bybit.js";
 import { createCoinbaseApi } from "./coinbase.js";
 import type { FaultPlan, FaultSpec } from "./faults.js";
 import { createLatency, type LatencySpec } from "./latency.js";
+import { generatedBases } from "./generated-bases.js";
 import { defaultListingControls, type ListingControls } from "./listing-controls.js";
 import { createOkxApi } from "./okx.js";
 import { startSimServer, type SimServer } from "./sim-server.js";
@@ -31,6 +32,11 @@ export interface ExchangeSimulatorOptions {
   latency?: LatencySpec;
   /** Serve the listing lifecycle scenario's markets (LISTING_LIFECYCLE): listed, delisted, new. */
   listingScenario?: boolean;
+  /**
+   * List this many bases on every exchange (spot, and USDT perpetuals where it has them): BTC, ETH
+   * and SOL, then generated ones (SIM01, ...). Without it only the fixed markets are listed.
+   */
+  bases?: number;
 }
 
 export interface ExchangeSimulator {
@@ -72,7 +78,10 @@ export async function startExchangeSimulator(
   const nowMs = opts.nowMs ?? Date.now;
   const clockMs = opts.clockMs ?? Date.now;
   const listings = Object.fromEntries(
-    SIMULATED_EXCHANGES.map((name) => [name, defaultListingControls(opts.listingScenario === true)]),
+    SIMULATED_EXCHANGES.map((name) => [
+      name,
+      defaultListingControls(opts.listingScenario === true, generatedBases(opts.bases)),
+    ]),
   ) as Record<SimulatedExchange, ListingControls>;
   const entries = await Promise.all(
     SIMULATED_EXCHANGES.map(

@@ -31,6 +31,8 @@ export interface Admission {
   headers?: Record<string, string>;
   /** Binance request weight charged. */
   weight?: number;
+  /** Which weight budget it was charged to (Binance: spot, usdm, coinm). */
+  weightKey?: string;
   /** A ban answer (418 / 403) rather than a plain 429. */
   banned?: boolean;
   /** The request came while this client was already banned (a well-behaved client sends none). */
@@ -72,4 +74,6 @@ export interface ExchangeCounters {
   requestsDuringBan: number;
   /** Binance request weight charged (all windows). */
   weightUsed: number;
+  /** The same per weight budget (Binance counts spot and USDⓈ-M apart). */
+  weightUsedBy: Record<string, number>;
 }
