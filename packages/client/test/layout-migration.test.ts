@@ -184,6 +184,7 @@ describe("migrating a month-per-file dataset to the compacted layout", () => {
     const text = await readFile(join(dir, "spec.json"), "utf8");
     const out = execFileSync(process.execPath, [CLI, "migrate-layout", "--dataset", dir], {
       encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
     });
     expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual({
       version: oldVersion + 1,
