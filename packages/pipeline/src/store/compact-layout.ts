@@ -129,7 +129,8 @@ export async function compactClosedYears(params: {
   readonly spec: DatasetSpec | null;
   readonly nowMs: number;
   readonly updateTimeMs: number;
-  readonly conns: readonly DuckDBConnection[];
+  /** The connections to write on, asked for only when there is something to compact. */
+  readonly conns: () => Promise<readonly DuckDBConnection[]>;
   readonly tmpFor: () => string;
   readonly progress: CommitProgress;
   readonly step: (step: CommitStep) => void | Promise<void>;
@@ -143,7 +144,7 @@ export async function compactClosedYears(params: {
   let next = 0;
   // One file per connection at a time, as partitions are merged: a year file is one thread's COPY.
   await Promise.all(
-    params.conns.slice(0, plan.length).map(async (conn) => {
+    (await params.conns()).slice(0, plan.length).map(async (conn) => {
       for (let i = next++; i < plan.length; i = next++) {
         const tmp = params.tmpFor();
         progress.temps.push(tmp);

@@ -254,7 +254,7 @@ export class DatasetStore {
         spec: this.currentSpec,
         nowMs: this.layoutNowMs ?? this.clock(),
         updateTimeMs: this.clock(),
-        conns: await this.mergeConnections(),
+        conns: () => this.mergeConnections(),
         tmpFor: () => path.join(this.dir, `${TMP_DIR}/${process.pid}-${this.fileCounter++}.parquet`),
         progress,
         step: this.params.onCommitStep ?? (() => undefined),
