@@ -67,8 +67,13 @@ describe("closed years of liquidations and book depth", () => {
     await january.stage("liquidations", [late, fresh], "ws");
     const result = await january.commit();
     await january.close();
-    // One version for the compaction, one for the rows.
+    // One version for the compaction, one for the rows; the run report counts both year files.
     expect(result.version).toBe(written.version + 2);
+    expect([...result.changedFiles].sort()).toEqual([
+      "data/liquidations/base=BTC/2024.parquet",
+      "data/liquidations/base=BTC/2025-01.parquet",
+      "data/liquidations/base=ETH/2024.parquet",
+    ]);
     expect(await pathsOf(dir, "liquidations")).toEqual([
       "data/liquidations/base=BTC/2024.parquet",
       "data/liquidations/base=BTC/2025-01.parquet",

@@ -66,7 +66,7 @@ export interface CompactionResult {
 export interface CommitResult {
   /** spec.json's version after the commit (unchanged, possibly 0, when nothing changed). */
   readonly version: number;
-  /** Dataset-relative paths of the files written, spec.json not included. */
+  /** Dataset-relative paths of the files written (a closed year's compacted file too), spec.json not included. */
   readonly changedFiles: string[];
   /** Per table: rows staged, and rows the table gained (new keys). */
   readonly rowsByTable: Partial<Record<TableName, { readonly staged: number; readonly added: number }>>;
@@ -271,10 +271,12 @@ export class DatasetStore {
   async commit(): Promise<CommitResult> {
     this.assertOpen();
     // A closed year's month files first: the rows staged for that year are merged into its file.
-    await this.compactLayout();
+    const compacted = (await this.compactLayout()).compacted.map((c) => c.to);
     const progress = newCommitProgress();
     try {
-      return await this.commitStaged(progress);
+      const result = await this.commitStaged(progress);
+      if (compacted.length === 0) return result;
+      return { ...result, changedFiles: [...new Set([...compacted, ...result.changedFiles])] };
     } catch (error) {
       // Before the journal exists the temp files are orphans: free their space now (the next open
       // would too), so that the run can still write its report. After it, they are the roll-forward.
