@@ -1,7 +1,8 @@
-import { readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm, unlink } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { BookDepthRow, LiquidationRow } from "@cexdata/schema";
+import { recentPartitions } from "../src/publish/index.js";
 import { openDatasetStore, readSpec, verifyDataset } from "../src/store/index.js";
 import { readTable } from "./helpers/read-table.js";
 import { makeTempDir } from "./store-fixture-rows.js";
@@ -139,5 +140,42 @@ describe("closed years of liquidations and book depth", () => {
     expect(await pathsOf(viaSql, "book_depth")).toEqual(files);
     for (const file of files)
       expect(await readFile(path.join(viaSql, file))).toEqual(await readFile(path.join(viaRows, file)));
+  });
+
+  it("refuses to compact a year with a month file missing on disk, and a pull of recent partitions fetches them", async () => {
+    const dir = await tempDir();
+    const december = await openDatasetStore({ dir, nowMs: () => DEC_20 });
+    await december.stage(
+      "liquidations",
+      [liquidation("BTC", Date.UTC(2024, 2, 10), "a"), liquidation("BTC", Date.UTC(2024, 11, 5), "b")],
+      "rest",
+    );
+    await december.commit();
+    await december.close();
+    const specBefore = await readSpec(dir);
+    // As a pull of the last 40 days would have left it: March listed, not on disk.
+    await unlink(path.join(dir, "data/liquidations/base=BTC/2024-03.parquet"));
+    const january = await openDatasetStore({ dir, nowMs: () => JAN_2 });
+    await january.stage("liquidations", [liquidation("BTC", Date.UTC(2025, 0, 1, 5), "c")], "ws");
+    await expect(january.commit()).rejects.toThrow(
+      /cannot compact data\/liquidations\/base=BTC\/2024\.parquet: data\/liquidations\/base=BTC\/2024-03\.parquet .* not on disk; pull/,
+    );
+    await january.close();
+    expect(await readSpec(dir)).toEqual(specBefore);
+
+    // `cexdata pull` on 2 January: the last 40 days, and every month of 2024 the first commit compacts.
+    const include = recentPartitions(JAN_2 - 40 * 86_400_000, JAN_2);
+    const listed = (p: string) => ({
+      path: p,
+      rows: 1,
+      bytes: 1,
+      sha256: "0".repeat(64),
+      min_ts: null,
+      max_ts: null,
+    });
+    expect(include(listed("data/liquidations/base=BTC/2024-03.parquet"))).toBe(true);
+    expect(include(listed("data/book_depth/base=BTC/2024-01.parquet"))).toBe(true);
+    expect(include(listed("data/ohlcv_1m/base=BTC/2024-03.parquet"))).toBe(false);
+    expect(include(listed("data/liquidations/base=BTC/2023.parquet"))).toBe(false);
   });
 });

@@ -73,8 +73,13 @@ export async function writeCompaction(params: {
   const listed = new Set((spec.tables[table]?.files ?? []).map((f) => f.path));
   const sources = [...(listed.has(to) ? [to] : []), ...from];
   for (const rel of sources) {
+    // A month of the year missing (a pull of recent partitions only) would drop its rows from the
+    // year file: refuse, naming what to fetch, rather than publish a year with a month missing.
     if (!existsSync(path.join(dir, rel)))
-      throw new DatasetStoreStateError(`${rel} is listed in spec.json but missing: run verify`);
+      throw new DatasetStoreStateError(
+        `cannot compact ${to}: ${rel} is listed in spec.json but not on disk; ` +
+          `pull the dataset again (\`cexdata pull\` fetches the month files of a closed year) or with --all`,
+      );
   }
   const parts = sources.map(
     (rel, i) =>
