@@ -50,9 +50,12 @@ export {
 export {
   DatasetLockedError,
   DatasetRecoveryError,
+  migrateLayout,
   openDatasetStore,
   verifyDataset,
   type CommitResult,
+  type CompactionResult,
+  type MigrateLayoutParams,
   type DatasetStore,
   type OpenDatasetStoreParams,
   type VerifyDatasetParams,

@@ -24,6 +24,29 @@ function layoutOf(bases: number, years: number, recentYears: number): string[] {
   return [...paths];
 }
 
+/**
+ * The partition paths of `bases` bases holding every table over the 96 months up to `nowMs` (its
+ * month included), each file where the store puts it at `nowMs`: the schema's rule, closed years of
+ * liquidations and book depth in one file. Exchanges do not add files (a file holds every
+ * exchange's rows of its base), so this is the layout of all four.
+ */
+function layoutAt(bases: number, nowMs: number): string[] {
+  const paths = new Set<string>();
+  const now = new Date(nowMs);
+  const months = Array.from({ length: 96 }, (_, m) =>
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 95 + m, 1),
+  );
+  for (const table of TABLE_NAMES as readonly TableName[]) {
+    const rule = TABLES[table].partition;
+    for (let b = 0; b < (rule.byBase ? bases : 1); b++) {
+      const base = rule.byBase ? `B${b}` : undefined;
+      for (const tsMs of rule.period === "none" ? [0] : months)
+        paths.add(partitionPath(table, { base, tsMs, nowMs }));
+    }
+  }
+  return [...paths];
+}
+
 const spec = (paths: string[]) => ({
   version: 1,
   update_time: "2024-06-01T00:00:00.000Z",
@@ -51,6 +74,27 @@ describe("the dataset layout against the Hub's recommendations (under 100k files
     expect(report.files).toBe(500 * (96 + 8 + 1 + 8 + 8 + 12 + 4 * 8 + 1 + 12 + 1) + 2 + 3);
     expect(report.fullestFolderEntries).toBe(500);
     expect(() => checkLayout(spec(layoutOf(500, 8, 1)) as never)).not.toThrow();
+  });
+
+  it("500 bases, every table over 8 years, in the schema's layout: under 100k files and 10k per folder in every month", () => {
+    const perBase = (nowMs: number) => layoutAt(1, nowMs).length - 2;
+    // 8 calendar years, now in December of the last: per base 96 one-minute months, 8 files of each of
+    // the 7 yearly tables, 1 daily, 1 coverage, and for liquidations and book depth 7 closed years + 12 months.
+    const december = Date.UTC(2024, 11, 20);
+    expect(perBase(december)).toBe(96 + 7 * 8 + 2 + 2 * (7 + 12));
+    expect(measureLayout(layoutAt(500, december))).toMatchObject({
+      files: 96_005,
+      fullestFolderEntries: 500,
+    });
+    // The fullest month: in November 96 months span 9 calendar years (9 files of each yearly table)
+    // and liquidations and book depth hold 8 closed years + 11 months.
+    const counts = Array.from({ length: 12 }, (_, m) => perBase(Date.UTC(2024, m, 20)));
+    expect(Math.max(...counts)).toBe(96 + 7 * 9 + 2 + 2 * (8 + 11));
+    const fullest = measureLayout(layoutAt(500, Date.UTC(2024, 10, 20)));
+    expect(fullest).toMatchObject({ files: 99_505, fullestFolderEntries: 500 });
+    expect(() => checkLayout(spec(layoutAt(500, Date.UTC(2024, 10, 20))) as never)).not.toThrow();
+    // Every month, keeping every month of liquidations and book depth would be ~173k files.
+    expect(layoutOf(500, 8, 8).length).toBeGreaterThan(170_000);
   });
 
   it("refuses, with the numbers and a way out, a repo of 100k files or a folder of 10k entries", () => {

@@ -1,13 +1,18 @@
 import { assetSchema } from "./enums.js";
-import { TABLES, type TableName } from "./tables.js";
+import { TABLES, type PartitionRule, type TableName } from "./tables.js";
 
 /**
  * The file a row belongs to: `data/<table>/base=<BASE>/<period>.parquet`, where period is
  * `YYYY-MM` (monthly tables), `YYYY` (yearly tables) or `all`. Tables not cut by base
  * (exchange_info, token_info) live in `data/<table>/all.parquet`.
+ * A monthly table with `compactClosedYears` keeps a year that has closed by `nowMs` (the writer's
+ * clock) in one `YYYY` file; without `nowMs` every year is taken as open (month files).
  * Identical on local disk and on the Hub.
  */
-export function partitionPath(table: TableName, key: { base?: string; tsMs?: number }): string {
+export function partitionPath(
+  table: TableName,
+  key: { base?: string; tsMs?: number; nowMs?: number },
+): string {
   const rule = TABLES[table].partition;
   const parts = ["data", table];
   if (rule.byBase) {
@@ -16,17 +21,45 @@ export function partitionPath(table: TableName, key: { base?: string; tsMs?: num
       throw new RangeError(`partitionPath(${table}): invalid base ${JSON.stringify(key.base)}`);
     parts.push(`base=${base.data}`);
   }
-  parts.push(`${periodOf(rule.period, table, key.tsMs)}.parquet`);
+  parts.push(`${periodOf(rule, table, key.tsMs, key.nowMs)}.parquet`);
   return parts.join("/");
 }
 
-function periodOf(period: "month" | "year" | "none", table: string, tsMs: number | undefined): string {
-  if (period === "none") return "all";
+function periodOf(
+  rule: PartitionRule,
+  table: string,
+  tsMs: number | undefined,
+  nowMs: number | undefined,
+): string {
+  if (rule.period === "none") return "all";
   if (tsMs === undefined || !Number.isFinite(tsMs)) {
-    throw new RangeError(`partitionPath(${table}): a timestamp is needed to choose the ${period} file`);
+    throw new RangeError(`partitionPath(${table}): a timestamp is needed to choose the ${rule.period} file`);
   }
   const iso = new Date(tsMs).toISOString();
-  return period === "month" ? iso.slice(0, 7) : iso.slice(0, 4);
+  if (rule.period === "year" || isClosedYear(rule, tsMs, nowMs)) return iso.slice(0, 4);
+  return iso.slice(0, 7);
+}
+
+/** Whether the year of `tsMs` has closed by `nowMs` for a table whose closed years are compacted. */
+function isClosedYear(rule: PartitionRule, tsMs: number, nowMs: number | undefined): boolean {
+  return (
+    rule.compactClosedYears === true &&
+    nowMs !== undefined &&
+    new Date(tsMs).getUTCFullYear() < new Date(nowMs).getUTCFullYear()
+  );
+}
+
+/**
+ * Where the rows of an existing partition file belong at `nowMs`: the year's file for a month file
+ * of a closed year in a table with `compactClosedYears` (written while the year was open, or by a
+ * release that kept every month), else the file itself. A path that is not a partition is returned as is.
+ */
+export function compactedPartitionPath(path: string, nowMs: number): string {
+  const parsed = parsePartitionPath(path);
+  if (!parsed || !/^\d{4}-\d{2}$/.test(parsed.period)) return path;
+  const rule = TABLES[parsed.table].partition;
+  if (rule.period !== "month" || !isClosedYear(rule, partitionTimeRange(path).startMs, nowMs)) return path;
+  return path.replace(/\d{4}-\d{2}\.parquet$/, `${parsed.period.slice(0, 4)}.parquet`);
 }
 
 /** The [start, end) epoch-ms range a partition file of a time-cut table can hold; unbounded otherwise. */

@@ -6,6 +6,7 @@ import {
   ROW_SCHEMAS,
   TABLES,
   TABLE_NAMES,
+  compactedPartitionPath,
   partitionPath,
   specColumnsOf,
   tableDef,
@@ -134,6 +135,37 @@ describe("partitionPath", () => {
       "data/liquidations/base=SOL/2024-03.parquet",
     );
     expect(partitionPath("exchange_info", {})).toBe("data/exchange_info/all.parquet");
+  });
+
+  it("keeps liquidations and book depth by month while the year is open, in one file once it has closed", () => {
+    const inYear = Date.UTC(2024, 11, 31, 23, 59);
+    const nextYear = Date.UTC(2025, 0, 1);
+    for (const table of ["liquidations", "book_depth"] as const) {
+      expect(TABLES[table].partition.compactClosedYears).toBe(true);
+      expect(partitionPath(table, { base: "BTC", tsMs: ts, nowMs: inYear })).toBe(
+        `data/${table}/base=BTC/2024-03.parquet`,
+      );
+      expect(partitionPath(table, { base: "BTC", tsMs: ts, nowMs: nextYear })).toBe(
+        `data/${table}/base=BTC/2024.parquet`,
+      );
+      // A month file written while 2024 was open belongs in 2024's file from the first ms of 2025.
+      expect(compactedPartitionPath(`data/${table}/base=BTC/2024-12.parquet`, inYear)).toBe(
+        `data/${table}/base=BTC/2024-12.parquet`,
+      );
+      expect(compactedPartitionPath(`data/${table}/base=BTC/2024-12.parquet`, nextYear)).toBe(
+        `data/${table}/base=BTC/2024.parquet`,
+      );
+    }
+    // Other monthly tables keep every month: a short query on 1m candles downloads one month.
+    expect(partitionPath("ohlcv_1m", { base: "BTC", tsMs: ts, nowMs: nextYear })).toBe(
+      "data/ohlcv_1m/base=BTC/2024-03.parquet",
+    );
+    expect(compactedPartitionPath("data/ohlcv_1m/base=BTC/2024-03.parquet", nextYear)).toBe(
+      "data/ohlcv_1m/base=BTC/2024-03.parquet",
+    );
+    expect(compactedPartitionPath("data/liquidations/base=BTC/2024.parquet", nextYear)).toBe(
+      "data/liquidations/base=BTC/2024.parquet",
+    );
   });
 
   it("refuses a base that could escape the directory, and a missing timestamp", () => {

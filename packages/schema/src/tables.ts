@@ -18,6 +18,12 @@ export interface PartitionRule {
   readonly byBase: boolean;
   /** `month` -> `2024-01`, `year` -> `2024`, `none` -> `all`. */
   readonly period: "month" | "year" | "none";
+  /**
+   * With `period: "month"`: once a year has closed, its months are one `YYYY` file. A daily run
+   * rewrites only the open month's file, and a base holds at most 12 month files plus one per closed
+   * year, not 12 per year (the Hub's 100k files per repo; see docs/ARCHITECTURE.md).
+   */
+  readonly compactClosedYears?: boolean;
   /** The timestamp column the period is taken from. */
   readonly timeColumn?: string;
 }
@@ -188,7 +194,7 @@ export const liquidations = defineTable({
     value: col.amount("price * amount, quote units"),
   },
   key: ["exchange", "symbol", "ts", "id"],
-  partition: { byBase: true, period: "month", timeColumn: "ts" },
+  partition: { byBase: true, period: "month", compactClosedYears: true, timeColumn: "ts" },
 });
 
 /**
@@ -393,7 +399,7 @@ export const bookDepth = defineTable({
     notional: col.amount("quote units: price * amount at this level, or within the band cumulatively"),
   },
   key: ["exchange", "market", "symbol", "ts", "side", "level"],
-  partition: { byBase: true, period: "month", timeColumn: "ts" },
+  partition: { byBase: true, period: "month", compactClosedYears: true, timeColumn: "ts" },
   timeColumn: "ts",
 });
 

@@ -108,9 +108,11 @@ function renderTable(name: TableName, table: SpecTable | undefined): string[] {
     .sort();
   const span = starts[0] && ends.at(-1) ? `, from ${starts[0]} to ${ends.at(-1)}` : "";
   const rule = TABLES[name].partition;
-  const layout = rule.byBase
-    ? `data/${name}/base=<BASE>/${rule.period === "month" ? "<YYYY-MM>" : rule.period === "year" ? "<YYYY>" : "all"}.parquet`
-    : `data/${name}/all.parquet`;
+  const period = rule.period === "month" ? "<YYYY-MM>" : rule.period === "year" ? "<YYYY>" : "all";
+  const folder = rule.byBase ? `data/${name}/base=<BASE>` : `data/${name}`;
+  const layout = rule.compactClosedYears
+    ? `${folder}/<YYYY-MM>.parquet\` while the year is open, \`${folder}/<YYYY>.parquet\` once it has closed`
+    : `${folder}/${period}.parquet`;
   return [
     `### \`${name}\``,
     "",

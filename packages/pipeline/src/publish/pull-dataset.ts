@@ -1,6 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { downloadFile } from "@huggingface/hub";
-import { partitionTimeRange, type DatasetSpec, type SpecFile } from "@cexdata/schema";
+import { compactedPartitionPath, partitionTimeRange, type DatasetSpec, type SpecFile } from "@cexdata/schema";
 import { PublishError } from "./errors.js";
 import { specCommitAt } from "./hub-refs.js";
 import { hubArgs, hubParamsFrom, readHubState } from "./hub-state.js";
@@ -66,7 +66,14 @@ export async function pullDataset(params: PullDatasetParams): Promise<PullDatase
   return { revision: state.head, spec: state.spec, downloaded };
 }
 
-/** Files a run may rewrite: every file of an unbounded partition, and time partitions ending after `sinceMs`. */
-export function recentPartitions(sinceMs: number): (file: SpecFile) => boolean {
-  return (file) => partitionTimeRange(file.path).endMs > sinceMs;
+/**
+ * Files a run may rewrite: every file of an unbounded partition, time partitions ending after
+ * `sinceMs`, and, given the run's clock `nowMs`, the month files of a closed year not yet compacted
+ * (liquidations, book_depth: the run's first commit rewrites them into the year's file, which
+ * needs every one of them).
+ */
+export function recentPartitions(sinceMs: number, nowMs?: number): (file: SpecFile) => boolean {
+  return (file) =>
+    partitionTimeRange(file.path).endMs > sinceMs ||
+    (nowMs !== undefined && compactedPartitionPath(file.path, nowMs) !== file.path);
 }

@@ -107,9 +107,10 @@ export async function mergeDatasetShards(
   const tokenInfoShards = changers.get(TOKEN_INFO_PATH) ?? [];
   if (merged.length === 0 && tokenInfoShards.length === 0) return { spec, copied: copied.sort(), merged };
 
-  const store = await openDatasetStore({ dir: params.outDir });
-  const reader = await openDuckDB();
   const nowMs = params.nowMs ?? Date.now;
+  // The run's clock also decides which years are closed, hence which liquidation files rows go to.
+  const store = await openDatasetStore({ dir: params.outDir, nowMs });
+  const reader = await openDuckDB();
   // Shard rows were validated when their shard stored them: one refused now means a damaged shard.
   const sink: IngestSink = {
     stage: (table, rows, source) => store.stage(table, rows, source),

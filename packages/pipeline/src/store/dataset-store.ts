@@ -18,12 +18,13 @@ import {
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { RowSource } from "../validate/index.js";
 import { openDuckDB, type DuckDBHandle } from "./duckdb.js";
+import { compactClosedYears, type Compaction } from "./compact-layout.js";
 import { DatasetStoreStateError } from "./errors.js";
-import { syncPath } from "./fs-atomic.js";
-import { TMP_DIR, WORK_DIR, applyJournal, recoverJournal, removeOrphans, writeJournal } from "./journal.js";
+import { installCommit, newCommitProgress, type CommitProgress, type CommitStep } from "./install-commit.js";
+import { TMP_DIR, WORK_DIR, recoverJournal, removeOrphans } from "./journal.js";
 import type { JournalMove } from "./journal.js";
 import { lockDataset } from "./lock.js";
-import { applySpecChanges, isSameContent, prepareSpec, readSpec } from "./manifest.js";
+import { applySpecChanges, isSameContent, readSpec } from "./manifest.js";
 import { mapDiskFullError } from "./map-disk-full-error.js";
 import { mergeFreshness } from "./merge-freshness.js";
 import { probeWritable } from "./probe-writable.js";
@@ -55,23 +56,18 @@ export interface OpenDatasetStoreParams {
   readonly onCommitStep?: (step: CommitStep) => void | Promise<void>;
 }
 
-/** How far a commit got, for its error: what it was writing, its temp files, whether it is journaled. */
-interface CommitProgress {
-  writing: string;
-  readonly temps: string[];
-  journaled: boolean;
-}
+export type { CommitStep };
 
-export type CommitStep =
-  | { readonly step: "file-written"; readonly path: string; readonly changed: boolean }
-  | { readonly step: "journal-written" }
-  | { readonly step: "file-moved"; readonly path: string }
-  | { readonly step: "spec-written"; readonly version: number };
+export interface CompactionResult {
+  /** spec.json's version after it (unchanged when there was nothing to compact). */
+  readonly version: number;
+  readonly compacted: readonly Compaction[];
+}
 
 export interface CommitResult {
   /** spec.json's version after the commit (unchanged, possibly 0, when nothing changed). */
   readonly version: number;
-  /** Dataset-relative paths of the files written, spec.json not included. */
+  /** Dataset-relative paths of the files written (a closed year's compacted file too), spec.json not included. */
   readonly changedFiles: string[];
   /** Per table: rows staged, and rows the table gained (new keys). */
   readonly rowsByTable: Partial<Record<TableName, { readonly staged: number; readonly added: number }>>;
@@ -91,6 +87,8 @@ export class DatasetStore {
   private closed = false;
   private fileCounter = 0;
   private extraConns: DuckDBConnection[] | null = null;
+  /** The clock partition files are chosen by in this staging round (see `TableStager.layoutNowMs`). */
+  private layoutNowMs: number | null = null;
 
   constructor(
     readonly dir: string,
@@ -207,7 +205,8 @@ export class DatasetStore {
     if (!stager) {
       const layout = buildStagingLayout(table);
       await createStagingTables(this.duck.connection, layout);
-      stager = new TableStager(this.duck.connection, layout);
+      this.layoutNowMs ??= this.clock();
+      stager = new TableStager(this.duck.connection, layout, this.layoutNowMs);
       this.stagers.set(table, stager);
     }
     return stager;
@@ -246,12 +245,47 @@ export class DatasetStore {
       mergeFreshness(this.pendingFreshness ?? this.currentSpec?.freshness, [entries]) ?? null;
   }
 
+  private clock(): number {
+    return (this.params.nowMs ?? Date.now)();
+  }
+
+  /**
+   * Moves the month files of closed years (liquidations, book_depth: `compactClosedYears`) into
+   * their year files, as a commit of its own; nothing when the dataset is in the current layout.
+   * Every `commit()` does it first; `cexdata migrate-layout` runs it alone.
+   */
+  async compactLayout(): Promise<CompactionResult> {
+    this.assertOpen();
+    const progress = newCommitProgress();
+    try {
+      const done = await compactClosedYears({
+        dir: this.dir,
+        spec: this.currentSpec,
+        nowMs: this.layoutNowMs ?? this.clock(),
+        updateTimeMs: this.clock(),
+        conns: () => this.mergeConnections(),
+        tmpFor: () => path.join(this.dir, `${TMP_DIR}/${process.pid}-${this.fileCounter++}.parquet`),
+        progress,
+        step: this.params.onCommitStep ?? (() => undefined),
+      });
+      if (done) this.currentSpec = done.spec;
+      return { version: this.currentSpec?.version ?? 0, compacted: done?.compacted ?? [] };
+    } catch (error) {
+      if (!progress.journaled) for (const tmp of progress.temps) await rm(tmp, { force: true });
+      throw this.diskFull(error, progress.writing);
+    }
+  }
+
   /** Merges everything staged into the dataset; see `CommitResult`. Staging is empty afterwards. */
   async commit(): Promise<CommitResult> {
     this.assertOpen();
-    const progress: CommitProgress = { writing: "the commit's temp directory", temps: [], journaled: false };
+    // A closed year's month files first: the rows staged for that year are merged into its file.
+    const compacted = (await this.compactLayout()).compacted.map((c) => c.to);
+    const progress = newCommitProgress();
     try {
-      return await this.commitStaged(progress);
+      const result = await this.commitStaged(progress);
+      if (compacted.length === 0) return result;
+      return { ...result, changedFiles: [...new Set([...compacted, ...result.changedFiles])] };
     } catch (error) {
       // Before the journal exists the temp files are orphans: free their space now (the next open
       // would too), so that the run can still write its report. After it, they are the roll-forward.
@@ -324,7 +358,7 @@ export class DatasetStore {
       await this.resetStaging();
       return { version: this.currentSpec?.version ?? 0, changedFiles: [], rowsByTable };
     }
-    const nowMs = (this.params.nowMs ?? Date.now)();
+    const nowMs = this.clock();
     const next = parseDatasetSpec({
       version: (this.currentSpec?.version ?? 0) + 1,
       schema_version: SCHEMA_VERSION,
@@ -332,22 +366,7 @@ export class DatasetStore {
       tables,
       ...(freshness && { freshness }),
     });
-    // Everything that takes space is written before the journal: after it, a commit only renames,
-    // so a full disk cannot stop it half way with some files moved and spec.json not yet written.
-    progress.writing = "the partition directories";
-    for (const move of moves) await mkdir(path.dirname(path.join(this.dir, move.to)), { recursive: true });
-    progress.writing = "the next spec.json";
-    progress.temps.push(await prepareSpec(this.dir, next));
-    await syncPath(tmpDir);
-    progress.writing = "the commit journal";
-    await writeJournal(this.dir, { moves, spec: next });
-    progress.journaled = true;
-    progress.writing = "the commit (moving files into place)";
-    await step({ step: "journal-written" });
-    await applyJournal(this.dir, { moves, spec: next }, async (moved) =>
-      step({ step: "file-moved", path: moved }),
-    );
-    await step({ step: "spec-written", version: next.version });
+    await installCommit({ dir: this.dir, moves, spec: next, progress, step });
     this.currentSpec = next;
     this.keepTouches();
     await this.resetStaging();
@@ -400,6 +419,7 @@ export class DatasetStore {
     this.pendingGaps = new Map();
     this.pendingCoverage = new Map();
     this.pendingFreshness = null;
+    this.layoutNowMs = null;
   }
 
   private assertOpen(): void {

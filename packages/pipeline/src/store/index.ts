@@ -1,5 +1,7 @@
 export { openDatasetStore, DatasetStore } from "./dataset-store.js";
-export type { OpenDatasetStoreParams, CommitResult, CommitStep } from "./dataset-store.js";
+export type { OpenDatasetStoreParams, CommitResult, CommitStep, CompactionResult } from "./dataset-store.js";
+export { migrateLayout, type MigrateLayoutParams } from "./migrate-layout.js";
+export type { Compaction } from "./compact-layout.js";
 export type { SeriesRef } from "./read-watermark.js";
 export type { StagingQuery } from "./stage-query.js";
 export { openDuckDB, quoteSqlString, quoteIdentifier } from "./duckdb.js";

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import path from "node:path";
-import { datasetSpecSchema, type DatasetSpec } from "@cexdata/schema";
+import { datasetSpecSchema, parsePartitionPath, type DatasetSpec } from "@cexdata/schema";
 import { DatasetRecoveryError } from "./errors.js";
 import { hashFile, readTextIfExists, removeIfExists, renameDurably, writeFileAtomic } from "./fs-atomic.js";
 import { installSpec } from "./manifest.js";
@@ -27,6 +27,12 @@ export interface JournalMove {
 export interface Journal {
   readonly moves: readonly JournalMove[];
   readonly spec: DatasetSpec;
+  /**
+   * Data files the new spec no longer lists (a closed year's months, compacted into its file),
+   * removed after spec.json is in place: a reader of the old spec never misses one of its files
+   * before the new spec is there, and a killed commit removes them when rolled forward.
+   */
+  readonly deletes?: readonly string[];
 }
 
 export async function writeJournal(dir: string, journal: Journal): Promise<void> {
@@ -55,6 +61,7 @@ export async function applyJournal(
     await onMoved(move.to);
   }
   await installSpec(dir, journal.spec);
+  for (const rel of journal.deletes ?? []) await removeIfExists(path.join(dir, rel));
   await removeIfExists(path.join(dir, JOURNAL));
 }
 
@@ -64,9 +71,17 @@ export async function recoverJournal(dir: string): Promise<boolean> {
   if (text === null) return false;
   let journal: Journal;
   try {
-    const raw = JSON.parse(text) as { moves?: unknown; spec?: unknown };
+    const raw = JSON.parse(text) as { moves?: unknown; spec?: unknown; deletes?: unknown };
     if (!Array.isArray(raw.moves)) throw new Error("no moves");
-    journal = { moves: raw.moves as JournalMove[], spec: datasetSpecSchema.parse(raw.spec) };
+    const deletes = raw.deletes ?? [];
+    // Only partition files are ever deleted: a damaged journal must not name anything else.
+    if (!Array.isArray(deletes) || !deletes.every((d) => typeof d === "string" && parsePartitionPath(d)))
+      throw new Error("deletes that are not partition files");
+    journal = {
+      moves: raw.moves as JournalMove[],
+      spec: datasetSpecSchema.parse(raw.spec),
+      deletes: deletes as string[],
+    };
   } catch (error) {
     throw new DatasetRecoveryError(`unreadable commit journal: ${(error as Error).message}`, dir);
   }

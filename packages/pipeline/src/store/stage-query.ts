@@ -30,11 +30,19 @@ export interface StagingQuery {
   readonly inKeyOrder?: boolean;
 }
 
-/** SQL of a row's partition period as a number: months since year 0, the year, or 0. */
-function periodKeySql(table: TableName, ts: string): string {
-  const period = TABLES[table].partition.period;
-  if (period === "month") return `(year(${ts}) * 12 + month(${ts}) - 1)`;
-  if (period === "year") return `year(${ts})`;
+/**
+ * SQL of a row's partition period as a number: months since year 0, the year (a yearly table, or a
+ * closed year of one with `compactClosedYears`: years and months since year 0 never collide), or 0.
+ */
+function periodKeySql(table: TableName, ts: string, nowMs: number): string {
+  const rule = TABLES[table].partition;
+  const month = `(year(${ts}) * 12 + month(${ts}) - 1)`;
+  if (rule.period === "month" && rule.compactClosedYears) {
+    const openYear = new Date(nowMs).getUTCFullYear();
+    return `(CASE WHEN year(${ts}) < ${openYear} THEN year(${ts}) ELSE ${month} END)`;
+  }
+  if (rule.period === "month") return month;
+  if (rule.period === "year") return `year(${ts})`;
   return "0";
 }
 
@@ -101,7 +109,7 @@ async function stageRows(
     : restKey.length === 0
       ? "1"
       : `count(DISTINCT ${restKey.length === 1 ? `q.${quoteIdentifier(restKey[0]!)}` : `(${restKey.map((k) => `q.${quoteIdentifier(k)}`).join(", ")})`})`;
-  const pkey = periodKeySql(table, ts);
+  const pkey = periodKeySql(table, ts, stager.layoutNowMs);
   const groupsReader = await conn.runAndReadAll(
     `SELECT ${[...dict, `${pkey}::DOUBLE`].join(", ")}, epoch_ms(min(${ts}))::DOUBLE, epoch_ms(max(${ts}))::DOUBLE,
       count(*)::DOUBLE, (${distinct})::DOUBLE
@@ -131,6 +139,7 @@ async function stageRows(
     const file = partitionPath(table, {
       ...(baseIndex >= 0 ? { base: g.values[baseIndex] } : {}),
       tsMs: g.minTs,
+      nowMs: stager.layoutNowMs,
     });
     // The period key above and the schema's partition rule must agree on every row.
     if (g.maxTs >= partitionTimeRange(file).endMs) {

@@ -161,6 +161,11 @@ export class TableStager {
   constructor(
     private readonly conn: DuckDBConnection,
     readonly layout: StagingLayout,
+    /**
+     * The clock the partition files are chosen by (a closed year's liquidations go to its `YYYY`
+     * file): fixed for a staging round, so every row and the commit's compaction agree on it.
+     */
+    readonly layoutNowMs: number,
   ) {
     this.rule = TABLES[layout.table].partition;
     const key = TABLES[layout.table].key as readonly string[];
@@ -352,7 +357,7 @@ export class TableStager {
       this.stagedByPartition[cached.pid]!++;
       return cached.pid;
     }
-    const file = partitionPath(this.layout.table, { base, tsMs: ts });
+    const file = partitionPath(this.layout.table, { base, tsMs: ts, nowMs: this.layoutNowMs });
     const pid = this.partitionIdOfPath(file);
     this.rangeByBase.set(base, { ...partitionTimeRange(file), pid });
     this.stagedByPartition[pid]!++;

@@ -3,6 +3,7 @@ import * as backfillArchive from "./backfill-archive.js";
 import { registerBackfillCommand } from "./backfill.js";
 import * as collect from "./collect.js";
 import type { CliContext } from "./context.js";
+import { registerMigrateLayoutCommand } from "./migrate-layout.js";
 import * as publish from "./publish.js";
 import { registerReplayCommand } from "./replay.js";
 import { registerRunCommand } from "./run.js";
@@ -37,5 +38,6 @@ export async function registerCommands(program: Command, ctx: CliContext): Promi
   registerScheduleCommand(program, ctx);
   registerStatusCommand(program, ctx);
   registerReplayCommand(program, ctx);
+  registerMigrateLayoutCommand(program, ctx);
   for (const register of later) register(program, ctx);
 }

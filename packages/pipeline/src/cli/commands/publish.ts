@@ -202,12 +202,13 @@ async function pullFromHub(
   ctx: CliContext,
   opts: { dataset: string; repo: string; recentDays: number; all?: boolean },
 ): Promise<void> {
-  const sinceMs = Date.now() - opts.recentDays * 86_400_000;
+  const nowMs = Date.now();
+  const sinceMs = nowMs - opts.recentDays * 86_400_000;
   await failOn(ctx, async () => {
     const result = await pullDataset({
       repo: opts.repo,
       datasetDir: opts.dataset,
-      ...(!opts.all && { include: recentPartitions(sinceMs) }),
+      ...(!opts.all && { include: recentPartitions(sinceMs, nowMs) }),
     });
     const summary = {
       revision: result.revision,
