@@ -47,6 +47,10 @@ export function createRealHostMap(): {
  */
 export class RefusedHosts {
   private readonly refused = new Map<string, HostRefusal>();
+  /** Hosts that have answered a request of this run (whatever the answer). */
+  private readonly heardFrom = new Set<string>();
+  /** The first request of the run to a host, while it is in flight. */
+  private readonly firstRequests = new Map<string, Promise<void>>();
 
   constructor(readonly clockMs: () => number = Date.now) {}
 
@@ -68,6 +72,33 @@ export class RefusedHosts {
   /** The ban of the address by `exchange` (on any of its hosts), while it lasts. */
   banOf(exchange: string): HostRefusal | undefined {
     return this.of(exchangeKey(exchange));
+  }
+
+  /**
+   * The first request of the run to `host` while it has not answered, else undefined. Requests that
+   * ccxt sends side by side (Bybit's markets load four categories at once) wait for it, so a host
+   * that refuses is asked once, not once per request already on its way.
+   */
+  firstAnswerFrom(host: string): Promise<void> | undefined {
+    return this.firstRequests.get(host);
+  }
+
+  /** Sends `request` to `host`, as the run's first request to it when none has been sent yet. */
+  send<T>(host: string, request: () => Promise<T>): Promise<T> {
+    if (this.heardFrom.has(host) || this.firstRequests.has(host)) return request();
+    const answer = request();
+    const settled = answer.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.firstRequests.set(
+      host,
+      settled.then(() => {
+        this.heardFrom.add(host);
+        this.firstRequests.delete(host);
+      }),
+    );
+    return answer;
   }
 
   /** Why a host is not to be asked now, if it is not. */
@@ -123,7 +154,8 @@ export function detectRefusals(
 
 /**
  * Refuses, without sending it, every request to a host found geo-blocked in this run or banned
- * until later. Install last (outermost), so a refused request is not counted as sent.
+ * until later, and holds requests to a host until it has answered the run's first one. Install last
+ * (outermost), so a refused request is not counted as sent.
  */
 export function refuseKnownHosts(
   exchange: Exchange,
@@ -131,8 +163,11 @@ export function refuseKnownHosts(
   realHostOf: RealHostOf = hostOf,
 ): void {
   wrapHook(exchange, "fetch", (fetch) => async (url, ...rest) => {
-    const known = hosts.of(realHostOf(url)) ?? hosts.banOf(exchange.id);
+    const host = realHostOf(url);
+    // Checked again after each wait: the first answer may have been a refusal.
+    for (let first = hosts.firstAnswerFrom(host); first; first = hosts.firstAnswerFrom(host)) await first;
+    const known = hosts.of(host) ?? hosts.banOf(exchange.id);
     if (known) throw known;
-    return fetch(url, ...rest);
+    return hosts.send(host, () => fetch(url, ...rest));
   });
 }
