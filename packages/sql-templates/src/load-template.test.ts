@@ -10,62 +10,31 @@ import {
   type TemplateParams,
 } from "./index.js";
 
+// The parameters most templates share: which series, and the time range.
+const SERIES_RANGE = ["exchanges", "symbols", "start", "end"] as const;
+const SPOT_AND_PERP_RANGE = ["exchanges", "symbols", "market", "start", "end"] as const;
+const RESAMPLED = ["bucket_ms", "offset_ms"] as const;
+
 // Type-checked against TemplateParams: a template whose header drifts from its type fails here.
 const DECLARED: { [N in TemplateName]: (keyof TemplateParams[N])[] } = {
-  select_ohlcv_by_symbol: ["exchanges", "symbols", "market", "start", "end", "limit"],
-  select_ohlcv_resampled_by_symbol: [
-    "exchanges",
-    "symbols",
-    "market",
-    "start",
-    "end",
-    "limit",
-    "bucket_ms",
-    "offset_ms",
-    "source_ms",
-    "partial",
-  ],
-  select_funding_rates_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
-  select_open_interest_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
-  select_liquidations_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
+  select_ohlcv_by_symbol: [...SPOT_AND_PERP_RANGE, "limit"],
+  select_ohlcv_resampled_by_symbol: [...SPOT_AND_PERP_RANGE, "limit", ...RESAMPLED, "source_ms", "partial"],
+  select_funding_rates_by_symbol: [...SERIES_RANGE, "limit"],
+  select_open_interest_by_symbol: [...SERIES_RANGE, "limit"],
+  select_liquidations_by_symbol: [...SERIES_RANGE, "limit"],
   select_token_info_by_base: ["bases"],
   select_markets_by_base: ["bases"],
   select_series_by_base: ["bases", "market"],
-  select_returns_by_symbol: ["exchanges", "symbols", "market", "start", "end"],
-  select_rolling_volatility_by_symbol: [
-    "exchanges",
-    "symbols",
-    "market",
-    "start",
-    "end",
-    "window",
-    "periods_per_year",
-  ],
-  select_sma_by_symbol: ["exchanges", "symbols", "market", "start", "end", "window"],
-  select_price_candles_by_symbol: [
-    "exchanges",
-    "symbols",
-    "start",
-    "end",
-    "limit",
-    "bucket_ms",
-    "offset_ms",
-    "partial",
-  ],
-  select_long_short_ratios_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
-  select_funding_predictions_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
-  select_basis_by_symbol: [
-    "exchanges",
-    "perp_symbols",
-    "spot_symbols",
-    "start",
-    "end",
-    "bucket_ms",
-    "offset_ms",
-  ],
+  select_returns_by_symbol: [...SPOT_AND_PERP_RANGE],
+  select_rolling_volatility_by_symbol: [...SPOT_AND_PERP_RANGE, "window", "periods_per_year"],
+  select_sma_by_symbol: [...SPOT_AND_PERP_RANGE, "window"],
+  select_price_candles_by_symbol: [...SERIES_RANGE, "limit", ...RESAMPLED, "partial"],
+  select_long_short_ratios_by_symbol: [...SERIES_RANGE, "limit"],
+  select_funding_predictions_by_symbol: [...SERIES_RANGE, "limit"],
+  select_basis_by_symbol: ["exchanges", "perp_symbols", "spot_symbols", "start", "end", ...RESAMPLED],
   select_universe_by_time: ["at", "exchange", "market", "quote"],
   select_coverage_by_base: ["bases", "table_name", "exchange", "start", "end"],
-  select_book_depth_by_symbol: ["exchanges", "symbols", "start", "end", "limit"],
+  select_book_depth_by_symbol: [...SERIES_RANGE, "limit"],
 };
 
 const ohlcvParams = {
