@@ -6,7 +6,7 @@ import {
   fundingIntervalHours,
 } from "../series/index.js";
 import { clampLimit, intParam, ohlcStrings, priceCandlesInWindow } from "./candle-window.js";
-import { pageNewestFirst } from "./okx-paging.js";
+import { pageNewestFirst, rubikWindow } from "./okx-paging.js";
 import { okxInstrument } from "./okx-markets.js";
 import type { RouteHandler, SimReply, SimRequest } from "./types.js";
 
@@ -22,10 +22,8 @@ import type { RouteHandler, SimReply, SimRequest } from "./types.js";
  *   entries" of a period, `[ts, ratio]` or `[ts, sellVol, buyVol]`.
  */
 const BARS: Readonly<Record<string, SimInterval>> = { "1m": "1m", "1H": "1h", "1Dutc": "1d" };
-const PERIODS: Readonly<Record<string, number>> = { "5m": 300_000, "1H": 3_600_000, "1D": 86_400_000 };
 const PREMIUM_HISTORY_MS = 182 * 86_400_000;
 const PREMIUM_SAMPLE_OFFSET_MS = 4_000;
-const STAT_ENTRIES = 1440;
 
 const ok = (data: unknown): SimReply => ({ status: 200, body: { code: "0", msg: "", data } });
 const fail = (code: string, msg: string): SimReply => ({ status: 200, body: { code, msg, data: [] } });
@@ -90,24 +88,12 @@ export function createOkxDerivativeRoutes(series: SeriesSource): Record<string, 
     (req) => {
       const inst = swapOf(req, false);
       if (inst === undefined || !inst.swap) return unknownInstrument();
-      const periodMs = PERIODS[req.query.get("period") ?? "5m"];
-      if (periodMs === undefined) return fail("51000", "Parameter period error");
-      const limit = clampLimit(intParam(req.query, "limit"), 100, 100);
-      const lastClosed = Math.floor(req.nowMs / periodMs) * periodMs - periodMs;
-      const end = intParam(req.query, "end");
-      const begin = intParam(req.query, "begin");
-      const all = series.longShortRatios({
-        exchange: "okx",
-        symbol: inst.symbol,
-        startMs: Math.max(lastClosed - (STAT_ENTRIES - 1) * periodMs, (begin ?? -1) + 1),
-        endMs: Math.min(lastClosed + 1, end ?? Number.POSITIVE_INFINITY),
-        periodMs,
-      });
+      const window = rubikWindow(req.query, req.nowMs);
+      if (window === undefined) return fail("51000", "Parameter period error");
+      const { periodMs, startMs, endMs, bounds, limit } = window;
+      const all = series.longShortRatios({ exchange: "okx", symbol: inst.symbol, startMs, endMs, periodMs });
       return ok(
-        pageNewestFirst(all, { after: end, before: begin }, limit).map((r) => [
-          String(r.ts),
-          ...columns.map((c) => String(r[c])),
-        ]),
+        pageNewestFirst(all, bounds, limit).map((r) => [String(r.ts), ...columns.map((c) => String(r[c]))]),
       );
     };
 

@@ -2,7 +2,7 @@ import { hashString, roundTo, unitAt } from "../series/hash.js";
 import { INTERVAL_MS, modelSymbol, type SimCandle, type SimInterval } from "../series/index.js";
 import { candlesInWindow, clampLimit, intParam, lastDayOf } from "./candle-window.js";
 import { createOkxDerivativeRoutes } from "./okx-derivatives.js";
-import { pageNewestFirst } from "./okx-paging.js";
+import { pageNewestFirst, RUBIK_PERIODS, rubikWindow } from "./okx-paging.js";
 import { okxInstrument, okxInstruments, type OkxInstrument } from "./okx-markets.js";
 import { PUBLISHED_LIMITS, okxRouteLimit } from "./published-limits.js";
 import { RateWindow } from "./rate-window.js";
@@ -18,8 +18,6 @@ import type { Admission, ExchangeApi, ExchangeContext, RouteHandler, SimReply, S
  * rate actually paid, and `fundingRate`, the one predicted before settlement.
  */
 const BARS: Readonly<Record<string, SimInterval>> = { "1m": "1m", "1H": "1h", "1Hutc": "1h", "1Dutc": "1d" };
-/** rubik/stat/contracts/open-interest-history serves only the latest 1440 periods of an instrument. */
-const OI_HISTORY_ENTRIES = 1440;
 /**
  * public/funding-rate-history serves "the last 3 months" (played as 90 days), public/liquidation-orders
  * "the last day". Older records are simply not there: the page comes back shorter or empty, no error.
@@ -133,9 +131,8 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
     );
   };
 
-  const OI_PERIODS: Readonly<Record<string, number>> = { "5m": 300_000, "1H": 3_600_000, "1D": 86_400_000 };
   const openInterestVolume: RouteHandler = (req) => {
-    const periodMs = OI_PERIODS[req.query.get("period") ?? "5m"];
+    const periodMs = RUBIK_PERIODS[req.query.get("period") ?? "5m"];
     const ccy = req.query.get("ccy");
     if (periodMs === undefined || ccy === null || okxInstrument(`${ccy}-USDT-SWAP`) === undefined)
       return fail("51000", "Parameter ccy error");
@@ -163,20 +160,11 @@ export function createOkxApi(ctx: ExchangeContext): ExchangeApi {
   const openInterestHistory: RouteHandler = (req) => {
     const inst = instrumentOf(req);
     if (inst === undefined || !inst.swap) return unknownInstrument();
-    const periodMs = OI_PERIODS[req.query.get("period") ?? "5m"];
-    if (periodMs === undefined) return fail("51000", "Parameter period error");
-    const limit = clampLimit(intParam(req.query, "limit"), 100, 100);
-    const lastClosed = Math.floor(req.nowMs / periodMs) * periodMs - periodMs;
-    const end = intParam(req.query, "end");
-    const begin = intParam(req.query, "begin");
-    const all = series.openInterest({
-      exchange: "okx",
-      symbol: inst.symbol,
-      startMs: Math.max(lastClosed - (OI_HISTORY_ENTRIES - 1) * periodMs, (begin ?? -1) + 1),
-      endMs: Math.min(lastClosed + 1, end ?? Number.POSITIVE_INFINITY),
-      periodMs,
-    });
-    const rows = pageNewestFirst(all, { after: end, before: begin }, limit);
+    const window = rubikWindow(req.query, req.nowMs);
+    if (window === undefined) return fail("51000", "Parameter period error");
+    const { periodMs, startMs, endMs, bounds, limit } = window;
+    const all = series.openInterest({ exchange: "okx", symbol: inst.symbol, startMs, endMs, periodMs });
+    const rows = pageNewestFirst(all, bounds, limit);
     return ok(
       rows.map((r) => [
         String(r.ts),
