@@ -1,6 +1,6 @@
 import type { Exchange, MarketInterface } from "ccxt";
 import { replayStatistics, requestStatistics, statisticsRows } from "./long-short-statistics.js";
-import { afterNewestRow, nextWindow, windowEnd } from "./page-cursor.js";
+import { afterNewestRow, fetchWindow } from "./page-cursor.js";
 import {
   expectArrayAt,
   readArray,
@@ -129,20 +129,16 @@ async function fetchLongShort(
   market: MarketInterface,
   q: PageQuery,
 ): Promise<FetchedPage> {
-  const end = windowEnd(q, BINANCE_STATS_PAGE, HOUR);
-  const params = {
-    symbol: String(market.id),
-    period: "1h",
-    startTime: q.sinceMs,
-    endTime: end - 1,
-    limit: BINANCE_STATS_PAGE,
-  };
-  const bodies = await requestStatistics(exchange, STATISTICS, params);
-  return {
-    rows: mapBinanceLongShort(q.series, bodies),
-    limit: BINANCE_STATS_PAGE,
-    next: nextWindow(q, end),
-  };
+  return fetchWindow(q, { limit: BINANCE_STATS_PAGE, stepMs: HOUR }, async (end) => {
+    const params = {
+      symbol: String(market.id),
+      period: "1h",
+      startTime: q.sinceMs,
+      endTime: end - 1,
+      limit: BINANCE_STATS_PAGE,
+    };
+    return mapBinanceLongShort(q.series, await requestStatistics(exchange, STATISTICS, params));
+  });
 }
 
 async function fetchPriceKlines(

@@ -1,5 +1,5 @@
 import type { Exchange, MarketInterface } from "ccxt";
-import { nextWindow, windowEnd } from "./page-cursor.js";
+import { fetchWindow } from "./page-cursor.js";
 import {
   readArray,
   readEpochMs,
@@ -105,31 +105,26 @@ async function fetchBybitPage(
 ): Promise<FetchedPage> {
   const limit = table === "long_short_ratios" ? BYBIT_RATIO_PAGE : BYBIT_PRICE_KLINE_PAGE;
   // A window of exactly one page of hours: whichever end Bybit fills from, nothing is skipped.
-  const end = windowEnd(q, limit, HOUR);
-  const body =
-    table === "long_short_ratios"
-      ? await requestJson(exchange, "publicGetV5MarketAccountRatio", {
-          category: "linear",
-          symbol: market.id,
-          period: "1h",
-          startTime: q.sinceMs,
-          endTime: end - 1,
-          limit,
-        })
-      : await requestJson(exchange, PRICE_KLINES[table], {
-          category: "linear",
-          symbol: market.id,
-          interval: "60",
-          start: q.sinceMs,
-          end: end - 1,
-          limit,
-        });
-  return {
-    rows:
-      table === "long_short_ratios"
-        ? mapBybitAccountRatio(q.series, body)
-        : mapBybitPriceKlines(q.series, body),
-    limit,
-    next: nextWindow(q, end),
-  };
+  return fetchWindow(q, { limit, stepMs: HOUR }, async (end) => {
+    if (table === "long_short_ratios") {
+      const body = await requestJson(exchange, "publicGetV5MarketAccountRatio", {
+        category: "linear",
+        symbol: market.id,
+        period: "1h",
+        startTime: q.sinceMs,
+        endTime: end - 1,
+        limit,
+      });
+      return mapBybitAccountRatio(q.series, body);
+    }
+    const body = await requestJson(exchange, PRICE_KLINES[table], {
+      category: "linear",
+      symbol: market.id,
+      interval: "60",
+      start: q.sinceMs,
+      end: end - 1,
+      limit,
+    });
+    return mapBybitPriceKlines(q.series, body);
+  });
 }

@@ -6,7 +6,7 @@ import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { epochMsOrNull } from "./market-info.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
 import type { BanRule } from "./ip-ban.js";
-import { nextWindow, windowEnd } from "./page-cursor.js";
+import { fetchWindow } from "./page-cursor.js";
 import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { candleFromArray, fundingRows, openInterestRow } from "./series-rows.js";
@@ -123,20 +123,17 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
       const interval = candleIntervalOf(q.series.table)!;
       const stepMs = INTERVAL_INFO[interval].ms;
       // A window of exactly one page of slots: whichever end Bybit fills from, nothing is skipped.
-      const end = windowEnd(q, KLINE_PAGE, stepMs);
-      const body = await requestJson(exchange, "publicGetV5MarketKline", {
-        category: category(q.series.market),
-        symbol: base.market(q.series.symbol).id,
-        interval: KLINE_INTERVAL[interval],
-        start: q.sinceMs,
-        end: end - 1,
-        limit: KLINE_PAGE,
+      return fetchWindow(q, { limit: KLINE_PAGE, stepMs }, async (end) => {
+        const body = await requestJson(exchange, "publicGetV5MarketKline", {
+          category: category(q.series.market),
+          symbol: base.market(q.series.symbol).id,
+          interval: KLINE_INTERVAL[interval],
+          start: q.sinceMs,
+          end: end - 1,
+          limit: KLINE_PAGE,
+        });
+        return mapBybitKlines(q.series, body);
       });
-      return {
-        rows: mapBybitKlines(q.series, body),
-        limit: KLINE_PAGE,
-        next: nextWindow(q, end),
-      };
     },
   };
 
@@ -147,39 +144,33 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
       const minutes = readNumber(readRecord(market.info).fundingInterval);
       const statedHours = Number.isFinite(minutes) && minutes > 0 ? minutes / 60 : 8;
       // Spacing can shrink below the stated interval, so windows assume the shortest (1 h).
-      const end = windowEnd(q, FUNDING_PAGE, HOUR);
-      const body = await requestJson(exchange, "publicGetV5MarketFundingHistory", {
-        category: category(q.series.market),
-        symbol: market.id,
-        startTime: q.sinceMs,
-        endTime: end - 1,
-        limit: FUNDING_PAGE,
+      return fetchWindow(q, { limit: FUNDING_PAGE, stepMs: HOUR }, async (end) => {
+        const body = await requestJson(exchange, "publicGetV5MarketFundingHistory", {
+          category: category(q.series.market),
+          symbol: market.id,
+          startTime: q.sinceMs,
+          endTime: end - 1,
+          limit: FUNDING_PAGE,
+        });
+        return mapBybitFunding(q.series, body, statedHours);
       });
-      return {
-        rows: mapBybitFunding(q.series, body, statedHours),
-        limit: FUNDING_PAGE,
-        next: nextWindow(q, end),
-      };
     },
   };
 
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     fetchPage: async (q) => {
-      const end = windowEnd(q, OI_PAGE, HOUR);
-      const body = await requestJson(exchange, "publicGetV5MarketOpenInterest", {
-        category: category(q.series.market),
-        symbol: base.market(q.series.symbol).id,
-        intervalTime: "1h",
-        startTime: q.sinceMs,
-        endTime: end - 1,
-        limit: OI_PAGE,
+      return fetchWindow(q, { limit: OI_PAGE, stepMs: HOUR }, async (end) => {
+        const body = await requestJson(exchange, "publicGetV5MarketOpenInterest", {
+          category: category(q.series.market),
+          symbol: base.market(q.series.symbol).id,
+          intervalTime: "1h",
+          startTime: q.sinceMs,
+          endTime: end - 1,
+          limit: OI_PAGE,
+        });
+        return mapBybitOpenInterest(q.series, body);
       });
-      return {
-        rows: mapBybitOpenInterest(q.series, body),
-        limit: OI_PAGE,
-        next: nextWindow(q, end),
-      };
     },
   };
 

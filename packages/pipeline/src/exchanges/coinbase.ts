@@ -4,7 +4,7 @@ import { createBaseAdapter } from "./base-adapter.js";
 import { createBookSnapshot } from "./book-snapshot.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
-import { nextWindow, windowEnd } from "./page-cursor.js";
+import { fetchWindow } from "./page-cursor.js";
 import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
 import { ohlcvRow } from "./series-rows.js";
@@ -64,19 +64,16 @@ export function createCoinbaseAdapter(params: AdapterParams = {}): ExchangeAdapt
       const interval = candleIntervalOf(q.series.table)!;
       const market = base.market(q.series.symbol);
       const stepMs = INTERVAL_INFO[interval].ms;
-      const end = windowEnd(q, CANDLE_PAGE, stepMs);
-      const body = await requestJson(exchange, "v3PublicGetBrokerageMarketProductsProductIdCandles", {
-        product_id: market.id,
-        granularity: GRANULARITY[interval],
-        start: String(Math.floor(q.sinceMs / 1000)),
-        // `end` is inclusive: stop one second short of the next window's first candle.
-        end: String(Math.floor(end / 1000) - 1),
+      return fetchWindow(q, { limit: CANDLE_PAGE, stepMs }, async (end) => {
+        const body = await requestJson(exchange, "v3PublicGetBrokerageMarketProductsProductIdCandles", {
+          product_id: market.id,
+          granularity: GRANULARITY[interval],
+          start: String(Math.floor(q.sinceMs / 1000)),
+          // `end` is inclusive: stop one second short of the next window's first candle.
+          end: String(Math.floor(end / 1000) - 1),
+        });
+        return mapCoinbaseCandles(q.series, body);
       });
-      return {
-        rows: mapCoinbaseCandles(q.series, body),
-        limit: CANDLE_PAGE,
-        next: nextWindow(q, end),
-      };
     },
   };
 

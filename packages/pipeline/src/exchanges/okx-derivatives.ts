@@ -1,6 +1,6 @@
 import type { Exchange, MarketInterface } from "ccxt";
 import { replayStatistics, requestStatistics, statisticsRows } from "./long-short-statistics.js";
-import { nextWindow, windowEnd } from "./page-cursor.js";
+import { fetchWindow, nextWindow, windowEnd } from "./page-cursor.js";
 import {
   expectArrayAt,
   readArray,
@@ -211,33 +211,34 @@ async function fetchOkxDerivativePage(
       next: nextWindow(q, end),
     };
   }
-  const end = windowEnd(q, limit, HOUR);
-  if (table === "long_short_ratios") {
-    const params = {
-      instId: market.id,
-      period: "1H",
-      begin: String(q.sinceMs - 1),
-      end: String(end),
+  return fetchWindow(q, { limit, stepMs: HOUR }, async (end) => {
+    if (table === "long_short_ratios") {
+      const params = {
+        instId: market.id,
+        period: "1H",
+        begin: String(q.sinceMs - 1),
+        end: String(end),
+        limit: String(limit),
+      };
+      const bodies = await requestStatistics(exchange, STATISTICS, params);
+      return mapOkxLongShort(q.series, bodies);
+    }
+    // The index is the underlying's (`BTC-USDT`), the mark the swap's own.
+    const instId =
+      table === "index_ohlcv_1h"
+        ? String(readRecord(market.info).instFamily ?? `${market.base}-${market.quote}`)
+        : market.id;
+    const method =
+      table === "index_ohlcv_1h"
+        ? "publicGetMarketHistoryIndexCandles"
+        : "publicGetMarketHistoryMarkPriceCandles";
+    const body = await requestJson(exchange, method, {
+      instId,
+      bar: "1H",
+      before: String(q.sinceMs - 1),
+      after: String(end),
       limit: String(limit),
-    };
-    const bodies = await requestStatistics(exchange, STATISTICS, params);
-    return { rows: mapOkxLongShort(q.series, bodies), limit, next: nextWindow(q, end) };
-  }
-  // The index is the underlying's (`BTC-USDT`), the mark the swap's own.
-  const instId =
-    table === "index_ohlcv_1h"
-      ? String(readRecord(market.info).instFamily ?? `${market.base}-${market.quote}`)
-      : market.id;
-  const method =
-    table === "index_ohlcv_1h"
-      ? "publicGetMarketHistoryIndexCandles"
-      : "publicGetMarketHistoryMarkPriceCandles";
-  const body = await requestJson(exchange, method, {
-    instId,
-    bar: "1H",
-    before: String(q.sinceMs - 1),
-    after: String(end),
-    limit: String(limit),
+    });
+    return mapOkxPriceCandles(q.series, body);
   });
-  return { rows: mapOkxPriceCandles(q.series, body), limit, next: nextWindow(q, end) };
 }

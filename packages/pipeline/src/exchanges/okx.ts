@@ -5,7 +5,7 @@ import { createBookSnapshot } from "./book-snapshot.js";
 import { completeAdapter, forEachCandleTable } from "./capabilities.js";
 import { epochMsOrNull } from "./market-info.js";
 import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.js";
-import { nextCursor, nextWindow, windowEnd } from "./page-cursor.js";
+import { fetchWindow, nextCursor, windowEnd } from "./page-cursor.js";
 import {
   expectArrayAt,
   readArray,
@@ -196,19 +196,16 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
     replay: replayEachBody((series, body) => mapOkxOpenInterest(series, expectArrayAt(body, "data"))),
     fetchPage: async (q) => {
       // A window of at most 100 hours fits one page; `begin`/`end` are exclusive.
-      const end = windowEnd(q, OI_PAGE, HOUR);
-      const body = await requestJson(exchange, "publicGetRubikStatContractsOpenInterestHistory", {
-        instId: base.market(q.series.symbol).id,
-        period: "1H",
-        begin: String(q.sinceMs - 1),
-        end: String(end),
-        limit: String(OI_PAGE),
+      return fetchWindow(q, { limit: OI_PAGE, stepMs: HOUR }, async (end) => {
+        const body = await requestJson(exchange, "publicGetRubikStatContractsOpenInterestHistory", {
+          instId: base.market(q.series.symbol).id,
+          period: "1H",
+          begin: String(q.sinceMs - 1),
+          end: String(end),
+          limit: String(OI_PAGE),
+        });
+        return mapOkxOpenInterest(q.series, body);
       });
-      return {
-        rows: mapOkxOpenInterest(q.series, body),
-        limit: OI_PAGE,
-        next: nextWindow(q, end),
-      };
     },
   };
 

@@ -1,4 +1,4 @@
-import type { PageCursor } from "./types.js";
+import type { FetchedPage, PageCursor, SeriesRow } from "./types.js";
 
 /** The window a request covers: [sinceMs, min(untilMs, sinceMs + limit * stepMs)). */
 export function windowEnd(cursor: PageCursor, limit: number, stepMs: number): number {
@@ -50,4 +50,18 @@ export function afterNewestRow(
     windowEndMs: cursor.untilMs,
     fullPageMayContinue: true,
   });
+}
+
+/**
+ * One page of an endpoint asked by time window: the window of `limit` steps from the cursor (never
+ * past `untilMs`) is fetched with `fetchRows(windowEndMs)`, and the next page is the next window
+ * whatever came back (an empty window is a stretch with no rows, not the end).
+ */
+export async function fetchWindow(
+  cursor: PageCursor,
+  window: { readonly limit: number; readonly stepMs: number },
+  fetchRows: (windowEndMs: number) => Promise<readonly SeriesRow[]>,
+): Promise<FetchedPage> {
+  const end = windowEnd(cursor, window.limit, window.stepMs);
+  return { rows: await fetchRows(end), limit: window.limit, next: nextWindow(cursor, end) };
 }

@@ -1,4 +1,4 @@
-import type { Market } from "@cexdata/schema";
+import { CORE_EXCHANGES, TABLE_NAMES, type Market } from "@cexdata/schema";
 import type { ExchangeRequestStats } from "../exchanges/request-stats.js";
 
 /** Counts of one table on one exchange. */
@@ -165,4 +165,39 @@ export function recordNotServed(
         bases: [s.base],
       });
   }
+}
+
+/** Position in a fixed order; what the order does not name comes after, by name. */
+function rankIn(order: readonly string[], value: string): number {
+  const i = order.indexOf(value);
+  return i < 0 ? order.length : i;
+}
+
+type Listed = {
+  readonly table: string;
+  readonly exchange: string;
+  readonly market?: Market;
+  readonly symbol?: string;
+};
+
+function compareListed(a: Listed, b: Listed): number {
+  return (
+    rankIn(TABLE_NAMES, a.table) - rankIn(TABLE_NAMES, b.table) ||
+    a.table.localeCompare(b.table) ||
+    rankIn(CORE_EXCHANGES, a.exchange) - rankIn(CORE_EXCHANGES, b.exchange) ||
+    a.exchange.localeCompare(b.exchange) ||
+    (a.market ?? "").localeCompare(b.market ?? "") ||
+    (a.symbol ?? "").localeCompare(b.symbol ?? "")
+  );
+}
+
+/**
+ * Puts the report's lists in one order (the schema's tables, the exchange order, market, symbol):
+ * series run side by side finish in any order, and a report must not depend on it.
+ */
+export function orderReportLists(report: RunReport): void {
+  report.gaps.sort(compareListed);
+  report.failures.sort(compareListed);
+  report.blocked.sort(compareListed);
+  report.notServed.sort(compareListed);
 }

@@ -16,6 +16,7 @@ import { topBasesByVolume } from "../plan/top-bases-by-volume.js";
 import { takeBookDepth } from "./take-book-depth.js";
 import {
   createRunReport,
+  orderReportLists,
   recordBlocked,
   recordFailure,
   recordNotServed,
@@ -310,6 +311,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
   } finally {
     report.requests = stats.toJSON();
     report.finishedAt = new Date(clock()).toISOString();
+    orderReportLists(report);
     report.quarantineFile = quarantined > 0 ? quarantinePath(p.datasetDir, runId) : null;
     if (p.signal?.aborted) {
       const reason = typeof p.signal.reason === "string" ? p.signal.reason : "aborted";
