@@ -27,8 +27,9 @@ function layoutOf(bases: number, years: number, recentYears: number): string[] {
 /**
  * The partition paths of `bases` bases holding every table over the 96 months up to `nowMs` (its
  * month included), each file where the store puts it at `nowMs`: the schema's rule, closed years of
- * liquidations and book depth in one file. Exchanges do not add files (a file holds every
- * exchange's rows of its base), so this is the layout of all four.
+ * liquidations and book depth in one file each, those of the small yearly tables in one `all` file.
+ * Exchanges do not add files (a file holds every exchange's rows of its base), so this is the
+ * layout of all four.
  */
 function layoutAt(bases: number, nowMs: number): string[] {
   const paths = new Set<string>();
@@ -76,22 +77,30 @@ describe("the dataset layout against the Hub's recommendations (under 100k files
     expect(() => checkLayout(spec(layoutOf(500, 8, 1)) as never)).not.toThrow();
   });
 
-  it("500 bases, every table over 8 years, in the schema's layout: under 100k files and 10k per folder in every month", () => {
+  it("500 bases, every table over 8 years, in the schema's layout: under 80k files and 10k per folder in every month", () => {
     const perBase = (nowMs: number) => layoutAt(1, nowMs).length - 2;
-    // 8 calendar years, now in December of the last: per base 96 one-minute months, 8 files of each of
-    // the 7 yearly tables, 1 daily, 1 coverage, and for liquidations and book depth 7 closed years + 12 months.
+    const yearly = TABLE_NAMES.filter((t) => TABLES[t].partition.period === "year");
+    const small = yearly.filter((t) => TABLES[t].partition.compactClosedYears);
+    // 1h candles keep a file a year; the 7 small yearly tables (funding, open interest, mark, index and
+    // premium-index candles, long/short ratios, funding predictions) hold 2 files a base.
+    expect([yearly.length, small.length]).toEqual([8, 7]);
+    // 8 calendar years, now in December of the last: per base 96 one-minute months, 8 files of 1h
+    // candles, 2 of each small yearly table (closed years + the open year), 1 daily, 1 coverage, and
+    // for liquidations and book depth 7 closed years + 12 months.
     const december = Date.UTC(2024, 11, 20);
-    expect(perBase(december)).toBe(96 + 7 * 8 + 2 + 2 * (7 + 12));
+    expect(perBase(december)).toBe(96 + 8 + 2 * 7 + 2 + 2 * (7 + 12));
     expect(measureLayout(layoutAt(500, december))).toMatchObject({
-      files: 96_005,
+      files: 79_005,
       fullestFolderEntries: 500,
     });
-    // The fullest month: in November 96 months span 9 calendar years (9 files of each yearly table)
-    // and liquidations and book depth hold 8 closed years + 11 months.
+    // The fullest month: in November 96 months span 9 calendar years (9 files of 1h candles) and
+    // liquidations and book depth hold 8 closed years + 11 months.
     const counts = Array.from({ length: 12 }, (_, m) => perBase(Date.UTC(2024, m, 20)));
-    expect(Math.max(...counts)).toBe(96 + 7 * 9 + 2 + 2 * (8 + 11));
+    expect(Math.max(...counts)).toBe(96 + 9 + 2 * 7 + 2 + 2 * (8 + 11));
     const fullest = measureLayout(layoutAt(500, Date.UTC(2024, 10, 20)));
-    expect(fullest).toMatchObject({ files: 99_505, fullestFolderEntries: 500 });
+    // ~20k files of headroom: room for 20 more small yearly tables (1,000 files each at 500 bases).
+    expect(fullest).toMatchObject({ files: 79_505, fullestFolderEntries: 500 });
+    expect(100_000 - fullest.files).toBeGreaterThan(20_000);
     expect(() => checkLayout(spec(layoutAt(500, Date.UTC(2024, 10, 20))) as never)).not.toThrow();
     // Every month, keeping every month of liquidations and book depth would be ~173k files.
     expect(layoutOf(500, 8, 8).length).toBeGreaterThan(170_000);

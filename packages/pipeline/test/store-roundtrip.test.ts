@@ -89,7 +89,7 @@ describe("store round trip", () => {
     expect(physical.getRows()).toEqual([["ts", "TIMESTAMP_MILLIS"]]);
   });
 
-  it("cuts files as the contract says: ohlcv_1m by month, ohlcv_1h by year, ohlcv_1d whole, funding by year", async () => {
+  it("cuts files as the contract says: ohlcv_1m by month, ohlcv_1h by year, ohlcv_1d whole, funding's closed years in one file", async () => {
     const start = Date.UTC(2023, 11, 31, 23, 58);
     await store.stage("ohlcv_1m", makeOhlcvRows(4, start), "rest");
     await store.stage("ohlcv_1m", makeOhlcvRows(2, start, { base: "ETH", symbol: "ETH/USDT" }), "rest");
@@ -98,7 +98,8 @@ describe("store round trip", () => {
     await store.stage("funding_rates", await loadFreqtradeFundingRows(), "rest");
     const { changedFiles } = await store.commit();
     expect(changedFiles.sort()).toEqual([
-      "data/funding_rates/base=XRP/2021.parquet",
+      // Funding is a small yearly table: the years closed by the store's clock share all.parquet.
+      "data/funding_rates/base=XRP/all.parquet",
       "data/ohlcv_1d/base=BTC/all.parquet",
       "data/ohlcv_1h/base=BTC/2022.parquet",
       "data/ohlcv_1m/base=BTC/2023-12.parquet",

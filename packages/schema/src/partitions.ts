@@ -5,8 +5,9 @@ import { TABLES, type PartitionRule, type TableName } from "./tables.js";
  * The file a row belongs to: `data/<table>/base=<BASE>/<period>.parquet`, where period is
  * `YYYY-MM` (monthly tables), `YYYY` (yearly tables) or `all`. Tables not cut by base
  * (exchange_info, token_info) live in `data/<table>/all.parquet`.
- * A monthly table with `compactClosedYears` keeps a year that has closed by `nowMs` (the writer's
- * clock) in one `YYYY` file; without `nowMs` every year is taken as open (month files).
+ * A table with `compactClosedYears` keeps a year that has closed by `nowMs` (the writer's clock) in
+ * one `YYYY` file (monthly tables) or in the base's `all` file of every closed year (yearly
+ * tables, see `CLOSED_PERIOD`); without `nowMs` every year is taken as open.
  * Identical on local disk and on the Hub.
  */
 export function partitionPath(
@@ -36,9 +37,18 @@ function periodOf(
     throw new RangeError(`partitionPath(${table}): a timestamp is needed to choose the ${rule.period} file`);
   }
   const iso = new Date(tsMs).toISOString();
-  if (rule.period === "year" || isClosedYear(rule, tsMs, nowMs)) return iso.slice(0, 4);
-  return iso.slice(0, 7);
+  const closed = isClosedYear(rule, tsMs, nowMs);
+  if (rule.period === "year") return closed ? CLOSED_PERIOD : iso.slice(0, 4);
+  return closed ? iso.slice(0, 4) : iso.slice(0, 7);
 }
+
+/**
+ * The period of a yearly table's file of every closed year (`compactClosedYears`): `all.parquet`
+ * beside the open year's `YYYY.parquet`. A stable name, so a year closing rewrites one file and adds
+ * none; and `all` because a released 1.x reader parses only `all|YYYY|YYYY-MM` (it refuses a
+ * spec.json listing any other name) and picks an `all` file by its min/max ts, so it reads this file.
+ */
+export const CLOSED_PERIOD = "all";
 
 /** Whether the year of `tsMs` has closed by `nowMs` for a table whose closed years are compacted. */
 function isClosedYear(rule: PartitionRule, tsMs: number, nowMs: number | undefined): boolean {
@@ -50,20 +60,34 @@ function isClosedYear(rule: PartitionRule, tsMs: number, nowMs: number | undefin
 }
 
 /**
- * Where the rows of an existing partition file belong at `nowMs`: the year's file for a month file
- * of a closed year in a table with `compactClosedYears` (written while the year was open, or by a
- * release that kept every month), else the file itself. A path that is not a partition is returned as is.
+ * Where the rows of an existing partition file belong at `nowMs`, in a table with
+ * `compactClosedYears`: a month file of a closed year -> the year's file, a year file of a closed
+ * year -> the base's `all` file (written while the year was open, or by a release that kept
+ * them); else the file itself. A path that is not a partition is returned as is.
  */
 export function compactedPartitionPath(path: string, nowMs: number): string {
   const parsed = parsePartitionPath(path);
-  if (!parsed || !/^\d{4}-\d{2}$/.test(parsed.period)) return path;
+  if (!parsed || !/^\d{4}(-\d{2})?$/.test(parsed.period)) return path;
   const rule = TABLES[parsed.table].partition;
-  if (rule.period !== "month" || !isClosedYear(rule, partitionTimeRange(path).startMs, nowMs)) return path;
-  return path.replace(/\d{4}-\d{2}\.parquet$/, `${parsed.period.slice(0, 4)}.parquet`);
+  const monthly = parsed.period.length === 7;
+  if (rule.period !== (monthly ? "month" : "year")) return path;
+  if (!isClosedYear(rule, partitionTimeRange(path).startMs, nowMs)) return path;
+  const to = monthly ? parsed.period.slice(0, 4) : CLOSED_PERIOD;
+  return path.replace(/[^/]+\.parquet$/, `${to}.parquet`);
 }
 
-/** The [start, end) epoch-ms range a partition file of a time-cut table can hold; unbounded otherwise. */
-export function partitionTimeRange(path: string): { startMs: number; endMs: number } {
+/**
+ * The [start, end) epoch-ms range a partition file of a time-cut table can hold; unbounded otherwise.
+ * A yearly table's `all` file (`compactClosedYears`) holds every year before the writer's: before
+ * `nowMs`'s year given it, else unbounded (a reader that does not know when it was written).
+ */
+export function partitionTimeRange(path: string, nowMs?: number): { startMs: number; endMs: number } {
+  if (nowMs !== undefined && path.endsWith(`/${CLOSED_PERIOD}.parquet`)) {
+    const parsed = parsePartitionPath(path);
+    const rule = parsed && TABLES[parsed.table].partition;
+    if (rule?.period === "year" && rule.compactClosedYears)
+      return { startMs: -Infinity, endMs: Date.UTC(new Date(nowMs).getUTCFullYear(), 0, 1) };
+  }
   const period = /\/(\d{4})(?:-(\d{2}))?\.parquet$/.exec(path);
   if (!period) return { startMs: -Infinity, endMs: Infinity };
   const year = Number(period[1]);

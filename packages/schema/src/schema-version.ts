@@ -8,9 +8,11 @@
  * 1.1  mark_ohlcv_1h, index_ohlcv_1h, premium_index_ohlcv_1h, long_short_ratios; taker_buy_volume and
  *      taker_buy_quote_volume in ohlcv_1m|1h|1d.
  * 1.2  funding_predictions; liquidations and book_depth keep each closed year in one `YYYY.parquet`
- *      (months while the year is open). Columns and rows of existing tables are unchanged and a 1.x
- *      client picks files by their min/max ts whatever their period, so it reads the new layout: a
- *      minor version.
+ *      (months while the year is open); funding_rates, open_interest, mark/index/premium_index_ohlcv_1h,
+ *      long_short_ratios and funding_predictions keep every closed year of a base in one `all.parquet`
+ *      (the open year in `YYYY.parquet`). Columns and rows of existing tables are unchanged, `all` is a
+ *      period a 1.x client already parses, and it picks files by their min/max ts whatever their
+ *      period, so it reads the new layout: a minor version.
  */
 export const SCHEMA_VERSION = "1.2";
 

@@ -164,6 +164,12 @@ describe("partition paths", () => {
       period: "all",
     });
     expect(parsePartitionPath("data/token_info/base=BTC/all.parquet")).toBeNull();
+    // A yearly table's file of its closed years: the name a released reader already parses.
+    expect(parsePartitionPath("data/funding_rates/base=BTC/all.parquet")).toEqual({
+      table: "funding_rates",
+      base: "BTC",
+      period: "all",
+    });
   });
 
   it("knows the time range a file can hold", () => {
@@ -173,6 +179,16 @@ describe("partition paths", () => {
     });
     expect(partitionTimeRange("data/ohlcv_1h/base=BTC/2023.parquet").endMs).toBe(Date.UTC(2024, 0, 1));
     expect(partitionTimeRange("data/ohlcv_1d/base=BTC/all.parquet").startMs).toBe(-Infinity);
+    // A yearly table's `all` file holds every year before the one its writer was in; unbounded to a
+    // reader, and a table without periods keeps `all` unbounded whatever the clock.
+    expect(partitionTimeRange("data/funding_rates/base=BTC/all.parquet", Date.UTC(2025, 5, 1))).toEqual({
+      startMs: -Infinity,
+      endMs: Date.UTC(2025, 0, 1),
+    });
+    expect(partitionTimeRange("data/funding_rates/base=BTC/all.parquet").endMs).toBe(Infinity);
+    expect(partitionTimeRange("data/ohlcv_1d/base=BTC/all.parquet", Date.UTC(2025, 5, 1)).endMs).toBe(
+      Infinity,
+    );
   });
 });
 

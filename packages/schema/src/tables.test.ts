@@ -168,6 +168,55 @@ describe("partitionPath", () => {
     );
   });
 
+  it("keeps the small yearly tables' closed years in one `all` file a base, the open year in its own", () => {
+    const inYear = Date.UTC(2024, 11, 31, 23, 59);
+    const nextYear = Date.UTC(2025, 0, 1);
+    const small = TABLE_NAMES.filter(
+      (t) => TABLES[t].partition.period === "year" && TABLES[t].partition.compactClosedYears,
+    );
+    expect(new Set(small)).toEqual(
+      new Set([
+        "funding_rates",
+        "open_interest",
+        "mark_ohlcv_1h",
+        "index_ohlcv_1h",
+        "premium_index_ohlcv_1h",
+        "long_short_ratios",
+        "funding_predictions",
+      ]),
+    );
+    for (const table of small) {
+      expect(partitionPath(table, { base: "BTC", tsMs: ts, nowMs: inYear })).toBe(
+        `data/${table}/base=BTC/2024.parquet`,
+      );
+      expect(partitionPath(table, { base: "BTC", tsMs: ts, nowMs: nextYear })).toBe(
+        `data/${table}/base=BTC/all.parquet`,
+      );
+      expect(partitionPath(table, { base: "BTC", tsMs: Date.UTC(2019, 5, 1), nowMs: nextYear })).toBe(
+        `data/${table}/base=BTC/all.parquet`,
+      );
+      expect(partitionPath(table, { base: "BTC", tsMs: nextYear, nowMs: nextYear })).toBe(
+        `data/${table}/base=BTC/2025.parquet`,
+      );
+      expect(compactedPartitionPath(`data/${table}/base=BTC/2024.parquet`, inYear)).toBe(
+        `data/${table}/base=BTC/2024.parquet`,
+      );
+      expect(compactedPartitionPath(`data/${table}/base=BTC/2024.parquet`, nextYear)).toBe(
+        `data/${table}/base=BTC/all.parquet`,
+      );
+      expect(compactedPartitionPath(`data/${table}/base=BTC/all.parquet`, nextYear)).toBe(
+        `data/${table}/base=BTC/all.parquet`,
+      );
+    }
+    // 1h candles are large per base (a year of every exchange's spot and perp markets): a file a year.
+    expect(partitionPath("ohlcv_1h", { base: "BTC", tsMs: ts, nowMs: nextYear })).toBe(
+      "data/ohlcv_1h/base=BTC/2024.parquet",
+    );
+    expect(compactedPartitionPath("data/ohlcv_1h/base=BTC/2024.parquet", nextYear)).toBe(
+      "data/ohlcv_1h/base=BTC/2024.parquet",
+    );
+  });
+
   it("refuses a base that could escape the directory, and a missing timestamp", () => {
     expect(() => partitionPath("ohlcv_1m", { base: "../etc", tsMs: ts })).toThrow(/invalid base/);
     expect(() => partitionPath("ohlcv_1m", { base: "BTC" })).toThrow(/timestamp is needed/);

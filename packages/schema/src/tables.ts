@@ -19,9 +19,13 @@ export interface PartitionRule {
   /** `month` -> `2024-01`, `year` -> `2024`, `none` -> `all`. */
   readonly period: "month" | "year" | "none";
   /**
-   * With `period: "month"`: once a year has closed, its months are one `YYYY` file. A daily run
-   * rewrites only the open month's file, and a base holds at most 12 month files plus one per closed
-   * year, not 12 per year (the Hub's 100k files per repo; see docs/ARCHITECTURE.md).
+   * What a year becomes once it has closed, so that a base's file count stops growing by a period a
+   * period (the Hub's 100k files per repo; see docs/ARCHITECTURE.md):
+   * - with `period: "month"`, its months are one `YYYY` file: a base holds at most 12 month files plus
+   *   one per closed year, and a daily run rewrites only the open month's file;
+   * - with `period: "year"`, its file joins the base's one `all` file of every closed year: a base
+   *   holds at most 2 files (for tables tiny per base, where the closed file is rewritten once a year,
+   *   or when a backfill or late row lands in a closed year).
    */
   readonly compactClosedYears?: boolean;
   /** The timestamp column the period is taken from. */
@@ -140,7 +144,8 @@ const PERP_SERIES = {
   markets: PERP_ONLY,
   merge: "time-series",
   key: ["exchange", "symbol", "ts"],
-  partition: { byBase: true, period: "year", timeColumn: "ts" },
+  // Tiny per base (~26k rows a year at most): closed years share one file, so a base holds 2 files.
+  partition: { byBase: true, period: "year", compactClosedYears: true, timeColumn: "ts" },
   timeColumn: "ts",
 } as const;
 

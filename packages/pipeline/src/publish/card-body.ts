@@ -110,9 +110,11 @@ function renderTable(name: TableName, table: SpecTable | undefined): string[] {
   const rule = TABLES[name].partition;
   const period = rule.period === "month" ? "<YYYY-MM>" : rule.period === "year" ? "<YYYY>" : "all";
   const folder = rule.byBase ? `data/${name}/base=<BASE>` : `data/${name}`;
-  const layout = rule.compactClosedYears
-    ? `${folder}/<YYYY-MM>.parquet\` while the year is open, \`${folder}/<YYYY>.parquet\` once it has closed`
-    : `${folder}/${period}.parquet`;
+  const layout = !rule.compactClosedYears
+    ? `${folder}/${period}.parquet`
+    : rule.period === "month"
+      ? `${folder}/<YYYY-MM>.parquet\` while the year is open, \`${folder}/<YYYY>.parquet\` once it has closed`
+      : `${folder}/<YYYY>.parquet\` while the year is open, \`${folder}/all.parquet\` (every closed year) once it has closed`;
   return [
     `### \`${name}\``,
     "",

@@ -67,10 +67,10 @@ export async function pullDataset(params: PullDatasetParams): Promise<PullDatase
 }
 
 /**
- * Files a run may rewrite: every file of an unbounded partition, time partitions ending after
- * `sinceMs`, and, given the run's clock `nowMs`, the month files of a closed year not yet compacted
- * (liquidations, book_depth: the run's first commit rewrites them into the year's file, which
- * needs every one of them).
+ * Files a run may rewrite: every file of an unbounded partition (a yearly table's `all` file
+ * too: a late row of a closed year is merged into it), time partitions ending after `sinceMs`, and,
+ * given the run's clock `nowMs`, the files of a closed year not yet compacted (`compactClosedYears`:
+ * the run's first commit rewrites them into the year's or the `all` file, which needs every one).
  */
 export function recentPartitions(sinceMs: number, nowMs?: number): (file: SpecFile) => boolean {
   return (file) =>

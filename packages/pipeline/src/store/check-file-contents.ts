@@ -67,13 +67,17 @@ export async function checkFileContents(params: {
   const source = readTableFilesSql(table, quoteSqlString(abs));
 
   const ts = quoteIdentifier(TABLES[table].timeColumn);
-  const { startMs, endMs } = partitionTimeRange(file.path);
+  // A yearly table's `all.parquet` of closed years holds nothing of the year `nowMs` is in.
+  const { startMs, endMs } = partitionTimeRange(file.path, nowMs);
   const base = parsePartitionPath(file.path)?.base ?? null;
+  const tsMs = `epoch_ms(CAST(${ts} AS TIMESTAMP))`;
+  const bounds = [
+    ...(Number.isFinite(startMs) ? [`${tsMs} < ${startMs}`] : []),
+    ...(Number.isFinite(endMs) ? [`${tsMs} >= ${endMs}`] : []),
+  ];
   const outside =
     `CASE WHEN ${base === null ? "false" : `base <> ${quoteSqlString(base)}`} THEN 1 ` +
-    (Number.isFinite(startMs)
-      ? `WHEN epoch_ms(CAST(${ts} AS TIMESTAMP)) < ${startMs} OR epoch_ms(CAST(${ts} AS TIMESTAMP)) >= ${endMs} THEN 1 `
-      : "") +
+    (bounds.length > 0 ? `WHEN ${bounds.join(" OR ")} THEN 1 ` : "") +
     `ELSE 0 END`;
   const stats = await conn.runAndReadAll(
     `SELECT count(*)::DOUBLE, epoch_ms(min(${ts})::TIMESTAMP)::DOUBLE, epoch_ms(max(${ts})::TIMESTAMP)::DOUBLE, ` +

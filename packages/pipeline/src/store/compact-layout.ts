@@ -18,18 +18,22 @@ import { installCommit, type CommitProgress, type CommitStep } from "./install-c
 import { TMP_DIR, type JournalMove } from "./journal.js";
 import { keyOrderSql, readParquetStats, selectColumnsSql } from "./merge-partition.js";
 
-/** One closed year of a table and base: its month files, compacted into its year file. */
+/**
+ * The closed years of a table and base compacted into one file: a year's month files into its year
+ * file (monthly tables), or closed years' files into the base's `all` file (yearly tables).
+ */
 export interface Compaction {
   readonly table: TableName;
-  /** The year file, dataset-relative (`data/liquidations/base=BTC/2024.parquet`). */
+  /** The file, dataset-relative (`data/liquidations/base=BTC/2024.parquet`, `data/funding_rates/base=BTC/all.parquet`). */
   readonly to: string;
-  /** The month files it replaces, dataset-relative, in time order. */
+  /** The files it replaces, dataset-relative, in time order. */
   readonly from: readonly string[];
 }
 
 /**
- * The month files a spec lists that belong in a closed year's file at `nowMs` (tables with
- * `compactClosedYears`): written while their year was open, or by a release that kept every month.
+ * The files a spec lists that belong in a closed years' file at `nowMs` (tables with
+ * `compactClosedYears`, see `compactedPartitionPath`): written while their year was open, or by a
+ * release that kept them apart.
  * Empty for a dataset already in the current layout.
  */
 export function planCompaction(spec: DatasetSpec | null, nowMs: number): Compaction[] {
@@ -55,11 +59,11 @@ export interface WrittenCompaction {
 }
 
 /**
- * Writes one compaction's year file to `tmp`: the rows of its month files and of the year file the
- * spec may already list (a shard merged from another layout), one per key (the year file's first,
- * then the earlier month's), sorted by key, zstd, the schema's column order and types, as every
- * store write. Months of one year never share a key (the time decides the month), so no row is
- * lost or doubled.
+ * Writes one compaction's file to `tmp`: the rows of the files it replaces and of the file the spec
+ * may already list at its path (a shard merged from another layout, or the `all` file a year
+ * joins), one per key (that file's first, then the earlier period's), sorted by key, zstd, the
+ * schema's column order and types, as every store write. Two periods never share a key (the time
+ * decides the period), so no row is lost or doubled.
  */
 export async function writeCompaction(params: {
   readonly conn: DuckDBConnection;
@@ -73,12 +77,12 @@ export async function writeCompaction(params: {
   const listed = new Set((spec.tables[table]?.files ?? []).map((f) => f.path));
   const sources = [...(listed.has(to) ? [to] : []), ...from];
   for (const rel of sources) {
-    // A month of the year missing (a pull of recent partitions only) would drop its rows from the
-    // year file: refuse, naming what to fetch, rather than publish a year with a month missing.
+    // A file missing (a pull of recent partitions only) would drop its rows from the compacted
+    // file: refuse, naming what to fetch, rather than publish a year with a period missing.
     if (!existsSync(path.join(dir, rel)))
       throw new DatasetStoreStateError(
         `cannot compact ${to}: ${rel} is listed in spec.json but not on disk; ` +
-          `pull the dataset again (\`cexdata pull\` fetches the month files of a closed year) or with --all`,
+          `pull the dataset again (\`cexdata pull\` fetches the files of a closed year) or with --all`,
       );
   }
   const parts = sources.map(
@@ -109,7 +113,7 @@ export async function writeCompaction(params: {
   return { compaction, entry, move: { from: path.relative(dir, tmp), to, sha256 } };
 }
 
-/** The tables of the spec after the compactions: each year file in, its month files out. */
+/** The tables of the spec after the compactions: each compacted file in, the files it replaces out. */
 export function compactedTables(
   spec: DatasetSpec,
   written: readonly WrittenCompaction[],
@@ -124,9 +128,9 @@ export function compactedTables(
 }
 
 /**
- * Compacts every closed year's month files the spec lists (see `planCompaction`) as one commit of
- * its own, through the journal like every store write: rows identical, sorted by key, spec.json
- * written last, the month files removed after it; a killed compaction is rolled forward or redone.
+ * Compacts every closed year's files the spec lists (see `planCompaction`) as one commit of its
+ * own, through the journal like every store write: rows identical, sorted by key, spec.json written
+ * last, the replaced files removed after it; a killed compaction is rolled forward or redone.
  * Returns the spec after it, or null when there was nothing to compact.
  */
 export async function compactClosedYears(params: {
@@ -143,11 +147,11 @@ export async function compactClosedYears(params: {
   const { dir, spec, progress } = params;
   const plan = planCompaction(spec, params.nowMs);
   if (spec === null || plan.length === 0) return null;
-  progress.writing = `the year files of ${plan.length} closed years (DuckDB COPY into ${TMP_DIR})`;
+  progress.writing = `${plan.length} files of closed years (DuckDB COPY into ${TMP_DIR})`;
   await mkdir(path.join(dir, TMP_DIR), { recursive: true });
   const written: WrittenCompaction[] = [];
   let next = 0;
-  // One file per connection at a time, as partitions are merged: a year file is one thread's COPY.
+  // One file per connection at a time, as partitions are merged: a compacted file is one thread's COPY.
   await Promise.all(
     (await params.conns()).slice(0, plan.length).map(async (conn) => {
       for (let i = next++; i < plan.length; i = next++) {

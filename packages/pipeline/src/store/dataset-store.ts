@@ -250,8 +250,9 @@ export class DatasetStore {
   }
 
   /**
-   * Moves the month files of closed years (liquidations, book_depth: `compactClosedYears`) into
-   * their year files, as a commit of its own; nothing when the dataset is in the current layout.
+   * Moves the files of closed years (`compactClosedYears`: liquidations' and book_depth's months into
+   * their year file, the small yearly tables' years into their `all` file), as a commit of its
+   * own; nothing when the dataset is in the current layout.
    * Every `commit()` does it first; `cexdata migrate-layout` runs it alone.
    */
   async compactLayout(): Promise<CompactionResult> {
@@ -325,7 +326,8 @@ export class DatasetStore {
           dedupe,
           inTable: stager.inTable[pid]!,
           segments: stager.segments.filter((s) => s.pids.has(pid)),
-          range: partitionTimeRange(rel),
+          // A `all` file's rows end where the year the files were chosen in begins.
+          range: partitionTimeRange(rel, this.layoutNowMs ?? this.clock()),
         });
         progress.temps.push(tmp);
       }

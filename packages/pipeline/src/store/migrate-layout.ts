@@ -10,8 +10,10 @@ export interface MigrateLayoutParams {
 
 /**
  * Brings a dataset written with every month in its own file (schema 1.1 and earlier) to the current
- * layout: each closed year's liquidation and book-depth months become its `YYYY` file, through the
- * store (one journaled commit, spec.json last, the month files removed after it). Rerunnable: a
+ * layout: each closed year's liquidation and book-depth months become its `YYYY` file, and the
+ * closed years' files of the small yearly tables (funding, open interest, ...) the base's `closed`
+ * file, through the store (one journaled commit, spec.json last, the replaced files removed after
+ * it). Rerunnable: a
  * killed migration is rolled forward or redone by the next, and a migrated dataset is left as it is.
  * Every store commit does the same first, so a scheduled run migrates too; this does it alone.
  */

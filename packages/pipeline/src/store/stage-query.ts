@@ -32,7 +32,8 @@ export interface StagingQuery {
 
 /**
  * SQL of a row's partition period as a number: months since year 0, the year (a yearly table, or a
- * closed year of one with `compactClosedYears`: years and months since year 0 never collide), or 0.
+ * closed year of a monthly one with `compactClosedYears`: years and months since year 0 never
+ * collide), or 0 (no period, or the closed years of a yearly one with `compactClosedYears`).
  */
 function periodKeySql(table: TableName, ts: string, nowMs: number): string {
   const rule = TABLES[table].partition;
@@ -42,6 +43,10 @@ function periodKeySql(table: TableName, ts: string, nowMs: number): string {
     return `(CASE WHEN year(${ts}) < ${openYear} THEN year(${ts}) ELSE ${month} END)`;
   }
   if (rule.period === "month") return month;
+  if (rule.period === "year" && rule.compactClosedYears) {
+    const openYear = new Date(nowMs).getUTCFullYear();
+    return `(CASE WHEN year(${ts}) < ${openYear} THEN 0 ELSE year(${ts}) END)`;
+  }
   if (rule.period === "year") return `year(${ts})`;
   return "0";
 }
@@ -142,7 +147,7 @@ async function stageRows(
       nowMs: stager.layoutNowMs,
     });
     // The period key above and the schema's partition rule must agree on every row.
-    if (g.maxTs >= partitionTimeRange(file).endMs) {
+    if (g.maxTs >= partitionTimeRange(file, stager.layoutNowMs).endMs) {
       throw new DatasetStoreStateError(`stageFromQuery(${table}): rows up to ${g.maxTs} do not fit ${file}`);
     }
     return stager.registerGroup({ ...g, file, newTuples, source });

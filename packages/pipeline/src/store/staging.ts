@@ -359,7 +359,7 @@ export class TableStager {
     }
     const file = partitionPath(this.layout.table, { base, tsMs: ts, nowMs: this.layoutNowMs });
     const pid = this.partitionIdOfPath(file);
-    this.rangeByBase.set(base, { ...partitionTimeRange(file), pid });
+    this.rangeByBase.set(base, { ...partitionTimeRange(file, this.layoutNowMs), pid });
     this.stagedByPartition[pid]!++;
     this.inTable[pid] = true;
     return pid;
