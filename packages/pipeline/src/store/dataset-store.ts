@@ -1,14 +1,7 @@
 import { availableParallelism } from "node:os";
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import {
-  type DatasetSpec,
-  type Row,
-  type SpecCoverage,
-  type SpecFreshness,
-  type SpecGap,
-  type TableName,
-} from "@cexdata/schema";
+import type { DatasetSpec, Row, SpecCoverage, SpecFreshness, SpecGap, TableName } from "@cexdata/schema";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { RowSource } from "../validate/index.js";
 import { commitStaged, type CommitResult } from "./commit-staged.js";
