@@ -11,6 +11,7 @@ import { type CheckedRelations, checkSeriesIdentity, validateInDuckDB } from "..
 import { ArchiveFormatError } from "./errors.js";
 import { fetchArchiveCsvs, type FetchArchiveCsvsParams } from "./fetch.js";
 import { archiveRowsSql, type CsvFormat, csvFormatFor } from "./formats.js";
+import { rowsPerFile } from "./rows-per-file.js";
 import {
   type ArchiveDataset,
   type ArchiveSymbol,
@@ -154,16 +155,6 @@ export async function importArchiveRange(
     accepted: totals.accepted,
     rejectedByReason: totals.quarantined,
   };
-}
-
-async function rowsPerFile(conn: DuckDBConnection, relation: string, ranges: TimeRange[]): Promise<number[]> {
-  if (ranges.length === 0) return [];
-  const list = ranges.map((r, i) => `(${i}, ${r.startMs}::BIGINT, ${r.endMs}::BIGINT)`).join(", ");
-  const reader = await conn.runAndReadAll(
-    `SELECT f.i, count(a.ts)::DOUBLE FROM (VALUES ${list}) f(i, s, e)
-     LEFT JOIN ${relation} a ON epoch_ms(a.ts) >= f.s AND epoch_ms(a.ts) < f.e GROUP BY f.i ORDER BY f.i`,
-  );
-  return (reader.getRows() as [number, number][]).map(([, n]) => n);
 }
 
 export interface ImportArchiveCsvsParams {
