@@ -15,6 +15,7 @@ import { toArchiveSymbol } from "../src/sources/archive/plan.js";
 import { readCsvSql } from "../src/sources/archive/formats.js";
 import { METRICS } from "../src/sources/archive/formats.js";
 import { importArchiveCsvs } from "../src/sources/archive/import.js";
+import { PARQUET_COPY_OPTIONS } from "../src/store/merge-partition.js";
 
 const DAY = 86_400_000;
 const SYMBOLS = ["BTC", "ETH", "SOL", "BNB", "XRP", "DOGE", "ADA", "AVAX", "LINK", "DOT"].slice(
@@ -63,7 +64,7 @@ async function bareDuckDB(files: string[], out: string): Promise<number> {
   try {
     const t = performance.now();
     await duck.connection.run(
-      `COPY (SELECT * FROM ${readCsvSql(files, METRICS)} ORDER BY symbol, create_time) TO '${out}' (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT * FROM ${readCsvSql(files, METRICS)} ORDER BY symbol, create_time) TO '${out}' (${PARQUET_COPY_OPTIONS})`,
     );
     return performance.now() - t;
   } finally {

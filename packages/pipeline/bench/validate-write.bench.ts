@@ -17,6 +17,7 @@ import { DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR } from "@duckdb/node-api";
 import { TABLES, partitionPath, partitionTimeRange, tableDef, type OhlcvRow } from "@cexdata/schema";
 import { benchShort, peakRssMiB, reportBench } from "../../../bench/report.js";
 import { openDatasetStore, openDuckDB, quoteIdentifier, quoteSqlString } from "../src/store/index.js";
+import { PARQUET_COPY_OPTIONS } from "../src/store/merge-partition.js";
 import { castFromStaged } from "../src/store/staging.js";
 import { validateRows } from "../src/validate/index.js";
 
@@ -179,7 +180,7 @@ async function runBare(dir: string, rows: number, landing: "chunks" | "dict"): P
           await conn.run(
             `COPY (SELECT ${columns} FROM ${source} WHERE base = ${quoteSqlString(base)} AND ts >= ${lo} AND ts < ${hi} ` +
               `ORDER BY ${(TABLES[TABLE].key as readonly string[]).map(quoteIdentifier).join(", ")}) ` +
-              `TO ${quoteSqlString(file)} (FORMAT parquet, COMPRESSION zstd)`,
+              `TO ${quoteSqlString(file)} (${PARQUET_COPY_OPTIONS})`,
           );
         }
       }),

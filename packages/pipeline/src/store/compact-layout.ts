@@ -16,7 +16,7 @@ import { DatasetStoreStateError } from "./errors.js";
 import { hashFile, syncPath } from "./fs-atomic.js";
 import { installCommit, type CommitProgress, type CommitStep } from "./install-commit.js";
 import { TMP_DIR, type JournalMove } from "./journal.js";
-import { keyOrderSql, readParquetStats, selectColumnsSql } from "./merge-partition.js";
+import { PARQUET_COPY_OPTIONS, keyOrderSql, readParquetStats, selectColumnsSql } from "./merge-partition.js";
 
 /**
  * The closed years of a table and base compacted into one file: a year's month files into its year
@@ -96,7 +96,7 @@ export async function writeCompaction(params: {
     : union;
   await conn.run(
     `COPY (SELECT ${selectColumnsSql(table)} FROM (${rows}) ORDER BY ${keys}) ` +
-      `TO ${quoteSqlString(tmp)} (FORMAT parquet, COMPRESSION zstd)`,
+      `TO ${quoteSqlString(tmp)} (${PARQUET_COPY_OPTIONS})`,
   );
   const { sha256, bytes } = await hashFile(tmp);
   await syncPath(tmp);

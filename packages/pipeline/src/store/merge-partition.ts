@@ -5,20 +5,18 @@ import { mergePolicyOf } from "./merge-policy.js";
 import { castFromStaged, type StagedSegment, type StagingLayout } from "./staging.js";
 
 /**
- * How every Parquet file is written: zstd at level 2, which wrote files no larger than the default
- * level 3 (1m candles: 1.58 MB a month both) for a third less CPU. The archive bench's bare DuckDB
- * baseline writes with the same options, so the comparison stays like for like.
+ * How every Parquet file the store writes (partitions and compacted years) is written:
+ * - zstd at level 2, which wrote files no larger than the default level 3 (1m candles: 1.58 MB a
+ *   month both) for a third less CPU;
+ * - DICTIONARY_SIZE_LIMIT 1: DuckDB then skips its dictionary attempt on number and time columns (it
+ *   hashed every value of the row group before giving up on a column of unique prices and times) and
+ *   writes them plain, at 1 % more bytes and about a third less CPU per file (a month of 1m candles:
+ *   46 -> 28 ms on one thread). Text columns keep their dictionary (DuckDB sizes string dictionaries
+ *   separately), which readers decode fastest.
+ * The benches' bare DuckDB baselines write with the same options, so their comparisons stay like for like.
  */
-export const PARQUET_COPY_OPTIONS = "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 2";
-
-/**
- * The store's own writes add DICTIONARY_SIZE_LIMIT 1: DuckDB then skips its dictionary attempt on
- * number and time columns (it hashed every value of the row group before giving up on a column of
- * unique prices and times) and writes them plain, at 1 % more bytes and about a third less CPU per
- * file (a month of 1m candles: 46 -> 28 ms on one thread). Text columns keep their dictionary
- * (DuckDB sizes string dictionaries separately), which readers decode fastest.
- */
-export const STORE_PARQUET_OPTIONS = `${PARQUET_COPY_OPTIONS}, DICTIONARY_SIZE_LIMIT 1`;
+export const PARQUET_COPY_OPTIONS =
+  "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 2, DICTIONARY_SIZE_LIMIT 1";
 
 /** The SELECT list of a table with the schema's exact column order and types. */
 export function selectColumnsSql(table: TableName): string {
@@ -122,7 +120,7 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
     params.segments[0]!.inKeyOrder;
   await conn.run(
     `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged})${inOrderAlready ? "" : ` ORDER BY ${keyOrderSql(table)}`}) ` +
-      `TO ${quoteSqlString(outputFile)} (${STORE_PARQUET_OPTIONS})`,
+      `TO ${quoteSqlString(outputFile)} (${PARQUET_COPY_OPTIONS})`,
   );
 }
 
