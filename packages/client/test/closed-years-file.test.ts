@@ -1,18 +1,16 @@
-import { execFileSync } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatasetStore } from "@cexdata/pipeline";
 import type { FundingRateRow } from "@cexdata/schema";
 import { Dataset, Token } from "../src/index.js";
+import { installReleasedClient } from "./support/released-client.js";
 
 // Issue 19: the small yearly tables keep every closed year of a base in one `all.parquet` beside the
 // open year's file. Today's client and the client released before (fixtures/released-client) pick it
 // by its min/max ts and read every year in it, whole or cut by start/end.
 
-const here = dirname(fileURLToPath(import.meta.url));
 const NOW = Date.UTC(2025, 0, 2, 9);
 const FIRST = Date.UTC(2022, 11, 31, 16);
 const STEP = 8 * 3_600_000;
@@ -95,22 +93,8 @@ describe("a yearly table's file of every closed year", () => {
   }, 60_000);
 
   it("the client released before reads it, row for row", async () => {
-    const project = join(work, "released");
-    await mkdir(project);
-    await writeFile(
-      join(project, "package.json"),
-      JSON.stringify({ name: "user", version: "1.0.0", private: true }),
-    );
-    const fixtures = join(here, "fixtures", "released-client");
-    const tarballs = (await readdir(fixtures))
-      .filter((f) => f.endsWith(".tgz"))
-      .map((f) => join(fixtures, f));
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs], {
-      cwd: project,
-      stdio: "pipe",
-    });
-    await writeFile(
-      join(project, "read.mjs"),
+    const released = await installReleasedClient(work);
+    const out = await released.run(
       `import { Dataset, Token } from "@cexdata/client";
 const dataset = new Dataset({ source: process.argv[2], cacheDir: process.argv[3] });
 const token = new Token("BTC", { dataset });
@@ -121,14 +105,7 @@ const out = {
 };
 console.log(JSON.stringify(out));
 await dataset.close();`,
-    );
-    const out = execFileSync(
-      process.execPath,
-      [join(project, "read.mjs"), dir, join(work, "cache-released")],
-      {
-        cwd: project,
-        encoding: "utf8",
-      },
+      [dir, join(work, "cache-released")],
     );
     const read = JSON.parse(out) as { all: unknown[]; in2023: unknown[] };
     expect(read.all).toEqual(want(-Infinity, Infinity));

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -14,6 +14,7 @@ import {
   type HubSimulator,
 } from "@cexdata/testkit";
 import { Dataset, Token } from "../src/index.js";
+import { installReleasedClient } from "./support/released-client.js";
 
 // Issue 19: liquidations and book_depth keep a closed year in one file. A dataset written with a
 // file per month (what every release wrote, and what the store still writes while a year is open)
@@ -262,22 +263,8 @@ describe("migrating a month-per-file dataset to the compacted layout", () => {
   }, 300_000);
 
   it("the client released before reads the migrated dataset's liquidations, row for row", async () => {
-    const project = join(work, "released");
-    await mkdir(project);
-    await writeFile(
-      join(project, "package.json"),
-      JSON.stringify({ name: "user", version: "1.0.0", private: true }),
-    );
-    const fixtures = join(here, "fixtures", "released-client");
-    const tarballs = (await readdir(fixtures))
-      .filter((f) => f.endsWith(".tgz"))
-      .map((f) => join(fixtures, f));
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs], {
-      cwd: project,
-      stdio: "pipe",
-    });
-    await writeFile(
-      join(project, "read.mjs"),
+    const released = await installReleasedClient(work);
+    const out = await released.run(
       `import { Dataset, Token } from "@cexdata/client";
 const dataset = new Dataset({ source: process.argv[2], cacheDir: process.argv[3] });
 const out = {};
@@ -287,14 +274,7 @@ for (const base of ${JSON.stringify(BASES)}) {
 }
 console.log(JSON.stringify(out));
 await dataset.close();`,
-    );
-    const out = execFileSync(
-      process.execPath,
-      [join(project, "read.mjs"), dir, join(work, "cache-released")],
-      {
-        cwd: project,
-        encoding: "utf8",
-      },
+      [dir, join(work, "cache-released")],
     );
     const read = JSON.parse(out) as Record<string, unknown[]>;
     for (const base of BASES) {

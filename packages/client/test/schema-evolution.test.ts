@@ -1,5 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +13,7 @@ import {
   type HubSimulator,
 } from "@cexdata/testkit";
 import { Dataset, Token } from "../src/index.js";
+import { installReleasedClient } from "./support/released-client.js";
 
 // A dataset written before the derivatives tables and taker-buy columns (fixtures/dataset-before-
 // derivatives, by the pipeline of that day) meets today's code, and today's dataset meets the
@@ -123,21 +123,8 @@ describe("schema evolution", () => {
   });
 
   it("the client released before reads the new dataset: new columns and tables ignored, no error", async () => {
-    const project = join(work, "released");
-    await mkdir(project);
-    await writeFile(
-      join(project, "package.json"),
-      JSON.stringify({ name: "user", version: "1.0.0", private: true }),
-    );
-    const tarballs = (await readdir(join(FIXTURES, "released-client")))
-      .filter((f) => f.endsWith(".tgz"))
-      .map((f) => join(FIXTURES, "released-client", f));
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs], {
-      cwd: project,
-      stdio: "pipe",
-    });
-    await writeFile(
-      join(project, "read.mjs"),
+    const released = await installReleasedClient(work);
+    const out = await released.run(
       `import { Dataset, Token } from "@cexdata/client";
 const dataset = new Dataset({ source: process.argv[2], cacheDir: process.argv[3] });
 const token = new Token("BTC", { dataset });
@@ -145,11 +132,8 @@ const candles = await token.ohlcv({ interval: "1h", exchange: "binance", market:
 const funding = await token.fundingRates({ exchange: "okx" });
 console.log(JSON.stringify({ candles: candles.length, keys: Object.keys(candles[0]), funding: funding.length, last: candles.at(-1).ts }));
 await dataset.close();`,
+      [dir, join(work, "old-cache")],
     );
-    const out = execFileSync(process.execPath, [join(project, "read.mjs"), dir, join(work, "old-cache")], {
-      cwd: project,
-      encoding: "utf8",
-    });
     const result = JSON.parse(out) as { candles: number; keys: string[]; funding: number; last: string };
     expect(result.candles).toBeGreaterThan(90);
     expect(result.funding).toBeGreaterThan(5);

@@ -116,11 +116,17 @@ it("documents each derivatives table's sources, how far back each exchange goes,
         long_short_ratios: borrowed,
         premium_index_ohlcv_1h: borrowed,
         mark_ohlcv_1h: borrowed,
+        funding_predictions: borrowed,
       },
     },
     repo: REPO,
   });
-  for (const name of ["long_short_ratios", "premium_index_ohlcv_1h", "mark_ohlcv_1h"] as const) {
+  for (const name of [
+    "long_short_ratios",
+    "premium_index_ohlcv_1h",
+    "mark_ohlcv_1h",
+    "funding_predictions",
+  ] as const) {
     expect(card).toContain(`### \`${name}\``);
     expect(card).toContain(TABLES[name].doc);
   }
@@ -129,6 +135,11 @@ it("documents each derivatives table's sources, how far back each exchange goes,
   expect(card).toContain("the latest 1,440 hours (60 days)");
   expect(card).toContain("REST-only history, only a scheduled run keeps it");
   expect(card).toContain("`markPriceKlines` daily and monthly files");
+  // Predictions are kept by no exchange: where each reading comes from, and that only a run keeps it.
+  expect(card).toContain(
+    "`/fapi/v1/premiumIndex` (`lastFundingRate` is the rate predicted for `nextFundingTime`",
+  );
+  expect(card).toContain("No exchange serves past predictions");
   // Candles say where their taker-buy volumes come from.
   expect(card).toContain("`taker_buy_volume`, `taker_buy_quote_volume`: Binance klines");
 });

@@ -37,6 +37,8 @@ export const symbolSchema = z
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+/** An hour in milliseconds: the 1h interval, the step of every hourly series. */
+export const HOUR_MS = HOUR;
 
 /** Intervals stored in the dataset. Only closed candles of these are ever written. */
 export const NATIVE_INTERVALS = ["1m", "1h", "1d"] as const;

@@ -1,6 +1,5 @@
+import { quoteIdentifier } from "./sql-quote.js";
 import { tableDef, type TableName } from "./tables.js";
-
-const quoteIdentifier = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * A DuckDB relation over Parquet files of `table` with every column the schema declares, whatever

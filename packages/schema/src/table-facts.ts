@@ -2,7 +2,7 @@ import { INTERVAL_INFO, type Market, type NativeInterval } from "./enums.js";
 import { TABLES, TABLE_NAMES, type TableName, type Tables } from "./tables.js";
 
 /**
- * Lookups derived from the table definitions in tables.ts, for the layers that ask "which tables are
+ * Lookups derived from the table definitions (TABLES, tables.ts), for the layers that ask "which tables are
  * series", "how long is a candle", "which markets". Nothing here is declared a second time: a new
  * table gets all of these from its one entry in TABLES.
  */

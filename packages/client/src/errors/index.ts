@@ -1,16 +1,24 @@
-/** Base of every error the client throws on purpose: a `name`, a message and structured context. */
-export class CexdataError extends Error {
+/** What an error is made with besides its message: its cause, and fields that become the error's own. */
+export interface ErrorContext {
+  readonly cause?: unknown;
+  readonly [field: string]: unknown;
+}
+
+/**
+ * Base of every error the client throws on purpose: a `name`, a message and structured context.
+ * `C` is the context a subclass is made with (required where it has required fields): a subclass
+ * that only `declare`s the fields its context gives needs no constructor of its own.
+ */
+export class CexdataError<C extends ErrorContext = ErrorContext> extends Error {
   override readonly name: string = "CexdataError";
   /**
    * The message, the cause and the structured context: each field of `context` but `cause` becomes a
    * field of the error (subclasses `declare` them, so no field initializer overwrites them).
    */
-  constructor(
-    message?: string,
-    context: { readonly cause?: unknown; readonly [field: string]: unknown } = {},
-  ) {
-    const { cause, ...fields } = context;
-    super(message, "cause" in context ? { cause } : undefined);
+  constructor(message?: string, ...[context]: ErrorContext extends C ? [context?: C] : [context: C]) {
+    const given: ErrorContext = context ?? {};
+    const { cause, ...fields } = given;
+    super(message, "cause" in given ? { cause } : undefined);
     Object.assign(this, fields);
   }
 }
@@ -28,28 +36,30 @@ export class UnknownTokenError extends CexdataError {
   }
 }
 
+type UnavailableContext = { url: string; status?: number; cause?: unknown };
+
 /** The dataset (or a file it needs) could not be reached and nothing usable is cached. */
-export class DatasetUnavailableError extends CexdataError {
+export class DatasetUnavailableError<
+  C extends UnavailableContext = UnavailableContext,
+> extends CexdataError<C> {
   override readonly name: string = "DatasetUnavailableError";
   /** What was tried, e.g. `https://huggingface.co/datasets/cexdata/cexdata/resolve/main/spec.json`. */
   declare readonly url: string;
   declare readonly status: number | undefined;
-  constructor(message: string, context: { url: string; status?: number; cause?: unknown }) {
-    super(message, context);
-  }
 }
 
 /**
  * The Hub refused to serve the dataset (401/403): it is private or gated and no token was sent, or the
  * token sent has no read access to it. The message never holds the token.
  */
-export class DatasetAccessError extends DatasetUnavailableError {
+export class DatasetAccessError extends DatasetUnavailableError<{
+  url: string;
+  status: number;
+  tokenSent: boolean;
+}> {
   override readonly name = "DatasetAccessError";
   /** Whether a token was sent with the refused request. */
   declare readonly tokenSent: boolean;
-  constructor(message: string, context: { url: string; status: number; tokenSent: boolean }) {
-    super(message, context);
-  }
 }
 
 /**
@@ -71,34 +81,25 @@ export class RevisionNotFoundError extends DatasetUnavailableError {
 }
 
 /** spec.json is not valid JSON or does not match the dataset contract. `field` names the bad field. */
-export class SpecError extends CexdataError {
+export class SpecError extends CexdataError<{ field: string; url: string; cause?: unknown }> {
   override readonly name = "SpecError";
   declare readonly field: string;
   declare readonly url: string;
-  constructor(message: string, context: { field: string; url: string; cause?: unknown }) {
-    super(message, context);
-  }
 }
 
 /** A file does not match the manifest (size, sha256), or the manifest names a path outside the dataset. */
-export class IntegrityError extends CexdataError {
+export class IntegrityError extends CexdataError<{ path: string; expected?: string; actual?: string }> {
   override readonly name = "IntegrityError";
   declare readonly path: string;
   declare readonly expected: string | undefined;
   declare readonly actual: string | undefined;
-  constructor(message: string, context: { path: string; expected?: string; actual?: string }) {
-    super(message, context);
-  }
 }
 
 /** An argument the caller passed is malformed or out of range (interval, time range, exchange, ...). */
-export class InvalidArgumentError extends CexdataError {
+export class InvalidArgumentError extends CexdataError<{ argument: string; value: unknown }> {
   override readonly name = "InvalidArgumentError";
   declare readonly argument: string;
   declare readonly value: unknown;
-  constructor(message: string, context: { argument: string; value: unknown }) {
-    super(message, context);
-  }
 }
 
 /** A feature needs an optional peer dependency that is not installed (e.g. apache-arrow for `as: "arrow"`). */

@@ -1,4 +1,5 @@
 import type { Exchange, MarketInterface } from "ccxt";
+import { HOUR_MS } from "@cexdata/schema";
 import { replayStatistics, requestStatistics, statisticsRows } from "./long-short-statistics.js";
 import { afterNewestRow, fetchWindow } from "./page-cursor.js";
 import {
@@ -15,7 +16,6 @@ import { priceCandleFromArray, type LongShortValues, seriesRow } from "./series-
 import { replayReadings } from "./replay-bodies.js";
 import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
-const HOUR = 3_600_000;
 /** Mark/index/premium klines weigh as klines: 499 rows for weight 2 is the cheapest per row. */
 export const BINANCE_PRICE_KLINE_PAGE = 499;
 /** /futures/data statistics: cap 500, the last 30 days only (an older startTime is refused, -1130). */
@@ -98,7 +98,8 @@ export function binanceDerivativeTables(
     premium_index_ohlcv_1h: priceKlines("premium_index_ohlcv_1h"),
     long_short_ratios: {
       pageSize: BINANCE_STATS_PAGE,
-      earliest: (nowMs) => Math.ceil((nowMs - BINANCE_STATS_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
+      earliest: (nowMs) =>
+        Math.ceil((nowMs - BINANCE_STATS_DAYS * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS + HOUR_MS,
       fetchPage: (q) => fetchLongShort(exchange, marketOf(q.series.symbol), q),
       // Each captured body is one statistic, named by its path; a row joins all four of its hour.
       replay: replayStatistics(
@@ -129,7 +130,7 @@ async function fetchLongShort(
   market: MarketInterface,
   q: PageQuery,
 ): Promise<FetchedPage> {
-  return fetchWindow(q, { limit: BINANCE_STATS_PAGE, stepMs: HOUR }, async (end) => {
+  return fetchWindow(q, { limit: BINANCE_STATS_PAGE, stepMs: HOUR_MS }, async (end) => {
     const params = {
       symbol: String(market.id),
       period: "1h",
@@ -161,6 +162,6 @@ async function fetchPriceKlines(
     limit,
   });
   const rows = mapBinancePriceKlines(q.series, body);
-  const next = afterNewestRow(q, { rows: rows.length, limit, newestTs: rows.at(-1)?.ts }, HOUR);
+  const next = afterNewestRow(q, { rows: rows.length, limit, newestTs: rows.at(-1)?.ts }, HOUR_MS);
   return { rows, limit, next };
 }

@@ -1,4 +1,4 @@
-import { candleIntervalOf, INTERVAL_INFO, unifiedSymbol, type Market } from "@cexdata/schema";
+import { candleIntervalOf, HOUR_MS, INTERVAL_INFO, unifiedSymbol, type Market } from "@cexdata/schema";
 import type { MarketInterface } from "ccxt";
 import { createBaseAdapter } from "./base-adapter.js";
 import { binanceDerivativeTables } from "./binance-derivatives.js";
@@ -22,7 +22,6 @@ import type { ExchangeAdapter, SeriesRef, SeriesTable, TableCapability } from ".
 import { applyRatePlan } from "./rate-budget.js";
 import { BINANCE_RATE_PLAN } from "./binance-rate-limits.js";
 
-const HOUR = 3_600_000;
 /**
  * Kline pages at the lowest weight per row. USDⓈ-M klines weigh by `limit`: 1 below 100, 2 below
  * 500, 5 up to 1000, 10 above (cap 1500), so 499 rows for weight 2 is the cheapest (0.004 per row,
@@ -234,10 +233,10 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
 
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
-    earliest: (nowMs) => Math.ceil((nowMs - OI_DAYS * 24 * HOUR) / HOUR) * HOUR + HOUR,
+    earliest: (nowMs) => Math.ceil((nowMs - OI_DAYS * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS + HOUR_MS,
     replay: replayEachBody((series, body) => mapBinanceOpenInterest(series, expectArrayAt(body))),
     fetchPage: async (q) => {
-      const end = windowEnd(q, OI_PAGE, HOUR);
+      const end = windowEnd(q, OI_PAGE, HOUR_MS);
       const body = await requestJson(exchange, "fapiDataGetOpenInterestHist", {
         symbol: String(base.market(q.series.symbol).id),
         period: "1h",
@@ -254,7 +253,7 @@ export function createBinanceAdapter(params: AdapterParams = {}): ExchangeAdapte
           rawCount: rows.length,
           limit: OI_PAGE,
           lastTs: rows.at(-1)?.ts,
-          stepMs: HOUR,
+          stepMs: HOUR_MS,
           windowEndMs: end,
           fullPageMayContinue: true,
         }),

@@ -1,4 +1,5 @@
 import type { Exchange, MarketInterface } from "ccxt";
+import { HOUR_MS } from "@cexdata/schema";
 import { fetchWindow } from "./page-cursor.js";
 import {
   readArray,
@@ -14,7 +15,6 @@ import { longShortRows, priceCandleFromArray, seriesRow } from "./series-rows.js
 import { replayReadings } from "./replay-bodies.js";
 import type { FetchedPage, PageQuery, SeriesRef, TableCapability } from "./types.js";
 
-const HOUR = 3_600_000;
 /** mark-, index- and premium-index-price-kline: cap 1000, as /v5/market/kline. */
 export const BYBIT_PRICE_KLINE_PAGE = 1000;
 /** account-ratio: cap 500. */
@@ -105,7 +105,7 @@ async function fetchBybitPage(
 ): Promise<FetchedPage> {
   const limit = table === "long_short_ratios" ? BYBIT_RATIO_PAGE : BYBIT_PRICE_KLINE_PAGE;
   // A window of exactly one page of hours: whichever end Bybit fills from, nothing is skipped.
-  return fetchWindow(q, { limit, stepMs: HOUR }, async (end) => {
+  return fetchWindow(q, { limit, stepMs: HOUR_MS }, async (end) => {
     if (table === "long_short_ratios") {
       const body = await requestJson(exchange, "publicGetV5MarketAccountRatio", {
         category: "linear",

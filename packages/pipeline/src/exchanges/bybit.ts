@@ -1,4 +1,11 @@
-import { candleIntervalOf, inForceAt, INTERVAL_INFO, type Dated, type Market } from "@cexdata/schema";
+import {
+  candleIntervalOf,
+  HOUR_MS,
+  inForceAt,
+  INTERVAL_INFO,
+  type Dated,
+  type Market,
+} from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
 import { bybitDerivativeTables } from "./bybit-derivatives.js";
 import { createBookSnapshot } from "./book-snapshot.js";
@@ -14,7 +21,6 @@ import type { ExchangeAdapter, SeriesRef, TableCapability } from "./types.js";
 import { applyRatePlan } from "./rate-budget.js";
 import { BYBIT_RATE_PLAN } from "./bybit-rate-limits.js";
 
-const HOUR = 3_600_000;
 const KLINE_PAGE = 1000;
 const FUNDING_PAGE = 200;
 const OI_PAGE = 200;
@@ -144,7 +150,7 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
       const minutes = readNumber(readRecord(market.info).fundingInterval);
       const statedHours = Number.isFinite(minutes) && minutes > 0 ? minutes / 60 : 8;
       // Spacing can shrink below the stated interval, so windows assume the shortest (1 h).
-      return fetchWindow(q, { limit: FUNDING_PAGE, stepMs: HOUR }, async (end) => {
+      return fetchWindow(q, { limit: FUNDING_PAGE, stepMs: HOUR_MS }, async (end) => {
         const body = await requestJson(exchange, "publicGetV5MarketFundingHistory", {
           category: category(q.series.market),
           symbol: market.id,
@@ -160,7 +166,7 @@ export function createBybitAdapter(params: AdapterParams = {}): ExchangeAdapter 
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
     fetchPage: async (q) => {
-      return fetchWindow(q, { limit: OI_PAGE, stepMs: HOUR }, async (end) => {
+      return fetchWindow(q, { limit: OI_PAGE, stepMs: HOUR_MS }, async (end) => {
         const body = await requestJson(exchange, "publicGetV5MarketOpenInterest", {
           category: category(q.series.market),
           symbol: base.market(q.series.symbol).id,

@@ -1,4 +1,5 @@
 import type { Exchange, MarketInterface } from "ccxt";
+import { HOUR_MS } from "@cexdata/schema";
 import { replayStatistics, requestStatistics, statisticsRows } from "./long-short-statistics.js";
 import { fetchWindow, nextWindow, windowEnd } from "./page-cursor.js";
 import {
@@ -15,7 +16,6 @@ import { requestJson } from "./request-json.js";
 import { priceCandleFromArray, priceCandleRow, type LongShortValues, seriesRow } from "./series-rows.js";
 import type { FetchedPage, PageQuery, ReplayParser, SeriesRef, TableCapability } from "./types.js";
 
-const HOUR = 3_600_000;
 /** history-mark-price-candles, history-index-candles, premium-history and the rubik statistics: cap 100. */
 export const OKX_DERIVATIVE_PAGE = 100;
 /** premium-history: "premium data in the past 6 months" (asked a little inside: 180 days). */
@@ -59,8 +59,8 @@ export function aggregatePremiumHours(
   const hours = new Map<number, { ts: number; premium: number }[]>();
   for (const s of samples) {
     if (!(s.ts >= range.startMs && s.ts < range.endMs)) continue;
-    const hour = Math.floor(s.ts / HOUR) * HOUR;
-    if (hour < range.startMs || hour + HOUR > range.endMs) continue;
+    const hour = Math.floor(s.ts / HOUR_MS) * HOUR_MS;
+    if (hour < range.startMs || hour + HOUR_MS > range.endMs) continue;
     const list = hours.get(hour);
     if (list) list.push(s);
     else hours.set(hour, [s]);
@@ -138,13 +138,13 @@ export function okxDerivativeTables(
     mark_ohlcv_1h: entry("mark_ohlcv_1h"),
     index_ohlcv_1h: entry("index_ohlcv_1h"),
     premium_index_ohlcv_1h: entry("premium_index_ohlcv_1h", {
-      earliest: (nowMs) => Math.ceil((nowMs - OKX_PREMIUM_HISTORY_DAYS * 24 * HOUR) / HOUR) * HOUR,
+      earliest: (nowMs) => Math.ceil((nowMs - OKX_PREMIUM_HISTORY_DAYS * 24 * HOUR_MS) / HOUR_MS) * HOUR_MS,
       // An hour's samples span pages: the hours are built from every page captured, as fetched.
       replay: replayBodies(
         // As fetched: an hour starting before the page's start was not built from this body.
         (_series, raw) =>
           readOkxPremiumSamples(expectArrayAt(raw.body, "data")).filter(
-            (s) => Math.floor(s.ts / HOUR) * HOUR >= (raw.pageSinceMs ?? -Infinity),
+            (s) => Math.floor(s.ts / HOUR_MS) * HOUR_MS >= (raw.pageSinceMs ?? -Infinity),
           ),
         (series, parts) => {
           const samples = [...new Map(parts.flat().map((s) => [s.ts, s])).values()];
@@ -152,14 +152,14 @@ export function okxDerivativeTables(
           const first = Math.min(...samples.map((s) => s.ts));
           const last = Math.max(...samples.map((s) => s.ts));
           return aggregatePremiumHours(series, samples, {
-            startMs: Math.floor(first / HOUR) * HOUR,
-            endMs: Math.floor(last / HOUR) * HOUR + HOUR,
+            startMs: Math.floor(first / HOUR_MS) * HOUR_MS,
+            endMs: Math.floor(last / HOUR_MS) * HOUR_MS + HOUR_MS,
           });
         },
       ),
     }),
     long_short_ratios: entry("long_short_ratios", {
-      earliest: (nowMs) => Math.floor(nowMs / HOUR) * HOUR - OKX_STATS_HOURS * HOUR,
+      earliest: (nowMs) => Math.floor(nowMs / HOUR_MS) * HOUR_MS - OKX_STATS_HOURS * HOUR_MS,
       // Each captured body is one rubik statistic, named by its path; a row joins all four of its hour.
       replay: replayStatistics(
         STATISTICS,
@@ -190,7 +190,7 @@ async function fetchOkxDerivativePage(
 ): Promise<FetchedPage> {
   const limit = OKX_DERIVATIVE_PAGE;
   if (table === "premium_index_ohlcv_1h") {
-    const end = windowEnd(q, PREMIUM_WINDOW_HOURS, HOUR);
+    const end = windowEnd(q, PREMIUM_WINDOW_HOURS, HOUR_MS);
     const samples: { ts: number; premium: number }[] = [];
     // Newest first from the window's end, until a page reaches its start or runs short.
     for (let after = end; ;) {
@@ -211,7 +211,7 @@ async function fetchOkxDerivativePage(
       next: nextWindow(q, end),
     };
   }
-  return fetchWindow(q, { limit, stepMs: HOUR }, async (end) => {
+  return fetchWindow(q, { limit, stepMs: HOUR_MS }, async (end) => {
     if (table === "long_short_ratios") {
       const params = {
         instId: market.id,

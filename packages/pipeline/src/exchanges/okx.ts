@@ -1,4 +1,4 @@
-import { candleIntervalOf, INTERVAL_INFO } from "@cexdata/schema";
+import { candleIntervalOf, HOUR_MS, INTERVAL_INFO } from "@cexdata/schema";
 import { createBaseAdapter } from "./base-adapter.js";
 import { okxDerivativeTables } from "./okx-derivatives.js";
 import { createBookSnapshot } from "./book-snapshot.js";
@@ -22,7 +22,6 @@ import type { ExchangeAdapter, PageCursor, SeriesRef, TableCapability } from "./
 import { applyRatePlan } from "./rate-budget.js";
 import { OKX_RATE_PLAN } from "./okx-rate-limits.js";
 
-const HOUR = 3_600_000;
 /**
  * candles (the last 1440 bars) and history-candles (everything) both serve up to 300 per request.
  * history-candles served 100 until 2025 (ccxt/ccxt#26705 quotes OKX's docs at 300; ccxt 4.5 asks
@@ -44,7 +43,7 @@ const OI_PAGE = 100;
 const OI_HISTORY_HOURS = 1440 - 1;
 const FUNDING_HISTORY_DAYS = 89;
 const LIQUIDATION_HISTORY_HOURS = 24 - 1;
-const DAY = 24 * HOUR;
+const DAY = 24 * HOUR_MS;
 const LIQUIDATION_PAGE = 100;
 const BAR: Readonly<Record<string, string>> = { "1m": "1m", "1h": "1H", "1d": "1Dutc" };
 
@@ -192,11 +191,11 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
 
   const openInterest: TableCapability = {
     pageSize: OI_PAGE,
-    earliest: (nowMs) => Math.floor(nowMs / HOUR) * HOUR - OI_HISTORY_HOURS * HOUR,
+    earliest: (nowMs) => Math.floor(nowMs / HOUR_MS) * HOUR_MS - OI_HISTORY_HOURS * HOUR_MS,
     replay: replayEachBody((series, body) => mapOkxOpenInterest(series, expectArrayAt(body, "data"))),
     fetchPage: async (q) => {
       // A window of at most 100 hours fits one page; `begin`/`end` are exclusive.
-      return fetchWindow(q, { limit: OI_PAGE, stepMs: HOUR }, async (end) => {
+      return fetchWindow(q, { limit: OI_PAGE, stepMs: HOUR_MS }, async (end) => {
         const body = await requestJson(exchange, "publicGetRubikStatContractsOpenInterestHistory", {
           instId: base.market(q.series.symbol).id,
           period: "1H",
@@ -211,7 +210,7 @@ export function createOkxAdapter(params: AdapterParams = {}): ExchangeAdapter {
 
   const liquidations: TableCapability = {
     pageSize: LIQUIDATION_PAGE,
-    earliest: (nowMs) => nowMs - LIQUIDATION_HISTORY_HOURS * HOUR,
+    earliest: (nowMs) => nowMs - LIQUIDATION_HISTORY_HOURS * HOUR_MS,
     replay: replayEachBody((series, body, market) =>
       mapOkxLiquidations(series, expectArrayAt(body, "data"), market.contractSize ?? 1),
     ),

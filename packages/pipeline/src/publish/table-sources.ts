@@ -57,4 +57,14 @@ export const TABLE_SOURCES: Partial<Record<TableName, TableSources>> = {
       "OKX serves 60 days and Binance's REST 30 (its archive the rest): for OKX this is REST-only history, " +
       "only a scheduled run keeps it.",
   },
+  funding_predictions: {
+    sources: [
+      "Binance: REST `/fapi/v1/premiumIndex` (`lastFundingRate` is the rate predicted for `nextFundingTime`, with the " +
+        "mark and index price of the same answer). OKX: `/api/v5/public/funding-rate` (`fundingRate` for `fundingTime`). " +
+        "Bybit: `/v5/market/tickers` (`fundingRate` for `nextFundingTime`, with mark and index price).",
+      "One reading per UTC hour, the first a run makes: the exchanges keep no history of their predictions.",
+    ],
+    restOnly:
+      "No exchange serves past predictions: every hour is REST-only history, only a scheduled run keeps it.",
+  },
 };

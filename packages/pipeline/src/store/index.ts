@@ -1,5 +1,8 @@
-export { openDatasetStore, DatasetStore } from "./dataset-store.js";
-export type { OpenDatasetStoreParams, CommitResult, CommitStep, CompactionResult } from "./dataset-store.js";
+export { DatasetStore } from "./dataset-store.js";
+export { openDatasetStore } from "./open-dataset-store.js";
+export type { OpenDatasetStoreParams, CompactionResult } from "./dataset-store.js";
+export type { CommitResult } from "./commit-staged.js";
+export type { CommitStep } from "./install-commit.js";
 export { migrateLayout, type MigrateLayoutParams } from "./migrate-layout.js";
 export type { Compaction } from "./compact-layout.js";
 export type { SeriesRef } from "./read-watermark.js";

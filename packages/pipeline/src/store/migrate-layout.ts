@@ -1,4 +1,5 @@
-import { openDatasetStore, type CompactionResult, type OpenDatasetStoreParams } from "./dataset-store.js";
+import type { CompactionResult, OpenDatasetStoreParams } from "./dataset-store.js";
+import { openDatasetStore } from "./open-dataset-store.js";
 
 export interface MigrateLayoutParams {
   /** The dataset directory. */

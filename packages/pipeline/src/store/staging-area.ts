@@ -1,0 +1,72 @@
+import { isTableName, type TableName } from "@cexdata/schema";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { DatasetStoreStateError } from "./errors.js";
+import { dropTables } from "./stage-query.js";
+import { TableStager, buildStagingLayout, createStagingTables, type SeriesTouch } from "./staging.js";
+
+/**
+ * A store's staging round: one `TableStager` per table staged since the last commit, and what the
+ * commits made of the staged series (see `takeTouched`), until it is taken.
+ */
+export class StagingArea {
+  private stagers = new Map<TableName, TableStager>();
+  private committedTouches = new Map<TableName, SeriesTouch[]>();
+  /** The clock partition files are chosen by in this staging round (see `TableStager.layoutNowMs`). */
+  private roundNowMs: number | null = null;
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly clock: () => number,
+  ) {}
+
+  /** The tables staged in this round, each with its stager. */
+  get tables(): ReadonlyMap<TableName, TableStager> {
+    return this.stagers;
+  }
+
+  /** The clock of this round's partition choice; null before anything was staged. */
+  get layoutNowMs(): number | null {
+    return this.roundNowMs;
+  }
+
+  /** The stager of a table, its staging tables created on first use. */
+  async stagerOf(table: TableName): Promise<TableStager> {
+    if (!isTableName(table)) throw new DatasetStoreStateError(`unknown table ${String(table)}`);
+    let stager = this.stagers.get(table);
+    if (!stager) {
+      const layout = buildStagingLayout(table);
+      await createStagingTables(this.conn, layout);
+      this.roundNowMs ??= this.clock();
+      stager = new TableStager(this.conn, layout, this.roundNowMs);
+      this.stagers.set(table, stager);
+    }
+    return stager;
+  }
+
+  /** Remembers what the commit just made of the staged series (see `takeTouched`). */
+  keepTouches(): void {
+    for (const [table, stager] of this.stagers) {
+      const kept = this.committedTouches.get(table) ?? [];
+      kept.push(...stager.touched());
+      this.committedTouches.set(table, kept);
+    }
+  }
+
+  /** The series committed since the last call, per table (see `DatasetStore.takeTouched`). */
+  takeTouched(): Map<TableName, SeriesTouch[]> {
+    const touched = this.committedTouches;
+    this.committedTouches = new Map();
+    return touched;
+  }
+
+  /** Drops the staged rows: the next stage starts a new round. */
+  async reset(): Promise<void> {
+    for (const stager of this.stagers.values()) {
+      await this.conn.run(`DROP TABLE IF EXISTS ${stager.layout.stageTable}`);
+      await this.conn.run(`DROP TABLE IF EXISTS ${stager.layout.dictTable}`);
+      for (const segment of stager.segments) await dropTables(this.conn, segment.relations);
+    }
+    this.stagers = new Map();
+    this.roundNowMs = null;
+  }
+}
