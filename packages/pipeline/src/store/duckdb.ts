@@ -35,5 +35,26 @@ export async function openDuckDB(params: OpenDuckDBParams = {}): Promise<DuckDBH
   };
 }
 
+/**
+ * Runs `fn` with DuckDB's worker pool at `threads` (an instance-wide setting, put back afterwards).
+ * For work that splits across connections itself, or that DuckDB's own parallelism makes dearer:
+ * see the callers.
+ */
+export async function withDuckDBThreads<T>(
+  conn: DuckDBConnection,
+  threads: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const reader = await conn.runAndReadAll(`SELECT current_setting('threads')::BIGINT`);
+  const before = Number((reader.getRows()[0] as [bigint])[0]);
+  if (before === threads) return fn();
+  await conn.run(`SET threads = ${threads}`);
+  try {
+    return await fn();
+  } finally {
+    await conn.run(`SET threads = ${before}`);
+  }
+}
+
 /** SQL quoting lives once, in the schema package. */
 export { quoteIdentifier, quoteSqlString } from "@cexdata/schema";
