@@ -113,17 +113,17 @@ function partitionJobs(p: CommitStagedParams, table: TableName, stager: TableSta
         (mergePolicyOf(table).kind === "snapshot" ||
           before.max_ts === null ||
           Date.parse(before.max_ts) >= stager.minTsByPartition[pid]!));
+    // A `all` file's rows end where the year the files were chosen in begins.
+    const range = partitionTimeRange(rel, p.layoutNowMs());
     jobs.push({
-      pid,
       rel,
       before,
       existingFile: before && existsSync(abs) ? abs : null,
       tmp: p.tmpFile(),
       dedupe,
-      inTable: stager.inTable[pid]!,
+      staged: stager.stagedPartition(pid, range),
       segments: stager.segments.filter((s) => s.pids.has(pid)),
-      // A `all` file's rows end where the year the files were chosen in begins.
-      range: partitionTimeRange(rel, p.layoutNowMs()),
+      range,
     });
   }
   return jobs;

@@ -17,7 +17,7 @@ import { readStoredRows } from "./read-stored-rows.js";
 import { readWatermark, type SeriesRef } from "./read-watermark.js";
 import { mergeCoverage, replaceGaps } from "./spec-extras.js";
 import { stageQueryRows, type StagingQuery } from "./stage-query.js";
-import { STAGING_CATALOG, type SeriesTouch } from "./staging.js";
+import { SCRATCH_CATALOG, type SeriesTouch } from "./staging.js";
 import { StagingArea } from "./staging-area.js";
 
 export interface OpenDatasetStoreParams {
@@ -136,7 +136,7 @@ export class DatasetStore {
    * database of the store's instance, visible to every connection the partitions are merged on.
    */
   get scratchCatalog(): string {
-    return STAGING_CATALOG;
+    return SCRATCH_CATALOG;
   }
 
   /**

@@ -2,7 +2,13 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { readTableFilesSql, TABLES, tableDef, type TableName } from "@cexdata/schema";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
 import { mergePolicyOf } from "./merge-policy.js";
-import { castFromStaged, type StagedSegment, type StagingLayout } from "./staging.js";
+import {
+  STAGED_PREC_SEQ_SQL,
+  castFromStaged,
+  type StagedPartition,
+  type StagedSegment,
+  type StagingLayout,
+} from "./staging.js";
 
 /**
  * How every Parquet file the store writes (partitions and compacted years) is written:
@@ -30,18 +36,22 @@ export function keyOrderSql(table: TableName): string {
   return (TABLES[table].key as readonly string[]).map(quoteIdentifier).join(", ");
 }
 
-function stagedRowsSql(layout: StagingLayout, pid: number): string {
+function stagedRowsSql(layout: StagingLayout, staged: StagedPartition): string {
+  const one = staged.series;
   const columns = Object.entries(tableDef(layout.table).columns).map(([name, c]) => {
-    const source = layout.dictColumns.includes(name)
-      ? `d.${quoteIdentifier(name)}`
-      : `s.${quoteIdentifier(name)}`;
-    const expr = layout.dictColumns.includes(name) ? source : castFromStaged(source, c.type);
+    // A partition of one series takes its dictionary values as constants: no join.
+    const expr = !layout.dictColumns.includes(name)
+      ? castFromStaged(`s.${quoteIdentifier(name)}`, c.type)
+      : one !== null
+        ? `CAST(${quoteSqlString(one[name]!)} AS VARCHAR)`
+        : `d.${quoteIdentifier(name)}`;
     return `${expr} AS ${quoteIdentifier(name)}`;
   });
-  return (
-    `SELECT ${columns.join(", ")}, s._prec AS _prec, s._seq AS _seq ` +
-    `FROM ${layout.stageTable} s JOIN ${layout.dictTable} d ON s._sid = d._sid WHERE s._pid = ${pid}`
-  );
+  const from =
+    one !== null
+      ? `${layout.stageTable} s`
+      : `${layout.stageTable} s JOIN ${layout.dictTable} d ON s._sid = d._sid`;
+  return `SELECT ${columns.join(", ")}, ${STAGED_PREC_SEQ_SQL} FROM ${from} WHERE ${staged.where}`;
 }
 
 /** A segment's rows of one partition: the query cut to the partition's time range. */
@@ -68,9 +78,8 @@ interface TimeRange {
 export interface MergePartitionParams {
   readonly conn: DuckDBConnection;
   readonly layout: StagingLayout;
-  readonly pid: number;
-  /** Whether the staging table holds rows of the partition. */
-  readonly inTable: boolean;
+  /** How to read the partition's rows from the staging table; null when it holds none. */
+  readonly staged: StagedPartition | null;
   /** The segments with rows in the partition, and the partition's time range to cut them to. */
   readonly segments: readonly StagedSegment[];
   readonly range: TimeRange;
@@ -90,13 +99,13 @@ export interface MergePartitionParams {
  * a function of the rows alone, whatever the staging order or thread count (tested).
  */
 export async function mergePartition(params: MergePartitionParams): Promise<void> {
-  const { conn, layout, pid, existingFile, outputFile, dedupe } = params;
+  const { conn, layout, staged, existingFile, outputFile, dedupe } = params;
   const table = layout.table;
   const policy = mergePolicyOf(table);
   const newest = policy.newestFirst ? `${quoteIdentifier(TABLES[table].timeColumn)} DESC, ` : "";
   const columnList = Object.keys(tableDef(table).columns).map(quoteIdentifier).join(", ");
   const parts = [
-    ...(params.inTable ? [stagedRowsSql(layout, pid)] : []),
+    ...(staged !== null ? [stagedRowsSql(layout, staged)] : []),
     ...params.segments.map((s) => segmentRowsSql(table, s, params.range)),
   ];
   if (existingFile !== null) {
@@ -110,14 +119,15 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
     (dedupe
       ? `QUALIFY row_number() OVER (PARTITION BY ${keyOrderSql(table)} ORDER BY ${newest}_prec DESC, _seq ${policy.amongStaged === "first" ? "ASC" : "DESC"}) = 1`
       : "");
-  // Rows of one in-order segment alone are written in scan order (kept by DuckDB's insertion-order
-  // preservation, on by default): the sort would only reproduce it.
+  // Rows of one in-order segment alone, or of the staging table alone when they came as one series
+  // in ascending time, are written in scan order (kept by DuckDB's insertion-order preservation, on
+  // by default): the sort would only reproduce it.
   const inOrderAlready =
     !dedupe &&
     existingFile === null &&
-    !params.inTable &&
-    params.segments.length === 1 &&
-    params.segments[0]!.inKeyOrder;
+    (staged === null
+      ? params.segments.length === 1 && params.segments[0]!.inKeyOrder
+      : params.segments.length === 0 && staged.inKeyOrder);
   await conn.run(
     `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged})${inOrderAlready ? "" : ` ORDER BY ${keyOrderSql(table)}`}) ` +
       `TO ${quoteSqlString(outputFile)} (${PARQUET_COPY_OPTIONS})`,

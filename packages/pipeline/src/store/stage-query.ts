@@ -4,7 +4,7 @@ import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier } from "./duckdb.js";
 import { DatasetStoreStateError } from "./errors.js";
 import { mergePolicyOf } from "./merge-policy.js";
-import type { TableStager } from "./staging.js";
+import { PREC_SCALE, type TableStager } from "./staging.js";
 
 /** Rows produced by SQL on the store's connection: the table's columns by name, TIMESTAMPs as TIMESTAMP. */
 export interface StagingQuery {
@@ -174,35 +174,36 @@ async function stageRows(
     });
     return { rows: total, adopted: true };
   }
-  const pkeyVaries = new Set(groups.map((g) => g.pkey)).size > 1;
   const values = layout.valueColumns.map((c) => stagedValueSql(c.name, table));
   let from = `(${query.sql}) q`;
-  let pid = String(ids[0]!.pid);
   let sid = String(ids[0]!.sid);
   const params: Record<string, DuckDBValue> = { ...query.params };
-  if (varying.length > 0 || pkeyVaries) {
-    const rows = groups.map((g, i) => {
-      const cells = [String(ids[i]!.pid), String(ids[i]!.sid), `${g.pkey}::DOUBLE`];
+  // Staged rows carry their series id only (the partition is the series' base and time range):
+  // join the rows to their ids on what varies between series, one row per series.
+  if (varying.length > 0) {
+    const seen = new Set<number>();
+    const rows: string[] = [];
+    groups.forEach((g, i) => {
+      if (seen.has(ids[i]!.sid)) return;
+      seen.add(ids[i]!.sid);
+      const cells = [String(ids[i]!.sid)];
       for (const c of varying) {
         const name = `_stage_v${i}_${layout.dictColumns.indexOf(c)}`;
         params[name] = g.values[layout.dictColumns.indexOf(c)]!;
         cells.push(`$${name}`);
       }
-      return `(${cells.join(", ")})`;
+      rows.push(`(${cells.join(", ")})`);
     });
-    const names = ["_pid", "_sid", "_pkey", ...varying.map((_, i) => `_v${i}`)];
-    const on = [
-      ...(pkeyVaries ? [`${pkey}::DOUBLE = m._pkey`] : []),
-      ...varying.map((c, i) => `q.${quoteIdentifier(c)} = m._v${i}`),
-    ];
+    const names = ["_sid", ...varying.map((_, i) => `_v${i}`)];
+    const on = varying.map((c, i) => `q.${quoteIdentifier(c)} = m._v${i}`);
     from += ` JOIN (VALUES ${rows.join(", ")}) m(${names.join(", ")}) ON ${on.join(" AND ")}`;
-    pid = "m._pid";
     sid = "m._sid";
   }
   await conn.run(
-    `INSERT INTO ${layout.stageTable} SELECT ${pid}, ${prec}, ${seq}, ${sid}, ${values.join(", ")} FROM ${from}`,
+    `INSERT INTO ${layout.stageTable} SELECT ${prec * PREC_SCALE + seq}, ${sid}, ${values.join(", ")} FROM ${from}`,
     params,
   );
-  for (const { pid: p } of ids) stager.inTable[p] = true;
+  // The INSERT's row order is not the key order: those partitions are sorted at commit.
+  for (const { pid: p, sid: s } of ids) stager.addSeries(p, s, true);
   return { rows: total, adopted: false };
 }

@@ -1,125 +1,21 @@
-import {
-  BOOLEAN,
-  DOUBLE,
-  DuckDBDataChunk,
-  INTEGER,
-  LIST,
-  VARCHAR,
-  listValue,
-  type DuckDBConnection,
-  type DuckDBType,
-} from "@duckdb/node-api";
-import {
-  TABLES,
-  partitionPath,
-  partitionTimeRange,
-  tableDef,
-  type DuckDBType as ColumnType,
-  type Row,
-  type TableName,
-} from "@cexdata/schema";
+import { DOUBLE, DuckDBDataChunk, INTEGER, listValue, type DuckDBConnection } from "@duckdb/node-api";
+import { TABLES, partitionPath, partitionTimeRange, type Row, type TableName } from "@cexdata/schema";
 import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier } from "./duckdb.js";
 import { mergePolicyOf } from "./merge-policy.js";
+import {
+  PREC_SCALE,
+  STAGING_CATALOG,
+  type SeriesTouch,
+  type StagedPartition,
+  type StagedSegment,
+  type StagingLayout,
+} from "./staging-layout.js";
 
-/**
- * Staged rows live in DuckDB, not in JS arrays, so a 10M-row backfill stays within DuckDB's memory
- * limit (it spills to disk). Rows enter as column chunks: numbers and timestamps as DOUBLE (epoch
- * ms is exact below 2^53), and the columns that repeat along a series (exchange, market, symbol,
- * base, quote) as one INTEGER id into a small dictionary table, because writing strings across the
- * native boundary costs more than everything else together. The merge casts back to the schema's
- * exact types.
- */
-const DICTIONARY_COLUMNS = new Set(["exchange", "market", "symbol", "base", "quote"]);
+/** The staged representation's layout and SQL live in staging-layout.ts; re-exported for callers. */
+export * from "./staging-layout.js";
 
 const CHUNK_ROWS = 2048;
-
-/**
- * Staging lives in an in-memory database attached to the store's instance: uncompressed like TEMP
- * tables (inserts cost a third of a persistent table's), spilled to the temp directory past the
- * memory limit, and, unlike TEMP tables, visible to every connection, so partitions merge in parallel.
- */
-export const STAGING_CATALOG = "cexdata_staging";
-
-interface StagedColumn {
-  readonly name: string;
-  readonly type: ColumnType;
-  readonly stageType: DuckDBType;
-}
-
-/** How one table is laid out in staging, and the SQL that reads it back with the schema's types. */
-export interface StagingLayout {
-  readonly table: TableName;
-  readonly stageTable: string;
-  readonly dictTable: string;
-  readonly dictColumns: readonly string[];
-  readonly valueColumns: readonly StagedColumn[];
-}
-
-function stageTypeOf(type: ColumnType): DuckDBType {
-  if (type === "VARCHAR") return VARCHAR;
-  if (type === "BOOLEAN") return BOOLEAN;
-  if (type === "VARCHAR[]") return LIST(VARCHAR);
-  return DOUBLE;
-}
-
-export function buildStagingLayout(table: TableName): StagingLayout {
-  const columns = Object.entries(tableDef(table).columns);
-  return {
-    table,
-    stageTable: `${STAGING_CATALOG}.stage_${table}`,
-    dictTable: `${STAGING_CATALOG}.dict_${table}`,
-    dictColumns: columns
-      .filter(([n, c]) => DICTIONARY_COLUMNS.has(n) && c.type === "VARCHAR")
-      .map(([n]) => n),
-    valueColumns: columns
-      .filter(([n]) => !DICTIONARY_COLUMNS.has(n))
-      .map(([name, c]) => ({ name, type: c.type, stageType: stageTypeOf(c.type) })),
-  };
-}
-
-/** `CAST(<expr> AS <schema type>)`, from the staged representation. */
-export function castFromStaged(expr: string, type: ColumnType): string {
-  if (type === "TIMESTAMP_MS") return `CAST(epoch_ms(CAST(${expr} AS BIGINT)) AS TIMESTAMP_MS)`;
-  return `CAST(${expr} AS ${type})`;
-}
-
-/** Creates the staging tables of one table in the staging database. */
-export async function createStagingTables(conn: DuckDBConnection, layout: StagingLayout): Promise<void> {
-  const dictCols = layout.dictColumns.map((n) => `${quoteIdentifier(n)} VARCHAR`).join(", ");
-  await conn.run(`CREATE OR REPLACE TABLE ${layout.dictTable} (_sid INTEGER, ${dictCols})`);
-  const valueCols = layout.valueColumns.map((c) => `${quoteIdentifier(c.name)} ${c.stageType.toString()}`);
-  await conn.run(
-    `CREATE OR REPLACE TABLE ${layout.stageTable} (_pid INTEGER, _prec INTEGER, _seq DOUBLE, _sid INTEGER, ${valueCols.join(", ")})`,
-  );
-}
-
-/**
- * Rows a query staged without being copied (`stageFromQuery` with `adopt`): the relations it reads
- * belong to the store until the next commit or discard, and each partition's merge reads its rows
- * from the query, cut to the partition's time range. One series per segment.
- */
-export interface StagedSegment {
-  /** The query: the table's columns by name, reading only the adopted relations, no parameters. */
-  readonly sql: string;
-  /** DuckDB type of the query's time column (the partition cut compares in it, using zone maps). */
-  readonly timeType: string;
-  readonly pids: ReadonlySet<number>;
-  readonly prec: number;
-  /** One sequence number for the whole segment: its keys are unique among themselves. */
-  readonly seq: number;
-  readonly relations: readonly string[];
-  /** The query's rows come in key order (`StagingQuery.inKeyOrder`). */
-  readonly inKeyOrder: boolean;
-}
-
-/** What a stager staged of one series from one source: its dictionary values and time range. */
-export interface SeriesTouch {
-  readonly values: Readonly<Record<string, string>>;
-  readonly source: RowSource;
-  minTs: number;
-  maxTs: number;
-}
 
 /** The JS side of one table's staging: dictionaries of partition files and series. */
 export class TableStager {
@@ -134,6 +30,12 @@ export class TableStager {
   readonly mayRepeatKeys: boolean[] = [];
   /** Per partition: whether the staging table holds rows of it (else only segments do). */
   readonly inTable: boolean[] = [];
+  /**
+   * Per partition: the series id of its table rows while they are of one series, then -1; and once
+   * they are not, every series id (see `StagedPartition`). Rows an INSERT staged count as several.
+   */
+  private readonly oneSeries: number[] = [];
+  private readonly seriesSets: (Set<number> | undefined)[] = [];
   /** Query results staged in place (see `StagedSegment`). */
   readonly segments: StagedSegment[] = [];
   private readonly lastTsBySeries: number[] = [];
@@ -178,9 +80,9 @@ export class TableStager {
     if (rows.length === 0) return;
     const { layout } = this;
     const newTuples: unknown[][] = [];
-    const types = [INTEGER, INTEGER, DOUBLE, INTEGER, ...layout.valueColumns.map((c) => c.stageType)];
+    const types = [DOUBLE, INTEGER, ...layout.valueColumns.map((c) => c.stageType)];
     const appender = await this.conn.createAppender(`stage_${layout.table}`, "main", STAGING_CATALOG);
-    const prec = mergePolicyOf(layout.table).rank[source];
+    const precBase = mergePolicyOf(layout.table).rank[source] * PREC_SCALE;
     this.useSource(source);
     try {
       for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
@@ -190,27 +92,21 @@ export class TableStager {
             ? (this.fullChunk ??= DuckDBDataChunk.create(types, n))
             : DuckDBDataChunk.create(types, n);
         const vectors = types.map((_, j) => chunk.getColumnVector(j));
-        const [pidV, precV, seqV, sidV] = vectors as [
-          (typeof vectors)[0],
-          (typeof vectors)[0],
-          (typeof vectors)[0],
-          (typeof vectors)[0],
-        ];
+        const [seqV, sidV] = vectors as [(typeof vectors)[0], (typeof vectors)[0]];
         for (let i = 0; i < n; i++) {
           const row = rows[offset + i] as Record<string, unknown>;
           const pid = this.partitionIdOf(row);
           const sid = this.seriesIdOf(row, newTuples);
           this.trackOrder(pid, sid, row);
-          pidV.setItem(i, pid);
-          precV.setItem(i, prec);
-          seqV.setItem(i, this.seq++);
+          if (this.oneSeries[pid] !== sid) this.addSeries(pid, sid, false);
+          seqV.setItem(i, precBase + this.seq++);
           sidV.setItem(i, sid);
         }
         // Column by column: one property name per inner loop keeps V8's property access monomorphic
         // (row by row, `row[name]` over 13 names was a megamorphic lookup per value).
         for (let c = 0; c < layout.valueColumns.length; c++) {
           const { name, type } = layout.valueColumns[c]!;
-          const vector = vectors[c + 4]!;
+          const vector = vectors[c + 2]!;
           if (type === "VARCHAR[]") {
             for (let i = 0; i < n; i++) {
               const value = (rows[offset + i] as Record<string, unknown>)[name];
@@ -233,6 +129,44 @@ export class TableStager {
       appender.closeSync();
     }
     if (newTuples.length > 0) await this.appendSeries(newTuples);
+  }
+
+  /**
+   * Records that series `sid` has table rows in partition `pid`; `unordered`: rows an INSERT staged,
+   * whose order in the table is not known, so the partition is sorted at commit.
+   */
+  addSeries(pid: number, sid: number, unordered: boolean): void {
+    this.inTable[pid] = true;
+    const set = this.seriesSets[pid];
+    if (set !== undefined) {
+      set.add(sid);
+      return;
+    }
+    const one = this.oneSeries[pid]!;
+    if (one === -1 && !unordered) {
+      this.oneSeries[pid] = sid;
+      return;
+    }
+    this.oneSeries[pid] = -2;
+    this.seriesSets[pid] = new Set(one >= 0 ? [one, sid] : [sid]);
+  }
+
+  /** How the merge reads partition `pid` from the staging table; null when it holds none of its rows. */
+  stagedPartition(pid: number, range: { startMs: number; endMs: number }): StagedPartition | null {
+    if (!this.inTable[pid]) return null;
+    const one = this.oneSeries[pid]!;
+    const sids = one >= 0 ? [one] : [...this.seriesSets[pid]!].sort((a, b) => a - b);
+    const time = this.rule.timeColumn ? `s.${quoteIdentifier(this.rule.timeColumn)}` : null;
+    const where = [
+      sids.length === 1 ? `s._sid = ${sids[0]}` : `s._sid IN (${sids.join(", ")})`,
+      ...(time !== null && Number.isFinite(range.startMs) ? [`${time} >= ${range.startMs}`] : []),
+      ...(time !== null && Number.isFinite(range.endMs) ? [`${time} < ${range.endMs}`] : []),
+    ].join(" AND ");
+    return {
+      where,
+      series: one >= 0 ? this.valuesBySeries[one]! : null,
+      inKeyOrder: one >= 0 && !this.mayRepeatKeys[pid]!,
+    };
   }
 
   /** Appends new series tuples (`[sid, ...dictionary values]`) to the dictionary table. */
@@ -361,7 +295,6 @@ export class TableStager {
     const pid = this.partitionIdOfPath(file);
     this.rangeByBase.set(base, { ...partitionTimeRange(file, this.layoutNowMs), pid });
     this.stagedByPartition[pid]!++;
-    this.inTable[pid] = true;
     return pid;
   }
 
@@ -374,6 +307,8 @@ export class TableStager {
       this.minTsByPartition.push(Infinity);
       this.mayRepeatKeys.push(false);
       this.inTable.push(false);
+      this.oneSeries.push(-1);
+      this.seriesSets.push(undefined);
       this.pidByPath.set(file, pid);
     }
     return pid;

@@ -3,11 +3,10 @@ import type { SpecFile } from "@cexdata/schema";
 import { withDuckDBThreads } from "./duckdb.js";
 import { hashFile, syncPath } from "./fs-atomic.js";
 import { mergePartition, readParquetStats } from "./merge-partition.js";
-import type { StagedSegment, StagingLayout } from "./staging.js";
+import type { StagedPartition, StagedSegment, StagingLayout } from "./staging.js";
 
 /** One partition file to merge and write to `tmp`. */
 export interface PartitionJob {
-  readonly pid: number;
   /** Dataset-relative path of the partition. */
   readonly rel: string;
   /** Its entry in the current spec.json, if it has one. */
@@ -16,8 +15,8 @@ export interface PartitionJob {
   readonly existingFile: string | null;
   readonly tmp: string;
   readonly dedupe: boolean;
-  /** Whether the staging table holds rows of the partition, and which segments do. */
-  readonly inTable: boolean;
+  /** How the staging table holds rows of the partition (null: none), and which segments do. */
+  readonly staged: StagedPartition | null;
   readonly segments: readonly StagedSegment[];
   readonly range: { readonly startMs: number; readonly endMs: number };
 }
@@ -50,8 +49,7 @@ export async function writePartitions(params: {
       await mergePartition({
         conn,
         layout,
-        pid: job.pid,
-        inTable: job.inTable,
+        staged: job.staged,
         segments: job.segments,
         range: job.range,
         existingFile: job.existingFile,

@@ -1,5 +1,5 @@
 import { TABLES, type Row, type TableName } from "@cexdata/schema";
-import { rulesOf, type RowSource, type ValidationContext } from "./rules.js";
+import { rulesOf, type RowSource, type ValidationContext, type ValidationRule } from "./rules.js";
 import { buildFastShapeCheck, checkShapeWithZod } from "./shape.js";
 
 /** A row that failed validation: quarantined with its reason, never stored. */
@@ -82,9 +82,22 @@ class LastColumnIndex {
   }
 }
 
-/** First index seen per primary key, as maps nested by key column: no key string is built per row. */
+/** The rows of one key prefix (e.g. one series): its values in key order, and its rows' index. */
+interface PrefixEntry {
+  readonly values: readonly unknown[];
+  readonly rows: LastColumnIndex;
+}
+
+/** Map's key equality (SameValueZero): NaN matches NaN. */
+const sameValueZero = (a: unknown, b: unknown): boolean => a === b || (a !== a && b !== b);
+
+/**
+ * First index seen per primary key: one Map by the prefix's most varying column (its last, e.g. the
+ * symbol), then the few prefixes sharing that value compared in place. No key string is built per
+ * row, and one hash lookup replaces one per key column (a third of validation's time).
+ */
 class KeyIndex {
-  private readonly root = new Map<unknown, unknown>();
+  private readonly byLastPrefix = new Map<unknown, PrefixEntry[]>();
   private readonly prefix: readonly string[];
   private readonly last: string;
 
@@ -95,29 +108,50 @@ class KeyIndex {
 
   /** The index stored for the row's key, or stores `index` and returns undefined. */
   findOrAdd(row: Readonly<Record<string, unknown>>, index: number): number | undefined {
-    let map = this.root;
-    const depth = this.prefix.length;
-    for (let i = 0; i < depth; i++) {
-      const value = row[this.prefix[i]!];
-      let next = map.get(value);
-      if (next === undefined) {
-        next = i === depth - 1 ? new LastColumnIndex() : new Map();
-        map.set(value, next);
+    const prefix = this.prefix;
+    const depth = prefix.length;
+    // A single-column key: every row shares the empty prefix.
+    const lastPrefix = depth === 0 ? KeyIndex.ROOT : row[prefix[depth - 1]!];
+    let entries = this.byLastPrefix.get(lastPrefix);
+    if (entries === undefined) {
+      entries = [];
+      this.byLastPrefix.set(lastPrefix, entries);
+    }
+    search: for (let e = 0; e < entries.length; e++) {
+      const entry = entries[e]!;
+      for (let i = 0; i < depth - 1; i++) {
+        if (!sameValueZero(entry.values[i], row[prefix[i]!])) continue search;
       }
-      if (i === depth - 1) return (next as LastColumnIndex).findOrAdd(row[this.last], index);
-      map = next as Map<unknown, unknown>;
+      return entry.rows.findOrAdd(row[this.last], index);
     }
-    // A single-column key: the root holds the rows directly.
-    let leaf = map.get(KeyIndex.ROOT) as LastColumnIndex | undefined;
-    if (leaf === undefined) {
-      leaf = new LastColumnIndex();
-      map.set(KeyIndex.ROOT, leaf);
-    }
-    return leaf.findOrAdd(row[this.last], index);
+    const entry: PrefixEntry = { values: prefix.map((k) => row[k]), rows: new LastColumnIndex() };
+    entries.push(entry);
+    return entry.rows.findOrAdd(row[this.last], index);
   }
 
   private static readonly ROOT = Symbol("root");
 }
+
+/**
+ * The index in `rules` of the first rule a row breaks, or -1. Generated with one call site per
+ * rule: a loop calling six different checks through one site is megamorphic and never inlined.
+ */
+function buildFirstBrokenRule(
+  rules: readonly ValidationRule[],
+): (row: Readonly<Record<string, unknown>>, table: TableName, nowMs: number) => number {
+  const body = rules.map((_, i) => `if (checks[${i}](row, table, nowMs) !== null) return ${i};`).join("\n");
+  // Generated from our own rule list (indexes only), never from input.
+  return new Function(
+    "checks",
+    `return function firstBrokenRule(row, table, nowMs) {\n${body}\nreturn -1;\n};`,
+  )(rules.map((r) => r.check)) as (
+    row: Readonly<Record<string, unknown>>,
+    table: TableName,
+    nowMs: number,
+  ) => number;
+}
+
+const firstBrokenRules = new Map<TableName, ReturnType<typeof buildFirstBrokenRule>>();
 
 function differingColumn(
   table: TableName,
@@ -146,6 +180,9 @@ export function validateRows<T extends TableName>(
 ): ValidationResult<T> {
   const fastCheck = fastCheckOf(table);
   const rules = rulesOf(table);
+  let firstBrokenRule = firstBrokenRules.get(table);
+  if (firstBrokenRule === undefined)
+    firstBrokenRules.set(table, (firstBrokenRule = buildFirstBrokenRule(rules)));
   const keyOf = buildKeyOf(table);
   const keyIndex = new KeyIndex(TABLES[table].key as readonly string[]);
   const rejected: RejectedRow[] = [];
@@ -165,17 +202,17 @@ export function validateRows<T extends TableName>(
       }
       row = shape.row;
     }
-    let broken = false;
-    for (let r = 0; r < rules.length; r++) {
-      const rule = rules[r]!;
-      const detail = rule.check(row, table, ctx.nowMs);
-      if (detail !== null) {
-        rejected.push({ row: input, reason: rule.reason, detail, source: ctx.source });
-        broken = true;
-        break;
-      }
+    const broken = firstBrokenRule(row, table, ctx.nowMs);
+    if (broken >= 0) {
+      const rule = rules[broken]!;
+      rejected.push({
+        row: input,
+        reason: rule.reason,
+        detail: rule.check(row, table, ctx.nowMs)!,
+        source: ctx.source,
+      });
+      continue;
     }
-    if (broken) continue;
     const first = keyIndex.findOrAdd(row, candidates.length);
     if (first === undefined) {
       candidates.push(row);
