@@ -299,10 +299,10 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
 
     if (diskFull === null) {
       const finishStarted = performance.now();
-      await lock.run(() =>
+      const phases = await lock.run(() =>
         finishCycle({ store, adapters, p, report, bases, tables, gapsByTable, nowMs: clock(), runId }),
       );
-      log.info({ ms: Math.round(performance.now() - finishStarted) }, "cycle finished");
+      log.info({ ms: Math.round(performance.now() - finishStarted), phases }, "cycle finished");
     }
   } catch (error) {
     if (!(error instanceof DiskFullError)) throw error;
