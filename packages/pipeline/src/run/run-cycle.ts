@@ -13,7 +13,7 @@ import {
   type PlannedSeries,
 } from "../plan/plan-series.js";
 import { topBasesByVolume } from "../plan/top-bases-by-volume.js";
-import { takeBookDepth } from "./take-book-depth.js";
+import { bookDepthJobs } from "./take-book-depth.js";
 import {
   createRunReport,
   orderReportLists,
@@ -262,34 +262,37 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     const takesBooks = !p.only && p.config.tables.includes("book_depth");
     const settled = await Promise.allSettled(
       adapters.map(async (adapter) => {
+        const started = performance.now();
+        const books = takesBooks
+          ? bookDepthJobs({
+              store,
+              lock,
+              adapter,
+              markets,
+              bases,
+              sinceMs: resolveSince(p.config.since, startedAt),
+              nowMs: clock(),
+              runId,
+              report,
+              sink,
+              log,
+              env: p.env ?? process.env,
+            })
+          : undefined;
         const result = await runExchangeSeries({
           context,
           adapter,
           series: planned.filter((s) => s.series.exchange === adapter.id),
           concurrency: p.config.concurrency,
           halted,
+          ...(books && { followUp: books }),
         });
         unfinished += result.unfinished;
         diskFull ??= result.diskFull;
-        if (!takesBooks || diskFull !== null || halted()) return;
-        const booksStarted = performance.now();
-        await takeBookDepth({
-          store,
-          lock,
-          adapter,
-          markets,
-          bases,
-          sinceMs: resolveSince(p.config.since, startedAt),
-          nowMs: clock(),
-          runId,
-          report,
-          sink,
-          log,
-          env: p.env ?? process.env,
-          concurrency: p.config.concurrency,
-        });
+        if (!books || diskFull !== null) return;
+        await books.commit();
         log.info(
-          { exchange: adapter.id, ms: Math.round(performance.now() - booksStarted) },
+          { exchange: adapter.id, ms: Math.round(performance.now() - started) },
           `${adapter.id}: series and book_depth done`,
         );
       }),
