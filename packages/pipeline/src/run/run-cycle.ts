@@ -33,6 +33,7 @@ import { forgettingTables } from "../exchanges/capabilities.js";
 import { captureRestResponses } from "../raw/capture-raw.js";
 import { RawLog } from "../raw/raw-log.js";
 import { GroupCommit } from "./group-commit.js";
+import { StagingBuffer } from "./staging-buffer.js";
 import { SerialLock } from "./serial-lock.js";
 import { finishCycle } from "./finish-cycle.js";
 import { errorMessage, errorName } from "./describe-error.js";
@@ -133,10 +134,12 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
         message: `loadMarkets: ${errorMessage(error)}`,
       });
     }
-    const sink = storeSink(
-      store,
-      { datasetDir: p.datasetDir, runId, onQuarantined: (n) => (quarantined += n) },
-      (fn) => lock.run(fn),
+    // Series and books stage through the buffer: their rows are staged at each commit (GroupCommit).
+    const staging = new StagingBuffer(store);
+    const sink = staging.sink(
+      storeSink(store, { datasetDir: p.datasetDir, runId, onQuarantined: (n) => (quarantined += n) }, (fn) =>
+        lock.run(fn),
+      ),
     );
 
     // book_depth is not paged: each run takes its snapshots (and Binance's archived days) at the end.
@@ -255,7 +258,7 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     );
 
     const gapsByTable = new Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>();
-    const commits = new GroupCommit(lock, store, COMMIT_INTERVAL_MS);
+    const commits = new GroupCommit(lock, store, COMMIT_INTERVAL_MS, undefined, () => staging.flush());
     const context = { p, runId, report, log, lock, store, commits, sink, stats, clock, gapsByTable };
     // Exchanges side by side, each running up to `concurrency` of its series at once, then taking
     // its book_depth (book_depth is not paged: each run takes its snapshots once its series are done).
@@ -267,6 +270,12 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
           ? bookDepthJobs({
               store,
               lock,
+              commit: async () => {
+                // The exchange's last commit: nothing more of it joins, no reason to wait.
+                const done = commits.commit();
+                commits.flush();
+                await done;
+              },
               adapter,
               markets,
               bases,

@@ -31,6 +31,8 @@ export interface BookDepthJobs {
 export function bookDepthJobs(c: {
   store: DatasetStore;
   lock: SerialLock;
+  /** Commits what the books staged through `sink`. */
+  commit: () => Promise<void>;
   adapter: ExchangeAdapter;
   markets: readonly Market[];
   bases: readonly string[];
@@ -113,7 +115,7 @@ export function bookDepthJobs(c: {
     },
     // Nothing to commit when no book was taken (the run stopped first).
     commit: async () => {
-      if (next > 0) await lock.run(() => c.store.commit());
+      if (next > 0) await c.commit();
     },
   };
 }
