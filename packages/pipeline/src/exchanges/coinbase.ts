@@ -7,6 +7,8 @@ import { createCcxtExchange, type AdapterParams } from "./create-ccxt-exchange.j
 import { fetchWindow } from "./page-cursor.js";
 import { readArray, readEpochMs, readNumber, readPath, readRecord } from "./parse-values.js";
 import { requestJson } from "./request-json.js";
+import { applyRatePlan } from "./rate-budget.js";
+import { COINBASE_RATE_PLAN } from "./coinbase-rate-limits.js";
 import { ohlcvRow } from "./series-rows.js";
 import type { ExchangeAdapter, SeriesRef, TableCapability } from "./types.js";
 
@@ -52,9 +54,12 @@ export function createCoinbaseAdapter(params: AdapterParams = {}): ExchangeAdapt
     },
     params,
   );
-  // Coinbase keeps ccxt's own throttle (already at its 10 a second): with our window budget, runs
-  // that share the address with another client inside one second (a rerun after a kill) kept
-  // meeting RESOURCE_EXHAUSTED on every loadMarkets attempt, not yet understood.
+  // Paced by the published 10 a second, not ccxt's throttle: its bucket lets the next request go
+  // early after a pause, so 11 could arrive within one second and be refused (a book snapshot
+  // taken beside the last series failed so). A retry waits for the refusing answer's own
+  // Retry-After (see answer-headers.ts), which is what kept a rerun sharing the address with a
+  // killed run inside one second from ever loading its markets.
+  applyRatePlan(exchange, COINBASE_RATE_PLAN);
   // Coinbase's default quote (USD) is the schema's quote preference for it (EXCHANGE_QUOTES).
   const base = createBaseAdapter(exchange);
 

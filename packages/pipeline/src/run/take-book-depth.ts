@@ -7,6 +7,7 @@ import { countsOf, recordFailure, type RunReport } from "../report/run-report.js
 import { backfillFromArchive } from "../sources/archive/index.js";
 import type { DatasetStore } from "../store/index.js";
 import { errorMessage, errorName } from "./describe-error.js";
+import { withRetry } from "../sources/rest/with-retry.js";
 
 const DAY_MS = 86_400_000;
 
@@ -82,7 +83,9 @@ export function bookDepthJobs(c: {
         counts.accepted += result.accepted;
       } else if (adapter.bookSnapshot && adapter.blockedMarket(market) === null) {
         counts.series += 1;
-        const rows = await adapter.bookSnapshot(symbol, market, c.nowMs);
+        const snapshot = adapter.bookSnapshot;
+        // Retried as a series' page is: a 429 or a dropped connection is no reason to lose the book.
+        const rows = await withRetry(() => snapshot(symbol, market, c.nowMs), { exchange: adapter.ccxt });
         await ingestRows({
           table: "book_depth",
           source: "rest",
