@@ -86,8 +86,19 @@ async function measure(concurrency: number, bases: number) {
     );
     const requests = Object.values(counters).reduce((sum, c) => sum + c.total, 0);
     const rateLimited = Object.values(counters).reduce((sum, c) => sum + c.rateLimited + c.banned, 0);
+    const refusedBy = Object.entries(counters)
+      .filter(([, c]) => c.rateLimited + c.banned > 0)
+      .map(([id, c]) => `${id} ${c.rateLimited + c.banned}`)
+      .join(", ");
     // At least a millisecond: a run too small to meet any limit still has a ratio.
-    return { wallMs, floorMs: Math.max(1, ...Object.values(floors)), floors, requests, rateLimited };
+    return {
+      wallMs,
+      floorMs: Math.max(1, ...Object.values(floors)),
+      floors,
+      requests,
+      rateLimited,
+      refusedBy,
+    };
   } finally {
     await sim.stop();
     await rm(dir, { recursive: true, force: true });
@@ -109,7 +120,8 @@ reportBench({
   baselineName: "time the exchanges' published rate limits require for the same requests",
   target: "<= 1.2",
   notes:
-    `${concurrent.requests} requests, ${concurrent.rateLimited} refused (429/418); floors: ${floors}; ` +
+    `${concurrent.requests} requests, ${concurrent.rateLimited} refused (429/418)` +
+    `${concurrent.refusedBy ? ` (${concurrent.refusedBy})` : ""}; floors: ${floors}; ` +
     `one series at a time${benchShort ? "" : ` (${SEQUENTIAL_BASES} bases)`}: ${(sequential.wallMs / 1000).toFixed(1)} s ` +
     `(${(sequential.wallMs / sequential.floorMs).toFixed(2)}x the floor)`,
 });
