@@ -1,4 +1,4 @@
-import { isSeriesTable, type CoverageRow, type ExchangeInfoRow, type Market } from "@cexdata/schema";
+import { isSeriesTable, type ExchangeInfoRow, type Market } from "@cexdata/schema";
 import { ingestRows, storeSink } from "../ingest/index.js";
 import type { DatasetStore } from "../store/index.js";
 import { DAY_MS, deriveCoverage, type CoverageRequest, type ListingWindow } from "./derive-coverage.js";
@@ -61,23 +61,19 @@ export async function updateCoverage(p: {
       r,
     ]),
   );
-  const rows: CoverageRow[] = [];
-  for (const request of requests.values()) {
-    rows.push(
-      ...(await p.store.withConnection((conn) =>
-        deriveCoverage({
-          conn,
-          dir: p.store.dir,
-          spec: p.store.spec,
-          request,
-          listing: listing.get(key(request.exchange, request.symbol)),
-          previous: (day) =>
-            previous.get(key(request.table, request.exchange, request.market, request.symbol, day)),
-          nowMs: p.nowMs,
-        }),
-      )),
-    );
-  }
+  const rows = await p.store.withConnection((conn) =>
+    deriveCoverage({
+      conn,
+      dir: p.store.dir,
+      spec: p.store.spec,
+      jobs: [...requests.values()].map((request) => ({
+        request,
+        listing: listing.get(key(request.exchange, request.symbol)),
+      })),
+      previous: (r, day) => previous.get(key(r.table, r.exchange, r.market, r.symbol, day)),
+      nowMs: p.nowMs,
+    }),
+  );
   const { acceptedCount } = await ingestRows({
     table: "coverage",
     source: "rest",

@@ -52,9 +52,10 @@ export function createCoinbaseAdapter(params: AdapterParams = {}): ExchangeAdapt
     },
     params,
   );
-  // Coinbase keeps ccxt's own throttle (already at its 10 a second): with our window budget, runs
-  // that share the address with another client inside one second (a rerun after a kill) kept
-  // meeting RESOURCE_EXHAUSTED on every loadMarkets attempt, not yet understood.
+  // Coinbase keeps ccxt's own throttle (already at its 10 a second). With our window budget (at 10
+  // or 9 a second) crash-rerun's reruns, two runs sharing the simulator's address, met
+  // RESOURCE_EXHAUSTED on all 20 loadMarkets attempts in 3 of 5 tries: two runs each paced to the
+  // whole limit overload it together, and loadMarkets needs all of its requests admitted at once.
   // Coinbase's default quote (USD) is the schema's quote preference for it (EXCHANGE_QUOTES).
   const base = createBaseAdapter(exchange);
 

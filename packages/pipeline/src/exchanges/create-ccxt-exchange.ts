@@ -1,6 +1,7 @@
 import ccxt from "ccxt";
 import type { Exchange } from "ccxt";
 import { instrumentExchange } from "./instrument-exchange.js";
+import { rememberAnswerHeaders } from "./answer-headers.js";
 import type { RequestStats } from "./request-stats.js";
 import { connectExchange, type ExchangeRefusalQuirks } from "./connect-exchange.js";
 import { RefusedHosts, refuseKnownHosts } from "./refused-hosts.js";
@@ -59,6 +60,7 @@ export function createCcxtExchange(
     quirks,
   });
   if (params.stats) instrumentExchange(exchange, params.stats);
+  rememberAnswerHeaders(exchange);
   refuseKnownHosts(exchange, refusedHosts, realHostOf);
   return exchange;
 }

@@ -25,8 +25,16 @@ export async function finishCycle(c: {
   gapsByTable: Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>;
   nowMs: number;
   runId: string;
-}): Promise<void> {
+}): Promise<Record<string, number>> {
   const { store, adapters, p, report } = c;
+  // How long each step took, for the run's log (the end of a cycle is time the exchanges sit idle).
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - mark);
+    mark = now;
+  };
   const sink = storeSink(store, { datasetDir: p.datasetDir, runId: c.runId });
   for (const [table, { gaps, series }] of c.gapsByTable) {
     // Earlier runs' gaps of these series stay: this run only looked after their watermarks. One
@@ -44,6 +52,7 @@ export async function finishCycle(c: {
       series: series.map((s) => ({ exchange: s.exchange, symbol: s.symbol, market: s.market })),
     });
   }
+  lap("gaps");
   const wants = (t: string) => !p.only && p.config.tables.includes(t);
   let info: ExchangeInfoRow[] = [];
   if (wants("exchange_info") || wants("token_info"))
@@ -58,9 +67,12 @@ export async function finishCycle(c: {
       sink,
       nowMs: c.nowMs,
     });
+  lap("exchangeInfo");
   let commit = await store.commit();
+  lap("commit");
   // After that commit, so newest_ts is read from files holding this run's exchange_info too.
   await recordFreshness({ store, report, tables: c.tables, nowMs: c.nowMs });
+  lap("freshness");
   // The days this run's commits touched (a backfill's too), counted from what is now stored.
   if (p.config.tables.includes("coverage")) {
     const staged = await updateCoverage({
@@ -72,6 +84,7 @@ export async function finishCycle(c: {
     report.tables.coverage = {
       derived: { fetched: staged, accepted: staged, quarantined: {}, series: 1, failedSeries: 0 },
     };
+    lap("coverage");
   }
   if (wants("token_info") && c.bases.length) {
     const names = (base: string) => adapters.map((a) => a.assetName(base)).find((n) => n !== null) ?? null;
@@ -99,6 +112,9 @@ export async function finishCycle(c: {
       },
     };
   }
+  lap("tokenInfo");
   commit = await store.commit();
   report.commit = { version: commit.version, changedFiles: commit.changedFiles.length };
+  lap("finalCommit");
+  return phases;
 }

@@ -19,6 +19,8 @@ export class GroupCommit {
     private readonly store: DatasetStore,
     private readonly intervalMs = 0,
     private readonly clockMs: () => number = () => performance.now(),
+    /** Runs under the lock right before each commit (rows held for staging are staged then). */
+    private readonly beforeCommit: () => Promise<void> = async () => undefined,
   ) {}
 
   commit(): Promise<CommitResult> {
@@ -42,10 +44,11 @@ export class GroupCommit {
         };
       });
     this.wake = null;
-    return this.lock.run(() => {
+    return this.lock.run(async () => {
       // From here on the commit has started: a later caller's rows need the next one.
       this.waiting = null;
       this.lastStartedMs = this.clockMs();
+      await this.beforeCommit();
       return this.store.commit();
     });
   }

@@ -13,7 +13,7 @@ import {
   type PlannedSeries,
 } from "../plan/plan-series.js";
 import { topBasesByVolume } from "../plan/top-bases-by-volume.js";
-import { takeBookDepth } from "./take-book-depth.js";
+import { bookDepthJobs } from "./take-book-depth.js";
 import {
   createRunReport,
   orderReportLists,
@@ -33,6 +33,7 @@ import { forgettingTables } from "../exchanges/capabilities.js";
 import { captureRestResponses } from "../raw/capture-raw.js";
 import { RawLog } from "../raw/raw-log.js";
 import { GroupCommit } from "./group-commit.js";
+import { StagingBuffer } from "./staging-buffer.js";
 import { SerialLock } from "./serial-lock.js";
 import { finishCycle } from "./finish-cycle.js";
 import { errorMessage, errorName } from "./describe-error.js";
@@ -133,10 +134,12 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
         message: `loadMarkets: ${errorMessage(error)}`,
       });
     }
-    const sink = storeSink(
-      store,
-      { datasetDir: p.datasetDir, runId, onQuarantined: (n) => (quarantined += n) },
-      (fn) => lock.run(fn),
+    // Series and books stage through the buffer: their rows are staged at each commit (GroupCommit).
+    const staging = new StagingBuffer(store);
+    const sink = staging.sink(
+      storeSink(store, { datasetDir: p.datasetDir, runId, onQuarantined: (n) => (quarantined += n) }, (fn) =>
+        lock.run(fn),
+      ),
     );
 
     // book_depth is not paged: each run takes its snapshots (and Binance's archived days) at the end.
@@ -255,41 +258,50 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
     );
 
     const gapsByTable = new Map<SeriesTable, { gaps: SpecGap[]; series: SeriesRef[] }>();
-    const commits = new GroupCommit(lock, store, COMMIT_INTERVAL_MS);
+    const commits = new GroupCommit(lock, store, COMMIT_INTERVAL_MS, undefined, () => staging.flush());
     const context = { p, runId, report, log, lock, store, commits, sink, stats, clock, gapsByTable };
     // Exchanges side by side, each running up to `concurrency` of its series at once, then taking
     // its book_depth (book_depth is not paged: each run takes its snapshots once its series are done).
     const takesBooks = !p.only && p.config.tables.includes("book_depth");
     const settled = await Promise.allSettled(
       adapters.map(async (adapter) => {
+        const started = performance.now();
+        const books = takesBooks
+          ? bookDepthJobs({
+              store,
+              lock,
+              commit: async () => {
+                // The exchange's last commit: nothing more of it joins, no reason to wait.
+                const done = commits.commit();
+                commits.flush();
+                await done;
+              },
+              adapter,
+              markets,
+              bases,
+              sinceMs: resolveSince(p.config.since, startedAt),
+              nowMs: clock(),
+              runId,
+              report,
+              sink,
+              log,
+              env: p.env ?? process.env,
+            })
+          : undefined;
         const result = await runExchangeSeries({
           context,
           adapter,
           series: planned.filter((s) => s.series.exchange === adapter.id),
           concurrency: p.config.concurrency,
           halted,
+          ...(books && { followUp: books }),
         });
         unfinished += result.unfinished;
         diskFull ??= result.diskFull;
-        if (!takesBooks || diskFull !== null || halted()) return;
-        const booksStarted = performance.now();
-        await takeBookDepth({
-          store,
-          lock,
-          adapter,
-          markets,
-          bases,
-          sinceMs: resolveSince(p.config.since, startedAt),
-          nowMs: clock(),
-          runId,
-          report,
-          sink,
-          log,
-          env: p.env ?? process.env,
-          concurrency: p.config.concurrency,
-        });
+        if (!books || diskFull !== null) return;
+        await books.commit();
         log.info(
-          { exchange: adapter.id, ms: Math.round(performance.now() - booksStarted) },
+          { exchange: adapter.id, ms: Math.round(performance.now() - started) },
           `${adapter.id}: series and book_depth done`,
         );
       }),
@@ -299,10 +311,10 @@ export async function runCycle(p: RunCycleParams): Promise<RunCycleResult> {
 
     if (diskFull === null) {
       const finishStarted = performance.now();
-      await lock.run(() =>
+      const phases = await lock.run(() =>
         finishCycle({ store, adapters, p, report, bases, tables, gapsByTable, nowMs: clock(), runId }),
       );
-      log.info({ ms: Math.round(performance.now() - finishStarted) }, "cycle finished");
+      log.info({ ms: Math.round(performance.now() - finishStarted), phases }, "cycle finished");
     }
   } catch (error) {
     if (!(error instanceof DiskFullError)) throw error;

@@ -21,6 +21,11 @@ export async function runExchangeSeries(p: {
   series: readonly PlannedSeries[];
   concurrency: number;
   halted: () => boolean;
+  /**
+   * Work the same workers take once no series is left to start (the exchange's book_depth), so the
+   * last series' tail and it share the exchange's limits instead of running one after the other.
+   */
+  followUp?: { next(): (() => Promise<void>) | undefined };
 }): Promise<ExchangeSeriesResult> {
   const queue = interleaveTables(p.series);
   let next = 0;
@@ -38,8 +43,12 @@ export async function runExchangeSeries(p: {
         committing.push(outcome.committing.then(tally));
       else tally(outcome);
     }
+    for (let job = p.followUp?.next(); job !== undefined; job = p.followUp?.next()) {
+      if (p.halted() || diskFull !== null) break;
+      await job();
+    }
   };
-  const workers = Math.max(1, Math.min(p.concurrency, queue.length));
+  const workers = Math.max(1, Math.min(p.concurrency, queue.length + (p.followUp ? p.concurrency : 0)));
   await Promise.all(Array.from({ length: workers }, worker));
   // Nothing of this exchange joins the waiting commit any more: no reason to wait for company.
   p.context.commits.flush();

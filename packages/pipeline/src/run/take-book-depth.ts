@@ -7,22 +7,33 @@ import { countsOf, recordFailure, type RunReport } from "../report/run-report.js
 import { backfillFromArchive } from "../sources/archive/index.js";
 import type { DatasetStore } from "../store/index.js";
 import { errorMessage, errorName } from "./describe-error.js";
+import { withRetry } from "../sources/rest/with-retry.js";
 
 const DAY_MS = 86_400_000;
+
+/** The book_depth snapshots of one exchange, taken one job at a time by the exchange's workers. */
+export interface BookDepthJobs {
+  /** The next book to take, or undefined when every one has been handed out. */
+  next(): (() => Promise<void>) | undefined;
+  /** Commits the books taken (after every job handed out has ended). */
+  commit(): Promise<void>;
+}
 
 /**
  * book_depth of one exchange in a cycle, for every configured (market, base): where the exchange's
  * archive keeps depth history (Binance USDⓈ-M `bookDepth`), the whole days published since the last
  * stored one, one snapshot a minute; elsewhere one REST snapshot of the top levels now, so those
  * series are as sparse as the schedule (stated in the dataset card). Not paged like other series: a
- * book has no history to page through. Taken once the exchange's series are done, while other
- * exchanges may still run theirs: up to `concurrency` books at once (sharing the exchange's rate
- * limits), the store used under `lock`, one commit for them all. A series that fails is reported
- * and the rest goes on.
+ * book has no history to page through. Taken by the exchange's series workers once no series is
+ * left to start, while the last series and other exchanges may still run (sharing the exchange's
+ * rate limits), the store used under `lock`, one commit for them all. A series that fails is
+ * reported and the rest goes on.
  */
-export async function takeBookDepth(c: {
+export function bookDepthJobs(c: {
   store: DatasetStore;
   lock: SerialLock;
+  /** Commits what the books staged through `sink`. */
+  commit: () => Promise<void>;
   adapter: ExchangeAdapter;
   markets: readonly Market[];
   bases: readonly string[];
@@ -35,8 +46,7 @@ export async function takeBookDepth(c: {
   sink: IngestSink;
   log: Pick<Logger, "warn">;
   env: NodeJS.ProcessEnv;
-  concurrency: number;
-}): Promise<void> {
+}): BookDepthJobs {
   const { adapter, lock } = c;
   const jobs: { market: Market; symbol: string }[] = [];
   for (const market of c.markets)
@@ -73,7 +83,9 @@ export async function takeBookDepth(c: {
         counts.accepted += result.accepted;
       } else if (adapter.bookSnapshot && adapter.blockedMarket(market) === null) {
         counts.series += 1;
-        const rows = await adapter.bookSnapshot(symbol, market, c.nowMs);
+        const snapshot = adapter.bookSnapshot;
+        // Retried as a series' page is: a 429 or a dropped connection is no reason to lose the book.
+        const rows = await withRetry(() => snapshot(symbol, market, c.nowMs), { exchange: adapter.ccxt });
         await ingestRows({
           table: "book_depth",
           source: "rest",
@@ -97,9 +109,16 @@ export async function takeBookDepth(c: {
     }
   };
   let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) await takeOne(jobs[next++]!);
+  return {
+    next: () => {
+      const job = jobs[next];
+      if (job === undefined) return undefined;
+      next += 1;
+      return () => takeOne(job);
+    },
+    // Nothing to commit when no book was taken (the run stopped first).
+    commit: async () => {
+      if (next > 0) await c.commit();
+    },
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(c.concurrency, jobs.length)) }, worker));
-  await lock.run(() => c.store.commit());
 }

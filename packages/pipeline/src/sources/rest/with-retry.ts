@@ -1,5 +1,6 @@
 import ccxt from "ccxt";
 import type { Exchange } from "ccxt";
+import { answerHeadersOf } from "../../exchanges/answer-headers.js";
 import { ExchangeBannedError, readRetryAfterMs } from "../../exchanges/ip-ban.js";
 import type { ExchangeRequestStats } from "../../exchanges/request-stats.js";
 import { DEFAULT_RETRY_POLICY, retrying, type RetryPolicy as SharedRetryPolicy } from "@cexdata/schema";
@@ -81,10 +82,10 @@ export async function withRetry<T>(request: () => Promise<T>, params: WithRetryP
           return { retry: true, free: true, waitAtLeastMs: Math.max(0, error.untilMs - clock()) };
         }
         if (!isRetryable(error)) return { retry: false };
-        return {
-          retry: true,
-          waitAtLeastMs: readRetryAfterMs(params.exchange.last_response_headers, clock()),
-        };
+        // The Retry-After of the answer this error came from; ccxt's shared last headers only when
+        // the error was not seen (an instance without the hooks).
+        const headers = answerHeadersOf(error) ?? params.exchange.last_response_headers;
+        return { retry: true, waitAtLeastMs: readRetryAfterMs(headers, clock()) };
       },
       giveUp: (error, attempt, reason, waitMs) => {
         // A ban too long to wait ends the request with the ban itself (the host stays refused).
