@@ -56,14 +56,7 @@ export function candleFromArray(
   },
 ): OhlcvRow {
   const nullableAt = (i: number | undefined) => (i === undefined ? null : readNullableNumber(a[i]));
-  // Built field by field, not spread: a run builds hundreds of thousands of candles.
-  const id = identityOf(series, true);
-  return {
-    exchange: id.exchange,
-    market: series.market,
-    symbol: id.symbol,
-    base: id.base,
-    quote: id.quote,
+  return ohlcvRow(series, {
     ts: readEpochMs(a[0]),
     open: readNumber(a[1]),
     high: readNumber(a[2]),
@@ -74,7 +67,7 @@ export function candleFromArray(
     trades: nullableAt(at.trades),
     taker_buy_volume: nullableAt(at.takerBuyVolume),
     taker_buy_quote_volume: nullableAt(at.takerBuyQuoteVolume),
-  };
+  });
 }
 
 /** The open time and prices of an array candle `[ts, open, high, low, close, ...]`. */
@@ -103,6 +96,7 @@ function identityOf(series: SeriesRef, withMarket: boolean) {
     : { exchange: series.exchange, symbol: series.symbol, base, quote };
 }
 
+/** A candle row of `series`, built field by field, not spread: a run builds hundreds of thousands. */
 export function ohlcvRow(series: SeriesRef, v: CandleValues): OhlcvRow {
   const id = identityOf(series, true);
   return {
