@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { installTarballs } from "./support/released-client.js";
 import { buildStandardTables } from "./support/standard-tables.js";
 import { writeTestDataset } from "./support/write-dataset.js";
 
@@ -27,16 +28,7 @@ beforeAll(async () => {
     });
   }
   const project = join(work, "project");
-  await mkdir(project);
-  await writeFile(
-    join(project, "package.json"),
-    JSON.stringify({ name: "user", version: "1.0.0", private: true }),
-  );
-  const tarballs = (await readdir(work)).filter((f) => f.endsWith(".tgz")).map((f) => join(work, f));
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs], {
-    cwd: project,
-    stdio: "pipe",
-  });
+  await installTarballs(work, project);
   await writeTestDataset(join(work, "dataset"), buildStandardTables());
 }, 600_000);
 

@@ -19,16 +19,7 @@ export interface ReleasedClient {
  */
 export async function installReleasedClient(dir: string): Promise<ReleasedClient> {
   const project = join(dir, "released");
-  await mkdir(project);
-  await writeFile(
-    join(project, "package.json"),
-    JSON.stringify({ name: "user", version: "1.0.0", private: true }),
-  );
-  const tarballs = (await readdir(RELEASED)).filter((f) => f.endsWith(".tgz")).map((f) => join(RELEASED, f));
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs], {
-    cwd: project,
-    stdio: "pipe",
-  });
+  await installTarballs(RELEASED, project);
   return {
     project,
     async run(script, args) {
@@ -39,4 +30,23 @@ export async function installReleasedClient(dir: string): Promise<ReleasedClient
       });
     },
   };
+}
+
+/**
+ * Creates the user project `project` and installs every `.tgz` in `tarballDir` into it with npm, all
+ * at once (they depend on one another), as a user of the published packages would.
+ */
+export async function installTarballs(tarballDir: string, project: string): Promise<void> {
+  await mkdir(project);
+  await writeFile(
+    join(project, "package.json"),
+    JSON.stringify({ name: "user", version: "1.0.0", private: true }),
+  );
+  const tarballs = (await readdir(tarballDir))
+    .filter((f) => f.endsWith(".tgz"))
+    .map((f) => join(tarballDir, f));
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs], {
+    cwd: project,
+    stdio: "pipe",
+  });
 }
