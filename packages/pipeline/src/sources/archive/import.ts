@@ -1,10 +1,9 @@
 import { quoteIdentifier, quoteSqlString, type Row, tableDef, type TableName } from "@cexdata/schema";
 import type { DuckDBConnection } from "@duckdb/node-api";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { emptyCounts, ingestRows, storeSink } from "../../ingest/index.js";
-import { withDuckDBThreads } from "../../store/duckdb.js";
 import type { StagingQuery } from "../../store/index.js";
 import { type RejectedRow, type RowSource } from "../../validate/index.js";
 import { type CheckedRelations, checkSeriesIdentity, validateInDuckDB } from "../../validate/validate-sql.js";
@@ -215,31 +214,25 @@ export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<Imp
   let relations: CheckedRelations;
   try {
     // One pass: CSV -> schema columns -> shape and rules, straight into the checked table.
-    const check = () =>
-      validateInDuckDB({
-        conn: p.conn,
-        table: p.table,
-        source: `(SELECT ${columns.join(", ")} FROM (${archiveRowsSql(p.table, p.symbol, p.format, p.csvPaths)}))`,
-        sourceParams: {
-          symbol: p.symbol.symbol,
-          base: p.symbol.base,
-          quote: p.symbol.quote,
-          start_ms: BigInt(p.startMs),
-          end_ms: BigInt(p.endMs),
-        },
-        constants: identity,
-        nowMs: p.nowMs,
-        prefix: p.prefix,
-        ...(p.catalog !== undefined && { catalog: p.catalog }),
-      });
-    // A large batch is read on one DuckDB thread: on 2 cores, DuckDB's parallel read of many CSVs
-    // into the ordered checked table took 1.4-1.8x the CPU of one thread doing the same (the
-    // order-preserving insert buffers each file's rows and stitches them together), and was no
-    // faster in wall time on a busy machine (365 daily 1m files, 55 MB: 1.6-2.3 s on 2 threads,
-    // 0.8-1.5 s on one). A small one is not: switching the pool (two SETs, the pool restarting)
-    // cost ~15 ms each, more than a month of metrics files takes to read.
-    const large = (await csvBytes(p.csvPaths)) >= ONE_THREAD_FROM_BYTES;
-    relations = large ? await withDuckDBThreads(p.conn, 1, check) : await check();
+    // On DuckDB's whole worker pool. Reading on one thread (to spare the order-preserving insert's
+    // stitching) cost wall time on a quiet machine: 730 daily 1m files went 1.05 s -> 1.55 s,
+    // because the CSV parse then had one core where it could have both.
+    relations = await validateInDuckDB({
+      conn: p.conn,
+      table: p.table,
+      source: `(SELECT ${columns.join(", ")} FROM (${archiveRowsSql(p.table, p.symbol, p.format, p.csvPaths)}))`,
+      sourceParams: {
+        symbol: p.symbol.symbol,
+        base: p.symbol.base,
+        quote: p.symbol.quote,
+        start_ms: BigInt(p.startMs),
+        end_ms: BigInt(p.endMs),
+      },
+      constants: identity,
+      nowMs: p.nowMs,
+      prefix: p.prefix,
+      ...(p.catalog !== undefined && { catalog: p.catalog }),
+    });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     throw new ArchiveFormatError(p.csvPaths.join(", "), `${p.format.id}: ${message}`);
@@ -282,14 +275,6 @@ export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<Imp
     inKeyOrder,
     ...(adopt && { adopt }),
   };
-}
-
-/** CSV bytes from which a batch is read on one DuckDB thread (see `importArchiveCsvs`). */
-const ONE_THREAD_FROM_BYTES = 16 * 1024 * 1024;
-
-async function csvBytes(csvPaths: readonly string[]): Promise<number> {
-  const sizes = await Promise.all(csvPaths.map(async (f) => (await stat(f)).size));
-  return sizes.reduce((a, b) => a + b, 0);
 }
 
 /**
