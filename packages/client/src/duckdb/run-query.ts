@@ -13,6 +13,7 @@ import type { Table as ArrowTable } from "apache-arrow";
 import { buildViewSql, type ViewSource } from "./build-view-sql.js";
 import { columnsToArrow } from "./columns-to-arrow.js";
 import { convertRows, type PlainRow } from "./convert-rows.js";
+import { filesHoldEveryColumn } from "./files-hold-every-column.js";
 import { describeColumns, readColumns, type ColumnTable } from "./read-columns.js";
 
 /** A value a caller may bind: a template value, or a Date (bound as a TIMESTAMP). */
@@ -48,7 +49,18 @@ export async function runQuery(params: {
   const connection = database.idle.pop() ?? (await database.instance.connect());
   let reusable = false;
   try {
-    for (const view of params.views) await connection.run(buildViewSql(view));
+    for (const view of params.views) {
+      const files = view.files;
+      const everyColumn =
+        files !== undefined &&
+        files.length === view.paths.length &&
+        (await filesHoldEveryColumn(
+          connection,
+          view.table,
+          view.paths.map((path, i) => ({ path, sha256: files[i]!.sha256 })),
+        ));
+      await connection.run(buildViewSql(view, everyColumn));
+    }
     const { values, types } = bindValues(params.values);
     const result = await connection.run(params.sql, values, types);
     reusable = true;
