@@ -92,9 +92,18 @@ export function vectorKind(typeId: DuckDBTypeId): VectorKind {
   return NUMBER_TYPES[typeId]?.kind ?? "values";
 }
 
-/** The validity mask of a vector (bit i set = row i is not null), or null when every row is valid. */
+/**
+ * The validity mask of a vector (bit i set = row i is not null), or null when every row of the
+ * `count` is valid. DuckDB often keeps a mask with every bit set: checking it a byte at a time here
+ * spares the callers a bit test per cell.
+ */
 export function readValidity(vector: duckdb.Vector, count: number): Uint8Array | null {
-  return duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8) ?? null;
+  const mask = duckdb.vector_get_validity(vector, Math.ceil(count / 64) * 8);
+  if (!mask) return null;
+  const whole = count >> 3;
+  for (let b = 0; b < whole; b++) if (mask[b] !== 0xff) return mask;
+  const rest = count & 7;
+  return rest === 0 || (mask[whole]! & ((1 << rest) - 1)) === (1 << rest) - 1 ? null : mask;
 }
 
 export function isValid(validity: Uint8Array | null, i: number): boolean {
