@@ -122,7 +122,12 @@ export function readNumbers(
   if (!type) throw new TypeError(`DuckDB type ${DuckDBTypeId[typeId]} is not a number`);
   type.decode(duckdb.vector_get_data(vector, count * type.bytes), count, out, offset);
   const validity = readValidity(vector, count);
-  if (validity) for (let i = 0; i < count; i++) if (!isValid(validity, i)) out[offset + i] = Number.NaN;
+  if (validity === null) return;
+  for (let b = 0; b << 3 < count; b++) {
+    if (validity[b] === 0xff) continue;
+    for (let i = b << 3; i < Math.min(count, (b + 1) << 3); i++)
+      if (!isValid(validity, i)) out[offset + i] = Number.NaN;
+  }
 }
 
 const decoder = new TextDecoder();
