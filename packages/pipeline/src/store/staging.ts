@@ -30,12 +30,12 @@ export class TableStager {
   readonly mayRepeatKeys: boolean[] = [];
   /** Per partition: whether the staging table holds rows of it (else only segments do). */
   readonly inTable: boolean[] = [];
-  /**
-   * Per partition: the series id of its table rows while they are of one series, then -1; and once
-   * they are not, every series id (see `StagedPartition`). Rows an INSERT staged count as several.
-   */
-  private readonly oneSeries: number[] = [];
-  private readonly seriesSets: (Set<number> | undefined)[] = [];
+  /** Per partition: the series ids of its table rows (see `StagedPartition`). */
+  private readonly seriesIds: Set<number>[] = [];
+  /** Per partition: the series id added last, so a row of the same series as the one before costs no Set.add. */
+  private readonly lastSeriesId: number[] = [];
+  /** Per partition: whether an INSERT staged rows of it, whose order in the table is not known. */
+  private readonly insertedRows: boolean[] = [];
   /** Query results staged in place (see `StagedSegment`). */
   readonly segments: StagedSegment[] = [];
   private readonly lastTsBySeries: number[] = [];
@@ -98,7 +98,7 @@ export class TableStager {
           const pid = this.partitionIdOf(row);
           const sid = this.seriesIdOf(row, newTuples);
           this.trackOrder(pid, sid, row);
-          if (this.oneSeries[pid] !== sid) this.addSeries(pid, sid, false);
+          if (this.lastSeriesId[pid] !== sid) this.addSeries(pid, sid, false);
           seqV.setItem(i, precBase + this.seq++);
           sidV.setItem(i, sid);
         }
@@ -137,25 +137,17 @@ export class TableStager {
    */
   addSeries(pid: number, sid: number, unordered: boolean): void {
     this.inTable[pid] = true;
-    const set = this.seriesSets[pid];
-    if (set !== undefined) {
-      set.add(sid);
-      return;
-    }
-    const one = this.oneSeries[pid]!;
-    if (one === -1 && !unordered) {
-      this.oneSeries[pid] = sid;
-      return;
-    }
-    this.oneSeries[pid] = -2;
-    this.seriesSets[pid] = new Set(one >= 0 ? [one, sid] : [sid]);
+    this.seriesIds[pid]!.add(sid);
+    this.lastSeriesId[pid] = sid;
+    if (unordered) this.insertedRows[pid] = true;
   }
 
   /** How the merge reads partition `pid` from the staging table; null when it holds none of its rows. */
   stagedPartition(pid: number, range: { startMs: number; endMs: number }): StagedPartition | null {
     if (!this.inTable[pid]) return null;
-    const one = this.oneSeries[pid]!;
-    const sids = one >= 0 ? [one] : [...this.seriesSets[pid]!].sort((a, b) => a - b);
+    const sids = [...this.seriesIds[pid]!].sort((a, b) => a - b);
+    // Rows of one series that all came through `stage` (in arrival order) need no join and may be in key order.
+    const one = sids.length === 1 && !this.insertedRows[pid] ? sids[0]! : null;
     const time = this.rule.timeColumn ? `s.${quoteIdentifier(this.rule.timeColumn)}` : null;
     const where = [
       sids.length === 1 ? `s._sid = ${sids[0]}` : `s._sid IN (${sids.join(", ")})`,
@@ -164,8 +156,8 @@ export class TableStager {
     ].join(" AND ");
     return {
       where,
-      series: one >= 0 ? this.valuesBySeries[one]! : null,
-      inKeyOrder: one >= 0 && !this.mayRepeatKeys[pid]!,
+      series: one !== null ? this.valuesBySeries[one]! : null,
+      inKeyOrder: one !== null && !this.mayRepeatKeys[pid]!,
     };
   }
 
@@ -307,8 +299,9 @@ export class TableStager {
       this.minTsByPartition.push(Infinity);
       this.mayRepeatKeys.push(false);
       this.inTable.push(false);
-      this.oneSeries.push(-1);
-      this.seriesSets.push(undefined);
+      this.seriesIds.push(new Set());
+      this.lastSeriesId.push(-1);
+      this.insertedRows.push(false);
       this.pidByPath.set(file, pid);
     }
     return pid;
