@@ -28,7 +28,9 @@ async function findBenchFiles(): Promise<string[]> {
 function runBenchFile(file: string): Promise<{ results: BenchResult[]; exitCode: number }> {
   return new Promise((resolve) => {
     const tsx = path.join(root, "node_modules", ".bin", "tsx");
-    const child = spawn(tsx, ["--conditions=@cexdata/source", file], {
+    // --expose-gc: a bench may collect garbage between measures, outside their time (see
+    // columnar-reads), so that no measure pays for the garbage of the one before.
+    const child = spawn(tsx, ["--expose-gc", "--conditions=@cexdata/source", file], {
       cwd: root,
       stdio: ["ignore", "pipe", "inherit"],
       env: { ...process.env, BENCH_SHORT: benchShort ? "1" : "0" },
