@@ -201,4 +201,19 @@ describe("publishDataset", () => {
     expect((error as PublishError).code).toBe("local-dataset");
     expect(hub.headOf(`datasets/${REPO}`)).toBeUndefined();
   });
+
+  it("refuses a listed file of the right size but other bytes, naming it, before touching the Hub", async () => {
+    await writeTestDataset(tmp.dir, { version: 1, files: [BTC, ETH] });
+    const { readFile, writeFile } = await import("node:fs/promises");
+    const file = `${tmp.dir}/data/ohlcv_1d/base=ETH/all.parquet`;
+    const bytes = await readFile(file);
+    bytes[bytes.length - 9] = bytes[bytes.length - 9]! ^ 0xff;
+    await writeFile(file, bytes);
+    const error = await publish().catch((e: unknown) => e);
+    expect((error as PublishError).code).toBe("local-dataset");
+    expect((error as Error).message).toMatch(
+      /data\/ohlcv_1d\/base=ETH\/all\.parquet has sha256 [0-9a-f]{64}, spec\.json says/,
+    );
+    expect(hub.headOf(`datasets/${REPO}`)).toBeUndefined();
+  });
 });

@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { DatasetSpec, SpecFile } from "@cexdata/schema";
 import { LocalDatasetError } from "./local-dataset-error.js";
-import { sha256File } from "./read-local-dataset.js";
+import { hashFile } from "./fs-atomic.js";
 
 /**
  * Stores one file pulled from the Hub into a dataset dir: written beside its place, checked against
@@ -14,7 +14,7 @@ export async function writePulledFile(datasetDir: string, file: SpecFile, bytes:
   await mkdir(path.dirname(target), { recursive: true });
   const temp = `${target}.part`;
   await writeFile(temp, bytes);
-  const sha = await sha256File(temp);
+  const { sha256: sha } = await hashFile(temp);
   if (sha !== file.sha256) {
     throw new LocalDatasetError(
       `${file.path} from the Hub has sha256 ${sha}, its spec.json says ${file.sha256}`,
