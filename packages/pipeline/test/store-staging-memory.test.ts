@@ -38,16 +38,17 @@ async function writeDataset(params: Partial<OpenDatasetStoreParams>) {
   const store = await openDatasetStore({ dir, nowMs: () => LATER, ...params });
   try {
     for (const page of pages()) await store.stage("ohlcv_1m", page.rows, page.source);
-    const tempBytes = await store.withConnection(async (conn) => {
+    // SQL work after staging runs under the store's full limit again (512MB, DuckDB shows MiB).
+    const [tempBytes, limit] = await store.withConnection(async (conn) => {
       const reader = await conn.runAndReadAll(
-        "SELECT sum(temporary_storage_bytes)::DOUBLE FROM duckdb_memory()",
+        "SELECT sum(temporary_storage_bytes)::DOUBLE, current_setting('memory_limit') FROM duckdb_memory()",
       );
-      return reader.getRows()[0]![0] as number;
+      return reader.getRows()[0] as [number, string];
     });
     await store.commit();
     const spec = datasetSpecSchema.parse(JSON.parse(await readFile(path.join(dir, "spec.json"), "utf8")));
     const files = spec.tables.ohlcv_1m!.files.map((f) => ({ path: f.path, rows: f.rows, sha256: f.sha256 }));
-    return { files, tempBytes };
+    return { files, tempBytes, limit };
   } finally {
     await store.close();
   }
@@ -60,6 +61,7 @@ describe("staging memory budget", () => {
     expect(full.tempBytes).toBe(0);
     expect(small.tempBytes).toBeGreaterThan(0);
     expect(small.files).toEqual(full.files);
+    expect(small.limit).toBe("488.2 MiB");
     expect(full.files.reduce((n, f) => n + f.rows, 0)).toBe(300_000);
   });
 

@@ -207,6 +207,10 @@ export class DatasetStore {
   async compactLayout(): Promise<CompactionResult> {
     this.assertOpen();
     await this.memoryLimit.forWork();
+    return this.compactClosed();
+  }
+
+  private async compactClosed(): Promise<CompactionResult> {
     const progress = newCommitProgress();
     try {
       const done = await compactClosedYears({
@@ -229,9 +233,9 @@ export class DatasetStore {
   /** Merges everything staged into the dataset; see `CommitResult`. Staging is empty afterwards. */
   async commit(): Promise<CommitResult> {
     this.assertOpen();
-    await this.memoryLimit.forWork();
+    await this.memoryLimit.forCommit(this.params.threads ?? availableParallelism());
     // A closed year's month files first: the rows staged for that year are merged into its file.
-    const compacted = (await this.compactLayout()).compacted.map((c) => c.to);
+    const compacted = (await this.compactClosed()).compacted.map((c) => c.to);
     const progress = newCommitProgress();
     try {
       const { result, installed } = await commitStaged({

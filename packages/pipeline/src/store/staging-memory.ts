@@ -4,13 +4,14 @@ import { DEFAULT_STORE_MEMORY_LIMIT, quoteSqlString } from "./duckdb.js";
 /**
  * DuckDB's memory budget while rows from JS are appended to staging (`DatasetStore.stage`), below
  * the store's `memory_limit`. Staged rows are only read again at commit, so past this budget their
- * compressed blocks go to the store's temp directory instead of staying resident: a 10M-row backfill
- * held ~150 MB of staging (~200 MB of RSS with the allocator's share) at the 512 MB limit, ~25-40 MB
- * under this budget (the rest, ~50 MB, on disk until the commit reads it back). The appender itself
- * needs a few MB per 2048-row chunk and buffers at most ~200k rows before it writes them, well within
- * it. Commits and SQL work (`withConnection`, `stageFromQuery`) keep the full limit.
+ * compressed blocks go to the store's temp directory instead of staying resident. On 10M 1m candles
+ * (bench/validate-write, 4 bases), DuckDB held ~150 MB of staging (~200 MB of RSS with the
+ * allocator's share) at the 512 MB limit; at 64MB, 25-60 MB (RSS beside the V8 heap: ~205 MB); at
+ * 48MB, ~25 MB and ~55 MB on disk (RSS beside the heap ~175 MB; 40MB: 176). Appending needs its
+ * last row groups pinned: 16MB failed for ohlcv's 12 staged columns, 18MB sufficed for 10k to 1M
+ * rows per call, so 48MB leaves 2.5x. Reads, SQL work and compaction keep the full limit.
  */
-export const DEFAULT_STAGING_MEMORY_LIMIT = "64MB";
+export const DEFAULT_STAGING_MEMORY_LIMIT = "48MB";
 
 const UNITS: Record<string, number> = {
   b: 1,
@@ -45,15 +46,19 @@ export function stagingMemoryLimitOf(store: string, staging: string): string | n
   return staging;
 }
 
+/** DuckDB memory a commit's merge needs per connection writing partitions, above the staging budget. */
+const COMMIT_MEMORY_PER_CONNECTION = 8 * 2 ** 20;
+
 /**
  * The store's DuckDB `memory_limit`: the staging budget while `stage()` appends rows from JS, the
- * full limit for everything else (commits, reads, SQL work). Switched lazily, at the first call of
- * the other kind: a backfill stages page after page under one switch. Each switch costs: lowering
+ * full limit for everything else (reads, SQL work, compaction). Switched lazily, at the first call
+ * of the other kind: a backfill stages page after page under one switch. Each switch costs: lowering
  * moves blocks out of memory, and the next append reads the table's last, partly filled row group
  * back (switching around every 100k-row `stage()` doubled its time on 10M rows).
  */
 export class StoreMemoryLimit {
-  private staging = false;
+  /** The limit DuckDB has now. */
+  private current: string;
   private readonly full: string;
   private readonly budget: string | null;
 
@@ -62,6 +67,7 @@ export class StoreMemoryLimit {
     limits: { readonly memoryLimit?: string; readonly stagingMemoryLimit?: string },
   ) {
     this.full = limits.memoryLimit ?? DEFAULT_STORE_MEMORY_LIMIT;
+    this.current = this.full;
     this.budget = stagingMemoryLimitOf(this.full, limits.stagingMemoryLimit ?? DEFAULT_STAGING_MEMORY_LIMIT);
   }
 
@@ -70,19 +76,33 @@ export class StoreMemoryLimit {
    * cannot move), staging runs under the full one: the budget saves memory, it never refuses rows.
    */
   async forStaging(): Promise<void> {
-    if (this.staging || this.budget === null) return;
-    try {
-      await this.conn.run(`SET memory_limit = ${quoteSqlString(this.budget)}`);
-      this.staging = true;
-    } catch {
-      // Left at the full limit: see above.
-    }
+    if (this.budget === null || this.current === this.budget) return;
+    await this.set(this.budget).catch(() => undefined);
   }
 
   /** Before any other DuckDB work of the store. */
   async forWork(): Promise<void> {
-    if (!this.staging) return;
-    await this.conn.run(`SET memory_limit = ${quoteSqlString(this.full)}`);
-    this.staging = false;
+    await this.set(this.full);
+  }
+
+  /**
+   * Before a commit merging on `connections` connections. After rows staged from JS (under the
+   * budget), the merge reads them back from disk once: under the full limit they would all stay
+   * resident (a 10M-row commit went back to ~150 MB of DuckDB memory beside the heap the staging
+   * left). So it runs under the budget plus what each connection's COPY holds (its Parquet row
+   * group and scan buffers: 16 connections failed at 32MB and merged at 64MB), at most the full limit.
+   */
+  async forCommit(connections: number): Promise<void> {
+    const full = parseMemorySize(this.full);
+    const budget = this.budget === null ? null : parseMemorySize(this.budget);
+    if (this.current !== this.budget || full === null || budget === null) return this.forWork();
+    const bytes = Math.min(full, budget + connections * COMMIT_MEMORY_PER_CONNECTION);
+    await this.set(`${Math.ceil(bytes / 2 ** 20)}MiB`);
+  }
+
+  private async set(limit: string): Promise<void> {
+    if (limit === this.current) return;
+    await this.conn.run(`SET memory_limit = ${quoteSqlString(limit)}`);
+    this.current = limit;
   }
 }

@@ -11,7 +11,7 @@ export interface OpenDatasetStoreParams {
   readonly memoryLimit?: string;
   /**
    * DuckDB's memory budget while `stage()` appends rows (at most `memoryLimit`), past which staged
-   * rows wait in temp files for the commit; default "64MB" (see staging-memory.ts).
+   * rows wait in temp files for the commit; default "48MB" (see staging-memory.ts).
    */
   readonly stagingMemoryLimit?: string;
   /** Called at each step of a commit (for progress logs, and for crash tests). */
