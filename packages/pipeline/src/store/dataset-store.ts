@@ -104,6 +104,7 @@ export class DatasetStore {
    */
   async stageFromQuery(table: TableName, query: StagingQuery, source: RowSource): Promise<number> {
     this.assertOpen();
+    this.staging.closeAppenders();
     await this.memoryLimit.forWork();
     try {
       return await stageQueryRows(this.duck.connection, await this.staging.stagerOf(table), query, source);
@@ -233,6 +234,7 @@ export class DatasetStore {
   /** Merges everything staged into the dataset; see `CommitResult`. Staging is empty afterwards. */
   async commit(): Promise<CommitResult> {
     this.assertOpen();
+    this.staging.closeAppenders();
     await this.memoryLimit.forCommit(this.params.threads ?? availableParallelism());
     // A closed year's month files first: the rows staged for that year are merged into its file.
     const compacted = (await this.compactClosed()).compacted.map((c) => c.to);
@@ -270,6 +272,7 @@ export class DatasetStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.staging.closeAppenders();
     for (const conn of this.extraConns ?? []) conn.closeSync();
     this.duck.close();
     await rm(path.join(this.dir, WORK_DIR, `duckdb-${process.pid}`), { recursive: true, force: true });
