@@ -73,13 +73,6 @@ export class TableStager {
    * time: 700 MB RSS, 200 MB with one appender, and a third less time).
    */
   private appender: DuckDBAppender | undefined;
-
-  /** Closes the appender: before the staging table is read by a commit, written by SQL, or dropped. */
-  closeAppender(): void {
-    const a = this.appender;
-    this.appender = undefined;
-    a?.closeSync();
-  }
   private readonly rule: (typeof TABLES)[TableName]["partition"];
 
   constructor(
@@ -155,6 +148,13 @@ export class TableStager {
       throw error;
     }
     if (newTuples.length > 0) await this.appendSeries(newTuples);
+  }
+
+  /** Closes the appender: before the staging table is read by a commit, written by SQL, or dropped. */
+  closeAppender(): void {
+    const a = this.appender;
+    this.appender = undefined;
+    a?.closeSync();
   }
 
   /**
