@@ -8,7 +8,7 @@ import { commitStaged, type CommitResult } from "./commit-staged.js";
 import type { DuckDBHandle } from "./duckdb.js";
 import { compactClosedYears, type Compaction } from "./compact-layout.js";
 import { DatasetStoreStateError } from "./errors.js";
-import { newCommitProgress, type CommitProgress, type CommitStep } from "./install-commit.js";
+import { newCommitProgress, type CommitProgress } from "./install-commit.js";
 import { TMP_DIR, WORK_DIR } from "./journal.js";
 import { mapDiskFullError } from "./map-disk-full-error.js";
 import { mergeFreshness } from "./merge-freshness.js";
@@ -19,19 +19,10 @@ import { mergeCoverage, replaceGaps } from "./spec-extras.js";
 import { stageQueryRows, type StagingQuery } from "./stage-query.js";
 import { SCRATCH_CATALOG, type SeriesTouch } from "./staging.js";
 import { StagingArea } from "./staging-area.js";
+import { StoreMemoryLimit } from "./staging-memory.js";
+import type { OpenDatasetStoreParams } from "./store-params.js";
 
-export interface OpenDatasetStoreParams {
-  /** The dataset directory (holds spec.json and data/); created if missing. */
-  readonly dir: string;
-  /** The clock for spec.json's update_time; defaults to `Date.now`. */
-  readonly nowMs?: () => number;
-  /** DuckDB threads; default: the number of cores. */
-  readonly threads?: number;
-  /** DuckDB memory limit for staging and merging, past which it spills to disk; default "512MB". */
-  readonly memoryLimit?: string;
-  /** Called at each step of a commit (for progress logs, and for crash tests). */
-  readonly onCommitStep?: (step: CommitStep) => void | Promise<void>;
-}
+export type { OpenDatasetStoreParams } from "./store-params.js";
 
 export interface CompactionResult {
   /** spec.json's version after it (unchanged when there was nothing to compact). */
@@ -46,6 +37,7 @@ export interface CompactionResult {
  */
 export class DatasetStore {
   private readonly staging: StagingArea;
+  private readonly memoryLimit: StoreMemoryLimit;
   private pendingGaps = new Map<TableName, SpecGap[]>();
   private pendingCoverage = new Map<TableName, SpecCoverage[]>();
   private pendingFreshness: SpecFreshness[] | null = null;
@@ -61,6 +53,7 @@ export class DatasetStore {
     private readonly params: OpenDatasetStoreParams,
   ) {
     this.staging = new StagingArea(duck.connection, () => this.clock());
+    this.memoryLimit = new StoreMemoryLimit(duck.connection, params);
   }
 
   /** The spec.json the dataset has now (null before the first commit). */
@@ -70,22 +63,23 @@ export class DatasetStore {
 
   /** Last stored ts (epoch ms) of a series, from the committed Parquet files; null if none. */
   async readWatermark(table: TableName, series: SeriesRef): Promise<number | null> {
-    return readWatermark({ ...this.committed(table), series });
+    return readWatermark({ ...(await this.committed(table)), series });
   }
 
   /** Every committed row of a table (of `exchanges` only, if given), as pipeline rows. */
   async readRows<T extends TableName>(table: T, exchanges?: readonly string[]): Promise<Row<T>[]> {
-    return readStoredRows({ ...this.committed(table), ...(exchanges && { exchanges }) });
+    return readStoredRows({ ...(await this.committed(table)), ...(exchanges && { exchanges }) });
   }
 
   /** Newest stored time (epoch ms) of each exchange in a table, from the committed files; null if none. */
   async readNewestTs(table: TableName, exchanges: readonly string[]): Promise<Map<string, number | null>> {
-    return readNewestTs({ ...this.committed(table), exchanges });
+    return readNewestTs({ ...(await this.committed(table)), exchanges });
   }
 
   /** What a read of a table's committed files is given (the store must be open). */
-  private committed<T extends TableName>(table: T) {
+  private async committed<T extends TableName>(table: T) {
     this.assertOpen();
+    await this.memoryLimit.forWork();
     return { conn: this.duck.connection, dir: this.dir, spec: this.currentSpec, table };
   }
 
@@ -94,9 +88,10 @@ export class DatasetStore {
     this.assertOpen();
     const stager = await this.staging.stagerOf(table);
     try {
+      await this.memoryLimit.forStaging();
       await stager.stage(rows as readonly Row<TableName>[], source);
     } catch (error) {
-      // Staging lives in DuckDB's memory until it passes the memory limit, then spills to temp files.
+      // Staging lives in DuckDB's memory until it passes its budget, then spills to temp files.
       throw this.diskFull(error, `staged ${table} rows (DuckDB temp files in ${WORK_DIR})`);
     }
   }
@@ -109,6 +104,8 @@ export class DatasetStore {
    */
   async stageFromQuery(table: TableName, query: StagingQuery, source: RowSource): Promise<number> {
     this.assertOpen();
+    this.staging.closeAppenders();
+    await this.memoryLimit.forWork();
     try {
       return await stageQueryRows(this.duck.connection, await this.staging.stagerOf(table), query, source);
     } catch (error) {
@@ -146,6 +143,7 @@ export class DatasetStore {
    */
   async withConnection<T>(fn: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
     this.assertOpen();
+    await this.memoryLimit.forWork();
     return fn(this.duck.connection);
   }
 
@@ -209,6 +207,11 @@ export class DatasetStore {
    */
   async compactLayout(): Promise<CompactionResult> {
     this.assertOpen();
+    await this.memoryLimit.forWork();
+    return this.compactClosed();
+  }
+
+  private async compactClosed(): Promise<CompactionResult> {
     const progress = newCommitProgress();
     try {
       const done = await compactClosedYears({
@@ -231,8 +234,10 @@ export class DatasetStore {
   /** Merges everything staged into the dataset; see `CommitResult`. Staging is empty afterwards. */
   async commit(): Promise<CommitResult> {
     this.assertOpen();
+    this.staging.closeAppenders();
+    await this.memoryLimit.forCommit(this.params.threads ?? availableParallelism());
     // A closed year's month files first: the rows staged for that year are merged into its file.
-    const compacted = (await this.compactLayout()).compacted.map((c) => c.to);
+    const compacted = (await this.compactClosed()).compacted.map((c) => c.to);
     const progress = newCommitProgress();
     try {
       const { result, installed } = await commitStaged({
@@ -267,6 +272,7 @@ export class DatasetStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.staging.closeAppenders();
     for (const conn of this.extraConns ?? []) conn.closeSync();
     this.duck.close();
     await rm(path.join(this.dir, WORK_DIR, `duckdb-${process.pid}`), { recursive: true, force: true });

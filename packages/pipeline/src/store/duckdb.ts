@@ -1,5 +1,8 @@
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 
+/** The dataset store's DuckDB `memory_limit` unless its caller sets one. */
+export const DEFAULT_STORE_MEMORY_LIMIT = "512MB";
+
 export interface OpenDuckDBParams {
   /** A database file, or `:memory:` (the default). */
   readonly path?: string;

@@ -1,7 +1,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { DatasetStore, type OpenDatasetStoreParams } from "./dataset-store.js";
-import { openDuckDB } from "./duckdb.js";
+import { DEFAULT_STORE_MEMORY_LIMIT, openDuckDB } from "./duckdb.js";
 import { WORK_DIR, recoverJournal, removeOrphans } from "./journal.js";
 import { lockDataset } from "./lock.js";
 import { readSpec } from "./manifest.js";
@@ -35,7 +35,7 @@ export async function openDatasetStore(params: OpenDatasetStoreParams): Promise<
     const duck = await openDuckDB({
       path: path.join(tempDirectory, "staging.duckdb"),
       ...(params.threads !== undefined ? { threads: params.threads } : {}),
-      memoryLimit: params.memoryLimit ?? "512MB",
+      memoryLimit: params.memoryLimit ?? DEFAULT_STORE_MEMORY_LIMIT,
       tempDirectory,
     });
     // Compressed: 1M staged candles take 15 MB instead of 132, so a 10M-row backfill stays in memory

@@ -59,9 +59,15 @@ export class StagingArea {
     return touched;
   }
 
+  /** Closes the stagers' appenders (see `TableStager.closeAppender`). */
+  closeAppenders(): void {
+    for (const stager of this.stagers.values()) stager.closeAppender();
+  }
+
   /** Drops the staged rows: the next stage starts a new round. */
   async reset(): Promise<void> {
     for (const stager of this.stagers.values()) {
+      stager.closeAppender();
       await this.conn.run(`DROP TABLE IF EXISTS ${stager.layout.stageTable}`);
       await this.conn.run(`DROP TABLE IF EXISTS ${stager.layout.dictTable}`);
       for (const segment of stager.segments) await dropTables(this.conn, segment.relations);

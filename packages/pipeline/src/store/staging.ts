@@ -1,4 +1,11 @@
-import { DOUBLE, DuckDBDataChunk, INTEGER, listValue, type DuckDBConnection } from "@duckdb/node-api";
+import {
+  DOUBLE,
+  DuckDBDataChunk,
+  INTEGER,
+  listValue,
+  type DuckDBAppender,
+  type DuckDBConnection,
+} from "@duckdb/node-api";
 import { TABLES, partitionPath, partitionTimeRange, type Row, type TableName } from "@cexdata/schema";
 import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier } from "./duckdb.js";
@@ -54,10 +61,18 @@ export class TableStager {
   private readonly rangeByBase = new Map<string, { startMs: number; endMs: number; pid: number }>();
   private seq = 0;
   /**
-   * One full-size chunk, refilled for every 2048 rows: chunks hold native memory that V8 does not
-   * see, so a new chunk per batch piled up (1.5 GB RSS over 10M rows) before GC freed any.
+   * One chunk, refilled for every 2048 rows and resized for a call's last, shorter run: chunks hold
+   * native memory that V8 does not see, so a new chunk per batch piled up (1.5 GB RSS over 10M rows)
+   * before GC freed any, and a new one per call for the last rows did too when pages are small
+   * (3M candles staged 1000 at a time: 1.2 GB RSS).
    */
-  private fullChunk: DuckDBDataChunk | undefined;
+  private chunk: DuckDBDataChunk | undefined;
+  /**
+   * One appender for every call, flushed at the end of each: an appender per call left native
+   * memory behind that neither DuckDB's limit nor V8's GC reclaimed (3M candles staged 1000 at a
+   * time: 700 MB RSS, 200 MB with one appender, and a third less time).
+   */
+  private appender: DuckDBAppender | undefined;
   private readonly rule: (typeof TABLES)[TableName]["partition"];
 
   constructor(
@@ -81,16 +96,19 @@ export class TableStager {
     const { layout } = this;
     const newTuples: unknown[][] = [];
     const types = [DOUBLE, INTEGER, ...layout.valueColumns.map((c) => c.stageType)];
-    const appender = await this.conn.createAppender(`stage_${layout.table}`, "main", STAGING_CATALOG);
+    const appender = (this.appender ??= await this.conn.createAppender(
+      `stage_${layout.table}`,
+      "main",
+      STAGING_CATALOG,
+    ));
     const precBase = mergePolicyOf(layout.table).rank[source] * PREC_SCALE;
     this.useSource(source);
     try {
       for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
         const n = Math.min(CHUNK_ROWS, rows.length - offset);
-        const chunk =
-          n === CHUNK_ROWS
-            ? (this.fullChunk ??= DuckDBDataChunk.create(types, n))
-            : DuckDBDataChunk.create(types, n);
+        const chunk = (this.chunk ??= DuckDBDataChunk.create(types, CHUNK_ROWS));
+        // Resizing drops the chunk's cached vectors: the next getColumnVector sizes them to n.
+        if (chunk.rowCount !== n) chunk.rowCount = n;
         const vectors = types.map((_, j) => chunk.getColumnVector(j));
         const [seqV, sidV] = vectors as [(typeof vectors)[0], (typeof vectors)[0]];
         for (let i = 0; i < n; i++) {
@@ -125,10 +143,18 @@ export class TableStager {
         appender.appendDataChunk(chunk);
       }
       appender.flushSync();
-    } finally {
-      appender.closeSync();
+    } catch (error) {
+      this.closeAppender();
+      throw error;
     }
     if (newTuples.length > 0) await this.appendSeries(newTuples);
+  }
+
+  /** Closes the appender: before the staging table is read by a commit, written by SQL, or dropped. */
+  closeAppender(): void {
+    const a = this.appender;
+    this.appender = undefined;
+    a?.closeSync();
   }
 
   /**
