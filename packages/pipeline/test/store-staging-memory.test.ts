@@ -32,19 +32,22 @@ function pages(): { rows: OhlcvRow[]; source: "archive" | "rest" }[] {
 }
 
 /** Stages and commits `pages()`; returns the spec's files and DuckDB's temp storage before the commit. */
-async function writeDataset(params: Partial<OpenDatasetStoreParams>) {
+async function writeDataset(params: Partial<OpenDatasetStoreParams>, inspect = true) {
   const dir = await makeTempDir();
   dirs.push(dir);
   const store = await openDatasetStore({ dir, nowMs: () => LATER, ...params });
   try {
     for (const page of pages()) await store.stage("ohlcv_1m", page.rows, page.source);
     // SQL work after staging runs under the store's full limit again (512MB, DuckDB shows MiB).
-    const [tempBytes, limit] = await store.withConnection(async (conn) => {
-      const reader = await conn.runAndReadAll(
-        "SELECT sum(temporary_storage_bytes)::DOUBLE, current_setting('memory_limit') FROM duckdb_memory()",
-      );
-      return reader.getRows()[0] as [number, string];
-    });
+    // Without it, the commit merges straight after staging (under the budget, when rows went to disk).
+    const [tempBytes, limit] = !inspect
+      ? [null, null]
+      : await store.withConnection(async (conn) => {
+          const reader = await conn.runAndReadAll(
+            "SELECT sum(temporary_storage_bytes)::DOUBLE, current_setting('memory_limit') FROM duckdb_memory()",
+          );
+          return reader.getRows()[0] as [number, string];
+        });
     await store.commit();
     const spec = datasetSpecSchema.parse(JSON.parse(await readFile(path.join(dir, "spec.json"), "utf8")));
     const files = spec.tables.ohlcv_1m!.files.map((f) => ({ path: f.path, rows: f.rows, sha256: f.sha256 }));
@@ -61,6 +64,8 @@ describe("staging memory budget", () => {
     expect(full.tempBytes).toBe(0);
     expect(small.tempBytes).toBeGreaterThan(0);
     expect(small.files).toEqual(full.files);
+    const straight = await writeDataset({ stagingMemoryLimit: "24MB" }, false);
+    expect(straight.files).toEqual(full.files);
     expect(small.limit).toBe("488.2 MiB");
     expect(full.files.reduce((n, f) => n + f.rows, 0)).toBe(300_000);
   });

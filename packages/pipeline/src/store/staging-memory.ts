@@ -46,8 +46,14 @@ export function stagingMemoryLimitOf(store: string, staging: string): string | n
   return staging;
 }
 
-/** DuckDB memory a commit's merge needs per connection writing partitions, above the staging budget. */
-const COMMIT_MEMORY_PER_CONNECTION = 8 * 2 ** 20;
+/**
+ * DuckDB memory a commit's merge gets per connection writing partitions, above the staging budget,
+ * when staged rows went to disk. Each COPY holds a Parquet row group and scan buffers: 16
+ * connections failed at 32MB in all and merged at 64MB, and 10M staged candles merged at 8MB each;
+ * 16MB each leaves room for larger rows and merges with stored files, which sort and spill beyond it.
+ * 10M candles peaked at 530-535 MiB with it (at 64MB each: 586-618, the commit's read-back resident).
+ */
+const COMMIT_MEMORY_PER_CONNECTION = 16 * 2 ** 20;
 
 /**
  * The store's DuckDB `memory_limit`: the staging budget while `stage()` appends rows from JS, the
@@ -86,18 +92,28 @@ export class StoreMemoryLimit {
   }
 
   /**
-   * Before a commit merging on `connections` connections. After rows staged from JS (under the
-   * budget), the merge reads them back from disk once: under the full limit they would all stay
-   * resident (a 10M-row commit went back to ~150 MB of DuckDB memory beside the heap the staging
-   * left). So it runs under the budget plus what each connection's COPY holds (its Parquet row
-   * group and scan buffers: 16 connections failed at 32MB and merged at 64MB), at most the full limit.
+   * Before a commit merging on `connections` connections. When rows staged from JS went to disk (past
+   * the budget), the merge reads them back once: under the full limit they would all stay resident
+   * (a 10M-row commit went back to ~150 MB of DuckDB memory beside the heap the staging left). Then
+   * it runs under the budget plus `COMMIT_MEMORY_PER_CONNECTION` a connection, at most the full
+   * limit. A commit of rows that stayed in memory (a scheduled run's) gets the full limit.
    */
   async forCommit(connections: number): Promise<void> {
     const full = parseMemorySize(this.full);
     const budget = this.budget === null ? null : parseMemorySize(this.budget);
-    if (this.current !== this.budget || full === null || budget === null) return this.forWork();
+    if (this.current !== this.budget || full === null || budget === null || !(await this.spilled())) {
+      return this.forWork();
+    }
     const bytes = Math.min(full, budget + connections * COMMIT_MEMORY_PER_CONNECTION);
     await this.set(`${Math.ceil(bytes / 2 ** 20)}MiB`);
+  }
+
+  /** Whether DuckDB holds blocks in its temp files (staged rows past the budget). */
+  private async spilled(): Promise<boolean> {
+    const reader = await this.conn.runAndReadAll(
+      "SELECT coalesce(sum(size), 0)::DOUBLE FROM duckdb_temporary_files()",
+    );
+    return (reader.getRows()[0] as [number])[0] > 0;
   }
 
   private async set(limit: string): Promise<void> {
