@@ -2,9 +2,9 @@
  * Bulk archive import: CSV -> validated Parquet through the archive importer and the dataset store,
  * against DuckDB alone doing read_csv -> COPY (zstd Parquet) on the same files, in the same process.
  * Targets (issue 18): within 1.5x of bare DuckDB, and >= 1M candles/s. BENCH_SHORT=1: a few days only.
- * Ours is the importer's path: read_csv and SQL validation on the store's connection into its scratch
- * catalog, stageFromQuery (the store adopts the checked table: rows are neither copied nor leave
- * DuckDB), commit (merge, sorted zstd Parquet per partition, manifest).
+ * Ours is the importer's path (`stageArchiveCsvs`): one pass of read_csv and the SQL rules over the
+ * files, each partition's zstd Parquet written straight from its CSVs and checked for key order,
+ * then the commit (hash, fsync, manifest), which takes those files as they are.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -13,9 +13,9 @@ import { benchShort, peakRssMiB, reportBench } from "../../../bench/report.js";
 import { openDuckDB } from "../src/store/duckdb.js";
 import { openDatasetStore } from "../src/store/index.js";
 import { toArchiveSymbol } from "../src/sources/archive/plan.js";
-import { readCsvSql } from "../src/sources/archive/formats.js";
-import { SPOT_KLINES_MS } from "../src/sources/archive/formats.js";
-import { importArchiveCsvs } from "../src/sources/archive/import.js";
+import { readCsvSql, SPOT_KLINES_MS } from "../src/sources/archive/formats.js";
+import { stageArchiveCsvs } from "../src/sources/archive/import.js";
+import { emptyCounts, storeSink } from "../src/ingest/index.js";
 import { PARQUET_COPY_OPTIONS } from "../src/store/merge-partition.js";
 
 const DAY = 86_400_000;
@@ -79,54 +79,40 @@ async function ours(files: string[], dir: string): Promise<{ ms: number; phases:
   try {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    // As importArchiveRange does it: read, validate and stage on the store's own connection.
-    const accepted = await store.withConnection(async (conn) => {
-      const batch = await importArchiveCsvs({
-        conn,
-        table: "ohlcv_1m",
-        symbol,
-        format: SPOT_KLINES_MS,
-        csvPaths: files,
-        startMs: start,
-        endMs: now,
-        nowMs: now,
-        prefix: "bench",
-        catalog: store.scratchCatalog,
-      });
-      t1 = performance.now();
-      c1 = cpuMs(c0);
-      await store.stageFromQuery(
-        "ohlcv_1m",
-        // What ingestRows hands the store for an archive batch (see importArchiveRange).
-        {
-          sql: batch.acceptedSql,
-          keysUnique: true,
-          inKeyOrder: batch.inKeyOrder,
-          ...(batch.adopt && { adopt: batch.adopt }),
-        },
-        "archive",
-      );
-      return batch.acceptedRows;
+    // The importer's path for a group of same-format CSVs (see importArchiveRange).
+    const counts = emptyCounts();
+    await stageArchiveCsvs({
+      store,
+      sink: storeSink(store, { datasetDir: dir, runId: "bench" }),
+      table: "ohlcv_1m",
+      symbol,
+      format: SPOT_KLINES_MS,
+      files: files.map((csvPath, d) => ({
+        csvPath,
+        range: { startMs: start + d * DAY, endMs: start + (d + 1) * DAY },
+      })),
+      startMs: start,
+      endMs: now,
+      nowMs: now,
+      counts,
     });
+    const t1 = performance.now();
+    const c1 = cpuMs(c0);
+    const commit = await store.commit();
     const t2 = performance.now();
     const c2 = cpuMs(c0);
-    const commit = await store.commit();
-    const t3 = performance.now();
-    const c3 = cpuMs(c0);
-    if (accepted !== days * 1440 || commit.rowsByTable.ohlcv_1m?.added !== days * 1440) {
-      throw new Error(`expected ${days * 1440} rows, accepted ${accepted}`);
+    if (counts.accepted !== days * 1440 || commit.rowsByTable.ohlcv_1m?.added !== days * 1440) {
+      throw new Error(`expected ${days * 1440} rows, accepted ${counts.accepted}`);
     }
     const f = (ms: number, cpu: number) => `${Math.round(ms)} ms (cpu ${Math.round(cpu)} ms)`;
     return {
-      ms: t3 - t0,
-      phases: `csv+validate ${f(t1 - t0, c1)}, stageFromQuery ${f(t2 - t1, c2 - c1)}, merge+write ${f(t3 - t2, c3 - c2)}`,
+      ms: t2 - t0,
+      phases: `read+validate+stage ${f(t1 - t0, c1)}, commit ${f(t2 - t1, c2 - c1)}`,
     };
   } finally {
     await store.close();
   }
 }
-let t1 = 0;
-let c1 = 0;
 
 const work = await mkdtemp(path.join(tmpdir(), "cexdata-archive-bench-"));
 try {

@@ -1,5 +1,5 @@
 import type { Row, TableName } from "@cexdata/schema";
-import type { StagingQuery } from "../store/index.js";
+import type { StagingParts, StagingQuery } from "../store/index.js";
 import { appendQuarantine, validateRows, type RejectedRow, type RowSource } from "../validate/index.js";
 
 /**
@@ -31,8 +31,8 @@ export function emptyCounts(): IngestCounts {
  */
 export interface CheckedQuery {
   readonly acceptedSql: string;
-  readonly acceptedRows: number;
-  readonly fetched: number;
+  /** Rows read, when some were refused or collapsed; by default the rows staged and refused. */
+  readonly fetched?: number;
   readonly rejected: readonly RejectedRow[];
   /** Whether the accepted rows are unique by key (the store then skips its own check). */
   readonly keysUnique: boolean;
@@ -40,6 +40,8 @@ export interface CheckedQuery {
   readonly adopt?: readonly string[];
   /** `acceptedSql` gives its rows in the table's key order (`StagingQuery.inKeyOrder`). */
   readonly inKeyOrder?: boolean;
+  /** The same rows by source file (`StagingQuery.parts`): the store may write them straight to partition files. */
+  readonly parts?: StagingParts;
 }
 
 export type IngestInput = { readonly rows: readonly unknown[] } | { readonly checked: CheckedQuery };
@@ -76,27 +78,25 @@ export async function ingestRows<T extends TableName>(p: IngestParams<T>): Promi
   if ("rows" in p.input) {
     const result = validateRows(p.table, p.input.rows, { source: p.source, nowMs: p.nowMs });
     accepted = result.accepted;
-    acceptedCount = accepted.length;
     rejected = result.rejected;
+    if (rejected.length > 0) await p.sink.quarantine(rejected);
+    await p.sink.stage(p.table, accepted as readonly Row<TableName>[], p.source);
+    acceptedCount = accepted.length;
     fetched = p.input.rows.length;
   } else {
-    acceptedCount = p.input.checked.acceptedRows;
-    rejected = p.input.checked.rejected;
-    fetched = p.input.checked.fetched;
-  }
-  if (rejected.length > 0) await p.sink.quarantine(rejected);
-  if ("rows" in p.input) {
-    await p.sink.stage(p.table, accepted as readonly Row<TableName>[], p.source);
-  } else {
     if (!p.sink.stageFromQuery) throw new TypeError(`ingestRows(${p.table}): this sink cannot stage a query`);
-    const { acceptedSql, keysUnique, adopt, inKeyOrder } = p.input.checked;
+    const { acceptedSql, keysUnique, adopt, inKeyOrder, parts } = p.input.checked;
+    rejected = p.input.checked.rejected;
+    if (rejected.length > 0) await p.sink.quarantine(rejected);
     const query = {
       sql: acceptedSql,
       keysUnique,
       ...(adopt && { adopt }),
       ...(inKeyOrder && { inKeyOrder }),
+      ...(parts && { parts }),
     };
-    await p.sink.stageFromQuery(p.table, query, p.source);
+    acceptedCount = await p.sink.stageFromQuery(p.table, query, p.source);
+    fetched = p.input.checked.fetched ?? acceptedCount + rejected.length;
   }
   if (p.counts) {
     p.counts.fetched += fetched;

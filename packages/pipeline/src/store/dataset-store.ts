@@ -107,7 +107,10 @@ export class DatasetStore {
     this.staging.closeAppenders();
     await this.memoryLimit.forWork();
     try {
-      return await stageQueryRows(this.duck.connection, await this.staging.stagerOf(table), query, source);
+      return await stageQueryRows(this.duck.connection, await this.staging.stagerOf(table), query, source, {
+        conns: () => this.mergeConnections(),
+        tmpFile: () => this.tmpFile(),
+      });
     } catch (error) {
       throw this.diskFull(error, `staged ${table} rows (DuckDB temp files in ${WORK_DIR})`);
     }

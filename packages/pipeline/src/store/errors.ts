@@ -70,3 +70,19 @@ export class DatasetNotWritableError extends Error {
     );
   }
 }
+
+/**
+ * Rows staged in parts (`StagingQuery.parts`) broke the promise they came with: two rows of a
+ * partition share a time or one comes before the row above it, or some rows lie outside their
+ * part's range. Nothing was staged; the caller takes the rows the general way (which finds and
+ * quarantines duplicates, and sorts).
+ */
+export class StagedPartsError extends Error {
+  override readonly name = "StagedPartsError";
+  constructor(
+    readonly table: string,
+    readonly detail: string,
+  ) {
+    super(`stageFromQuery(${table}): the parts ${detail}`);
+  }
+}

@@ -4,6 +4,7 @@ import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier } from "./duckdb.js";
 import { DatasetStoreStateError } from "./errors.js";
 import { mergePolicyOf } from "./merge-policy.js";
+import { stageParts, type PartFileWriter, type StagingParts } from "./stage-parts.js";
 import { PREC_SCALE, type TableStager } from "./staging.js";
 
 /** Rows produced by SQL on the store's connection: the table's columns by name, TIMESTAMPs as TIMESTAMP. */
@@ -28,6 +29,14 @@ export interface StagingQuery {
    * a partition whose only rows are an adopted query's is then written without a sort.
    */
   readonly inKeyOrder?: boolean;
+  /**
+   * The same rows in parts, each read from its own source (`sql` is their union): with
+   * `keysUnique` and `inKeyOrder`, one series, a table keyed by series and time and no parameters,
+   * the store writes each partition's file at once from the parts of its period instead of keeping
+   * the rows (see `stageParts`), and throws `StagedPartsError`, having staged nothing, if the rows
+   * break the promise. Otherwise `sql` is staged as any query.
+   */
+  readonly parts?: StagingParts;
 }
 
 /**
@@ -81,7 +90,12 @@ export async function stageQueryRows(
   stager: TableStager,
   query: StagingQuery,
   source: RowSource,
+  writer: PartFileWriter,
 ): Promise<number> {
+  const noParams = Object.keys(query.params ?? {}).length === 0;
+  if (query.parts && query.keysUnique && query.inKeyOrder && stager.keyIsSeriesAndTime && noParams) {
+    return stageParts(conn, stager, query.parts, source, writer);
+  }
   let adopted = false;
   try {
     const staged = await stageRows(conn, stager, query, source);

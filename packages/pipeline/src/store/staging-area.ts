@@ -1,5 +1,6 @@
 import { isTableName, type TableName } from "@cexdata/schema";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { rm } from "node:fs/promises";
 import { DatasetStoreStateError } from "./errors.js";
 import { dropTables } from "./stage-query.js";
 import { TableStager, buildStagingLayout, createStagingTables, type SeriesTouch } from "./staging.js";
@@ -70,7 +71,10 @@ export class StagingArea {
       stager.closeAppender();
       await this.conn.run(`DROP TABLE IF EXISTS ${stager.layout.stageTable}`);
       await this.conn.run(`DROP TABLE IF EXISTS ${stager.layout.dictTable}`);
-      for (const segment of stager.segments) await dropTables(this.conn, segment.relations);
+      for (const segment of stager.segments) {
+        await dropTables(this.conn, segment.relations);
+        if (segment.file !== undefined) await rm(segment.file, { force: true });
+      }
     }
     this.stagers = new Map();
     this.roundNowMs = null;

@@ -122,6 +122,12 @@ export interface StagedSegment {
   readonly relations: readonly string[];
   /** The query's rows come in key order (`StagingQuery.inKeyOrder`). */
   readonly inKeyOrder: boolean;
+  /**
+   * The Parquet file the rows were written to when they were staged (`StagingQuery.parts`): the
+   * rows of its one partition, in key order, in the store's file format; `sql` reads it. Removed
+   * when staging is reset.
+   */
+  readonly file?: string;
 }
 
 /** What a stager staged of one series from one source: its dictionary values and time range. */

@@ -53,7 +53,8 @@ export class TableStager {
   private currentTouches: SeriesTouch[] = [];
   private currentSource: RowSource = "rest";
   /** The key is the series columns plus the time column: ascending time per series means unique keys. */
-  private readonly keyIsSeriesAndTime: boolean;
+  /** The key is the series (its dictionary columns) and the time column: nothing else. */
+  readonly keyIsSeriesAndTime: boolean;
   private readonly pidByPath = new Map<string, number>();
   /** Series ids, in maps nested by dictionary column: no tuple string is built per row. */
   private readonly sidTree = new Map<unknown, unknown>();

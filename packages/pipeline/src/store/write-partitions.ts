@@ -1,8 +1,9 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import type { SpecFile } from "@cexdata/schema";
-import { withDuckDBThreads } from "./duckdb.js";
+import { copyFile, link } from "node:fs/promises";
 import { hashFile, syncPath } from "./fs-atomic.js";
 import { mergePartition, readParquetStats } from "./merge-partition.js";
+import { onConnectionsSideBySide } from "./side-by-side.js";
 import type { StagedPartition, StagedSegment, StagingLayout } from "./staging.js";
 
 /** One partition file to merge and write to `tmp`. */
@@ -30,9 +31,10 @@ export interface WrittenPartition {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * Merges and writes the partitions of one table, one per connection at a time: a partition is
- * small enough for one row group, which DuckDB writes on one thread, so files are written side by
- * side to use every core. Results come back in job order; files are fsynced, not yet moved.
+ * Merges and writes the partitions of one table, side by side on the connections (see
+ * `onConnectionsSideBySide`). Results come back in job order; files are fsynced, not yet moved.
+ * A partition whose rows are all in one file the store wrote when they were staged (see
+ * `StagedSegment.file`), with nothing stored or staged beside them, takes that file as it is.
  */
 export async function writePartitions(params: {
   conns: readonly DuckDBConnection[];
@@ -41,11 +43,14 @@ export async function writePartitions(params: {
 }): Promise<WrittenPartition[]> {
   const { layout, jobs } = params;
   const results: WrittenPartition[] = new Array<WrittenPartition>(jobs.length);
-  let next = 0;
-  let failed = false;
-  const work = async (conn: DuckDBConnection) => {
-    for (let i = next++; i < jobs.length && !failed; i = next++) {
-      const job = jobs[i]!;
+  await onConnectionsSideBySide(params.conns, jobs.length, async (conn, i) => {
+    const job = jobs[i]!;
+    const ready = writtenWhenStaged(job);
+    if (ready !== null) {
+      // A hard link: the staged file stays the segment's until staging is reset (a failed commit
+      // may be retried); a copy where the file system has no links.
+      await link(ready, job.tmp).catch(() => copyFile(ready, job.tmp));
+    } else {
       await mergePartition({
         conn,
         layout,
@@ -56,38 +61,26 @@ export async function writePartitions(params: {
         outputFile: job.tmp,
         dedupe: job.dedupe,
       });
-      const { sha256, bytes } = await hashFile(job.tmp);
-      if (job.before?.sha256 === sha256) {
-        results[i] = { job, entry: null };
-        continue;
-      }
-      await syncPath(job.tmp);
-      const stats = await readParquetStats(conn, layout.table, job.tmp);
-      const { rows } = stats;
-      results[i] = {
-        job,
-        entry: { path: job.rel, rows, bytes, sha256, min_ts: iso(stats.minTsMs), max_ts: iso(stats.maxTsMs) },
-      };
     }
-  };
-  const conns = params.conns.slice(0, Math.max(1, jobs.length));
-  // On a failure (a full disk) the other connections finish the file they are writing and stop:
-  // the caller removes the temp files and may close DuckDB, which must not happen under a COPY.
-  const run = () =>
-    Promise.allSettled(
-      conns.map((conn) =>
-        work(conn).catch((error: unknown) => {
-          failed = true;
-          throw error;
-        }),
-      ),
-    );
-  // Several connections writing side by side run one DuckDB thread each: `conns.length` busy
-  // threads in all. With the pool at `threads`, every COPY also took pool workers (threads x
-  // connections runnable threads on `threads` cores), which cost the archive import's commit about
-  // a third more CPU for the same files.
-  const settled = conns.length > 1 ? await withDuckDBThreads(conns[0]!, 1, run) : await run();
-  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (rejected !== undefined) throw rejected.reason;
+    const { sha256, bytes } = await hashFile(job.tmp);
+    if (job.before?.sha256 === sha256) {
+      results[i] = { job, entry: null };
+      return;
+    }
+    await syncPath(job.tmp);
+    const stats = await readParquetStats(conn, layout.table, job.tmp);
+    const { rows } = stats;
+    results[i] = {
+      job,
+      entry: { path: job.rel, rows, bytes, sha256, min_ts: iso(stats.minTsMs), max_ts: iso(stats.maxTsMs) },
+    };
+  });
   return results;
+}
+
+/** The file staged rows were written to, when it is the partition's whole merge (see `writePartitions`). */
+function writtenWhenStaged(job: PartitionJob): string | null {
+  const [only] = job.segments;
+  const alone = job.staged === null && job.existingFile === null && job.segments.length === 1;
+  return alone && !job.dedupe && only!.file !== undefined ? only!.file : null;
 }

@@ -23,9 +23,9 @@ export interface ValidationRule {
   readonly check: (row: Readonly<Record<string, unknown>>, table: TableName, nowMs: number) => string | null;
   /**
    * A SQL boolean expression, true when a row breaks the rule. Columns are referenced by their bare
-   * names; the clock is the bound parameter `$now_ms` (BIGINT epoch ms).
+   * names; the clock is `nowMs`, a SQL expression of BIGINT epoch ms.
    */
-  readonly sql: (table: TableName) => string;
+  readonly sql: (table: TableName, nowMs: string) => string;
 }
 
 /** The candle length of a candle table in ms, or undefined for any other table (the schema's fact). */
@@ -118,7 +118,7 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
       const closeMs = num(row["ts"]) + intervalMsOf(table)!;
       return closeMs <= nowMs ? null : `candle closes at ${iso(closeMs)}, after now ${iso(nowMs)}`;
     },
-    sql: (table) => `${epochMsSql("ts")} + ${intervalMsOf(table)!} > $now_ms`,
+    sql: (table, nowMs) => `${epochMsSql("ts")} + ${intervalMsOf(table)!} > ${nowMs}`,
   },
   {
     reason: "ts_in_future",
@@ -128,7 +128,7 @@ export const VALIDATION_RULES: readonly ValidationRule[] = [
       const ts = num(row["ts"]);
       return ts <= nowMs ? null : `ts ${iso(ts)} is after now ${iso(nowMs)}`;
     },
-    sql: () => `${epochMsSql("ts")} > $now_ms`,
+    sql: (_table, nowMs) => `${epochMsSql("ts")} > ${nowMs}`,
   },
 ];
 
@@ -139,11 +139,12 @@ export function rulesOf(table: TableName): readonly ValidationRule[] {
 
 /**
  * A SQL expression giving the reason of the first rule a row breaks, or NULL when it passes every
- * rule: `SELECT *, <this> AS reason FROM ...`. Bind `$now_ms` (BIGINT epoch ms). Shape (types,
+ * rule: `SELECT *, <this> AS reason FROM ...`. The clock is `nowMs`, by default the parameter
+ * `$now_ms` (bind BIGINT epoch ms), or a literal where no parameter can be bound. Shape (types,
  * finite numbers, prices > 0, amounts >= 0) is checked separately: see `shapeViolationSql`.
  */
-export function ruleViolationSql(table: TableName): string {
+export function ruleViolationSql(table: TableName, nowMs = "$now_ms"): string {
   const rules = rulesOf(table);
   if (rules.length === 0) return "CAST(NULL AS VARCHAR)";
-  return `CASE ${rules.map((r) => `WHEN ${r.sql(table)} THEN '${r.reason}'`).join(" ")} ELSE NULL END`;
+  return `CASE ${rules.map((r) => `WHEN ${r.sql(table, nowMs)} THEN '${r.reason}'`).join(" ")} ELSE NULL END`;
 }

@@ -66,6 +66,14 @@ export function shapeViolationSql(table: TableName): string {
   return whens.length === 0 ? "CAST(NULL AS VARCHAR)" : `CASE ${whens.join(" ")} ELSE NULL END`;
 }
 
+/**
+ * SQL of a row's refusal: the first shape violation, else the first rule's reason; NULL when the row
+ * is valid. The clock `nowMs` as in `ruleViolationSql`.
+ */
+export function rowViolationSql(table: TableName, nowMs?: string): string {
+  return `coalesce(${shapeViolationSql(table)}, ${ruleViolationSql(table, nowMs)})`;
+}
+
 /** The zod verdict on the constant text columns of a series; null when valid, else the issue. */
 export function checkSeriesIdentity(
   table: TableName,
@@ -151,7 +159,7 @@ export async function validateInDuckDB(params: {
   const dups = qualify(`${prefix}_dups`);
   await conn.run(
     `${create} ${checked} AS SELECT ${cols.join(", ")},
-      coalesce(${shapeViolationSql(table)}, ${ruleViolationSql(table)}) AS reason FROM ${source}`,
+      ${rowViolationSql(table)} AS reason FROM ${source}`,
     { ...params.sourceParams, now_ms: BigInt(params.nowMs) },
   );
   // Keys held by more than one valid row (rare), and how many different versions each has. The

@@ -132,58 +132,66 @@ function msOf(column: string, format: CsvFormat): string {
 }
 
 /**
- * SELECT of the schema's columns from archive CSVs (ts as epoch-ms BIGINT), restricted to
- * [$start_ms, $end_ms). Parameters: $symbol, $base, $quote, $start_ms, $end_ms.
+ * SELECT of the schema's columns from archive CSVs (ts as epoch-ms BIGINT), restricted to `range`
+ * ([startMs, endMs)), the series' names as literals: no parameters.
  */
 export function archiveRowsSql(
   table: ArchiveTable,
   symbol: ArchiveSymbol,
   format: CsvFormat,
   csvPaths: readonly string[],
+  range: { readonly startMs: number; readonly endMs: number },
 ): string {
   const from = readCsvSql(csvPaths, format);
+  const v = {
+    symbol: quoteSqlString(symbol.symbol),
+    base: quoteSqlString(symbol.base),
+    quote: quoteSqlString(symbol.quote),
+    startMs: `${range.startMs}::BIGINT`,
+    endMs: `${range.endMs}::BIGINT`,
+  };
   const ident = `'binance' AS exchange`;
   if (table === "funding_rates") {
-    return `SELECT ${ident}, $symbol AS symbol, calc_time AS ts, $base AS base, $quote AS quote,
+    return `SELECT ${ident}, ${v.symbol} AS symbol, calc_time AS ts, ${v.base} AS base, ${v.quote} AS quote,
       last_funding_rate AS funding_rate, CAST(NULL AS DOUBLE) AS mark_price, funding_interval_hours AS interval_hours
-      FROM ${from} WHERE calc_time >= $start_ms AND calc_time < $end_ms`;
+      FROM ${from} WHERE calc_time >= ${v.startMs} AND calc_time < ${v.endMs}`;
   }
   if (table === "book_depth") {
     // A snapshot about every 30 s; the dataset keeps each minute's first, stamped with its minute.
     // Levels count out from the mid per side, so bands finer than 1 % (Binance added ±0.2 % in
     // 2026) keep their own rows.
-    return `SELECT ${ident}, 'perp' AS market, $symbol AS symbol, epoch_ms(date_trunc('minute', timestamp)) AS ts,
+    return `SELECT ${ident}, 'perp' AS market, ${v.symbol} AS symbol, epoch_ms(date_trunc('minute', timestamp)) AS ts,
       CASE WHEN percentage < 0 THEN 'bid' ELSE 'ask' END AS side,
       CAST(dense_rank() OVER (PARTITION BY timestamp, percentage < 0 ORDER BY abs(percentage)) AS INTEGER) AS level,
-      $base AS base, $quote AS quote, CAST(NULL AS DOUBLE) AS price, percentage, depth AS amount, notional
+      ${v.base} AS base, ${v.quote} AS quote, CAST(NULL AS DOUBLE) AS price, percentage, depth AS amount, notional
       FROM ${from}
-      WHERE epoch_ms(timestamp) >= $start_ms AND epoch_ms(timestamp) < $end_ms
+      WHERE epoch_ms(timestamp) >= ${v.startMs} AND epoch_ms(timestamp) < ${v.endMs}
       QUALIFY min(timestamp) OVER (PARTITION BY date_trunc('minute', timestamp)) = timestamp`;
   }
   if (table === "open_interest") {
     // 5-minute snapshots; the dataset keeps the one taken on the hour (never a shifted neighbour).
-    return `SELECT ${ident}, $symbol AS symbol, epoch_ms(create_time) AS ts, $base AS base, $quote AS quote,
+    return `SELECT ${ident}, ${v.symbol} AS symbol, epoch_ms(create_time) AS ts, ${v.base} AS base, ${v.quote} AS quote,
       sum_open_interest AS open_interest, sum_open_interest_value AS open_interest_value
       FROM ${from} WHERE create_time = date_trunc('hour', create_time)
-        AND epoch_ms(create_time) >= $start_ms AND epoch_ms(create_time) < $end_ms`;
+        AND epoch_ms(create_time) >= ${v.startMs} AND epoch_ms(create_time) < ${v.endMs}`;
   }
   if (table === "long_short_ratios") {
     // binance-public-data's names: count_toptrader = top traders' accounts, sum_toptrader = their
     // positions, count_long_short = all accounts, sum_taker = taker buy / sell volume. The
     // on-the-hour 5-minute row, as for open interest.
-    return `SELECT ${ident}, $symbol AS symbol, epoch_ms(create_time) AS ts, $base AS base, $quote AS quote,
+    return `SELECT ${ident}, ${v.symbol} AS symbol, epoch_ms(create_time) AS ts, ${v.base} AS base, ${v.quote} AS quote,
       count_toptrader_long_short_ratio AS top_trader_account_ratio,
       sum_toptrader_long_short_ratio AS top_trader_position_ratio,
       count_long_short_ratio AS global_account_ratio,
       sum_taker_long_short_vol_ratio AS taker_buy_sell_ratio
       FROM ${from} WHERE create_time = date_trunc('hour', create_time)
-        AND epoch_ms(create_time) >= $start_ms AND epoch_ms(create_time) < $end_ms`;
+        AND epoch_ms(create_time) >= ${v.startMs} AND epoch_ms(create_time) < ${v.endMs}`;
   }
   const ts = msOf("open_time", format);
   if (table === "mark_ohlcv_1h" || table === "index_ohlcv_1h" || table === "premium_index_ohlcv_1h") {
-    return `SELECT ${ident}, $symbol AS symbol, ${ts} AS ts, $base AS base, $quote AS quote,
+    return `SELECT ${ident}, ${v.symbol} AS symbol, ${ts} AS ts, ${v.base} AS base, ${v.quote} AS quote,
       open, high, low, close
-      FROM ${from} WHERE ${ts} >= $start_ms AND ${ts} < $end_ms`;
+      FROM ${from} WHERE ${ts} >= ${v.startMs} AND ${ts} < ${v.endMs}`;
   }
   // COIN-M: `volume` counts contracts and the 8th column is the base volume; no quote volume is
   // given. The taker-buy pair follows the same layout (contracts, then base).
@@ -192,8 +200,8 @@ export function archiveRowsSql(
     symbol.venue === "cm"
       ? ["quote_volume", nothing, "taker_buy_quote_volume", nothing]
       : ["volume", "quote_volume", "taker_buy_volume", "taker_buy_quote_volume"];
-  return `SELECT ${ident}, ${quoteSqlString(marketOf(symbol.venue))} AS market, $symbol AS symbol, ${ts} AS ts,
-    $base AS base, $quote AS quote, open, high, low, close, ${volume} AS volume, ${quoteVolume} AS quote_volume,
+  return `SELECT ${ident}, ${quoteSqlString(marketOf(symbol.venue))} AS market, ${v.symbol} AS symbol, ${ts} AS ts,
+    ${v.base} AS base, ${v.quote} AS quote, open, high, low, close, ${volume} AS volume, ${quoteVolume} AS quote_volume,
     count AS trades, ${takerBuy} AS taker_buy_volume, ${takerBuyQuote} AS taker_buy_quote_volume
-    FROM ${from} WHERE ${ts} >= $start_ms AND ${ts} < $end_ms`;
+    FROM ${from} WHERE ${ts} >= ${v.startMs} AND ${ts} < ${v.endMs}`;
 }

@@ -1,12 +1,23 @@
-import { quoteIdentifier, quoteSqlString, type Row, tableDef, type TableName } from "@cexdata/schema";
+import { quoteIdentifier, quoteSqlString, type Row, TABLES, tableDef, type TableName } from "@cexdata/schema";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { emptyCounts, ingestRows, storeSink } from "../../ingest/index.js";
-import type { StagingQuery } from "../../store/index.js";
+import {
+  emptyCounts,
+  type IngestCounts,
+  type IngestSink,
+  ingestRows,
+  storeSink,
+} from "../../ingest/index.js";
+import { DiskFullError, type StagingQuery } from "../../store/index.js";
 import { type RejectedRow, type RowSource } from "../../validate/index.js";
-import { type CheckedRelations, checkSeriesIdentity, validateInDuckDB } from "../../validate/validate-sql.js";
+import {
+  type CheckedRelations,
+  checkSeriesIdentity,
+  rowViolationSql,
+  validateInDuckDB,
+} from "../../validate/validate-sql.js";
 import { ArchiveFormatError } from "./errors.js";
 import { fetchArchiveCsvs, type FetchArchiveCsvsParams } from "./fetch.js";
 import { archiveRowsSql, type CsvFormat, csvFormatFor } from "./formats.js";
@@ -93,55 +104,28 @@ export async function importArchiveRange(
       group.items.push({ csvPath: o.csvPath, file: o.file });
       groups.set(format.id, group);
     }
+    const sink = storeSink(p.store, { datasetDir: p.datasetDir, runId: p.runId });
     for (const { format, items } of groups.values()) {
-      await p.store.withConnection(async (conn) => {
-        const prefix = `archive_${process.pid}_${batchCounter++}`;
-        let batch;
-        try {
-          batch = await importArchiveCsvs({
-            conn,
-            table: p.table,
-            symbol: p.symbol,
-            format,
-            csvPaths: items.map((i) => i.csvPath),
-            ...range,
-            nowMs: p.nowMs,
-            prefix,
-            catalog: p.store.scratchCatalog,
-          });
-        } catch (err) {
-          const detail = err instanceof Error ? err.message : String(err);
-          for (const i of items)
-            leftover.push({ ...clip(i.file), reason: "format", file: i.file.name, detail });
-          return;
-        }
-        const { accepted: a, rejected: r, checked: c, dups: d } = batch.relations;
-        let staged = false;
-        try {
-          const counts = await rowsPerFile(
-            conn,
-            a,
-            items.map((i) => clip(i.file)),
-          );
-          items.forEach((i, k) =>
-            imported.push({ ...clip(i.file), file: i.file.name, rows: counts[k] ?? 0 }),
-          );
-          await ingestRows({
-            table: p.table,
-            source: "archive",
-            nowMs: p.nowMs,
-            input: { checked: { ...batch, keysUnique: true } },
-            sink: storeSink(p.store, { datasetDir: p.datasetDir, runId: p.runId }),
-            counts: totals,
-          });
-          staged = true;
-        } finally {
-          await conn.run(`DROP VIEW IF EXISTS ${a}; DROP VIEW IF EXISTS ${r}`);
-          // Tables handed to the store are its own now (it reads them at commit).
-          if (!staged || batch.adopt === undefined)
-            await conn.run(`DROP TABLE IF EXISTS ${c}; DROP TABLE IF EXISTS ${d}`);
-        }
-      });
+      let rows: number[];
+      try {
+        rows = await stageArchiveCsvs({
+          store: p.store,
+          sink,
+          table: p.table,
+          symbol: p.symbol,
+          format,
+          files: items.map((i) => ({ csvPath: i.csvPath, range: clip(i.file) })),
+          ...range,
+          nowMs: p.nowMs,
+          counts: totals,
+        });
+      } catch (err) {
+        if (!(err instanceof ArchiveFormatError)) throw err;
+        for (const i of items)
+          leftover.push({ ...clip(i.file), reason: "format", file: i.file.name, detail: err.message });
+        continue;
+      }
+      items.forEach((i, k) => imported.push({ ...clip(i.file), file: i.file.name, rows: rows[k] ?? 0 }));
     }
   } finally {
     await rm(tmpDir, { recursive: true, force: true });
@@ -155,6 +139,153 @@ export async function importArchiveRange(
     accepted: totals.accepted,
     rejectedByReason: totals.quarantined,
   };
+}
+
+export interface StageArchiveCsvsParams {
+  readonly store: StagingStore;
+  /** Where refused rows are quarantined and accepted ones staged (`storeSink` onto `store`). */
+  readonly sink: IngestSink;
+  readonly table: ArchiveTable;
+  readonly symbol: ArchiveSymbol;
+  readonly format: CsvFormat;
+  /** The CSVs in time order, each with the range its rows lie in (within [startMs, endMs)). */
+  readonly files: readonly { readonly csvPath: string; readonly range: TimeRange }[];
+  /** Only rows with ts in [startMs, endMs) are kept (a monthly file may reach past the range). */
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly nowMs: number;
+  /** Added to: rows read, accepted and refused. */
+  readonly counts: IngestCounts;
+}
+
+/**
+ * Stages CSVs of one format on the store's connection, through `ingestRows`; returns the rows
+ * accepted from each file. Rows that are all valid, in order, each file's within its range (the
+ * archive's rule) go straight from the CSVs into partition files (`StagingQuery.parts`): one COPY
+ * per partition, the rules checked as the rows are read. Anything else (a refused row, a duplicate,
+ * rows out of order) takes the checked path: the CSVs read into a checked table, refusals
+ * quarantined, the rest staged from it. Throws `ArchiveFormatError` when the CSVs cannot be read
+ * as their format (nothing staged).
+ */
+export async function stageArchiveCsvs(p: StageArchiveCsvsParams): Promise<number[]> {
+  return p.store.withConnection(
+    async (conn) => (await stageStraightFromCsvs(p)) ?? (await stageThroughCheckedTable(conn, p)),
+  );
+}
+
+/** The series' text columns, checked: constants of every row of a batch. */
+function seriesIdentity(table: ArchiveTable, symbol: ArchiveSymbol): Record<string, string> {
+  const identity: Record<string, string> = {
+    exchange: "binance",
+    symbol: symbol.symbol,
+    base: symbol.base,
+    quote: symbol.quote,
+  };
+  if ("market" in tableDef(table).columns) identity["market"] = marketOf(symbol.venue);
+  const bad = checkSeriesIdentity(table, identity);
+  if (bad !== null) throw new ArchiveFormatError(symbol.symbol, `series identity refused: ${bad}`);
+  return identity;
+}
+
+/** The schema's columns of the rows of `csvPaths` in [startMs, endMs), ts a TIMESTAMP_MS. */
+function csvRowsSql(
+  p: Pick<StageArchiveCsvsParams, "table" | "symbol" | "format" | "startMs" | "endMs">,
+  csvPaths: readonly string[],
+): string {
+  const columns = Object.keys(tableDef(p.table).columns).map((name) =>
+    name === "ts" ? `CAST(epoch_ms(CAST(ts AS BIGINT)) AS TIMESTAMP_MS) AS ts` : quoteIdentifier(name),
+  );
+  const rows = archiveRowsSql(p.table, p.symbol, p.format, csvPaths, p);
+  return `(SELECT ${columns.join(", ")} FROM (${rows}))`;
+}
+
+/** See `stageArchiveCsvs`; null, with nothing staged, when the rows need the checked path. */
+async function stageStraightFromCsvs(p: StageArchiveCsvsParams): Promise<number[] | null> {
+  const identity = seriesIdentity(p.table, p.symbol);
+  const def = TABLES[p.table];
+  // Parts promise unique keys in key order: a key of the series and the time alone.
+  if (!(def.key as readonly string[]).every((k) => k === def.timeColumn || k in identity)) return null;
+  const paths = p.files.map((f) => f.csvPath);
+  // The first refused row fails the COPY it is read in: refusals are the checked path's to quarantine.
+  const reason = rowViolationSql(p.table, `${p.nowMs}::BIGINT`);
+  const validRowsSql = (csvPaths: readonly string[]) =>
+    `SELECT * FROM ${csvRowsSql(p, csvPaths)} WHERE CASE WHEN ${reason} IS NULL THEN true ELSE error('${REFUSED_MARK}') END`;
+  let rowsPerPart: readonly number[] = [];
+  try {
+    await ingestRows({
+      table: p.table,
+      source: "archive",
+      nowMs: p.nowMs,
+      input: {
+        checked: {
+          acceptedSql: validRowsSql(paths),
+          rejected: [],
+          keysUnique: true,
+          inKeyOrder: true,
+          parts: {
+            series: identity,
+            ranges: p.files.map((f) => f.range),
+            sqlOf: (parts) => validRowsSql(parts.map((i) => paths[i]!)),
+            counted: (rows) => (rowsPerPart = rows),
+          },
+        },
+      },
+      sink: p.sink,
+      counts: p.counts,
+    });
+  } catch (err) {
+    // Whatever failed here (a refused row, rows out of order, a CSV that does not parse) the checked
+    // path does again with the rows in a table, and quarantines or names it: only a full disk stops.
+    if (err instanceof DiskFullError) throw err;
+    return null;
+  }
+  return [...rowsPerPart];
+}
+
+/** The message of the error a refused row raises on the straight path. */
+const REFUSED_MARK = "cexdata: a row is refused; the checked path quarantines it";
+
+/** See `stageArchiveCsvs`: the CSVs read into a checked table, refusals quarantined, the rest staged from it. */
+async function stageThroughCheckedTable(
+  conn: DuckDBConnection,
+  p: StageArchiveCsvsParams,
+): Promise<number[]> {
+  const batch = await importArchiveCsvs({
+    conn,
+    table: p.table,
+    symbol: p.symbol,
+    format: p.format,
+    csvPaths: p.files.map((f) => f.csvPath),
+    startMs: p.startMs,
+    endMs: p.endMs,
+    nowMs: p.nowMs,
+    prefix: `archive_${process.pid}_${batchCounter++}`,
+    catalog: p.store.scratchCatalog,
+  });
+  const { accepted: a, rejected: r, checked: c, dups: d } = batch.relations;
+  let staged = false;
+  try {
+    const counts = await rowsPerFile(
+      conn,
+      a,
+      p.files.map((f) => f.range),
+    );
+    await ingestRows({
+      table: p.table,
+      source: "archive",
+      nowMs: p.nowMs,
+      input: { checked: { ...batch, keysUnique: true } },
+      sink: p.sink,
+      counts: p.counts,
+    });
+    staged = true;
+    return counts;
+  } finally {
+    await conn.run(`DROP VIEW IF EXISTS ${a}; DROP VIEW IF EXISTS ${r}`);
+    // Tables handed to the store are its own now (it reads them at commit).
+    if (!staged || batch.adopt === undefined)
+      await conn.run(`DROP TABLE IF EXISTS ${c}; DROP TABLE IF EXISTS ${d}`);
+  }
 }
 
 export interface ImportArchiveCsvsParams {
@@ -199,18 +330,7 @@ export interface ImportedBatch {
  * (epoch-ms TIMESTAMP `ts`), and the rules run as SQL. Only refused rows come back, for quarantine.
  */
 export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<ImportedBatch> {
-  const identity: Record<string, string> = {
-    exchange: "binance",
-    symbol: p.symbol.symbol,
-    base: p.symbol.base,
-    quote: p.symbol.quote,
-  };
-  if ("market" in tableDef(p.table).columns) identity["market"] = marketOf(p.symbol.venue);
-  const bad = checkSeriesIdentity(p.table, identity);
-  if (bad !== null) throw new ArchiveFormatError(p.symbol.symbol, `series identity refused: ${bad}`);
-  const columns = Object.keys(tableDef(p.table).columns).map((name) =>
-    name === "ts" ? `CAST(epoch_ms(CAST(ts AS BIGINT)) AS TIMESTAMP_MS) AS ts` : quoteIdentifier(name),
-  );
+  const identity = seriesIdentity(p.table, p.symbol);
   let relations: CheckedRelations;
   try {
     // One pass: CSV -> schema columns -> shape and rules, straight into the checked table.
@@ -220,14 +340,7 @@ export async function importArchiveCsvs(p: ImportArchiveCsvsParams): Promise<Imp
     relations = await validateInDuckDB({
       conn: p.conn,
       table: p.table,
-      source: `(SELECT ${columns.join(", ")} FROM (${archiveRowsSql(p.table, p.symbol, p.format, p.csvPaths)}))`,
-      sourceParams: {
-        symbol: p.symbol.symbol,
-        base: p.symbol.base,
-        quote: p.symbol.quote,
-        start_ms: BigInt(p.startMs),
-        end_ms: BigInt(p.endMs),
-      },
+      source: csvRowsSql(p, p.csvPaths),
       constants: identity,
       nowMs: p.nowMs,
       prefix: p.prefix,
