@@ -145,6 +145,27 @@ describe("archive import straight from the CSVs", () => {
     expect(written).toEqual(await filesOf(checked.dir));
   });
 
+  it("leaves none of the files it wrote while staging when the store closes without a commit", async () => {
+    const files = await writeDailyCsvs();
+    const { store, dir } = await openStore();
+    await stageArchiveCsvs({
+      store,
+      sink: storeSink(store, { datasetDir: dir, runId: "abandoned" }),
+      table: "ohlcv_1h",
+      symbol,
+      format: SPOT_KLINES_MS,
+      files,
+      startMs: START,
+      endMs: END,
+      nowMs: NOW,
+      counts: emptyCounts(),
+    });
+    expect(await readdir(path.join(dir, ".cexdata/tmp"))).toHaveLength(2);
+    await store.close();
+    expect(await readdir(path.join(dir, ".cexdata/tmp"))).toEqual([]);
+    expect(await readSpec(dir)).toBeNull();
+  });
+
   it("stores a day whose rows come reversed and twice sorted and once, as the checked path does", async () => {
     const files = await writeDailyCsvs((day, lines) => (day === 2 ? [...lines.reverse(), lines[0]!] : lines));
     const straight = await importStraight(files);

@@ -276,6 +276,7 @@ export class DatasetStore {
     if (this.closed) return;
     this.closed = true;
     this.staging.closeAppenders();
+    await this.staging.removeStagedFiles();
     for (const conn of this.extraConns ?? []) conn.closeSync();
     this.duck.close();
     await rm(path.join(this.dir, WORK_DIR, `duckdb-${process.pid}`), { recursive: true, force: true });

@@ -71,12 +71,16 @@ export class StagingArea {
       stager.closeAppender();
       await this.conn.run(`DROP TABLE IF EXISTS ${stager.layout.stageTable}`);
       await this.conn.run(`DROP TABLE IF EXISTS ${stager.layout.dictTable}`);
-      for (const segment of stager.segments) {
-        await dropTables(this.conn, segment.relations);
-        if (segment.file !== undefined) await rm(segment.file, { force: true });
-      }
+      for (const segment of stager.segments) await dropTables(this.conn, segment.relations);
     }
+    await this.removeStagedFiles();
     this.stagers = new Map();
     this.roundNowMs = null;
+  }
+
+  /** Removes the files rows were written to when staged (`StagedSegment.file`); a closing store's too. */
+  async removeStagedFiles(): Promise<void> {
+    for (const stager of this.stagers.values())
+      for (const { file } of stager.segments) if (file !== undefined) await rm(file, { force: true });
   }
 }
