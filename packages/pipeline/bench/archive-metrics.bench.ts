@@ -12,9 +12,9 @@ import { benchShort, reportBench } from "../../../bench/report.js";
 import { openDuckDB } from "../src/store/duckdb.js";
 import { openDatasetStore } from "../src/store/index.js";
 import { toArchiveSymbol } from "../src/sources/archive/plan.js";
-import { readCsvSql } from "../src/sources/archive/formats.js";
-import { METRICS } from "../src/sources/archive/formats.js";
-import { importArchiveCsvs } from "../src/sources/archive/import.js";
+import { METRICS, readCsvSql } from "../src/sources/archive/formats.js";
+import { stageArchiveCsvs } from "../src/sources/archive/import.js";
+import { emptyCounts, storeSink } from "../src/ingest/index.js";
 import { PARQUET_COPY_OPTIONS } from "../src/store/merge-partition.js";
 
 const DAY = 86_400_000;
@@ -76,26 +76,29 @@ async function ours(bySymbol: Map<string, string[]>, dir: string): Promise<numbe
   const store = await openDatasetStore({ dir, threads: 2, nowMs: () => now });
   try {
     const t0 = performance.now();
-    let batch = 0;
-    for (const [base, files] of bySymbol) {
+    const sink = storeSink(store, { datasetDir: dir, runId: "bench" });
+    for (const [base, csvPaths] of bySymbol) {
       const symbol = toArchiveSymbol(`${base}/USDT:USDT`);
+      const files = csvPaths.map((csvPath, d) => ({
+        csvPath,
+        range: { startMs: start + d * DAY, endMs: start + (d + 1) * DAY },
+      }));
+      // The importer's path for each table the files feed (see importArchiveRange).
       for (const table of ["long_short_ratios", "open_interest"] as const) {
-        await store.withConnection(async (conn) => {
-          const imported = await importArchiveCsvs({
-            conn,
-            table,
-            symbol,
-            format: METRICS,
-            csvPaths: files,
-            startMs: start,
-            endMs: now,
-            nowMs: now,
-            prefix: `m${batch++}`,
-          });
-          if (imported.acceptedRows !== DAYS * 24)
-            throw new Error(`${base} ${table}: ${imported.acceptedRows} rows`);
-          await store.stageFromQuery(table, { sql: imported.acceptedSql, keysUnique: true }, "archive");
+        const counts = emptyCounts();
+        await stageArchiveCsvs({
+          store,
+          sink,
+          table,
+          symbol,
+          format: METRICS,
+          files,
+          startMs: start,
+          endMs: now,
+          nowMs: now,
+          counts,
         });
+        if (counts.accepted !== DAYS * 24) throw new Error(`${base} ${table}: ${counts.accepted} rows`);
       }
     }
     await store.commit();

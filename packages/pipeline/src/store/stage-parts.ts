@@ -9,6 +9,7 @@ import { PARQUET_COPY_OPTIONS, selectColumnsSql } from "./merge-partition.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import { onConnectionsSideBySide } from "./side-by-side.js";
 import type { TableStager } from "./staging.js";
+import type { WrittenFile } from "./staging-layout.js";
 
 /**
  * Rows of one series that come in parts, each read by its own SQL from its own source (an archive
@@ -38,12 +39,9 @@ export interface PartFileWriter {
   readonly tmpFile: () => string;
 }
 
-interface WrittenPart {
-  readonly file: string;
-  readonly tmp: string;
-  readonly rows: number;
-  readonly minTs: number;
-  readonly maxTs: number;
+/** A partition's file written from the parts: `path` its temp file, `partition` its dataset path. */
+interface WrittenPart extends WrittenFile {
+  readonly partition: string;
 }
 
 /**
@@ -125,7 +123,7 @@ export async function stageParts(
       });
       if (notAscending > 0) broken ??= `give rows of ${file} out of strictly ascending time order`;
       if (inParts !== rows) broken ??= `give ${rows - inParts} rows of ${file} outside their part's range`;
-      written[i] = rows === 0 ? null : { file, tmp, rows, minTs, maxTs };
+      written[i] = rows === 0 ? null : { partition: file, path: tmp, rows, minTsMs: minTs, maxTsMs: maxTs };
       if (rows === 0) await rm(tmp, { force: true });
     });
     if (broken !== null) throw new StagedPartsError(table, broken);
@@ -171,16 +169,16 @@ async function register(
 ): Promise<void> {
   const { timeColumn } = TABLES[stager.layout.table];
   const described = await conn.runAndReadAll(
-    `DESCRIBE SELECT * FROM read_parquet(${quoteSqlString(kept[0]!.tmp)})`,
+    `DESCRIBE SELECT * FROM read_parquet(${quoteSqlString(kept[0]!.path)})`,
   );
   const timeType = String((described.getRows() as unknown[][]).find((r) => r[0] === timeColumn)?.[1]);
   const newTuples: unknown[][] = [];
   const ids = kept.map((w) =>
     stager.registerGroup({
       values,
-      file: w.file,
-      minTs: w.minTs,
-      maxTs: w.maxTs,
+      file: w.partition,
+      minTs: w.minTsMs,
+      maxTs: w.maxTsMs,
       rows: w.rows,
       newTuples,
       source,
@@ -191,14 +189,14 @@ async function register(
   const prec = mergePolicyOf(stager.layout.table).rank[source];
   kept.forEach((w, i) =>
     stager.segments.push({
-      sql: `SELECT * FROM read_parquet(${quoteSqlString(w.tmp)})`,
+      sql: `SELECT * FROM read_parquet(${quoteSqlString(w.path)})`,
       timeType,
       pids: new Set([ids[i]!.pid]),
       prec,
       seq,
       relations: [],
       inKeyOrder: true,
-      file: w.tmp,
+      file: { path: w.path, rows: w.rows, minTsMs: w.minTsMs, maxTsMs: w.maxTsMs },
     }),
   );
 }

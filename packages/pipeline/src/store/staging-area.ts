@@ -81,6 +81,6 @@ export class StagingArea {
   /** Removes the files rows were written to when staged (`StagedSegment.file`); a closing store's too. */
   async removeStagedFiles(): Promise<void> {
     for (const stager of this.stagers.values())
-      for (const { file } of stager.segments) if (file !== undefined) await rm(file, { force: true });
+      for (const { file } of stager.segments) if (file !== undefined) await rm(file.path, { force: true });
   }
 }

@@ -127,7 +127,16 @@ export interface StagedSegment {
    * rows of its one partition, in key order, in the store's file format; `sql` reads it. Removed
    * when staging is reset.
    */
-  readonly file?: string;
+  readonly file?: WrittenFile;
+}
+
+/** A Parquet file the store wrote, with what its spec.json entry needs besides its bytes. */
+export interface WrittenFile {
+  readonly path: string;
+  readonly rows: number;
+  /** The time column's range, epoch ms. */
+  readonly minTsMs: number;
+  readonly maxTsMs: number;
 }
 
 /** What a stager staged of one series from one source: its dictionary values and time range. */

@@ -5,6 +5,7 @@ import { hashFile, syncPath } from "./fs-atomic.js";
 import { mergePartition, readParquetStats } from "./merge-partition.js";
 import { onConnectionsSideBySide } from "./side-by-side.js";
 import type { StagedPartition, StagedSegment, StagingLayout } from "./staging.js";
+import type { WrittenFile } from "./staging-layout.js";
 
 /** One partition file to merge and write to `tmp`. */
 export interface PartitionJob {
@@ -49,7 +50,7 @@ export async function writePartitions(params: {
     if (ready !== null) {
       // A hard link: the staged file stays the segment's until staging is reset (a failed commit
       // may be retried); a copy where the file system has no links.
-      await link(ready, job.tmp).catch(() => copyFile(ready, job.tmp));
+      await link(ready.path, job.tmp).catch(() => copyFile(ready.path, job.tmp));
     } else {
       await mergePartition({
         conn,
@@ -68,18 +69,25 @@ export async function writePartitions(params: {
       return;
     }
     await syncPath(job.tmp);
-    const stats = await readParquetStats(conn, layout.table, job.tmp);
-    const { rows } = stats;
+    // A file written when staged was counted then; any other is read back.
+    const stats = ready ?? (await readParquetStats(conn, layout.table, job.tmp));
     results[i] = {
       job,
-      entry: { path: job.rel, rows, bytes, sha256, min_ts: iso(stats.minTsMs), max_ts: iso(stats.maxTsMs) },
+      entry: {
+        path: job.rel,
+        rows: stats.rows,
+        bytes,
+        sha256,
+        min_ts: iso(stats.minTsMs),
+        max_ts: iso(stats.maxTsMs),
+      },
     };
   });
   return results;
 }
 
 /** The file staged rows were written to, when it is the partition's whole merge (see `writePartitions`). */
-function writtenWhenStaged(job: PartitionJob): string | null {
+function writtenWhenStaged(job: PartitionJob): WrittenFile | null {
   const [only] = job.segments;
   const alone = job.staged === null && job.existingFile === null && job.segments.length === 1;
   return alone && !job.dedupe && only!.file !== undefined ? only!.file : null;
