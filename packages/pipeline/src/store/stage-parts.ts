@@ -5,6 +5,7 @@ import path from "node:path";
 import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
 import { DatasetStoreStateError, StagedPartsError } from "./errors.js";
+import { hashFile, syncPath } from "./fs-atomic.js";
 import { PARQUET_COPY_OPTIONS, selectColumnsSql } from "./merge-partition.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import { onConnectionsSideBySide } from "./side-by-side.js";
@@ -90,6 +91,7 @@ export async function stageParts(
   const rowsPerPart = parts.ranges.map(() => 0);
   const time = `CAST(${quoteIdentifier(TABLES[table].timeColumn)} AS TIMESTAMP)`;
   let broken: string | null = null;
+  const finishing: Promise<void>[] = [];
   try {
     await onConnectionsSideBySide(await writer.conns(), jobs.length, async (c, i) => {
       const { file, indexes, tmp } = jobs[i]!;
@@ -123,9 +125,19 @@ export async function stageParts(
       });
       if (notAscending > 0) broken ??= `give rows of ${file} out of strictly ascending time order`;
       if (inParts !== rows) broken ??= `give ${rows - inParts} rows of ${file} outside their part's range`;
-      written[i] = rows === 0 ? null : { partition: file, path: tmp, rows, minTsMs: minTs, maxTsMs: maxTs };
-      if (rows === 0) await rm(tmp, { force: true });
-    });
+      if (rows === 0) {
+        await rm(tmp, { force: true });
+        return;
+      }
+      // Hashed and synced beside the next COPY, not before it: the commit then only links the file.
+      finishing.push(
+        Promise.all([hashFile(tmp), syncPath(tmp)]).then(([{ sha256, bytes }]) => {
+          written[i] = { partition: file, path: tmp, sha256, bytes, rows, minTsMs: minTs, maxTsMs: maxTs };
+        }),
+      );
+    }).finally(() => Promise.allSettled(finishing));
+    const failed = (await Promise.allSettled(finishing)).find((r) => r.status === "rejected");
+    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
     if (broken !== null) throw new StagedPartsError(table, broken);
   } catch (error) {
     for (const job of jobs) await rm(job.tmp, { force: true });
@@ -196,7 +208,14 @@ async function register(
       seq,
       relations: [],
       inKeyOrder: true,
-      file: { path: w.path, rows: w.rows, minTsMs: w.minTsMs, maxTsMs: w.maxTsMs },
+      file: {
+        path: w.path,
+        sha256: w.sha256,
+        bytes: w.bytes,
+        rows: w.rows,
+        minTsMs: w.minTsMs,
+        maxTsMs: w.maxTsMs,
+      },
     }),
   );
 }

@@ -130,9 +130,11 @@ export interface StagedSegment {
   readonly file?: WrittenFile;
 }
 
-/** A Parquet file the store wrote, with what its spec.json entry needs besides its bytes. */
+/** A Parquet file the store wrote and synced to disk, with what its spec.json entry needs. */
 export interface WrittenFile {
   readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
   readonly rows: number;
   /** The time column's range, epoch ms. */
   readonly minTsMs: number;

@@ -49,8 +49,15 @@ export async function writePartitions(params: {
     const ready = writtenWhenStaged(job);
     if (ready !== null) {
       // A hard link: the staged file stays the segment's until staging is reset (a failed commit
-      // may be retried); a copy where the file system has no links.
-      await link(ready.path, job.tmp).catch(() => copyFile(ready.path, job.tmp));
+      // may be retried); a synced copy where the file system has no links.
+      const linked = await link(ready.path, job.tmp).then(
+        () => true,
+        () => false,
+      );
+      if (!linked) {
+        await copyFile(ready.path, job.tmp);
+        await syncPath(job.tmp);
+      }
     } else {
       await mergePartition({
         conn,
@@ -63,13 +70,13 @@ export async function writePartitions(params: {
         dedupe: job.dedupe,
       });
     }
-    const { sha256, bytes } = await hashFile(job.tmp);
+    // A file written when staged was hashed, synced and counted then; any other is now.
+    const { sha256, bytes } = ready ?? (await hashFile(job.tmp));
     if (job.before?.sha256 === sha256) {
       results[i] = { job, entry: null };
       return;
     }
-    await syncPath(job.tmp);
-    // A file written when staged was counted then; any other is read back.
+    if (ready === null) await syncPath(job.tmp);
     const stats = ready ?? (await readParquetStats(conn, layout.table, job.tmp));
     results[i] = {
       job,
