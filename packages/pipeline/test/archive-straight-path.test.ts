@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fileURLToPath } from "node:url";
 import { emptyCounts, ingestRows, storeSink } from "../src/ingest/index.js";
+import { ArchiveFormatError } from "../src/sources/archive/errors.js";
 import { SPOT_KLINES_MS } from "../src/sources/archive/formats.js";
 import { importArchiveCsvs, stageArchiveCsvs } from "../src/sources/archive/import.js";
 import { toArchiveSymbol } from "../src/sources/archive/plan.js";
@@ -174,6 +175,30 @@ describe("archive import straight from the CSVs", () => {
     expect(straight.leftInTmp).toEqual([]);
     expect(straight.rowsPerFile).toEqual([24, 24, 24, 24]);
     expect(await filesOf(straight.dir)).toEqual(await filesOf(checked.dir));
+  });
+
+  it("names the file that is not in its format (ArchiveFormatError) and stages nothing", async () => {
+    // Spot klines have no header row: a file that starts with one is not this format.
+    const files = await writeDailyCsvs((day, lines) =>
+      day === 1 ? ["open_time,open,high,low", ...lines] : lines,
+    );
+    const { store, dir } = await openStore();
+    const staged = stageArchiveCsvs({
+      store,
+      sink: storeSink(store, { datasetDir: dir, runId: "bad" }),
+      table: "ohlcv_1h",
+      symbol,
+      format: SPOT_KLINES_MS,
+      files,
+      startMs: START,
+      endMs: END,
+      nowMs: NOW,
+      counts: emptyCounts(),
+    });
+    await expect(staged).rejects.toThrow(ArchiveFormatError);
+    await expect(staged).rejects.toThrow(files[1]!.csvPath);
+    expect(await readdir(path.join(dir, ".cexdata/tmp")).catch(() => [])).toEqual([]);
+    expect((await store.commit()).changedFiles).toEqual([]);
   });
 
   it("quarantines a refused row with its reason and stores every other row", async () => {
