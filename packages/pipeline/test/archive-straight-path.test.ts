@@ -73,11 +73,11 @@ async function openStore(): Promise<{ store: DatasetStore; dir: string }> {
   return { store, dir };
 }
 
-/** The importer's path for a group of CSVs: straight when it can be. */
-async function importStraight(files: Awaited<ReturnType<typeof writeDailyCsvs>>) {
-  const { store, dir } = await openStore();
-  const counts = emptyCounts();
-  const rowsPerFile = await stageArchiveCsvs({
+type DailyCsvs = Awaited<ReturnType<typeof writeDailyCsvs>>;
+
+/** The importer's path for a group of CSVs (straight when it can be), staged on `store`. */
+function stageCsvs(store: DatasetStore, dir: string, files: DailyCsvs, counts = emptyCounts()) {
+  return stageArchiveCsvs({
     store,
     sink: storeSink(store, { datasetDir: dir, runId: "straight" }),
     table: "ohlcv_1h",
@@ -89,14 +89,22 @@ async function importStraight(files: Awaited<ReturnType<typeof writeDailyCsvs>>)
     nowMs: NOW,
     counts,
   });
-  const stagedFiles = await readdir(path.join(dir, ".cexdata/tmp")).catch(() => [] as string[]);
+}
+
+const tmpFilesOf = (dir: string) => readdir(path.join(dir, ".cexdata/tmp")).catch(() => [] as string[]);
+
+/** Stages the CSVs in a new store and commits them. */
+async function importStraight(files: DailyCsvs) {
+  const { store, dir } = await openStore();
+  const counts = emptyCounts();
+  const rowsPerFile = await stageCsvs(store, dir, files, counts);
+  const stagedFiles = await tmpFilesOf(dir);
   await store.commit();
-  const leftInTmp = await readdir(path.join(dir, ".cexdata/tmp")).catch(() => [] as string[]);
-  return { dir, counts, rowsPerFile, stagedFiles, leftInTmp };
+  return { dir, counts, rowsPerFile, stagedFiles, leftInTmp: await tmpFilesOf(dir) };
 }
 
 /** The same CSVs through the checked path only: read into a checked table, then staged from it. */
-async function importChecked(files: Awaited<ReturnType<typeof writeDailyCsvs>>) {
+async function importChecked(files: DailyCsvs) {
   const { store, dir } = await openStore();
   const counts = emptyCounts();
   await store.withConnection(async (conn) => {
@@ -149,21 +157,10 @@ describe("archive import straight from the CSVs", () => {
   it("leaves none of the files it wrote while staging when the store closes without a commit", async () => {
     const files = await writeDailyCsvs();
     const { store, dir } = await openStore();
-    await stageArchiveCsvs({
-      store,
-      sink: storeSink(store, { datasetDir: dir, runId: "abandoned" }),
-      table: "ohlcv_1h",
-      symbol,
-      format: SPOT_KLINES_MS,
-      files,
-      startMs: START,
-      endMs: END,
-      nowMs: NOW,
-      counts: emptyCounts(),
-    });
-    expect(await readdir(path.join(dir, ".cexdata/tmp"))).toHaveLength(2);
+    await stageCsvs(store, dir, files);
+    expect(await tmpFilesOf(dir)).toHaveLength(2);
     await store.close();
-    expect(await readdir(path.join(dir, ".cexdata/tmp"))).toEqual([]);
+    expect(await tmpFilesOf(dir)).toEqual([]);
     expect(await readSpec(dir)).toBeNull();
   });
 
@@ -183,21 +180,10 @@ describe("archive import straight from the CSVs", () => {
       day === 1 ? ["open_time,open,high,low", ...lines] : lines,
     );
     const { store, dir } = await openStore();
-    const staged = stageArchiveCsvs({
-      store,
-      sink: storeSink(store, { datasetDir: dir, runId: "bad" }),
-      table: "ohlcv_1h",
-      symbol,
-      format: SPOT_KLINES_MS,
-      files,
-      startMs: START,
-      endMs: END,
-      nowMs: NOW,
-      counts: emptyCounts(),
-    });
+    const staged = stageCsvs(store, dir, files);
     await expect(staged).rejects.toThrow(ArchiveFormatError);
     await expect(staged).rejects.toThrow(files[1]!.csvPath);
-    expect(await readdir(path.join(dir, ".cexdata/tmp")).catch(() => [])).toEqual([]);
+    expect(await tmpFilesOf(dir)).toEqual([]);
     expect((await store.commit()).changedFiles).toEqual([]);
   });
 
