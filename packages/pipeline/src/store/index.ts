@@ -12,12 +12,8 @@ export { openDuckDB, quoteSqlString, quoteIdentifier } from "./duckdb.js";
 export type { OpenDuckDBParams, DuckDBHandle } from "./duckdb.js";
 export { readSpec, writeSpec, formatSpec, SPEC_FILE } from "./manifest.js";
 export { hashFile } from "./fs-atomic.js";
-export {
-  DatasetLockedError,
-  DatasetRecoveryError,
-  DatasetStoreStateError,
-  StagedPartsError,
-} from "./errors.js";
+export { DatasetLockedError, DatasetRecoveryError, DatasetStoreStateError } from "./errors.js";
+export { StagedPartsError } from "./errors.js";
 export { MERGE_POLICIES, mergePolicyOf } from "./merge-policy.js";
 export type { MergePolicy } from "./merge-policy.js";
 export { verifyDataset } from "./verify-dataset.js";
