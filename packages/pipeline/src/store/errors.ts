@@ -72,10 +72,11 @@ export class DatasetNotWritableError extends Error {
 }
 
 /**
- * Rows staged in parts (`StagingQuery.parts`) broke the promise they came with: two rows of a
- * partition share a time or one comes before the row above it, or some rows lie outside their
- * part's range. Nothing was staged; the caller takes the rows the general way (which finds and
- * quarantines duplicates, and sorts).
+ * Rows staged in parts (`StagingQuery.parts`) could not be written as parts (the table or the
+ * query does not allow it) or broke the promise they came with: two rows of a partition share a
+ * time or one comes before the row above it, or some rows lie outside their part's range. Nothing
+ * was staged; the caller takes the rows the general way (which finds and quarantines duplicates,
+ * and sorts).
  */
 export class StagedPartsError extends Error {
   override readonly name = "StagedPartsError";

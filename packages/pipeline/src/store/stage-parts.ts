@@ -46,7 +46,8 @@ interface WrittenPart extends WrittenFile {
 }
 
 /**
- * Stages `parts` by writing each partition's Parquet file at once from the parts of its period,
+ * Stages `parts` (see `StagingQuery.parts`; the caller checked the table and the promise's flags)
+ * by writing each partition's Parquet file at once from the parts of its period,
  * one COPY per partition side by side: the rows are never kept in DuckDB, and a partition with
  * nothing else to merge at commit takes its file as it is (`writePartitions`). An archive import
  * then costs about what DuckDB alone takes for `read_csv` -> `COPY`: keeping the rows in a table
@@ -64,9 +65,6 @@ export async function stageParts(
 ): Promise<number> {
   const { layout } = stager;
   const table = layout.table;
-  if (!stager.keyIsSeriesAndTime) {
-    throw new DatasetStoreStateError(`stageFromQuery(${table}): parts need a key of series and time only`);
-  }
   const values = layout.dictColumns.map((c) => {
     const v = parts.series[c];
     if (v === undefined) throw new DatasetStoreStateError(`stageFromQuery(${table}): parts name no ${c}`);
@@ -208,14 +206,7 @@ async function register(
       seq,
       relations: [],
       inKeyOrder: true,
-      file: {
-        path: w.path,
-        sha256: w.sha256,
-        bytes: w.bytes,
-        rows: w.rows,
-        minTsMs: w.minTsMs,
-        maxTsMs: w.maxTsMs,
-      },
+      file: w,
     }),
   );
 }

@@ -2,7 +2,7 @@ import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
 import { TABLES, partitionPath, partitionTimeRange, tableDef, type TableName } from "@cexdata/schema";
 import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier } from "./duckdb.js";
-import { DatasetStoreStateError } from "./errors.js";
+import { DatasetStoreStateError, StagedPartsError } from "./errors.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import { stageParts, type PartFileWriter, type StagingParts } from "./stage-parts.js";
 import { PREC_SCALE, type TableStager } from "./staging.js";
@@ -30,11 +30,11 @@ export interface StagingQuery {
    */
   readonly inKeyOrder?: boolean;
   /**
-   * The same rows in parts, each read from its own source (`sql` is their union): with
-   * `keysUnique` and `inKeyOrder`, one series, a table keyed by series and time and no parameters,
+   * The same rows in parts, each read from its own source (`sql` is their union), of one series:
    * the store writes each partition's file at once from the parts of its period instead of keeping
-   * the rows (see `stageParts`), and throws `StagedPartsError`, having staged nothing, if the rows
-   * break the promise. Otherwise `sql` is staged as any query.
+   * the rows (see `stageParts`). It needs `keysUnique`, `inKeyOrder`, no parameters and a table
+   * keyed by series and time; without them, or if the rows break the promise, it throws
+   * `StagedPartsError` with nothing staged.
    */
   readonly parts?: StagingParts;
 }
@@ -92,8 +92,11 @@ export async function stageQueryRows(
   source: RowSource,
   writer: PartFileWriter,
 ): Promise<number> {
-  const noParams = Object.keys(query.params ?? {}).length === 0;
-  if (query.parts && query.keysUnique && query.inKeyOrder && stager.keyIsSeriesAndTime && noParams) {
+  if (query.parts) {
+    const table = stager.layout.table;
+    if (!stager.keyIsSeriesAndTime) throw new StagedPartsError(table, "need a key of series and time only");
+    if (!query.keysUnique || !query.inKeyOrder || Object.keys(query.params ?? {}).length > 0)
+      throw new StagedPartsError(table, "need unique keys in key order and no parameters");
     return stageParts(conn, stager, query.parts, source, writer);
   }
   let adopted = false;

@@ -1,4 +1,4 @@
-import { quoteIdentifier, quoteSqlString, type Row, TABLES, tableDef, type TableName } from "@cexdata/schema";
+import { quoteIdentifier, quoteSqlString, type Row, tableDef, type TableName } from "@cexdata/schema";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -202,9 +202,6 @@ function csvRowsSql(
 /** See `stageArchiveCsvs`; null, with nothing staged, when the rows need the checked path. */
 async function stageStraightFromCsvs(p: StageArchiveCsvsParams): Promise<number[] | null> {
   const identity = seriesIdentity(p.table, p.symbol);
-  const def = TABLES[p.table];
-  // Parts promise unique keys in key order: a key of the series and the time alone.
-  if (!(def.key as readonly string[]).every((k) => k === def.timeColumn || k in identity)) return null;
   const paths = p.files.map((f) => f.csvPath);
   // The first refused row fails the COPY it is read in: refusals are the checked path's to quarantine.
   const reason = rowViolationSql(p.table, `${p.nowMs}::BIGINT`);
@@ -234,8 +231,9 @@ async function stageStraightFromCsvs(p: StageArchiveCsvsParams): Promise<number[
       counts: p.counts,
     });
   } catch (err) {
-    // Whatever failed here (a refused row, rows out of order, a CSV that does not parse) the checked
-    // path does again with the rows in a table, and quarantines or names it: only a full disk stops.
+    // Whatever failed here (a table not keyed by series and time, a refused row, rows out of order,
+    // a CSV that does not parse) the checked path does again with the rows in a table, and
+    // quarantines or names it: only a full disk stops.
     if (err instanceof DiskFullError) throw err;
     return null;
   }
