@@ -6,7 +6,7 @@ import {
   type ColumnDef,
   type TableName,
 } from "@cexdata/schema";
-import type { DuckDBConnection, DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBConnection } from "@duckdb/node-api";
 import { z } from "zod";
 import { ruleViolationSql } from "./rules.js";
 import { DUPLICATE_REASON } from "./validate-rows.js";
@@ -126,10 +126,8 @@ async function inAscendingOrder(conn: DuckDBConnection, checked: string, time: s
 export async function validateInDuckDB(params: {
   conn: DuckDBConnection;
   table: TableName;
-  /** A relation name or a parenthesised subquery with the table's columns. */
+  /** A relation name or a parenthesised subquery with the table's columns, without parameters. */
   source: string;
-  /** Parameters of `source`, if it is a subquery ($now_ms is added). */
-  sourceParams?: Record<string, DuckDBValue>;
   /**
    * Text columns holding one value in the whole batch (one series), already checked with
    * `checkSeriesIdentity`: not materialised (repeating strings is most of a table's cost), not
@@ -160,7 +158,7 @@ export async function validateInDuckDB(params: {
   await conn.run(
     `${create} ${checked} AS SELECT ${cols.join(", ")},
       ${rowViolationSql(table)} AS reason FROM ${source}`,
-    { ...params.sourceParams, now_ms: BigInt(params.nowMs) },
+    { now_ms: BigInt(params.nowMs) },
   );
   // Keys held by more than one valid row (rare), and how many different versions each has. The
   // grouping skips columns constant in the batch (one series): hashing a BIGINT beats four columns.

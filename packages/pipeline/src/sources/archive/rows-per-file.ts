@@ -19,24 +19,10 @@ export async function rowsPerFile(
     `SELECT min(epoch_ms(ts))::DOUBLE, max(epoch_ms(ts))::DOUBLE, count(*)::DOUBLE FROM ${relation}
      GROUP BY epoch_ms(ts) // ${DAY_MS}`,
   );
-  return (
-    rowsPerFileByDay(reader.getRows() as [number, number, number][], ranges) ??
-    rowsPerFileByJoin(conn, relation, ranges)
-  );
-}
-
-/**
- * Rows per file range from rows counted by UTC day (`[first ms, last ms, rows]` per day); null
- * when a day is not held by one range.
- */
-function rowsPerFileByDay(
-  days: readonly (readonly [number, number, number])[],
-  ranges: readonly TimeRange[],
-): number[] | null {
   const counts = ranges.map(() => 0);
-  for (const [first, last, n] of days) {
+  for (const [first, last, n] of reader.getRows() as [number, number, number][]) {
     const i = ranges.findIndex((r) => first >= r.startMs && first < r.endMs);
-    if (i < 0 || last >= ranges[i]!.endMs) return null;
+    if (i < 0 || last >= ranges[i]!.endMs) return rowsPerFileByJoin(conn, relation, ranges);
     counts[i]! += n;
   }
   return counts;
