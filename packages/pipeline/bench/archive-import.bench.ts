@@ -14,7 +14,7 @@ import { openDuckDB } from "../src/store/duckdb.js";
 import { openDatasetStore } from "../src/store/index.js";
 import { toArchiveSymbol } from "../src/sources/archive/plan.js";
 import { readCsvSql, SPOT_KLINES_MS } from "../src/sources/archive/formats.js";
-import { stageArchiveCsvs } from "../src/sources/archive/import.js";
+import { stageArchiveCsvs } from "../src/sources/archive/stage-csvs.js";
 import { emptyCounts, storeSink } from "../src/ingest/index.js";
 import { PARQUET_COPY_OPTIONS } from "../src/store/merge-partition.js";
 

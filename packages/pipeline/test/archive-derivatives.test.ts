@@ -8,7 +8,7 @@ import { toArchiveSymbol } from "../src/sources/archive/plan.js";
 import type { ArchiveDataset } from "../src/sources/archive/plan.js";
 import type { ArchiveTable } from "../src/sources/archive/plan.js";
 import { csvFormatFor } from "../src/sources/archive/formats.js";
-import { importArchiveCsvs } from "../src/sources/archive/import.js";
+import { importArchiveCsvs } from "../src/sources/archive/stage-csvs.js";
 import { ArchiveFormatError } from "../src/sources/archive/errors.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { emptyCounts, ingestRows, storeSink } from "../src/ingest/index.js";
 import { ArchiveFormatError } from "../src/sources/archive/errors.js";
 import { SPOT_KLINES_MS } from "../src/sources/archive/formats.js";
-import { importArchiveCsvs, stageArchiveCsvs } from "../src/sources/archive/import.js";
+import { importArchiveCsvs, stageArchiveCsvs } from "../src/sources/archive/stage-csvs.js";
 import { toArchiveSymbol } from "../src/sources/archive/plan.js";
 import { openDatasetStore, readSpec, type DatasetStore } from "../src/store/index.js";
 import { quarantinePath } from "../src/validate/index.js";

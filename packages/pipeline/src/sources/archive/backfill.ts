@@ -14,7 +14,8 @@ import { ArchiveUnsupportedError } from "./errors.js";
 import type { DownloadArchiveZipParams } from "./fetch.js";
 import { fillFromRest, type FillGap, type RestFill } from "./fill.js";
 import { findGaps } from "../../store/index.js";
-import { type ArchiveImport, type ArchiveLeftover, importArchiveRange, type StagingStore } from "./import.js";
+import { type ArchiveImport, type ArchiveLeftover, importArchiveRange } from "./import.js";
+import type { StagingStore } from "./stage-csvs.js";
 import {
   type ArchiveDataset,
   type ArchiveSymbol,

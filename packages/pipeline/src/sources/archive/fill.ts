@@ -3,7 +3,7 @@ import type { ExchangeAdapter, SeriesTable } from "../../exchanges/types.js";
 import { missingRuns } from "../../store/index.js";
 import { ingestRows, storeSink } from "../../ingest/index.js";
 import { fetchSeries } from "../rest/fetch-series.js";
-import type { StagingStore } from "./import.js";
+import type { StagingStore } from "./stage-csvs.js";
 import type { TimeRange } from "./plan.js";
 
 /** What the REST side is asked for: the rows of one series in [startMs, endMs), in the table's row shape. */
