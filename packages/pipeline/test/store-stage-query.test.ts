@@ -109,6 +109,27 @@ describe("stageFromQuery", () => {
     ]);
   });
 
+  it("merges rows staged from JS and from a query into the same partitions in one round, by source rank", async () => {
+    const store = await open();
+    const data = rows();
+    // From JS (written to the spill files) and from SQL (into the staging table), the same keys.
+    await store.stage("ohlcv_1m", data, "rest");
+    await loadIntoDuckDB(store, data);
+    await store.stageFromQuery(
+      "ohlcv_1m",
+      { sql: "SELECT * REPLACE (close + 0.5 AS close, high + 1 AS high) FROM src WHERE symbol = 'BTC/USDT'" },
+      "archive",
+    );
+    await store.commit();
+    const stored = await store.readRows("ohlcv_1m");
+    expect(stored).toHaveLength(data.length);
+    const closeOf = new Map(data.map((r) => [`${r.symbol} ${r.ts}`, r.close]));
+    for (const r of stored) {
+      const staged = closeOf.get(`${r.symbol} ${r.ts}`)!;
+      expect(r.close).toBe(r.symbol === "BTC/USDT" ? staged + 0.5 : staged);
+    }
+  });
+
   it("refuses a query with two rows of one key, and stages nothing from it", async () => {
     const store = await open();
     await loadIntoDuckDB(store, rows());

@@ -1,7 +1,7 @@
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { datasetSpecSchema, type OhlcvRow } from "@cexdata/schema";
+import { datasetSpecSchema, type LiquidationRow, type OhlcvRow, type TableName } from "@cexdata/schema";
 import { openDatasetStore, type OpenDatasetStoreParams } from "../src/store/index.js";
 import { parseMemorySize, stagingMemoryLimitOf } from "../src/store/staging-memory.js";
 import { LATER, makeOhlcvRows, makeTempDir } from "./store-fixture-rows.js";
@@ -14,16 +14,17 @@ afterEach(async () => {
 const START = Date.UTC(2024, 0, 1);
 const ETH = { base: "ETH", symbol: "ETH/USDT" } as const;
 
+type Page = { rows: readonly (OhlcvRow | LiquidationRow)[]; source: "archive" | "rest" | "ws" };
+
 /** 2 series of 150k candles each (about 7 months), staged in 50k-row pages as a backfill does. */
-function pages(): { rows: OhlcvRow[]; source: "archive" | "rest" }[] {
-  const out: { rows: OhlcvRow[]; source: "archive" | "rest" }[] = [];
+function candlePages(): Page[] {
+  const out: Page[] = [];
   for (let p = 0; p < 3; p++) {
     const from = START + p * 50_000 * 60_000;
     out.push({ rows: makeOhlcvRows(50_000, from), source: "archive" });
     out.push({ rows: makeOhlcvRows(50_000, from, ETH), source: "archive" });
   }
-  // REST rows over part of the archive's: the merge must still pick the archive's (the ranks and
-  // sequence numbers of rows that went to disk come back intact).
+  // REST rows over part of the archive's: the merge must still pick the archive's.
   out.push({
     rows: makeOhlcvRows(20_000, START + 10_000 * 60_000, { close: 101, high: 120 }),
     source: "rest",
@@ -31,13 +32,50 @@ function pages(): { rows: OhlcvRow[]; source: "archive" | "rest" }[] {
   return out;
 }
 
-/** Stages and commits `pages()`; returns the spec's files and DuckDB's temp storage before the commit. */
-async function writeDataset(params: Partial<OpenDatasetStoreParams>, inspect = true) {
+function liquidations(base: string, count: number, from: number, price = 60_000): LiquidationRow[] {
+  return Array.from({ length: count }, (_, i) => ({
+    exchange: "okx",
+    symbol: `${base}/USDT:USDT`,
+    ts: from + i * 10_000,
+    id: `L${from + i * 10_000}`,
+    base,
+    quote: "USDT",
+    side: i % 2 === 0 ? "long" : "short",
+    price,
+    amount: 0.5,
+    value: price / 2,
+  }));
+}
+
+/**
+ * Liquidations (a table with text values, so appended to DuckDB's staging table): 2 series of 150k
+ * each in 50k-row pages, then websocket rows over part of the REST ones, with another price: the
+ * merge must still choose the same rows (the ranks and sequence numbers of rows that went to disk
+ * come back intact).
+ */
+function liquidationPages(): Page[] {
+  const out: Page[] = [];
+  for (let p = 0; p < 3; p++) {
+    const from = START + p * 50_000 * 10_000;
+    out.push({ rows: liquidations("BTC", 50_000, from), source: "rest" });
+    out.push({ rows: liquidations("ETH", 50_000, from), source: "rest" });
+  }
+  out.push({ rows: liquidations("BTC", 20_000, START + 10_000 * 10_000, 61_000), source: "ws" });
+  return out;
+}
+
+/** Stages and commits `pages` into `table`; returns the spec's files and DuckDB's temp storage before the commit. */
+async function writeDataset(
+  table: TableName,
+  pages: readonly Page[],
+  params: Partial<OpenDatasetStoreParams>,
+  inspect = true,
+) {
   const dir = await makeTempDir();
   dirs.push(dir);
   const store = await openDatasetStore({ dir, nowMs: () => LATER, ...params });
   try {
-    for (const page of pages()) await store.stage("ohlcv_1m", page.rows, page.source);
+    for (const page of pages) await store.stage(table, page.rows as never, page.source);
     // SQL work after staging runs under the store's full limit again (512MB, DuckDB shows MiB).
     // Without it, the commit merges straight after staging (under the budget, when rows went to disk).
     const [tempBytes, limit] = !inspect
@@ -50,7 +88,7 @@ async function writeDataset(params: Partial<OpenDatasetStoreParams>, inspect = t
         });
     await store.commit();
     const spec = datasetSpecSchema.parse(JSON.parse(await readFile(path.join(dir, "spec.json"), "utf8")));
-    const files = spec.tables.ohlcv_1m!.files.map((f) => ({ path: f.path, rows: f.rows, sha256: f.sha256 }));
+    const files = spec.tables[table]!.files.map((f) => ({ path: f.path, rows: f.rows, sha256: f.sha256 }));
     return { files, tempBytes, limit };
   } finally {
     await store.close();
@@ -58,15 +96,25 @@ async function writeDataset(params: Partial<OpenDatasetStoreParams>, inspect = t
 }
 
 describe("staging memory budget", () => {
-  it("keeps staged rows past the budget on disk until the commit, which writes the same files", async () => {
-    const full = await writeDataset({ stagingMemoryLimit: "1GB" });
-    const small = await writeDataset({ stagingMemoryLimit: "24MB" });
+  it("keeps appended rows past the budget on disk until the commit, which writes the same files", async () => {
+    const pages = liquidationPages();
+    const full = await writeDataset("liquidations", pages, { stagingMemoryLimit: "1GB" });
+    const small = await writeDataset("liquidations", pages, { stagingMemoryLimit: "24MB" });
     expect(full.tempBytes).toBe(0);
     expect(small.tempBytes).toBeGreaterThan(0);
     expect(small.files).toEqual(full.files);
-    const straight = await writeDataset({ stagingMemoryLimit: "24MB" }, false);
+    const straight = await writeDataset("liquidations", pages, { stagingMemoryLimit: "24MB" }, false);
     expect(straight.files).toEqual(full.files);
     expect(small.limit).toBe("488.2 MiB");
+    expect(full.files.reduce((n, f) => n + f.rows, 0)).toBe(300_000);
+  });
+
+  it("leaves DuckDB's memory to candles' spill files, with the same files under any budget", async () => {
+    const pages = candlePages();
+    const full = await writeDataset("ohlcv_1m", pages, { stagingMemoryLimit: "1GB" });
+    const small = await writeDataset("ohlcv_1m", pages, { stagingMemoryLimit: "24MB" });
+    expect([full.tempBytes, small.tempBytes]).toEqual([0, 0]);
+    expect(small.files).toEqual(full.files);
     expect(full.files.reduce((n, f) => n + f.rows, 0)).toBe(300_000);
   });
 

@@ -52,7 +52,7 @@ export class DatasetStore {
     private readonly release: () => Promise<void>,
     private readonly params: OpenDatasetStoreParams,
   ) {
-    this.staging = new StagingArea(duck.connection, () => this.clock());
+    this.staging = new StagingArea(duck.connection, () => this.clock(), this.workDir);
     this.memoryLimit = new StoreMemoryLimit(duck.connection, params);
   }
 
@@ -88,11 +88,12 @@ export class DatasetStore {
     this.assertOpen();
     const stager = await this.staging.stagerOf(table);
     try {
-      await this.memoryLimit.forStaging();
+      // Rows appended to DuckDB stay in its memory until they pass the budget, then go to its temp
+      // files; spilled rows go to their own files at once.
+      if (stager.spill === null) await this.memoryLimit.forStaging();
       await stager.stage(rows as readonly Row<TableName>[], source);
     } catch (error) {
-      // Staging lives in DuckDB's memory until it passes its budget, then spills to temp files.
-      throw this.diskFull(error, `staged ${table} rows (DuckDB temp files in ${WORK_DIR})`);
+      throw this.diskFull(error, `staged ${table} rows (the store's files in ${WORK_DIR})`);
     }
   }
 
@@ -237,8 +238,14 @@ export class DatasetStore {
   /** Merges everything staged into the dataset; see `CommitResult`. Staging is empty afterwards. */
   async commit(): Promise<CommitResult> {
     this.assertOpen();
-    this.staging.closeAppenders();
-    await this.memoryLimit.forCommit(this.params.threads ?? availableParallelism());
+    try {
+      this.staging.finishStaging();
+    } catch (error) {
+      throw this.diskFull(error, `the staged rows' files in ${WORK_DIR}`);
+    }
+    // The full limit: a merge reading appended rows back from DuckDB's temp files, deduplicating
+    // them (liquidations' keys may repeat), failed at the staging budget plus 16MB a connection.
+    await this.memoryLimit.forWork();
     // A closed year's month files first: the rows staged for that year are merged into its file.
     const compacted = (await this.compactClosed()).compacted.map((c) => c.to);
     const progress = newCommitProgress();
@@ -279,8 +286,13 @@ export class DatasetStore {
     await this.staging.removeStagedFiles();
     for (const conn of this.extraConns ?? []) conn.closeSync();
     this.duck.close();
-    await rm(path.join(this.dir, WORK_DIR, `duckdb-${process.pid}`), { recursive: true, force: true });
+    await rm(this.workDir, { recursive: true, force: true });
     await this.release();
+  }
+
+  /** This writer's work directory: DuckDB's database and temp files, and the spill files. */
+  private get workDir(): string {
+    return path.join(this.dir, WORK_DIR, `duckdb-${process.pid}`);
   }
 
   /**

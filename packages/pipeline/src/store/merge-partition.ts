@@ -47,11 +47,19 @@ function stagedRowsSql(layout: StagingLayout, staged: StagedPartition): string {
         : `d.${quoteIdentifier(name)}`;
     return `${expr} AS ${quoteIdentifier(name)}`;
   });
-  const from =
-    one !== null
-      ? `${layout.stageTable} s`
-      : `${layout.stageTable} s JOIN ${layout.dictTable} d ON s._sid = d._sid`;
-  return `SELECT ${columns.join(", ")}, ${STAGED_PREC_SEQ_SQL} FROM ${from} WHERE ${staged.where}`;
+  const table = `${layout.stageTable} s`;
+  // A source read alone keeps its staging order (rows already in key order then skip the sort).
+  const [rows, where] =
+    staged.spilled === null
+      ? [table, staged.where]
+      : staged.where === null
+        ? [`${staged.spilled} s`, null]
+        : [
+            `(SELECT s.* FROM ${table} WHERE ${staged.where} UNION ALL BY NAME SELECT * FROM ${staged.spilled}) s`,
+            null,
+          ];
+  const from = one !== null ? rows : `${rows} JOIN ${layout.dictTable} d ON s._sid = d._sid`;
+  return `SELECT ${columns.join(", ")}, ${STAGED_PREC_SEQ_SQL} FROM ${from}${where === null ? "" : ` WHERE ${where}`}`;
 }
 
 /** A segment's rows of one partition: the query cut to the partition's time range. */

@@ -221,6 +221,6 @@ async function stageRows(
     params,
   );
   // The INSERT's row order is not the key order: those partitions are sorted at commit.
-  for (const { pid: p, sid: s } of ids) stager.addSeries(p, s, true);
+  for (const { pid: p, sid: s } of ids) stager.addSeries(p, s, "inserted");
   return { rows: total, adopted: false };
 }

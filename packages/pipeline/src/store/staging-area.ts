@@ -1,9 +1,16 @@
-import { isTableName, type TableName } from "@cexdata/schema";
+import { isTableName, tableDef, type TableName } from "@cexdata/schema";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { rm } from "node:fs/promises";
 import { DatasetStoreStateError } from "./errors.js";
+import { SpilledRows, type SpilledColumn } from "./spilled-rows.js";
 import { dropTables } from "./stage-query.js";
-import { TableStager, buildStagingLayout, createStagingTables, type SeriesTouch } from "./staging.js";
+import {
+  TableStager,
+  buildStagingLayout,
+  createStagingTables,
+  type SeriesTouch,
+  type StagingLayout,
+} from "./staging.js";
 
 /**
  * A store's staging round: one `TableStager` per table staged since the last commit, and what the
@@ -18,6 +25,8 @@ export class StagingArea {
   constructor(
     private readonly conn: DuckDBConnection,
     private readonly clock: () => number,
+    /** The store's own work directory (removed when it closes): spill files go there. */
+    private readonly workDir: string,
   ) {}
 
   /** The tables staged in this round, each with its stager. */
@@ -38,7 +47,9 @@ export class StagingArea {
       const layout = buildStagingLayout(table);
       await createStagingTables(this.conn, layout);
       this.roundNowMs ??= this.clock();
-      stager = new TableStager(this.conn, layout, this.roundNowMs);
+      const columns = spilledColumnsOf(layout);
+      const spill = columns && new SpilledRows(this.workDir, table, columns);
+      stager = new TableStager(this.conn, layout, this.roundNowMs, spill);
       this.stagers.set(table, stager);
     }
     return stager;
@@ -65,6 +76,12 @@ export class StagingArea {
     for (const stager of this.stagers.values()) stager.closeAppender();
   }
 
+  /** Before a commit reads what was staged: appenders closed, spill files written whole. */
+  finishStaging(): void {
+    this.closeAppenders();
+    for (const stager of this.stagers.values()) stager.spill?.finishAll();
+  }
+
   /** Drops the staged rows: the next stage starts a new round. */
   async reset(): Promise<void> {
     for (const stager of this.stagers.values()) {
@@ -78,9 +95,28 @@ export class StagingArea {
     this.roundNowMs = null;
   }
 
-  /** Removes the files rows were written to when staged (`StagedSegment.file`); a closing store's too. */
+  /**
+   * Removes the files rows were written to when staged (`StagedSegment.file`, the spill files); a
+   * closing store's too.
+   */
   async removeStagedFiles(): Promise<void> {
-    for (const stager of this.stagers.values())
+    for (const stager of this.stagers.values()) {
+      stager.spill?.remove();
       for (const { file } of stager.segments) if (file !== undefined) await rm(file.path, { force: true });
+    }
   }
+}
+
+/**
+ * The columns a table's rows are spilled in (see spilled-rows.ts): the staging table's, when every
+ * one is staged as a number; null for a table with text, boolean or list values (those are appended).
+ */
+function spilledColumnsOf(layout: StagingLayout): SpilledColumn[] | null {
+  if (!layout.valueColumns.every((c) => c.stageType.toString() === "DOUBLE")) return null;
+  const columns = tableDef(layout.table).columns;
+  return [
+    { name: "_seq", nullable: false },
+    { name: "_sid", nullable: false },
+    ...layout.valueColumns.map((c) => ({ name: c.name, nullable: columns[c.name]!.nullable })),
+  ];
 }

@@ -4,12 +4,12 @@ import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier } from "./duckdb.js";
 
 /**
- * Staged rows live in DuckDB, not in JS arrays, so a 10M-row backfill stays within DuckDB's memory
- * limit (it spills to disk). Rows enter as column chunks: numbers and timestamps as DOUBLE (epoch
- * ms is exact below 2^53), and the columns that repeat along a series (exchange, market, symbol,
- * base, quote) as one INTEGER id into a small dictionary table, because writing strings across the
- * native boundary costs more than everything else together. The merge casts back to the schema's
- * exact types.
+ * Staged rows do not stay in JS arrays, so a 10M-row backfill stays within bounds: they go to spill
+ * files (tables of numbers only, see spilled-rows.ts) or to a DuckDB staging table within DuckDB's
+ * memory limit (it spills to disk). Either way numbers and timestamps are DOUBLE (epoch ms is exact
+ * below 2^53), and the columns that repeat along a series (exchange, market, symbol, base, quote)
+ * are one id into a small dictionary table, because writing strings across the native boundary
+ * costs more than everything else together. The merge casts back to the schema's exact types.
  */
 const DICTIONARY_COLUMNS = new Set(["exchange", "market", "symbol", "base", "quote"]);
 
@@ -92,13 +92,18 @@ export const PREC_SCALE = 2 ** 44;
 export const STAGED_PREC_SEQ_SQL = `CAST(floor(s._seq / ${PREC_SCALE}) AS INTEGER) AS _prec, s._seq - floor(s._seq / ${PREC_SCALE}) * ${PREC_SCALE} AS _seq`;
 
 /**
- * How the merge reads one partition's rows from the staging table. Rows carry no partition id (one
- * column fewer to land): a partition's rows are those of its series (all of its base) in its time
- * range, the same rule `partitionPath` chose them by.
+ * How the merge reads one partition's staged rows. In the staging table, rows carry no partition id
+ * (one column fewer to land): a partition's rows are those of its series (all of its base) in its
+ * time range, the same rule `partitionPath` chose them by. Spilled rows have a file per partition.
  */
 export interface StagedPartition {
-  /** SQL condition on the staging table (alias `s`) selecting the partition's rows. */
-  readonly where: string;
+  /** SQL condition on the staging table (alias `s`) selecting the partition's rows; null: it holds none. */
+  readonly where: string | null;
+  /**
+   * The relation of the partition's spilled rows (its spill file, the staging table's columns, in
+   * staging order; see spilled-rows.ts); null: none were spilled.
+   */
+  readonly spilled: string | null;
   /** The dictionary values of the partition's one series; null when it has several. */
   readonly series: Readonly<Record<string, string>> | null;
   /** Its rows sit in the table in key order (one series, ascending time, unique keys): no sort needed. */

@@ -2,8 +2,10 @@ import type { DuckDBConnection } from "@duckdb/node-api";
 import { DEFAULT_STORE_MEMORY_LIMIT, quoteSqlString } from "./duckdb.js";
 
 /**
- * DuckDB's memory budget while rows from JS are appended to staging (`DatasetStore.stage`), below
- * the store's `memory_limit`. Staged rows are only read again at commit, so past this budget their
+ * DuckDB's memory budget while rows from JS are appended to staging (`DatasetStore.stage` of a table
+ * with text, boolean or list values; rows of number-only tables go to spill files and leave DuckDB's
+ * memory alone, see spilled-rows.ts), below the store's `memory_limit`. The figures below were
+ * measured when candles were appended too. Staged rows are only read again at commit, so past this budget their
  * compressed blocks go to the store's temp directory instead of staying resident. On 10M 1m candles
  * (bench/validate-write, 4 bases), DuckDB held ~150 MB of staging (~200 MB of RSS with the
  * allocator's share) at the 512 MB limit; at 64MB, 25-60 MB (RSS beside the V8 heap: ~205 MB); at
@@ -47,15 +49,6 @@ export function stagingMemoryLimitOf(store: string, staging: string): string | n
 }
 
 /**
- * DuckDB memory a commit's merge gets per connection writing partitions, above the staging budget,
- * when staged rows went to disk. Each COPY holds a Parquet row group and scan buffers: 16
- * connections failed at 32MB in all and merged at 64MB, and 10M staged candles merged at 8MB each;
- * 16MB each leaves room for larger rows and merges with stored files, which sort and spill beyond it.
- * 10M candles peaked at 530-535 MiB with it (at 64MB each: 586-618, the commit's read-back resident).
- */
-const COMMIT_MEMORY_PER_CONNECTION = 16 * 2 ** 20;
-
-/**
  * The store's DuckDB `memory_limit`: the staging budget while `stage()` appends rows from JS, the
  * full limit for everything else (reads, SQL work, compaction). Switched lazily, at the first call
  * of the other kind: a backfill stages page after page under one switch. Each switch costs: lowering
@@ -89,31 +82,6 @@ export class StoreMemoryLimit {
   /** Before any other DuckDB work of the store. */
   async forWork(): Promise<void> {
     await this.set(this.full);
-  }
-
-  /**
-   * Before a commit merging on `connections` connections. When rows staged from JS went to disk (past
-   * the budget), the merge reads them back once: under the full limit they would all stay resident
-   * (a 10M-row commit went back to ~150 MB of DuckDB memory beside the heap the staging left). Then
-   * it runs under the budget plus `COMMIT_MEMORY_PER_CONNECTION` a connection, at most the full
-   * limit. A commit of rows that stayed in memory (a scheduled run's) gets the full limit.
-   */
-  async forCommit(connections: number): Promise<void> {
-    const full = parseMemorySize(this.full);
-    const budget = this.budget === null ? null : parseMemorySize(this.budget);
-    if (this.current !== this.budget || full === null || budget === null || !(await this.spilled())) {
-      return this.forWork();
-    }
-    const bytes = Math.min(full, budget + connections * COMMIT_MEMORY_PER_CONNECTION);
-    await this.set(`${Math.ceil(bytes / 2 ** 20)}MiB`);
-  }
-
-  /** Whether DuckDB holds blocks in its temp files (staged rows past the budget). */
-  private async spilled(): Promise<boolean> {
-    const reader = await this.conn.runAndReadAll(
-      "SELECT coalesce(sum(size), 0)::DOUBLE FROM duckdb_temporary_files()",
-    );
-    return (reader.getRows()[0] as [number])[0] > 0;
   }
 
   private async set(limit: string): Promise<void> {

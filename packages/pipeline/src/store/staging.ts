@@ -10,6 +10,7 @@ import { TABLES, partitionPath, partitionTimeRange, type Row, type TableName } f
 import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier } from "./duckdb.js";
 import { mergePolicyOf } from "./merge-policy.js";
+import type { SpilledPartition, SpilledRows } from "./spilled-rows.js";
 import {
   PREC_SCALE,
   STAGING_CATALOG,
@@ -35,7 +36,7 @@ export class TableStager {
    * ascending time (how pages come), which lets the merge skip its dedupe window.
    */
   readonly mayRepeatKeys: boolean[] = [];
-  /** Per partition: whether the staging table holds rows of it (else only segments do). */
+  /** Per partition: whether the staging table holds rows of it (else spill files or segments do). */
   readonly inTable: boolean[] = [];
   /** Per partition: the series ids of its table rows (see `StagedPartition`). */
   private readonly seriesIds: Set<number>[] = [];
@@ -75,6 +76,9 @@ export class TableStager {
    */
   private appender: DuckDBAppender | undefined;
   private readonly rule: (typeof TABLES)[TableName]["partition"];
+  /** Per row of the chunk being spilled: its partition's spill and its index in that buffer. */
+  private readonly spillTargets: SpilledPartition[] = [];
+  private readonly spillSlots = new Int32Array(CHUNK_ROWS);
 
   constructor(
     private readonly conn: DuckDBConnection,
@@ -84,6 +88,11 @@ export class TableStager {
      * file): fixed for a staging round, so every row and the commit's compaction agree on it.
      */
     readonly layoutNowMs: number,
+    /**
+     * Where `stage()` puts rows when every staged column is a number (see spilled-rows.ts); null:
+     * they are appended to the staging table (a table with text, boolean or list values).
+     */
+    readonly spill: SpilledRows | null,
   ) {
     this.rule = TABLES[layout.table].partition;
     const key = TABLES[layout.table].key as readonly string[];
@@ -91,9 +100,10 @@ export class TableStager {
     this.keyIsSeriesAndTime = rest.length === 1 && rest[0] === this.rule.timeColumn;
   }
 
-  /** Appends validated rows to the staging tables. */
+  /** Stages validated rows: to the spill files, or appended to the staging table. */
   async stage(rows: readonly Row<TableName>[], source: RowSource): Promise<void> {
     if (rows.length === 0) return;
+    if (this.spill !== null) return this.stageSpilled(this.spill, rows, source);
     const { layout } = this;
     const newTuples: unknown[][] = [];
     const types = [DOUBLE, INTEGER, ...layout.valueColumns.map((c) => c.stageType)];
@@ -117,7 +127,7 @@ export class TableStager {
           const pid = this.partitionIdOf(row);
           const sid = this.seriesIdOf(row, newTuples);
           this.trackOrder(pid, sid, row);
-          if (this.lastSeriesId[pid] !== sid) this.addSeries(pid, sid, false);
+          if (this.lastSeriesId[pid] !== sid) this.addSeries(pid, sid, "appended");
           seqV.setItem(i, precBase + this.seq++);
           sidV.setItem(i, sid);
         }
@@ -151,6 +161,49 @@ export class TableStager {
     if (newTuples.length > 0) await this.appendSeries(newTuples);
   }
 
+  /**
+   * `stage()` for a layout of numbers only: each row's values go to its partition's spill buffer,
+   * column by column (null as NaN), the same bookkeeping as appended rows.
+   */
+  private async stageSpilled(
+    spill: SpilledRows,
+    rows: readonly Row<TableName>[],
+    source: RowSource,
+  ): Promise<void> {
+    const newTuples: unknown[][] = [];
+    const precBase = mergePolicyOf(this.layout.table).rank[source] * PREC_SCALE;
+    const values = this.layout.valueColumns;
+    const targets = this.spillTargets;
+    const slots = this.spillSlots;
+    this.useSource(source);
+    for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
+      const n = Math.min(CHUNK_ROWS, rows.length - offset);
+      spill.reserve(n);
+      for (let i = 0; i < n; i++) {
+        const row = rows[offset + i] as Record<string, unknown>;
+        const pid = this.partitionIdOf(row);
+        const sid = this.seriesIdOf(row, newTuples);
+        this.trackOrder(pid, sid, row);
+        if (this.lastSeriesId[pid] !== sid) this.addSeries(pid, sid, "spilled");
+        const target = spill.partition(pid);
+        const slot = target.nextSlot();
+        targets[i] = target;
+        slots[i] = slot;
+        target.columns[0]![slot] = precBase + this.seq++;
+        target.columns[1]![slot] = sid;
+      }
+      // Column by column, as `stage()` does: one property name per inner loop stays monomorphic.
+      for (let c = 0; c < values.length; c++) {
+        const name = values[c]!.name;
+        for (let i = 0; i < n; i++) {
+          targets[i]!.columns[c + 2]![slots[i]!] =
+            ((rows[offset + i] as Record<string, unknown>)[name] as number | null) ?? NaN;
+        }
+      }
+    }
+    if (newTuples.length > 0) await this.appendSeries(newTuples);
+  }
+
   /** Closes the appender: before the staging table is read by a commit, written by SQL, or dropped. */
   closeAppender(): void {
     const a = this.appender;
@@ -159,21 +212,27 @@ export class TableStager {
   }
 
   /**
-   * Records that series `sid` has table rows in partition `pid`; `unordered`: rows an INSERT staged,
-   * whose order in the table is not known, so the partition is sorted at commit.
+   * Records that series `sid` has rows in partition `pid`: appended to the staging table or spilled
+   * (in staging order), or inserted into the table by SQL (in an order not known, so the partition
+   * is sorted at commit).
    */
-  addSeries(pid: number, sid: number, unordered: boolean): void {
-    this.inTable[pid] = true;
+  addSeries(pid: number, sid: number, how: "appended" | "spilled" | "inserted"): void {
+    if (how !== "spilled") this.inTable[pid] = true;
     this.seriesIds[pid]!.add(sid);
     this.lastSeriesId[pid] = sid;
-    if (unordered) this.insertedRows[pid] = true;
+    if (how === "inserted") this.insertedRows[pid] = true;
   }
 
-  /** How the merge reads partition `pid` from the staging table; null when it holds none of its rows. */
+  /**
+   * How the merge reads partition `pid`'s rows from the staging table and its spill file; null when
+   * neither holds any.
+   */
   stagedPartition(pid: number, range: { startMs: number; endMs: number }): StagedPartition | null {
-    if (!this.inTable[pid]) return null;
+    const spilled = this.spill?.has(pid) ? this.spill.partition(pid) : null;
+    if (!this.inTable[pid] && spilled === null) return null;
     const sids = [...this.seriesIds[pid]!].sort((a, b) => a - b);
-    // Rows of one series that all came through `stage` (in arrival order) need no join and may be in key order.
+    // Rows of one series that all came through `stage` (in arrival order) need no join and may be
+    // in key order; both the table and a spill file hold them only after an INSERT, which sorts.
     const one = sids.length === 1 && !this.insertedRows[pid] ? sids[0]! : null;
     const time = this.rule.timeColumn ? `s.${quoteIdentifier(this.rule.timeColumn)}` : null;
     const where = [
@@ -182,7 +241,8 @@ export class TableStager {
       ...(time !== null && Number.isFinite(range.endMs) ? [`${time} < ${range.endMs}`] : []),
     ].join(" AND ");
     return {
-      where,
+      where: this.inTable[pid] ? where : null,
+      spilled: spilled?.relation() ?? null,
       series: one !== null ? this.valuesBySeries[one]! : null,
       inKeyOrder: one !== null && !this.mayRepeatKeys[pid]!,
     };

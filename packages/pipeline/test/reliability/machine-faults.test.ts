@@ -231,7 +231,7 @@ describe("a full disk (ENOSPC)", () => {
     const stderr = await cliToEnd(["run", "--config", await writeConfig(dir)], 1);
     expect(stderr).toMatch(
       new RegExp(
-        `DiskFullError: disk full in dataset ${dir} while writing (the \\w+ partitions \\(DuckDB COPY|the next spec\\.json|the commit journal|the partition directories)`,
+        `DiskFullError: disk full in dataset ${dir} while writing (the \\w+ partitions \\(DuckDB COPY|the next spec\\.json|the commit journal|the partition directories|the staged rows' files|staged \\w+ rows)`,
       ),
     );
     expect(stderr, "one line, no stack trace").not.toMatch(/\n\s+at /);
