@@ -115,15 +115,19 @@ function partitionJobs(p: CommitStagedParams, table: TableName, stager: TableSta
           Date.parse(before.max_ts) >= stager.minTsByPartition[pid]!));
     // A `all` file's rows end where the year the files were chosen in begins.
     const range = partitionTimeRange(rel, p.layoutNowMs());
+    const existingFile = before && existsSync(abs) ? abs : null;
+    const segments = stager.segments.filter((s) => s.pids.has(pid));
     jobs.push({
       rel,
       before,
-      existingFile: before && existsSync(abs) ? abs : null,
+      existingFile,
       tmp: p.tmpFile(),
       dedupe,
       staged: stager.stagedPartition(pid, range),
-      segments: stager.segments.filter((s) => s.pids.has(pid)),
+      segments,
       range,
+      // Staged rows alone, every key once: the file holds exactly what was staged.
+      stagedStats: existingFile === null && segments.length === 0 && !dedupe ? stager.stagedStats(pid) : null,
     });
   }
   return jobs;

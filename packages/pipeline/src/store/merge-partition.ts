@@ -5,6 +5,7 @@ import { mergePolicyOf } from "./merge-policy.js";
 import {
   STAGED_PREC_SEQ_SQL,
   castFromStaged,
+  type ParquetFileStats,
   type StagedPartition,
   type StagedSegment,
   type StagingLayout,
@@ -140,12 +141,6 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
     `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged})${inOrderAlready ? "" : ` ORDER BY ${keyOrderSql(table)}`}) ` +
       `TO ${quoteSqlString(outputFile)} (${PARQUET_COPY_OPTIONS})`,
   );
-}
-
-export interface ParquetFileStats {
-  readonly rows: number;
-  readonly minTsMs: number | null;
-  readonly maxTsMs: number | null;
 }
 
 /** Row count and the time column's range of a Parquet file of `table`. */

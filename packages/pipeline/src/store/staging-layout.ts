@@ -135,6 +135,13 @@ export interface StagedSegment {
   readonly file?: WrittenFile;
 }
 
+/** A partition file's row count and time-column range (epoch ms; null in a file of no rows). */
+export interface ParquetFileStats {
+  readonly rows: number;
+  readonly minTsMs: number | null;
+  readonly maxTsMs: number | null;
+}
+
 /** A Parquet file the store wrote and synced to disk, with what its spec.json entry needs. */
 export interface WrittenFile {
   readonly path: string;

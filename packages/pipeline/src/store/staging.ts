@@ -15,6 +15,7 @@ import {
   PREC_SCALE,
   STAGING_CATALOG,
   type SeriesTouch,
+  type ParquetFileStats,
   type StagedPartition,
   type StagedSegment,
   type StagingLayout,
@@ -29,8 +30,9 @@ const CHUNK_ROWS = 2048;
 export class TableStager {
   readonly partitions: string[] = [];
   readonly stagedByPartition: number[] = [];
-  /** Smallest staged time-column value per partition (epoch ms). */
+  /** Smallest and largest staged time-column value per partition (epoch ms). */
   readonly minTsByPartition: number[] = [];
+  readonly maxTsByPartition: number[] = [];
   /**
    * Per partition: whether two staged rows may share a key. False while every series arrives in
    * ascending time (how pages come), which lets the merge skip its dedupe window.
@@ -47,8 +49,9 @@ export class TableStager {
   /** Query results staged in place (see `StagedSegment`). */
   readonly segments: StagedSegment[] = [];
   private readonly lastTsBySeries: number[] = [];
-  /** Per series id: its dictionary values; per source and series id, the time range staged. */
+  /** Per series id: its dictionary values, by name and in `layout.dictColumns` order. */
   private readonly valuesBySeries: Record<string, string>[] = [];
+  private readonly tupleBySeries: unknown[][] = [];
   private readonly touchesBySource = new Map<RowSource, SeriesTouch[]>();
   /** The touches of the source being staged, by series id (one lookup per row). */
   private currentTouches: SeriesTouch[] = [];
@@ -125,7 +128,7 @@ export class TableStager {
         for (let i = 0; i < n; i++) {
           const row = rows[offset + i] as Record<string, unknown>;
           const pid = this.partitionIdOf(row);
-          const sid = this.seriesIdOf(row, newTuples);
+          const sid = this.seriesIdIn(pid, row, newTuples);
           this.trackOrder(pid, sid, row);
           if (this.lastSeriesId[pid] !== sid) this.addSeries(pid, sid, "appended");
           seqV.setItem(i, precBase + this.seq++);
@@ -182,7 +185,7 @@ export class TableStager {
       for (let i = 0; i < n; i++) {
         const row = rows[offset + i] as Record<string, unknown>;
         const pid = this.partitionIdOf(row);
-        const sid = this.seriesIdOf(row, newTuples);
+        const sid = this.seriesIdIn(pid, row, newTuples);
         this.trackOrder(pid, sid, row);
         if (this.lastSeriesId[pid] !== sid) this.addSeries(pid, sid, "spilled");
         const target = spill.partition(pid);
@@ -248,6 +251,19 @@ export class TableStager {
     };
   }
 
+  /**
+   * Partition `pid`'s row count and time range as staged: what its file holds when the merge keeps
+   * every staged row and nothing else (the caller knows: no stored file, no segment, no duplicate
+   * key), so the commit need not read them back from the file. Null when the table's time column is
+   * not the partition's.
+   */
+  stagedStats(pid: number): ParquetFileStats | null {
+    const time = this.rule.timeColumn;
+    if (time === undefined || time !== TABLES[this.layout.table].timeColumn) return null;
+    const rows = this.stagedByPartition[pid]!;
+    return { rows, minTsMs: this.minTsByPartition[pid]!, maxTsMs: this.maxTsByPartition[pid]! };
+  }
+
   /** Appends new series tuples (`[sid, ...dictionary values]`) to the dictionary table. */
   async appendSeries(tuples: unknown[][]): Promise<void> {
     if (tuples.length === 0) return;
@@ -267,9 +283,26 @@ export class TableStager {
     const ts = this.rule.timeColumn ? (row[this.rule.timeColumn] as number) : NaN;
     this.touch(sid, ts, ts);
     if (!(ts >= this.minTsByPartition[pid]!)) this.minTsByPartition[pid] = ts;
+    if (!(ts <= this.maxTsByPartition[pid]!)) this.maxTsByPartition[pid] = ts;
     const last = this.lastTsBySeries[sid];
     if (!this.keyIsSeriesAndTime || (last !== undefined && !(ts > last))) this.mayRepeatKeys[pid] = true;
     else this.lastTsBySeries[sid] = ts;
+  }
+
+  /**
+   * The series id of a row of partition `pid`: the partition's last series when the row is of it
+   * (rows come series after series), a lookup in the series tree otherwise.
+   */
+  private seriesIdIn(pid: number, row: Record<string, unknown>, newTuples: unknown[][]): number {
+    const last = this.lastSeriesId[pid]!;
+    if (last >= 0) {
+      const cols = this.layout.dictColumns;
+      const values = this.tupleBySeries[last]!;
+      let same = true;
+      for (let i = 0; i < cols.length && same; i++) same = row[cols[i]!] === values[i];
+      if (same) return last;
+    }
+    return this.seriesIdOf(row, newTuples);
   }
 
   private seriesIdOf(row: Record<string, unknown>, newTuples: unknown[][]): number {
@@ -291,6 +324,7 @@ export class TableStager {
       node.set(last, sid);
       const values = cols.map((c) => row[c]);
       newTuples.push([sid, ...values]);
+      this.tupleBySeries[sid] = values;
       this.valuesBySeries[sid] = Object.fromEntries(cols.map((c, i) => [c, values[i]])) as Record<
         string,
         string
@@ -348,6 +382,7 @@ export class TableStager {
     const pid = this.partitionIdOfPath(g.file);
     this.stagedByPartition[pid]! += g.rows;
     if (!(g.minTs >= this.minTsByPartition[pid]!)) this.minTsByPartition[pid] = g.minTs;
+    if (!(g.maxTs <= this.maxTsByPartition[pid]!)) this.maxTsByPartition[pid] = g.maxTs;
     const last = this.lastTsBySeries[sid];
     if (!this.keyIsSeriesAndTime || (last !== undefined && !(g.minTs > last))) this.mayRepeatKeys[pid] = true;
     if (!(last !== undefined && last >= g.maxTs)) this.lastTsBySeries[sid] = g.maxTs;
@@ -384,6 +419,7 @@ export class TableStager {
       this.partitions.push(file);
       this.stagedByPartition.push(0);
       this.minTsByPartition.push(Infinity);
+      this.maxTsByPartition.push(-Infinity);
       this.mayRepeatKeys.push(false);
       this.inTable.push(false);
       this.seriesIds.push(new Set());

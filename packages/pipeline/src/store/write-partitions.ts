@@ -5,7 +5,7 @@ import { hashFile, syncPath } from "./fs-atomic.js";
 import { mergePartition, readParquetStats } from "./merge-partition.js";
 import { onConnectionsSideBySide } from "./side-by-side.js";
 import type { StagedPartition, StagedSegment, StagingLayout } from "./staging.js";
-import type { WrittenFile } from "./staging-layout.js";
+import type { ParquetFileStats, WrittenFile } from "./staging-layout.js";
 
 /** One partition file to merge and write to `tmp`. */
 export interface PartitionJob {
@@ -21,6 +21,8 @@ export interface PartitionJob {
   readonly staged: StagedPartition | null;
   readonly segments: readonly StagedSegment[];
   readonly range: { readonly startMs: number; readonly endMs: number };
+  /** The file's rows and time range when staging already knows them (see `TableStager.stagedStats`). */
+  readonly stagedStats: ParquetFileStats | null;
 }
 
 export interface WrittenPartition {
@@ -44,7 +46,10 @@ export async function writePartitions(params: {
 }): Promise<WrittenPartition[]> {
   const { layout, jobs } = params;
   const results: WrittenPartition[] = new Array<WrittenPartition>(jobs.length);
-  await onConnectionsSideBySide(params.conns, jobs.length, async (conn, i) => {
+  /** Files being hashed and synced while their connection writes the next one (see below). */
+  const finishing: Promise<void>[] = [];
+  let finishFailure: { error: unknown } | null = null;
+  const written = onConnectionsSideBySide(params.conns, jobs.length, async (conn, i) => {
     const job = jobs[i]!;
     const ready = writtenWhenStaged(job);
     if (ready !== null) {
@@ -58,39 +63,56 @@ export async function writePartitions(params: {
         await copyFile(ready.path, job.tmp);
         await syncPath(job.tmp);
       }
-    } else {
-      await mergePartition({
-        conn,
-        layout,
-        staged: job.staged,
-        segments: job.segments,
-        range: job.range,
-        existingFile: job.existingFile,
-        outputFile: job.tmp,
-        dedupe: job.dedupe,
-      });
-    }
-    // A file written when staged was hashed, synced and counted then; any other is now.
-    const { sha256, bytes } = ready ?? (await hashFile(job.tmp));
-    if (job.before?.sha256 === sha256) {
-      results[i] = { job, entry: null };
+      // Hashed, synced and counted when it was staged.
+      results[i] = job.before?.sha256 === ready.sha256 ? { job, entry: null } : entryOf(job, ready, ready);
       return;
     }
-    if (ready === null) await syncPath(job.tmp);
-    const stats = ready ?? (await readParquetStats(conn, layout.table, job.tmp));
-    results[i] = {
-      job,
-      entry: {
-        path: job.rel,
-        rows: stats.rows,
-        bytes,
-        sha256,
-        min_ts: iso(stats.minTsMs),
-        max_ts: iso(stats.maxTsMs),
-      },
+    await mergePartition({
+      conn,
+      layout,
+      staged: job.staged,
+      segments: job.segments,
+      range: job.range,
+      existingFile: job.existingFile,
+      outputFile: job.tmp,
+      dedupe: job.dedupe,
+    });
+    const finish = async (stats: ParquetFileStats | null) => {
+      const file = await hashFile(job.tmp);
+      if (job.before?.sha256 === file.sha256) return void (results[i] = { job, entry: null });
+      await syncPath(job.tmp);
+      results[i] = entryOf(job, file, stats ?? (await readParquetStats(conn, layout.table, job.tmp)));
     };
+    // A file whose rows staging knows needs nothing more of DuckDB: it is hashed and synced beside
+    // the connection's next COPY (50-60 ms of a 1M-row commit's 0.65 s). Any other is counted on
+    // the connection first.
+    if (job.stagedStats === null) await finish(null);
+    else
+      finishing.push(finish(job.stagedStats).catch((error: unknown) => void (finishFailure ??= { error })));
   });
+  // Every file is finished before this returns or throws: a failed commit then removes its temp files.
+  await written.finally(() => Promise.all(finishing));
+  if (finishFailure !== null) throw (finishFailure as { error: unknown }).error;
   return results;
+}
+
+/** A written file's spec.json entry. */
+function entryOf(
+  job: PartitionJob,
+  file: { sha256: string; bytes: number },
+  stats: ParquetFileStats,
+): WrittenPartition {
+  return {
+    job,
+    entry: {
+      path: job.rel,
+      rows: stats.rows,
+      bytes: file.bytes,
+      sha256: file.sha256,
+      min_ts: iso(stats.minTsMs),
+      max_ts: iso(stats.maxTsMs),
+    },
+  };
 }
 
 /** The file staged rows were written to, when it is the partition's whole merge (see `writePartitions`). */
