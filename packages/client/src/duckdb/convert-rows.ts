@@ -59,7 +59,7 @@ function cellReader(column: ResultColumn, index: number): CellReader {
  * The one place query results become row objects: each chunk's vectors are read from DuckDB's
  * memory, then each row is built once (strings shared from a dictionary, times as Dates).
  */
-export function convertRows(result: DuckDBMaterializedResult): PlainRow[] {
+export async function convertRows(result: DuckDBMaterializedResult): Promise<PlainRow[]> {
   const described = describeColumns(result);
   const readers = described.map(cellReader);
   const makeRow = rowBuilder(
@@ -68,7 +68,7 @@ export function convertRows(result: DuckDBMaterializedResult): PlainRow[] {
   );
   const rows = new Array<PlainRow>(Number(result.rowCount));
   let next = 0;
-  for (const chunk of chunksOf(result)) {
+  for await (const chunk of chunksOf(result)) {
     for (const reader of readers) reader.load(chunk);
     for (let i = 0; i < chunk.size; i++) rows[next++] = makeRow(i);
   }

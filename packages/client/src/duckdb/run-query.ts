@@ -64,9 +64,9 @@ export async function runQuery(params: {
     const { values, types } = bindValues(params.values);
     const result = await connection.run(params.sql, values, types);
     reusable = true;
-    if (params.shape === undefined || params.shape === "rows") return convertRows(result);
+    if (params.shape === undefined || params.shape === "rows") return await convertRows(result);
     const described = describeColumns(result);
-    const columns = readColumns(result, described);
+    const columns = await readColumns(result, described);
     return params.shape === "columns" ? columns : await columnsToArrow(columns, described);
   } finally {
     if (reusable && database.idle.length < 8) database.idle.push(connection);
