@@ -101,6 +101,8 @@ export async function* chunksOf(result: DuckDBMaterializedResult): AsyncGenerato
     const chunk = await next;
     if (chunk === null || chunk.rowCount === 0) return;
     next = result.fetchChunk();
+    // Awaited on the next turn; a caller that stops early leaves it unobserved, not unhandled.
+    next.catch(() => undefined);
     const size = chunk.rowCount;
     yield {
       size,
