@@ -49,9 +49,8 @@ export class TableStager {
   /** Query results staged in place (see `StagedSegment`). */
   readonly segments: StagedSegment[] = [];
   private readonly lastTsBySeries: number[] = [];
-  /** Per series id: its dictionary values, by name and in `layout.dictColumns` order. */
+  /** Per series id: its dictionary values, by column name. */
   private readonly valuesBySeries: Record<string, string>[] = [];
-  private readonly tupleBySeries: unknown[][] = [];
   private readonly touchesBySource = new Map<RowSource, SeriesTouch[]>();
   /** The touches of the source being staged, by series id (one lookup per row). */
   private currentTouches: SeriesTouch[] = [];
@@ -127,10 +126,8 @@ export class TableStager {
         const [seqV, sidV] = vectors as [(typeof vectors)[0], (typeof vectors)[0]];
         for (let i = 0; i < n; i++) {
           const row = rows[offset + i] as Record<string, unknown>;
-          const pid = this.partitionIdOf(row);
-          const sid = this.seriesIdIn(pid, row, newTuples);
-          this.trackOrder(pid, sid, row);
-          if (this.lastSeriesId[pid] !== sid) this.addSeries(pid, sid, "appended");
+          const pid = this.placeRow(row, newTuples, "appended");
+          const sid = this.lastSeriesId[pid]!;
           seqV.setItem(i, precBase + this.seq++);
           sidV.setItem(i, sid);
         }
@@ -184,10 +181,8 @@ export class TableStager {
       spill.reserve(n);
       for (let i = 0; i < n; i++) {
         const row = rows[offset + i] as Record<string, unknown>;
-        const pid = this.partitionIdOf(row);
-        const sid = this.seriesIdIn(pid, row, newTuples);
-        this.trackOrder(pid, sid, row);
-        if (this.lastSeriesId[pid] !== sid) this.addSeries(pid, sid, "spilled");
+        const pid = this.placeRow(row, newTuples, "spilled");
+        const sid = this.lastSeriesId[pid]!;
         const target = spill.partition(pid);
         const slot = target.nextSlot();
         targets[i] = target;
@@ -290,6 +285,22 @@ export class TableStager {
   }
 
   /**
+   * The bookkeeping of one row staged from JS: its partition (returned), its series (then the
+   * partition's `lastSeriesId`), its order and time range.
+   */
+  private placeRow(
+    row: Record<string, unknown>,
+    newTuples: unknown[][],
+    how: "appended" | "spilled",
+  ): number {
+    const pid = this.partitionIdOf(row);
+    const sid = this.seriesIdIn(pid, row, newTuples);
+    this.trackOrder(pid, sid, row);
+    if (this.lastSeriesId[pid] !== sid) this.addSeries(pid, sid, how);
+    return pid;
+  }
+
+  /**
    * The series id of a row of partition `pid`: the partition's last series when the row is of it
    * (rows come series after series), a lookup in the series tree otherwise.
    */
@@ -297,9 +308,9 @@ export class TableStager {
     const last = this.lastSeriesId[pid]!;
     if (last >= 0) {
       const cols = this.layout.dictColumns;
-      const values = this.tupleBySeries[last]!;
+      const values = this.valuesBySeries[last]!;
       let same = true;
-      for (let i = 0; i < cols.length && same; i++) same = row[cols[i]!] === values[i];
+      for (let i = 0; i < cols.length && same; i++) same = row[cols[i]!] === values[cols[i]!];
       if (same) return last;
     }
     return this.seriesIdOf(row, newTuples);
@@ -324,7 +335,6 @@ export class TableStager {
       node.set(last, sid);
       const values = cols.map((c) => row[c]);
       newTuples.push([sid, ...values]);
-      this.tupleBySeries[sid] = values;
       this.valuesBySeries[sid] = Object.fromEntries(cols.map((c, i) => [c, values[i]])) as Record<
         string,
         string
