@@ -4,7 +4,13 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDatasetSpec, type OhlcvRow } from "@cexdata/schema";
 import { openDatasetStore } from "../src/store/index.js";
-import { LATER, loadBinanceSpotRows, loadFreqtradePerpRows, makeTempDir } from "./store-fixture-rows.js";
+import {
+  LATER,
+  loadBinanceSpotRows,
+  loadFreqtradePerpRows,
+  makeOhlcvRows,
+  makeTempDir,
+} from "./store-fixture-rows.js";
 
 /**
  * parquetjs-lite is an independent Parquet implementation: its Thrift footer reader proves our
@@ -54,8 +60,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function readFooter(file: string): Promise<ThriftFooter> {
-  const reader = await parquet.ParquetEnvelopeReader.openFile(path.join(dir, file));
+async function readFooter(file: string, root = dir): Promise<ThriftFooter> {
+  const reader = await parquet.ParquetEnvelopeReader.openFile(path.join(root, file));
   try {
     return await reader.readFooter();
   } finally {
@@ -127,5 +133,38 @@ describe("files read by an independent Parquet implementation (parquetjs-lite)",
     expect(nulls("quote_volume")).toBe(perp.length);
     expect(nulls("trades")).toBe(perp.length);
     expect(nulls("close")).toBe(0);
+  });
+
+  it("keeps each row group's own symbol range in a file of several series, and one exchange as one value", async () => {
+    // A month of three BTC series: 133,920 rows, more than one row group. A series' text columns
+    // that hold one value in the file are written as that value (a one-value ENUM, see
+    // store/constant-text.ts); a column of several values must keep per-row-group statistics, or a
+    // reader could no longer skip the row groups of other symbols.
+    const many = await makeTempDir();
+    try {
+      const store = await openDatasetStore({ dir: many, nowMs: () => LATER });
+      const start = Date.UTC(2024, 2, 1);
+      for (const quote of ["EUR", "USDC", "USDT"])
+        await store.stage(
+          "ohlcv_1m",
+          makeOhlcvRows(44_640, start, { symbol: `BTC/${quote}`, quote }),
+          "rest",
+        );
+      const [file] = (await store.commit()).changedFiles;
+      await store.close();
+      const footer = await readFooter(file!, many);
+      expect(Number(footer.num_rows)).toBe(3 * 44_640);
+      expect(footer.row_groups.length).toBeGreaterThan(1);
+      const text = (column: string) =>
+        statsOf(footer, column).map(({ min, max }) => [min.toString("utf8"), max.toString("utf8")]);
+      expect(new Set(text("exchange").flat())).toEqual(new Set(["binance"]));
+      const symbols = text("symbol");
+      expect(symbols[0]).toEqual(["BTC/EUR", "BTC/USDT"]);
+      expect(symbols.at(-1)).toEqual(["BTC/USDT", "BTC/USDT"]);
+      const quotes = text("quote");
+      expect(quotes.at(-1)).toEqual(["USDT", "USDT"]);
+    } finally {
+      await rm(many, { recursive: true, force: true });
+    }
   });
 });

@@ -11,11 +11,13 @@ import {
   type SpecFile,
   type TableName,
 } from "@cexdata/schema";
+import { constantColumns, readFileValues, type SourceValues } from "./constant-text.js";
 import { quoteSqlString } from "./duckdb.js";
 import { DatasetStoreStateError } from "./errors.js";
 import { hashFile, syncPath } from "./fs-atomic.js";
 import { installCommit, type CommitProgress, type CommitStep } from "./install-commit.js";
 import { TMP_DIR, type JournalMove } from "./journal.js";
+import { buildStagingLayout } from "./staging-layout.js";
 import { PARQUET_COPY_OPTIONS, keyOrderSql, readParquetStats, selectColumnsSql } from "./merge-partition.js";
 
 /**
@@ -94,8 +96,12 @@ export async function writeCompaction(params: {
   const rows = listed.has(to)
     ? `${union} QUALIFY row_number() OVER (PARTITION BY ${keys} ORDER BY _src) = 1`
     : union;
+  const dictColumns = buildStagingLayout(table).dictColumns;
+  const values: SourceValues[] = [];
+  for (const rel of sources) values.push(await readFileValues(conn, path.join(dir, rel), dictColumns));
+  const constants = constantColumns(dictColumns, values);
   await conn.run(
-    `COPY (SELECT ${selectColumnsSql(table)} FROM (${rows}) ORDER BY ${keys}) ` +
+    `COPY (SELECT ${selectColumnsSql(table, constants)} FROM (${rows}) ORDER BY ${keys}) ` +
       `TO ${quoteSqlString(tmp)} (${PARQUET_COPY_OPTIONS})`,
   );
   const { sha256, bytes } = await hashFile(tmp);

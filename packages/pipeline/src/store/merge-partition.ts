@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { readTableFilesSql, TABLES, tableDef, type TableName } from "@cexdata/schema";
+import { constantColumns, readFileValues, writtenColumnSql } from "./constant-text.js";
 import { quoteIdentifier, quoteSqlString } from "./duckdb.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import {
@@ -25,10 +26,13 @@ import {
 export const PARQUET_COPY_OPTIONS =
   "FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 2, DICTIONARY_SIZE_LIMIT 1";
 
-/** The SELECT list of a table with the schema's exact column order and types. */
-export function selectColumnsSql(table: TableName): string {
+/**
+ * The SELECT list of a table with the schema's exact column order and types; the columns `constants`
+ * names are written as the one value they hold (see constant-text.ts).
+ */
+export function selectColumnsSql(table: TableName, constants: Readonly<Record<string, string>> = {}): string {
   return Object.entries(tableDef(table).columns)
-    .map(([name, c]) => `CAST(${quoteIdentifier(name)} AS ${c.type}) AS ${quoteIdentifier(name)}`)
+    .map(([name, c]) => writtenColumnSql(name, c.type, constants))
     .join(", ");
 }
 
@@ -128,6 +132,11 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
     (dedupe
       ? `QUALIFY row_number() OVER (PARTITION BY ${keyOrderSql(table)} ORDER BY ${newest}_prec DESC, _seq ${policy.amongStaged === "first" ? "ASC" : "DESC"}) = 1`
       : "");
+  const constants = constantColumns(layout.dictColumns, [
+    ...(staged?.seriesValues ?? []),
+    ...params.segments.map((s) => s.series),
+    ...(existingFile !== null ? [await readFileValues(conn, existingFile, layout.dictColumns)] : []),
+  ]);
   // Rows of one in-order segment alone, or of the staging table alone when they came as one series
   // in ascending time, are written in scan order (kept by DuckDB's insertion-order preservation, on
   // by default): the sort would only reproduce it.
@@ -138,7 +147,7 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
       ? params.segments.length === 1 && params.segments[0]!.inKeyOrder
       : params.segments.length === 0 && staged.inKeyOrder);
   await conn.run(
-    `COPY (SELECT ${selectColumnsSql(table)} FROM (${merged})${inOrderAlready ? "" : ` ORDER BY ${keyOrderSql(table)}`}) ` +
+    `COPY (SELECT ${selectColumnsSql(table, constants)} FROM (${merged})${inOrderAlready ? "" : ` ORDER BY ${keyOrderSql(table)}`}) ` +
       `TO ${quoteSqlString(outputFile)} (${PARQUET_COPY_OPTIONS})`,
   );
 }

@@ -70,6 +70,8 @@ export async function stageParts(
     if (v === undefined) throw new DatasetStoreStateError(`stageFromQuery(${table}): parts name no ${c}`);
     return v;
   });
+  // One series: its text columns are written as the constants they are (see constant-text.ts).
+  const constants = Object.fromEntries(layout.dictColumns.map((c, i) => [c, values[i]!]));
   const base = parts.series["base"];
   const partsByFile = new Map<string, number[]>();
   for (const [i, r] of parts.ranges.entries()) {
@@ -94,7 +96,7 @@ export async function stageParts(
     await onConnectionsSideBySide(await writer.conns(), jobs.length, async (c, i) => {
       const { file, indexes, tmp } = jobs[i]!;
       await c.run(
-        `COPY (SELECT ${selectColumnsSql(table)} FROM (${parts.sqlOf(indexes)})) ` +
+        `COPY (SELECT ${selectColumnsSql(table, constants)} FROM (${parts.sqlOf(indexes)})) ` +
           `TO ${quoteSqlString(tmp)} (${PARQUET_COPY_OPTIONS})`,
       );
       // By row number, a time not above the one before breaks the order; and every row must lie
@@ -205,6 +207,7 @@ async function register(
       prec,
       seq,
       relations: [],
+      series: Object.fromEntries(stager.layout.dictColumns.map((c, i) => [c, values[i]!])),
       inKeyOrder: true,
       file: w,
     }),

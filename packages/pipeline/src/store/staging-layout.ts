@@ -106,6 +106,8 @@ export interface StagedPartition {
   readonly spilled: string | null;
   /** The dictionary values of the partition's one series; null when it has several. */
   readonly series: Readonly<Record<string, string>> | null;
+  /** The dictionary values of each of its series (see constant-text.ts). */
+  readonly seriesValues: readonly Readonly<Record<string, string>>[];
   /** Its rows sit in the table in key order (one series, ascending time, unique keys): no sort needed. */
   readonly inKeyOrder: boolean;
 }
@@ -125,6 +127,8 @@ export interface StagedSegment {
   /** One sequence number for the whole segment: its keys are unique among themselves. */
   readonly seq: number;
   readonly relations: readonly string[];
+  /** The dictionary values of its one series. */
+  readonly series: Readonly<Record<string, string>>;
   /** The query's rows come in key order (`StagingQuery.inKeyOrder`). */
   readonly inKeyOrder: boolean;
   /**

@@ -242,6 +242,7 @@ export class TableStager {
       where: this.inTable[pid] ? where : null,
       spilled: spilled?.relation() ?? null,
       series: one !== null ? this.valuesBySeries[one]! : null,
+      seriesValues: sids.map((sid) => this.valuesBySeries[sid]!),
       inKeyOrder: one !== null && !this.mayRepeatKeys[pid]!,
     };
   }
