@@ -196,7 +196,7 @@ async function register(
       source,
     }),
   );
-  await stager.appendSeries(newTuples);
+  await stager.series.append(newTuples);
   const seq = stager.reserveSeq(kept.reduce((sum, w) => sum + w.rows, 0));
   const prec = mergePolicyOf(stager.layout.table).rank[source];
   kept.forEach((w, i) =>

@@ -169,7 +169,7 @@ async function stageRows(
     }
     return stager.registerGroup({ ...g, file, newTuples, source });
   });
-  await stager.appendSeries(newTuples);
+  await stager.series.append(newTuples);
 
   const total = groups.reduce((sum, g) => sum + g.rows, 0);
   const seq = stager.reserveSeq(total);

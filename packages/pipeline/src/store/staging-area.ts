@@ -59,7 +59,7 @@ export class StagingArea {
   keepTouches(): void {
     for (const [table, stager] of this.stagers) {
       const kept = this.committedTouches.get(table) ?? [];
-      kept.push(...stager.touched());
+      kept.push(...stager.series.touched());
       this.committedTouches.set(table, kept);
     }
   }

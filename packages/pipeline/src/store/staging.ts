@@ -11,10 +11,10 @@ import type { RowSource } from "../validate/index.js";
 import { quoteIdentifier } from "./duckdb.js";
 import { mergePolicyOf } from "./merge-policy.js";
 import type { SpilledPartition, SpilledRows } from "./spilled-rows.js";
+import { StagedSeries } from "./staged-series.js";
 import {
   PREC_SCALE,
   STAGING_CATALOG,
-  type SeriesTouch,
   type ParquetFileStats,
   type StagedPartition,
   type StagedSegment,
@@ -26,7 +26,11 @@ export * from "./staging-layout.js";
 
 const CHUNK_ROWS = 2048;
 
-/** The JS side of one table's staging: dictionaries of partition files and series. */
+/**
+ * The JS side of one table's staging: rows from JS into the staging table or spill files, and the
+ * bookkeeping per partition file (rows, time range, series, order) that the commit's merge reads.
+ * The series themselves are kept by `StagedSeries` (staged-series.ts).
+ */
 export class TableStager {
   readonly partitions: string[] = [];
   readonly stagedByPartition: number[] = [];
@@ -48,20 +52,14 @@ export class TableStager {
   private readonly insertedRows: boolean[] = [];
   /** Query results staged in place (see `StagedSegment`). */
   readonly segments: StagedSegment[] = [];
-  private readonly lastTsBySeries: number[] = [];
-  /** Per series id: its dictionary values, by column name. */
-  private readonly valuesBySeries: Record<string, string>[] = [];
-  private readonly touchesBySource = new Map<RowSource, SeriesTouch[]>();
-  /** The touches of the source being staged, by series id (one lookup per row). */
-  private currentTouches: SeriesTouch[] = [];
-  private currentSource: RowSource = "rest";
-  /** The key is the series columns plus the time column: ascending time per series means unique keys. */
-  /** The key is the series (its dictionary columns) and the time column: nothing else. */
+  /** The series staged: ids, dictionary values, last times, what each source touched. */
+  readonly series: StagedSeries;
+  /**
+   * The key is the series (its dictionary columns) and the time column, nothing else: ascending
+   * time per series then means unique keys.
+   */
   readonly keyIsSeriesAndTime: boolean;
   private readonly pidByPath = new Map<string, number>();
-  /** Series ids, in maps nested by dictionary column: no tuple string is built per row. */
-  private readonly sidTree = new Map<unknown, unknown>();
-  private sidCount = 0;
   private readonly rangeByBase = new Map<string, { startMs: number; endMs: number; pid: number }>();
   private seq = 0;
   /**
@@ -97,6 +95,7 @@ export class TableStager {
     readonly spill: SpilledRows | null,
   ) {
     this.rule = TABLES[layout.table].partition;
+    this.series = new StagedSeries(conn, layout);
     const key = TABLES[layout.table].key as readonly string[];
     const rest = key.filter((k) => !layout.dictColumns.includes(k));
     this.keyIsSeriesAndTime = rest.length === 1 && rest[0] === this.rule.timeColumn;
@@ -115,7 +114,7 @@ export class TableStager {
       STAGING_CATALOG,
     ));
     const precBase = mergePolicyOf(layout.table).rank[source] * PREC_SCALE;
-    this.useSource(source);
+    this.series.useSource(source);
     try {
       for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
         const n = Math.min(CHUNK_ROWS, rows.length - offset);
@@ -158,7 +157,7 @@ export class TableStager {
       this.closeAppender();
       throw error;
     }
-    if (newTuples.length > 0) await this.appendSeries(newTuples);
+    await this.series.append(newTuples);
   }
 
   /**
@@ -175,7 +174,7 @@ export class TableStager {
     const values = this.layout.valueColumns;
     const targets = this.spillTargets;
     const slots = this.spillSlots;
-    this.useSource(source);
+    this.series.useSource(source);
     for (let offset = 0; offset < rows.length; offset += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, rows.length - offset);
       spill.reserve(n);
@@ -199,7 +198,7 @@ export class TableStager {
         }
       }
     }
-    if (newTuples.length > 0) await this.appendSeries(newTuples);
+    await this.series.append(newTuples);
   }
 
   /** Closes the appender: before the staging table is read by a commit, written by SQL, or dropped. */
@@ -241,8 +240,8 @@ export class TableStager {
     return {
       where: this.inTable[pid] ? where : null,
       spilled: spilled?.relation() ?? null,
-      series: one !== null ? this.valuesBySeries[one]! : null,
-      seriesValues: sids.map((sid) => this.valuesBySeries[sid]!),
+      series: one !== null ? this.series.values[one]! : null,
+      seriesValues: sids.map((sid) => this.series.values[sid]!),
       inKeyOrder: one !== null && !this.mayRepeatKeys[pid]!,
     };
   }
@@ -260,29 +259,14 @@ export class TableStager {
     return { rows, minTsMs: this.minTsByPartition[pid]!, maxTsMs: this.maxTsByPartition[pid]! };
   }
 
-  /** Appends new series tuples (`[sid, ...dictionary values]`) to the dictionary table. */
-  async appendSeries(tuples: unknown[][]): Promise<void> {
-    if (tuples.length === 0) return;
-    const appender = await this.conn.createAppender(`dict_${this.layout.table}`, "main", STAGING_CATALOG);
-    try {
-      for (const [sid, ...values] of tuples) {
-        appender.appendInteger(sid as number);
-        for (const v of values) appender.appendVarchar(v as string);
-        appender.endRow();
-      }
-    } finally {
-      appender.closeSync();
-    }
-  }
-
   private trackOrder(pid: number, sid: number, row: Record<string, unknown>): void {
     const ts = this.rule.timeColumn ? (row[this.rule.timeColumn] as number) : NaN;
-    this.touch(sid, ts, ts);
+    this.series.touch(sid, ts, ts);
     if (!(ts >= this.minTsByPartition[pid]!)) this.minTsByPartition[pid] = ts;
     if (!(ts <= this.maxTsByPartition[pid]!)) this.maxTsByPartition[pid] = ts;
-    const last = this.lastTsBySeries[sid];
+    const last = this.series.lastTs[sid];
     if (!this.keyIsSeriesAndTime || (last !== undefined && !(ts > last))) this.mayRepeatKeys[pid] = true;
-    else this.lastTsBySeries[sid] = ts;
+    else this.series.lastTs[sid] = ts;
   }
 
   /**
@@ -307,68 +291,7 @@ export class TableStager {
    */
   private seriesIdIn(pid: number, row: Record<string, unknown>, newTuples: unknown[][]): number {
     const last = this.lastSeriesId[pid]!;
-    if (last >= 0) {
-      const cols = this.layout.dictColumns;
-      const values = this.valuesBySeries[last]!;
-      let same = true;
-      for (let i = 0; i < cols.length && same; i++) same = row[cols[i]!] === values[cols[i]!];
-      if (same) return last;
-    }
-    return this.seriesIdOf(row, newTuples);
-  }
-
-  private seriesIdOf(row: Record<string, unknown>, newTuples: unknown[][]): number {
-    const cols = this.layout.dictColumns;
-    let node: Map<unknown, unknown> = this.sidTree;
-    for (let i = 0; i < cols.length - 1; i++) {
-      const value = row[cols[i]!];
-      let next = node.get(value) as Map<unknown, unknown> | undefined;
-      if (next === undefined) {
-        next = new Map();
-        node.set(value, next);
-      }
-      node = next;
-    }
-    const last = cols.length === 0 ? null : row[cols[cols.length - 1]!];
-    let sid = node.get(last) as number | undefined;
-    if (sid === undefined) {
-      sid = this.sidCount++;
-      node.set(last, sid);
-      const values = cols.map((c) => row[c]);
-      newTuples.push([sid, ...values]);
-      this.valuesBySeries[sid] = Object.fromEntries(cols.map((c, i) => [c, values[i]])) as Record<
-        string,
-        string
-      >;
-    }
-    return sid;
-  }
-
-  private useSource(source: RowSource): void {
-    if (source === this.currentSource && this.touchesBySource.has(source)) return;
-    this.currentSource = source;
-    let touches = this.touchesBySource.get(source);
-    if (touches === undefined) this.touchesBySource.set(source, (touches = []));
-    this.currentTouches = touches;
-  }
-
-  private touch(sid: number, minTs: number, maxTs: number): void {
-    const t = (this.currentTouches[sid] ??= {
-      values: this.valuesBySeries[sid]!,
-      source: this.currentSource,
-      minTs,
-      maxTs,
-    });
-    if (minTs < t.minTs) t.minTs = minTs;
-    if (maxTs > t.maxTs) t.maxTs = maxTs;
-  }
-
-  /**
-   * What was staged since the last reset, per source and series: the series' dictionary values
-   * (exchange, market, symbol, base, quote) and the range of its time column (the touched days).
-   */
-  touched(): SeriesTouch[] {
-    return [...this.touchesBySource.values()].flatMap((touches) => touches.filter((t) => t !== undefined));
+    return last >= 0 && this.series.isOf(last, row) ? last : this.series.idOf(row, newTuples);
   }
 
   /**
@@ -387,16 +310,16 @@ export class TableStager {
   }): { sid: number; pid: number } {
     const row: Record<string, unknown> = {};
     this.layout.dictColumns.forEach((c, i) => (row[c] = g.values[i]));
-    const sid = this.seriesIdOf(row, g.newTuples);
-    this.useSource(g.source);
-    this.touch(sid, g.minTs, g.maxTs);
+    const sid = this.series.idOf(row, g.newTuples);
+    this.series.useSource(g.source);
+    this.series.touch(sid, g.minTs, g.maxTs);
     const pid = this.partitionIdOfPath(g.file);
     this.stagedByPartition[pid]! += g.rows;
     if (!(g.minTs >= this.minTsByPartition[pid]!)) this.minTsByPartition[pid] = g.minTs;
     if (!(g.maxTs <= this.maxTsByPartition[pid]!)) this.maxTsByPartition[pid] = g.maxTs;
-    const last = this.lastTsBySeries[sid];
+    const last = this.series.lastTs[sid];
     if (!this.keyIsSeriesAndTime || (last !== undefined && !(g.minTs > last))) this.mayRepeatKeys[pid] = true;
-    if (!(last !== undefined && last >= g.maxTs)) this.lastTsBySeries[sid] = g.maxTs;
+    if (!(last !== undefined && last >= g.maxTs)) this.series.lastTs[sid] = g.maxTs;
     return { sid, pid };
   }
 
