@@ -1,4 +1,4 @@
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { parseDatasetSpec, type DatasetSpec, type SpecFile } from "@cexdata/schema";
 import { hashFile } from "./fs-atomic.js";
@@ -45,19 +45,20 @@ export async function readVerifiedDataset(dir: string): Promise<LocalDataset> {
   }
   const files = filesOf(spec);
   const listed = [...files.values()];
-  // A few files in flight: each check is a stat and a read, and one at a time the round trips, not
+  // A few files in flight: each check is an open, a stat, a read and a close, and one at a time the round trips, not
   // the hashing, took most of a 2,000-file publish's check.
   const found = new Array<{ size: number | null; sha256: string | null }>(listed.length);
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < listed.length; i = next++) {
       const file = listed[i]!;
-      const abs = path.join(dir, file.path);
-      const size = await stat(abs).then(
-        (s) => s.size,
-        () => null,
-      );
-      found[i] = { size, sha256: size === file.bytes ? (await hashFile(abs)).sha256 : null };
+      // Hashed whatever its size (a file of the wrong size is rare): a stat first was one more round
+      // trip per file. Absent is absent; any other failure to read is thrown as it is.
+      const checked = await hashFile(path.join(dir, file.path)).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+        throw error;
+      });
+      found[i] = { size: checked?.bytes ?? null, sha256: checked?.sha256 ?? null };
     }
   };
   await Promise.all(Array.from({ length: Math.min(CHECKS_IN_FLIGHT, listed.length) }, worker));
