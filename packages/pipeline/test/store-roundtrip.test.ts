@@ -193,4 +193,22 @@ describe("merge", () => {
     );
     await rm(other, { recursive: true, force: true });
   });
+
+  it("writes the same bytes for a series committed in three appends as for it committed at once", async () => {
+    // The appends take the stored file's rows, then the new ones, without a sort; several row groups.
+    const rows = makeOhlcvRows(31 * 1440, start);
+    for (const third of [0, 1, 2]) {
+      await store.stage("ohlcv_1m", rows.slice(third * 14_880, (third + 1) * 14_880), "rest");
+      await store.commit();
+    }
+    const other = await makeTempDir();
+    const once = await openDatasetStore({ dir: other, nowMs: clock });
+    await once.stage("ohlcv_1m", rows, "rest");
+    await once.commit();
+    await once.close();
+    const file = "data/ohlcv_1m/base=BTC/2024-01.parquet";
+    expect((await readBack(file)).map((r) => r["ts"])).toEqual(rows.map((r) => r.ts));
+    expect(await readFile(path.join(dir, file))).toEqual(await readFile(path.join(other, file)));
+    await rm(other, { recursive: true, force: true });
+  });
 });

@@ -118,15 +118,16 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
   const newest = policy.newestFirst ? `${quoteIdentifier(TABLES[table].timeColumn)} DESC, ` : "";
   const columnList = Object.keys(tableDef(table).columns).map(quoteIdentifier).join(", ");
   const parts = [
+    // The stored rows first: with rows appended after them (below), the union is the file's order.
+    ...(existingFile !== null
+      ? [
+          `SELECT ${selectColumnsSql(table)}, ${policy.rank.stored} AS _prec, 0 AS _seq ` +
+            `FROM ${readTableFilesSql(table, quoteSqlString(existingFile))}`,
+        ]
+      : []),
     ...(staged !== null ? [stagedRowsSql(layout, staged)] : []),
     ...params.segments.map((s) => segmentRowsSql(table, s, params.range)),
   ];
-  if (existingFile !== null) {
-    parts.push(
-      `SELECT ${selectColumnsSql(table)}, ${policy.rank.stored} AS _prec, 0 AS _seq ` +
-        `FROM ${readTableFilesSql(table, quoteSqlString(existingFile))}`,
-    );
-  }
   const merged =
     `SELECT ${columnList} FROM (${parts.join(" UNION ALL BY NAME ")}) ` +
     (dedupe
@@ -139,13 +140,17 @@ export async function mergePartition(params: MergePartitionParams): Promise<void
   ]);
   // Rows of one in-order segment alone, or of the staging table alone when they came as one series
   // in ascending time, are written in scan order (kept by DuckDB's insertion-order preservation, on
-  // by default): the sort would only reproduce it.
-  const inOrderAlready =
-    !dedupe &&
-    existingFile === null &&
-    (staged === null
+  // by default, UNION ALL included): the sort would only reproduce it. So are such rows appended to
+  // a stored file of the same one series (no dedupe: every staged time is after the file's last):
+  // the file's rows, then theirs. Sorting the whole file instead grew a monthly archive backfill's
+  // peak memory with every month merged into a closed year's file.
+  const stagedInOrder =
+    staged === null
       ? params.segments.length === 1 && params.segments[0]!.inKeyOrder
-      : params.segments.length === 0 && staged.inKeyOrder);
+      : params.segments.length === 0 && staged.inKeyOrder;
+  const { key, timeColumn } = TABLES[table];
+  const oneSeries = (key as readonly string[]).every((k) => k === timeColumn || k in constants);
+  const inOrderAlready = !dedupe && stagedInOrder && (existingFile === null || oneSeries);
   await conn.run(
     `COPY (SELECT ${selectColumnsSql(table, constants)} FROM (${merged})${inOrderAlready ? "" : ` ORDER BY ${keyOrderSql(table)}`}) ` +
       `TO ${quoteSqlString(outputFile)} (${PARQUET_COPY_OPTIONS})`,

@@ -71,7 +71,9 @@ export async function stageParts(
     return v;
   });
   // One series: its text columns are written as the constants they are (see constant-text.ts).
-  const constants = Object.fromEntries(layout.dictColumns.map((c, i) => [c, values[i]!]));
+  const constants: Record<string, string> = Object.fromEntries(
+    layout.dictColumns.map((c, i) => [c, values[i]!]),
+  );
   const base = parts.series["base"];
   const partsByFile = new Map<string, number[]>();
   for (const [i, r] of parts.ranges.entries()) {
@@ -144,7 +146,7 @@ export async function stageParts(
     throw error;
   }
   const kept = written.filter((w): w is WrittenPart => w !== null);
-  if (kept.length > 0) await register(conn, stager, kept, values, source);
+  if (kept.length > 0) await register(conn, stager, kept, { values, byName: constants }, source);
   parts.counted?.(rowsPerPart);
   return kept.reduce((sum, w) => sum + w.rows, 0);
 }
@@ -176,7 +178,7 @@ async function register(
   conn: DuckDBConnection,
   stager: TableStager,
   kept: readonly WrittenPart[],
-  values: readonly string[],
+  series: { readonly values: readonly string[]; readonly byName: Readonly<Record<string, string>> },
   source: RowSource,
 ): Promise<void> {
   const { timeColumn } = TABLES[stager.layout.table];
@@ -187,7 +189,7 @@ async function register(
   const newTuples: unknown[][] = [];
   const ids = kept.map((w) =>
     stager.registerGroup({
-      values,
+      values: series.values,
       file: w.partition,
       minTs: w.minTsMs,
       maxTs: w.maxTsMs,
@@ -207,7 +209,7 @@ async function register(
       prec,
       seq,
       relations: [],
-      series: Object.fromEntries(stager.layout.dictColumns.map((c, i) => [c, values[i]!])),
+      series: series.byName,
       inKeyOrder: true,
       file: w,
     }),
