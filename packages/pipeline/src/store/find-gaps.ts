@@ -132,9 +132,10 @@ export async function findSeriesRuns(conn: DuckDBConnection, p: FindSeriesRunsPa
   const missing = new Map<string, MissingStretch[]>();
   for (const row of runs.getRows()) {
     const [startMs, endMs] = row.slice(key.length) as [number, number];
-    const list = missing.get(id(series(row))) ?? [];
+    const of = id(series(row));
+    const list = missing.get(of) ?? [];
     list.push({ startMs, endMs });
-    missing.set(id(series(row)), list);
+    missing.set(of, list);
   }
   return summary.getRows().map((row) => {
     const [exchange, market, symbol] = series(row);

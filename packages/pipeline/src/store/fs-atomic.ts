@@ -57,10 +57,9 @@ const HASH_IN_ONE_READ_BYTES = 8 << 20;
 /** sha256 (lower-case hex) and size of a file. */
 export async function hashFile(file: string): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash("sha256");
-  // A stream allocates its whole 1 MiB chunk for a file of a few KiB, and takes several turns of the
-  // event loop: a 2,000-file check spent its time there.
-  // One read into a buffer of the file's size: `readFile` stats the file again and reads in chunks,
-  // two more round trips through the thread pool per file, most of a 2,000-file check's time.
+  // A small file is read at once into a buffer of its size: a stream allocates its whole 1 MiB chunk
+  // for a file of a few KiB and takes several turns of the event loop, and `readFile` stats the file
+  // again and reads in chunks; either cost a 2,000-file check most of its time.
   const handle = await open(file, "r");
   try {
     const { size } = await handle.stat();

@@ -45,8 +45,8 @@ export async function readVerifiedDataset(dir: string): Promise<LocalDataset> {
   }
   const files = filesOf(spec);
   const listed = [...files.values()];
-  // A few files in flight: each check is an open, a stat, a read and a close, and one at a time the round trips, not
-  // the hashing, took most of a 2,000-file publish's check.
+  // A few files in flight: each check is an open, a stat, a read and a close, and one at a time the
+  // round trips, not the hashing, took most of a 2,000-file publish's check.
   const found = new Array<{ size: number | null; sha256: string | null }>(listed.length);
   let next = 0;
   const worker = async () => {

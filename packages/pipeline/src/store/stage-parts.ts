@@ -146,7 +146,7 @@ export async function stageParts(
     throw error;
   }
   const kept = written.filter((w): w is WrittenPart => w !== null);
-  if (kept.length > 0) await register(conn, stager, kept, { values, byName: constants }, source);
+  if (kept.length > 0) await register(conn, stager, kept, values, source);
   parts.counted?.(rowsPerPart);
   return kept.reduce((sum, w) => sum + w.rows, 0);
 }
@@ -178,7 +178,7 @@ async function register(
   conn: DuckDBConnection,
   stager: TableStager,
   kept: readonly WrittenPart[],
-  series: { readonly values: readonly string[]; readonly byName: Readonly<Record<string, string>> },
+  values: readonly string[],
   source: RowSource,
 ): Promise<void> {
   const { timeColumn } = TABLES[stager.layout.table];
@@ -189,7 +189,7 @@ async function register(
   const newTuples: unknown[][] = [];
   const ids = kept.map((w) =>
     stager.registerGroup({
-      values: series.values,
+      values,
       file: w.partition,
       minTs: w.minTsMs,
       maxTs: w.maxTsMs,
@@ -209,7 +209,7 @@ async function register(
       prec,
       seq,
       relations: [],
-      series: series.byName,
+      series: stager.series.values[ids[i]!.sid]!,
       inKeyOrder: true,
       file: w,
     }),

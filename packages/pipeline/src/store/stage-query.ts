@@ -187,7 +187,7 @@ async function stageRows(
       prec,
       seq,
       relations: query.adopt,
-      series: Object.fromEntries(layout.dictColumns.map((c, i) => [c, groups[0]!.values[i]!])),
+      series: stager.series.values[ids[0]!.sid]!,
       inKeyOrder: query.inKeyOrder === true,
     });
     return { rows: total, adopted: true };
